@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what the project needs on a fresh clone: Node 24 if the machine's
+# node is older, then the locked dependencies. Usable either way:
+#   bash scripts/setup.sh        (npm scripts still get Node 24, see below)
+#   . scripts/setup.sh           (also puts Node 24 on this shell's PATH)
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+node_major() { "${1:-node}" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+if [ "$(node_major)" -lt 24 ]; then
+  tools="$repo/.tools/node24"
+  if [ "$(node_major "$tools/bin/node")" -lt 24 ]; then
+    echo "setup: node $(node --version 2>/dev/null || echo none) is too old; installing node@24 into .tools/node24" >&2
+    # The `node` package creates bin/node in its preinstall script. Do not pass
+    # --allow-scripts=node: it leaks into the script's nested `npm install`,
+    # which then fails with EALLOWSCRIPTS.
+    npm install --global --prefix "$tools" --no-audit --no-fund node@24 </dev/null
+    if [ "$(node_major "$tools/bin/node")" -lt 24 ]; then
+      echo "setup: $tools/bin/node is missing or not Node 24 (was its install script blocked?)" >&2
+      exit 1
+    fi
+  fi
+  export PATH="$tools/bin:$PATH"
+fi
+echo "setup: using node $(node --version) at $(command -v node)" >&2
+
+# Electron's binary cannot be downloaded here; nothing in the build or tests needs it.
+ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund </dev/null
+
+# `npm run` puts node_modules/.bin first on PATH, so linking Node 24 there makes
+# every npm script use it even from a shell whose PATH still has the old node.
+if [ "$(command -v node)" = "$repo/.tools/node24/bin/node" ]; then
+  ln -sf "$repo/.tools/node24/bin/node" "$repo/node_modules/.bin/node"
+fi
