@@ -1,0 +1,4 @@
+export * from './common.ts';
+export * from './requests.ts';
+export * from './pushes.ts';
+export * from './envelope.ts';

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import {
+  CallEndReasonSchema,
+  CallIdSchema,
+  CallInfoSchema,
+  CallRecordSchema,
+  CallUserInfoSchema,
+  DeliverySchema,
+  DeviceIdSchema,
+  PresenceSchema,
+  UserIdSchema,
+} from './common.ts';
+
+/** Every server→client push. Names follow ZIM's callbacks without the `on`. */
+export const PUSHES = {
+  callInvitationReceived: z.object({ call: CallInfoSchema }),
+  callInvitationCreated: z.object({ call: CallInfoSchema }),
+  callInvitationCancelled: z.object({ callID: CallIdSchema, inviter: UserIdSchema, extendedData: z.string() }),
+  callInvitationTimeout: z.object({ callID: CallIdSchema }),
+  callInvitationEnded: z.object({
+    callID: CallIdSchema,
+    /** Who called callEnd; null when the server ended it (everyone left, caller lost). */
+    caller: UserIdSchema.nullable(),
+    extendedData: z.string(),
+    endedAt: z.number().int(),
+    reason: CallEndReasonSchema,
+  }),
+  callUserStateChanged: z.object({ callID: CallIdSchema, users: z.array(CallUserInfoSchema) }),
+  /** Ringing devices and online state of invitees changed; no user state changed. */
+  callDeliveryChanged: z.object({
+    callID: CallIdSchema,
+    users: z.array(z.object({ userId: UserIdSchema, delivery: DeliverySchema })),
+  }),
+  /** netcall's callerAckSync: this user's other device handled the call, so stop ringing here. */
+  handledOnOtherDevice: z.object({
+    callID: CallIdSchema,
+    deviceId: DeviceIdSchema,
+    deviceName: z.string(),
+    action: z.enum(['accepted', 'rejected', 'joined']),
+  }),
+  callRecord: z.object({ record: CallRecordSchema }),
+  /** Batched: one push carries every change of the last flush interval. */
+  presenceChanged: z.object({
+    users: z.array(z.object({ userId: UserIdSchema, presence: PresenceSchema, dnd: z.boolean() })),
+  }),
+  /** Sent just before the server closes this connection on purpose. */
+  sessionClosed: z.object({ reason: z.enum(['replaced', 'loggedOut', 'accountDisabled']) }),
+} as const;
+
+export type PushType = keyof typeof PUSHES;
+export const PUSH_TYPES = Object.keys(PUSHES) as PushType[]; // keys of a const literal
+export type PushData<T extends PushType> = z.infer<(typeof PUSHES)[T]>;
+
+/** A push with its type, as a discriminated union for switch statements. */
+export type Push = { [T in PushType]: { type: T; data: PushData<T> } }[PushType];
