@@ -1,0 +1,83 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { AuthService } from './auth/AuthService.ts';
+import type { ServerConfig } from './config.ts';
+import { CallService } from './domain/CallService.ts';
+import { Presence } from './domain/Presence.ts';
+import { Logger } from './logger.ts';
+import { SessionRegistry } from './routing/SessionRegistry.ts';
+import { SqliteStore } from './store/sqliteStore.ts';
+import type { Store } from './store/Store.ts';
+import { ClientConnection } from './transport/ClientConnection.ts';
+import type { Services } from './transport/handlers.ts';
+
+const log = new Logger('Server');
+/** ws drops anything larger outright (close 1009); below it our own cap answers with frame_too_large. */
+const HARD_FRAME_CAP = 1024 * 1024;
+const PRESENCE_FLUSH_MS = 100;
+
+export interface RingdeskServer {
+  readonly url: string;
+  readonly port: number;
+  readonly services: Services;
+  /** Stops accepting, closes every socket and the store. Started calls stay stored for the next start. */
+  close(): Promise<void>;
+}
+
+/** Composition root of the signaling server. */
+export async function startServer(config: ServerConfig, store: Store = new SqliteStore(config.dbPath)): Promise<RingdeskServer> {
+  const now = (): number => Date.now();
+  const sessions = new SessionRegistry();
+  const presence = new Presence(sessions, PRESENCE_FLUSH_MS);
+  const auth = await AuthService.create(store, config.tokenSecret, config.tokenTtlSec, now);
+  const calls = new CallService({ store, sessions, graceMs: config.heartbeatTimeoutMs, now });
+  await calls.start();
+  const services: Services = { config, store, auth, calls, sessions, presence, now };
+
+  const http: Server = createServer((req, res) => {
+    if (req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: true, connections: sessions.connectionCount, activeCalls: calls.activeCallCount }));
+      return;
+    }
+    res.writeHead(426, { 'content-type': 'text/plain' });
+    res.end('Ringdesk signaling: connect with a WebSocket to /ws\n');
+  });
+  const wss = new WebSocketServer({ server: http, path: '/ws', maxPayload: HARD_FRAME_CAP, perMessageDeflate: false });
+  const conns = new Set<ClientConnection>();
+  wss.on('connection', (ws) => {
+    const c = new ClientConnection(ws, services);
+    conns.add(c);
+    ws.on('close', () => conns.delete(c));
+  });
+
+  // A connection silent past the heartbeat timeout is dead: terminate it so its member's grace starts.
+  const sweep = setInterval(() => {
+    const cutoff = now() - config.heartbeatTimeoutMs;
+    for (const c of conns) if (c.lastSeen < cutoff) c.terminate();
+  }, Math.max(100, Math.floor(config.heartbeatTimeoutMs / 4)));
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = http.address() as AddressInfo; // listening on TCP, so this is an AddressInfo
+  const url = `ws://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/ws`;
+  log.info('listening on %s (db %s)', url, config.dbPath);
+
+  return {
+    url,
+    port,
+    services,
+    async close() {
+      clearInterval(sweep);
+      calls.stop();
+      presence.stop();
+      for (const c of conns) c.terminate();
+      await new Promise<void>((r) => wss.close(() => r()));
+      await new Promise<void>((r) => http.close(() => r()));
+      await store.close();
+    },
+  };
+}

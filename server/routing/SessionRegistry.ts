@@ -1,0 +1,67 @@
+import type { DeviceId, Push, UserId } from '../../src/shared/protocol/index.ts';
+
+/** One authenticated WebSocket, as the domain sees it. */
+export interface Connection {
+  readonly userId: UserId;
+  readonly deviceId: DeviceId;
+  readonly deviceName: string;
+  send(frame: string): void;
+  close(code: number, reason: string): void;
+}
+
+/**
+ * Who is connected, on which devices, in this process. A Redis-backed router can replace it
+ * for several processes; the domain only uses these methods.
+ */
+export class SessionRegistry {
+  readonly #byUser = new Map<UserId, Map<DeviceId, Connection>>();
+
+  /** Registers a connection; returns the one it replaces (same user and device), if any. */
+  add(conn: Connection): Connection | undefined {
+    let devices = this.#byUser.get(conn.userId);
+    if (!devices) this.#byUser.set(conn.userId, (devices = new Map()));
+    const old = devices.get(conn.deviceId);
+    devices.set(conn.deviceId, conn);
+    return old;
+  }
+
+  /** False when `conn` was not (or no longer) the registered connection of its device. */
+  remove(conn: Connection): boolean {
+    const devices = this.#byUser.get(conn.userId);
+    if (devices?.get(conn.deviceId) !== conn) return false;
+    devices.delete(conn.deviceId);
+    if (devices.size === 0) this.#byUser.delete(conn.userId);
+    return true;
+  }
+
+  devices(userId: UserId): Connection[] {
+    return [...(this.#byUser.get(userId)?.values() ?? [])];
+  }
+  device(userId: UserId, deviceId: DeviceId): Connection | undefined {
+    return this.#byUser.get(userId)?.get(deviceId);
+  }
+  isOnline(userId: UserId): boolean {
+    return this.#byUser.has(userId);
+  }
+  onlineUsers(): UserId[] {
+    return [...this.#byUser.keys()];
+  }
+  get connectionCount(): number {
+    let n = 0;
+    for (const d of this.#byUser.values()) n += d.size;
+    return n;
+  }
+
+  /** `device: null` sends to every device of the user. Offline users simply miss pushes; clients re-read on connect. */
+  push(userId: UserId, device: DeviceId | null, push: Push): void {
+    const frame = JSON.stringify(push);
+    if (device === null) for (const c of this.devices(userId)) c.send(frame);
+    else this.device(userId, device)?.send(frame);
+  }
+
+  /** Sends one push to many users (serialised once). */
+  broadcast(users: Iterable<UserId>, push: Push): void {
+    const frame = JSON.stringify(push);
+    for (const u of users) for (const c of this.devices(u)) c.send(frame);
+  }
+}

@@ -1,0 +1,163 @@
+import type { RawData, WebSocket } from 'ws';
+import { RingdeskError, isRingdeskError, type WireError } from '../../src/shared/errors.ts';
+import { PRE_AUTH_REQUESTS, parseJson, parseRequestFrame, type Push, type RequestId } from '../../src/shared/protocol/index.ts';
+import { Logger } from '../logger.ts';
+import type { Connection } from '../routing/SessionRegistry.ts';
+import { handle, type RequestContext, type Services, type Session } from './handlers.ts';
+import { RateLimiter } from './RateLimiter.ts';
+
+const log = new Logger('ClientConnection');
+
+/** Close codes a client can act on (docs/protocol.md). */
+export const CLOSE = {
+  loggedOut: 4000,
+  badFrameBeforeAuth: 4400,
+  unauthenticated: 4401,
+  accountDisabled: 4403,
+  replaced: 4409,
+  rateLimited: 4429,
+} as const;
+
+const MAX_FAILED_LOGINS = 5;
+/** Refusals in a row past the bucket before we stop answering and close. */
+const MAX_RATE_VIOLATIONS = 200;
+
+function byteLength(d: RawData): number {
+  return Array.isArray(d) ? d.reduce((n, b) => n + b.length, 0) : d instanceof ArrayBuffer ? d.byteLength : d.length;
+}
+
+/** One WebSocket: framing, limits and auth in front of the handlers. Nothing here changes domain state on bad input. */
+export class ClientConnection implements Connection {
+  readonly #ws: WebSocket;
+  readonly #s: Services;
+  readonly #limiter: RateLimiter;
+  readonly #authTimer: NodeJS.Timeout;
+  #session: Session | null = null;
+  #failedLogins = 0;
+  #violations = 0;
+  #loggedOut = false;
+  /** A login or resume is being checked: a second one waits for no one and is refused. */
+  #authInFlight = false;
+  lastSeen: number;
+
+  constructor(ws: WebSocket, s: Services) {
+    this.#ws = ws;
+    this.#s = s;
+    this.lastSeen = s.now();
+    this.#limiter = new RateLimiter(s.config.rateLimitPerSec, s.config.rateLimitBurst, s.now());
+    this.#authTimer = setTimeout(() => this.close(CLOSE.unauthenticated, 'authentication timeout'), s.config.authTimeoutMs);
+    ws.on('message', (data, isBinary) => this.#onFrame(data, isBinary));
+    ws.on('close', () => this.#onClose());
+    ws.on('error', (e) => log.debug('socket error: %s', e.message));
+  }
+
+  get userId(): Session['user']['userId'] {
+    if (!this.#session) throw new RingdeskError('unauthenticated', 'not signed in');
+    return this.#session.user.userId;
+  }
+  get deviceId(): Session['deviceId'] {
+    if (!this.#session) throw new RingdeskError('unauthenticated', 'not signed in');
+    return this.#session.deviceId;
+  }
+  get deviceName(): string {
+    return this.#session?.deviceName ?? '';
+  }
+  get authenticated(): boolean {
+    return this.#session !== null;
+  }
+
+  send(frame: string): void {
+    if (this.#ws.readyState === this.#ws.OPEN) this.#ws.send(frame);
+  }
+  sendPush(push: Push): void {
+    this.send(JSON.stringify(push));
+  }
+  close(code: number, reason: string): void {
+    this.#ws.close(code, reason);
+  }
+  terminate(): void {
+    this.#ws.terminate();
+  }
+
+  #reply(id: RequestId | null, body: { result: unknown } | { error: WireError }): void {
+    this.send(JSON.stringify({ id, ...body }));
+  }
+
+  /** Before auth, garbage closes the socket with a reason; after, it gets an error response and the session goes on. */
+  #reject(id: RequestId | null, err: RingdeskError): void {
+    this.#reply(id, { error: err.toWire() });
+    if (!this.#session) this.close(err.code === 'unauthenticated' ? CLOSE.unauthenticated : CLOSE.badFrameBeforeAuth, err.message.slice(0, 120));
+  }
+
+  #onFrame(data: RawData, isBinary: boolean): void {
+    this.lastSeen = this.#s.now();
+    if (isBinary) return this.#reject(null, new RingdeskError('bad_request', 'binary frames are not accepted'));
+    if (byteLength(data) > this.#s.config.maxFrameBytes) {
+      return this.#reject(null, new RingdeskError('frame_too_large', `frames are limited to ${this.#s.config.maxFrameBytes} bytes`));
+    }
+    let raw: unknown;
+    try {
+      raw = parseJson(data.toString());
+    } catch (e) {
+      return this.#reject(null, e as RingdeskError); // parseJson throws only RingdeskError
+    }
+    const { id, request, error } = parseRequestFrame(raw);
+    if (!this.#limiter.take(this.#s.now())) {
+      if (++this.#violations > MAX_RATE_VIOLATIONS) return this.close(CLOSE.rateLimited, 'rate limit exceeded');
+      return this.#reply(id, { error: { code: 'rate_limited', message: 'too many requests; slow down' } });
+    }
+    this.#violations = 0;
+    if (error || !request) return this.#reject(id, error ?? new RingdeskError('bad_request', 'unreadable request'));
+    const preAuth = PRE_AUTH_REQUESTS.has(request.type);
+    if (!this.#session && !preAuth) return this.#reject(request.id, new RingdeskError('unauthenticated', 'sign in first'));
+    if (this.#session && preAuth) return this.#reply(request.id, { error: { code: 'already_authenticated', message: 'this connection is already signed in' } });
+    if (preAuth && this.#authInFlight) return this.#reply(request.id, { error: { code: 'bad_request', message: 'a sign-in is already in progress on this connection' } });
+    if (preAuth) this.#authInFlight = true;
+    void this.#run(request).finally(() => {
+      if (preAuth) this.#authInFlight = false;
+    });
+  }
+
+  async #run(request: Parameters<typeof handle>[2]): Promise<void> {
+    let pending: Session | null = null;
+    const ctx: RequestContext = {
+      session: this.#session,
+      authenticate: (s) => (pending = s),
+      logout: () => (this.#loggedOut = true),
+    };
+    try {
+      const result = await handle(this.#s, ctx, request);
+      if (pending) this.#register(pending);
+      this.#reply(request.id, { result });
+      if (pending) this.#s.calls.deviceOnline((pending as Session).user.userId, (pending as Session).deviceId);
+      if (this.#loggedOut) this.close(CLOSE.loggedOut, 'logged out');
+    } catch (e) {
+      if (!isRingdeskError(e)) log.error('%s failed: %s', request.type, e instanceof Error ? (e.stack ?? e.message) : String(e));
+      const err = isRingdeskError(e) ? e : new RingdeskError('internal', 'internal server error');
+      this.#reply(request.id, { error: err.toWire() });
+      if (err.code === 'auth_failed' && ++this.#failedLogins >= MAX_FAILED_LOGINS) this.close(CLOSE.unauthenticated, 'too many failed sign-ins');
+      if (err.code === 'account_disabled') this.close(CLOSE.accountDisabled, 'account disabled');
+    }
+  }
+
+  #register(s: Session): void {
+    clearTimeout(this.#authTimer);
+    this.#session = s;
+    const wasOnline = this.#s.sessions.isOnline(s.user.userId);
+    const old = this.#s.sessions.add(this) as ClientConnection | undefined; // the registry only ever holds ClientConnections
+    if (old) {
+      old.sendPush({ type: 'sessionClosed', data: { reason: 'replaced' } });
+      old.close(CLOSE.replaced, 'signed in again on this device');
+    }
+    if (!wasOnline) this.#s.presence.changed({ userId: s.user.userId, presence: 'online', dnd: s.user.dnd.enabled });
+    void this.#s.store.upsertDevice(s.user.userId, s.deviceId, s.deviceName, this.#s.now());
+  }
+
+  #onClose(): void {
+    clearTimeout(this.#authTimer);
+    const s = this.#session;
+    if (!s || !this.#s.sessions.remove(this)) return;
+    this.#s.calls.deviceOffline(s.user.userId, s.deviceId, this.#loggedOut);
+    if (!this.#s.sessions.isOnline(s.user.userId)) this.#s.presence.changed({ userId: s.user.userId, presence: 'offline', dnd: s.user.dnd.enabled });
+  }
+}
