@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { TypedEmitter } from '../../shared/events.ts';
+import { asCallId, REQUESTS, type CallInfo, type Push, type RequestInput, type RequestResult, type RequestType } from '../../shared/protocol/index.ts';
+import { bindWakeSignals, type WakeSignal } from '../signaling/wakeSignals.ts';
+import { CallingClient, type SignalingPort } from './CallingClient.ts';
+
+type PortEvents = { push: [Push]; session: [RequestResult<'login'>, boolean] };
+
+/** A fake signaling connection: records requests, answers from a table, and lets the test push. */
+class FakePort extends TypedEmitter<PortEvents> implements SignalingPort {
+  sent: { type: RequestType; data: unknown }[] = [];
+  answers: Partial<Record<RequestType, unknown>> = { queryActiveCalls: { calls: [] } };
+  request<T extends RequestType>(type: T, data: RequestInput<T>): Promise<RequestResult<T>> {
+    this.sent.push({ type, data });
+    const a = this.answers[type];
+    return a === undefined ? Promise.reject(new Error(`no answer for ${type}`)) : Promise.resolve(a as RequestResult<T>); // test table
+  }
+  fire<K extends keyof PortEvents>(event: K, ...args: PortEvents[K]): void {
+    this.emit(event, ...args);
+  }
+}
+
+const callID = asCallId('c1');
+function call(bobState: CallInfo['users'][number]['state']): CallInfo {
+  return {
+    callID,
+    inviter: 'alice' as CallInfo['inviter'],
+    mode: 'normal',
+    timeout: 60,
+    extendedData: '',
+    callState: 'started',
+    createdAt: 1,
+    endedAt: null,
+    endReason: null,
+    users: [
+      { userId: 'alice' as CallInfo['inviter'], state: 'accepted', extendedData: '', invitedBy: null, reason: null, delivery: null },
+      { userId: 'bob' as CallInfo['inviter'], state: bobState, extendedData: '', invitedBy: 'alice' as CallInfo['inviter'], reason: null, delivery: { online: true, ringingDevices: 0 } },
+    ],
+  };
+}
+const session = REQUESTS.login.result.parse({ token: 't', expiresAt: 1, userId: 'bob', displayName: 'Bob', deviceId: 'd1', dnd: { enabled: false, allowList: [] }, serverTime: 1, heartbeatIntervalMs: 1000 });
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('CallingClient', () => {
+  it('rings on an invitation, acks it, and keeps a view that survives JSON (it crosses IPC)', async () => {
+    const port = new FakePort();
+    port.answers.callAck = { call: call('received') };
+    const c = new CallingClient(port);
+    port.fire('session', session, false);
+    port.fire('push', { type: 'callInvitationReceived', data: { call: call('inviting') } });
+    await tick();
+    expect(port.sent.map((s) => s.type)).toEqual(['queryActiveCalls', 'callAck']);
+    const v = c.view(callID);
+    expect(v).toMatchObject({ direction: 'incoming', myState: 'received', ringing: true });
+    expect(JSON.parse(JSON.stringify(c.views))).toEqual(c.views);
+  });
+
+  it('a Received invitee hearing its own timeout through callUserStateChanged still gets callInvitationTimeout', async () => {
+    const port = new FakePort();
+    const c = new CallingClient(port);
+    port.fire('session', session, false);
+    port.fire('push', { type: 'callInvitationReceived', data: { call: call('received') } });
+    const timeouts: string[] = [];
+    c.on('callInvitationTimeout', (d) => timeouts.push(d.callID));
+    const bob = call('timeout').users[1];
+    if (!bob) throw new Error('fixture');
+    port.fire('push', { type: 'callUserStateChanged', data: { callID, users: [bob] } });
+    expect(timeouts).toEqual(['c1']);
+    expect(c.view(callID)?.ringing).toBe(false);
+  });
+
+  it('handled on another device: stops ringing and remembers which device', () => {
+    const port = new FakePort();
+    const c = new CallingClient(port);
+    port.fire('session', session, false);
+    port.fire('push', { type: 'callInvitationReceived', data: { call: call('received') } });
+    port.fire('push', { type: 'handledOnOtherDevice', data: { callID, deviceId: 'phone' as never, deviceName: 'Phone', action: 'accepted' } });
+    expect(c.view(callID)).toMatchObject({ ringing: false, handledElsewhere: { deviceName: 'Phone', action: 'accepted' } });
+  });
+
+  it('after a reconnect, a call that ended meanwhile is marked ended and one still ringing is announced once', async () => {
+    const port = new FakePort();
+    const c = new CallingClient(port);
+    const announced: string[] = [];
+    c.on('callInvitationReceived', (d) => announced.push(d.call.callID));
+    port.fire('session', session, false);
+    port.fire('push', { type: 'callInvitationReceived', data: { call: call('received') } });
+    const other = { ...call('inviting'), callID: asCallId('c2') };
+    port.answers.queryActiveCalls = { calls: [other] };
+    port.answers.callAck = { call: { ...other, users: other.users.map((u) => (u.userId === 'bob' ? { ...u, state: 'received' as const } : u)) } };
+    port.fire('session', session, true);
+    await tick();
+    expect(c.view(callID)?.call.callState).toBe('ended');
+    expect(announced).toEqual(['c1', 'c2']);
+  });
+
+  it('wake signals nudge the connection', () => {
+    let listener: ((s: WakeSignal) => void) | null = null;
+    let nudges = 0;
+    const off = bindWakeSignals({ on: (fn) => ((listener = fn), () => (listener = null)) }, { nudge: () => nudges++ });
+    (listener as ((s: WakeSignal) => void) | null)?.('resumed');
+    (listener as ((s: WakeSignal) => void) | null)?.('network-changed');
+    off();
+    expect([nudges, listener]).toEqual([2, null]);
+  });
+});

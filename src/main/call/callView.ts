@@ -1,0 +1,41 @@
+import type { CallInfo, CallUserState, DeviceId, PushData, UserId } from '../../shared/protocol/index.ts';
+
+/** What this device shows for one call: serializable, so it can cross IPC into a Pinia store as is. */
+export interface CallView {
+  call: CallInfo;
+  direction: 'outgoing' | 'incoming';
+  myState: CallUserState | null;
+  /** This device should be ringing right now. */
+  ringing: boolean;
+  handledElsewhere: { deviceId: DeviceId; deviceName: string; action: 'accepted' | 'rejected' | 'joined' } | null;
+}
+
+const PENDING: ReadonlySet<CallUserState> = new Set(['inviting', 'received', 'notYetReceived']);
+
+export function makeView(call: CallInfo, me: UserId, prev?: CallView): CallView {
+  const myState = call.users.find((u) => u.userId === me)?.state ?? null;
+  const direction = call.inviter === me ? 'outgoing' : 'incoming';
+  const handledElsewhere = prev?.handledElsewhere ?? null;
+  return {
+    call,
+    direction,
+    myState,
+    ringing: direction === 'incoming' && call.callState === 'started' && myState !== null && PENDING.has(myState) && handledElsewhere === null,
+    handledElsewhere,
+  };
+}
+
+/** Folds changed users into the call (ZIM callUserStateChanged carries only the users that changed). */
+export function withUsers(call: CallInfo, users: CallInfo['users']): CallInfo {
+  const next = call.users.map((u) => users.find((x) => x.userId === u.userId) ?? u);
+  for (const u of users) if (!next.some((x) => x.userId === u.userId)) next.push(u);
+  return { ...call, users: next };
+}
+
+export function withDelivery(call: CallInfo, d: PushData<'callDeliveryChanged'>['users']): CallInfo {
+  return { ...call, users: call.users.map((u) => ({ ...u, delivery: d.find((x) => x.userId === u.userId)?.delivery ?? u.delivery })) };
+}
+
+export function withMyState(call: CallInfo, me: UserId, state: CallUserState): CallInfo {
+  return { ...call, users: call.users.map((u) => (u.userId === me ? { ...u, state } : u)) };
+}

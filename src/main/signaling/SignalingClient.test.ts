@@ -1,0 +1,188 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { asDeviceId, asUserId } from '../../shared/protocol/index.ts';
+import { backoffDelay } from './backoff.ts';
+import { SignalingClient, type WebSocketLike } from './SignalingClient.ts';
+
+/** A scripted server on the other end of a fake socket. */
+class FakeSocket implements WebSocketLike {
+  readyState = 0;
+  sent: { id: number; type: string; data: Record<string, unknown> }[] = [];
+  onopen: ((ev: unknown) => void) | null = null;
+  onmessage: ((ev: { data: unknown }) => void) | null = null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null = null;
+  onerror: ((ev: unknown) => void) | null = null;
+  send(data: string): void {
+    this.sent.push(JSON.parse(data) as FakeSocket['sent'][number]); // our own client's frames
+  }
+  close(code = 1000, reason = ''): void {
+    this.readyState = 3;
+    queueMicrotask(() => this.onclose?.({ code, reason }));
+  }
+  open(): void {
+    this.readyState = 1;
+    this.onopen?.({});
+  }
+  reply(id: number, body: object): void {
+    this.onmessage?.({ data: JSON.stringify({ id, ...body }) });
+  }
+  serverClose(code: number, reason = ''): void {
+    this.readyState = 3;
+    this.onclose?.({ code, reason });
+  }
+}
+
+const session = (token = 't1') => ({
+  token,
+  expiresAt: 9e12,
+  userId: 'alice',
+  displayName: 'Alice',
+  deviceId: 'd1',
+  dnd: { enabled: false, allowList: [] },
+  serverTime: 1,
+  heartbeatIntervalMs: 60_000,
+});
+
+let sockets: FakeSocket[];
+function client(opts: { token?: string; password?: string } = { password: 'pw' }) {
+  return new SignalingClient({
+    url: 'ws://x/ws',
+    deviceId: asDeviceId('d1'),
+    deviceName: 'test',
+    credentials: { userId: asUserId('alice'), ...opts },
+    webSocket: () => {
+      const s = new FakeSocket();
+      sockets.push(s);
+      return s;
+    },
+    requestTimeoutMs: 1000,
+    backoff: { initialMs: 100, maxMs: 1000, jitter: 0 },
+    random: () => 0,
+  });
+}
+const flush = () => new Promise((r) => setImmediate(r));
+const last = () => sockets.at(-1) as FakeSocket;
+
+beforeEach(() => {
+  sockets = [];
+  vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'clearTimeout', 'clearInterval'] });
+});
+afterEach(() => vi.useRealTimers());
+
+describe('backoff', () => {
+  it('doubles up to the cap, and jitter only shortens', () => {
+    const o = { initialMs: 500, maxMs: 30_000, jitter: 0.5 };
+    expect([0, 1, 2, 10].map((a) => backoffDelay(a, o, () => 0))).toEqual([500, 1000, 2000, 30_000]);
+    expect(backoffDelay(1, o, () => 1)).toBe(500);
+  });
+});
+
+describe('SignalingClient', () => {
+  it('logs in with a password when it has no token, then reports connected and the token', async () => {
+    const c = client();
+    const states: string[] = [];
+    const tokens: (string | null)[] = [];
+    c.on('state', (s) => states.push(s));
+    c.on('token', (t) => tokens.push(t));
+    c.connect();
+    last().open();
+    await flush();
+    expect(last().sent[0]).toMatchObject({ type: 'login', data: { userId: 'alice', password: 'pw', deviceId: 'd1', protocolVersion: 1 } });
+    last().reply(last().sent[0]?.id ?? -1, { result: session() });
+    await flush();
+    expect(states).toEqual(['connecting', 'connected']);
+    expect(tokens).toEqual(['t1']);
+  });
+
+  it('a lost connection reconnects with backoff and resumes with the token; nudge() skips the wait', async () => {
+    const c = client();
+    const resumed: boolean[] = [];
+    c.on('session', (_s, r) => resumed.push(r));
+    c.connect();
+    last().open();
+    await flush();
+    last().reply(1, { result: session() });
+    await flush();
+    last().serverClose(1006);
+    expect(c.state).toBe('reconnecting');
+    vi.advanceTimersByTime(99);
+    expect(sockets).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(sockets).toHaveLength(2);
+    last().open();
+    await flush();
+    expect(last().sent[0]).toMatchObject({ type: 'resume', data: { token: 't1' } });
+    last().serverClose(1006); // fails again before auth: the second wait is longer
+    await flush();
+    c.nudge();
+    expect(sockets).toHaveLength(3);
+    last().open();
+    await flush();
+    last().reply(last().sent[0]?.id ?? -1, { result: session('t2') });
+    await flush();
+    expect(resumed).toEqual([false, true]);
+  });
+
+  it('requests time out, and pending ones fail with disconnected when the socket drops', async () => {
+    const c = client();
+    c.connect();
+    last().open();
+    await flush();
+    last().reply(1, { result: session() });
+    await flush();
+    const slow = c.request('heartbeat', {});
+    vi.advanceTimersByTime(1000);
+    await expect(slow).rejects.toMatchObject({ code: 'request_timeout' });
+    const dropped = c.request('listContacts', {});
+    last().serverClose(1006);
+    await expect(dropped).rejects.toMatchObject({ code: 'disconnected' });
+    await expect(c.request('heartbeat', {})).rejects.toMatchObject({ code: 'disconnected' });
+  });
+
+  it('a wrong password signs out for good instead of retrying', async () => {
+    const c = client();
+    c.connect();
+    last().open();
+    await flush();
+    last().reply(1, { error: { code: 'auth_failed', message: 'wrong user or password' } });
+    await flush();
+    expect(c.state).toBe('signedOut');
+    vi.advanceTimersByTime(60_000);
+    expect(sockets).toHaveLength(1);
+  });
+
+  it('a rejected token falls back to the password', async () => {
+    const c = client({ token: 'old', password: 'pw' });
+    c.connect();
+    last().open();
+    await flush();
+    last().reply(1, { error: { code: 'token_invalid', message: 'expired' } });
+    await flush();
+    expect(last().sent[1]).toMatchObject({ type: 'login' });
+  });
+
+  it('replaced by another sign-in on this device (4409): no reconnect loop', async () => {
+    const c = client();
+    c.connect();
+    last().open();
+    await flush();
+    last().reply(1, { result: session() });
+    await flush();
+    last().serverClose(4409, 'signed in again on this device');
+    expect(c.state).toBe('signedOut');
+  });
+
+  it('garbage from the server is reported and ignored, and results are schema-checked', async () => {
+    const c = client();
+    const errors: string[] = [];
+    c.on('protocolError', (e) => errors.push(e.code));
+    c.connect();
+    last().open();
+    await flush();
+    last().onmessage?.({ data: '{not json' });
+    last().onmessage?.({ data: JSON.stringify({ type: 'noSuchPush', data: {} }) });
+    last().reply(1, { result: { token: 42 } });
+    await flush();
+    expect(errors).toEqual(['malformed_json', 'unknown_type']);
+    expect(c.state).not.toBe('connected');
+  });
+});
