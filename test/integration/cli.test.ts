@@ -1,0 +1,75 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { afterEach, expect, it } from 'vitest';
+import { PASSWORD, startTestServer, type TestServer } from './harness.ts';
+
+const CLI = new URL('../../src/main/cli/index.ts', import.meta.url).pathname;
+type Line = Record<string, unknown> & { type: string };
+
+let srv: TestServer;
+const procs: ChildProcessWithoutNullStreams[] = [];
+afterEach(async () => {
+  for (const p of procs.splice(0)) p.kill();
+  await srv.close();
+});
+
+/** Starts the CLI and collects its stdout lines; `next(pred)` waits for a matching line. */
+function cli(args: string[]) {
+  const p = spawn(process.execPath, [CLI, '--server', srv.url, '--password', PASSWORD, ...args]);
+  procs.push(p);
+  const lines: Line[] = [];
+  const waiters: { pred: (l: Line) => boolean; resolve: (l: Line) => void }[] = [];
+  createInterface({ input: p.stdout }).on('line', (text) => {
+    const l = JSON.parse(text) as Line; // the CLI prints one JSON object per line
+    lines.push(l);
+    for (const w of [...waiters]) {
+      if (!w.pred(l)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(l);
+    }
+  });
+  const next = (pred: (l: Line) => boolean, ms = 8000): Promise<Line> =>
+    new Promise((resolve, reject) => {
+      const hit = lines.find(pred);
+      if (hit) return resolve(hit);
+      const t = setTimeout(() => reject(new Error(`no matching line; got ${JSON.stringify(lines)}`)), ms);
+      waiters.push({ pred, resolve: (l) => (clearTimeout(t), resolve(l)) });
+    });
+  const send = (o: unknown): void => void p.stdin.write(`${typeof o === 'string' ? o : JSON.stringify(o)}\n`);
+  return { p, lines, next, send };
+}
+
+it('two CLI clients place and answer a call over JSON lines; bad lines get clear errors', async () => {
+  srv = await startTestServer(['alice', 'bob']);
+  const bob = cli(['--user', 'bob', '--auto', 'accept']);
+  await bob.next((l) => l.type === 'session');
+  const alice = cli(['--user', 'alice']);
+  alice.send('this is not json');
+  alice.send({ cmd: 'callInvite', invitees: ['bob'], timeout: 0 });
+  alice.send({ cmd: 'dial', to: 'bob' });
+  alice.send({ cmd: 'callInvite', invitees: ['bob'], timeout: 30, id: 'c1' });
+  expect(await alice.next((l) => l.type === 'error' && (l['error'] as { code: string }).code === 'malformed_json')).toBeTruthy();
+  const bad = await alice.next((l) => l.type === 'error' && String((l['error'] as { message: string }).message).includes('timeout'));
+  expect((bad['error'] as { code: string }).code).toBe('bad_request');
+  const res = await alice.next((l) => l.type === 'result' && l['id'] === 'c1');
+  expect(res['cmd']).toBe('callInvite');
+  const accepted = await alice.next(
+    (l) => l.type === 'event' && l['event'] === 'callUserStateChanged' && JSON.stringify(l['data']).includes('"state":"accepted"'),
+  );
+  expect(accepted).toBeTruthy();
+  await bob.next((l) => l.type === 'event' && l['event'] === 'callInvitationReceived');
+  alice.p.stdin.end();
+  const code = await new Promise<number | null>((r) => alice.p.once('exit', r));
+  expect(code).toBe(0);
+  expect(alice.lines.filter((l) => l.type === 'error')).toHaveLength(3);
+});
+
+it('refuses to start without a valid user id', async () => {
+  srv = await startTestServer([]);
+  const p = spawn(process.execPath, [CLI, '--user', 'Not Valid!', '--password', 'x']);
+  let err = '';
+  p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await new Promise<number | null>((r) => p.once('exit', r));
+  expect(code).toBe(2);
+  expect(err).toContain('--user');
+});

@@ -1,0 +1,108 @@
+// Scenario-test harness: a real server on an ephemeral port with a throwaway SQLite file, and real clients (the CLI core).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { startServer, type RingdeskServer } from '../../server/app.ts';
+import { parseConfig, type ServerConfigInput } from '../../server/config.ts';
+import { hashPassword } from '../../server/auth/passwords.ts';
+import { SqliteStore } from '../../server/store/sqliteStore.ts';
+import { SignalingClient } from '../../src/main/signaling/SignalingClient.ts';
+import { CallingClient } from '../../src/main/call/CallingClient.ts';
+import { asDeviceId, asUserId, type UserId } from '../../src/shared/protocol/index.ts';
+import type { EventMap, TypedEmitter } from '../../src/shared/events.ts';
+
+export const PASSWORD = 'correct-horse-1';
+
+export interface TestServer {
+  server: RingdeskServer;
+  url: string;
+  dbPath: string;
+  /** Stops this server and starts a new one on the same port and database (calls and tokens survive). */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(users: string[], overrides: ServerConfigInput = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'ringdesk-it-'));
+  const dbPath = join(dir, 'db.sqlite');
+  const seed = new SqliteStore(dbPath);
+  const hash = await hashPassword(PASSWORD);
+  for (const u of users) await seed.createUser({ userId: asUserId(u), displayName: u.toUpperCase(), passwordHash: hash, disabled: false, createdAt: Date.now() });
+  await seed.close();
+  const config = parseConfig({ port: 0, dbPath, tokenSecret: randomBytes(32).toString('hex'), heartbeatIntervalMs: 500, ...overrides }, 'test');
+  const t: TestServer = {
+    server: await startServer(config),
+    url: '',
+    dbPath,
+    async restart() {
+      const port = t.server.port;
+      await t.server.close();
+      t.server = await startServer({ ...config, port });
+    },
+    async close() {
+      await t.server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  t.url = t.server.url;
+  return t;
+}
+
+export interface TestClient {
+  sig: SignalingClient;
+  calls: CallingClient;
+  userId: UserId;
+  /** Every push received, in order, by type: for asserting who heard what. */
+  heard: string[];
+}
+
+export async function connect(url: string, user: string, device = `${user}-d1`, password = PASSWORD): Promise<TestClient> {
+  const sig = new SignalingClient({
+    url,
+    deviceId: asDeviceId(device),
+    deviceName: `${user}'s ${device}`,
+    credentials: { userId: asUserId(user), password },
+    requestTimeoutMs: 5000,
+    backoff: { initialMs: 50, maxMs: 500, jitter: 0.2 },
+  });
+  const calls = new CallingClient(sig);
+  const heard: string[] = [];
+  sig.on('push', (p) => heard.push(p.type));
+  const ready = once(sig, 'session');
+  sig.connect();
+  await ready;
+  return { sig, calls, userId: asUserId(user), heard };
+}
+
+/** Resolves with the next emission of `event` that satisfies `pred`, or rejects after `ms`. */
+export function once<E extends EventMap, K extends keyof E>(
+  em: TypedEmitter<E>,
+  event: K,
+  pred: (...args: E[K]) => boolean = () => true,
+  ms = 8000,
+): Promise<E[K]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`timed out waiting for ${String(event)}`));
+    }, ms);
+    const off = em.on(event, (...args) => {
+      if (!pred(...args)) return;
+      clearTimeout(timer);
+      off();
+      resolve(args);
+    });
+  });
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `f` returns true (for server-side state that has no event). */
+export async function until(f: () => boolean, ms = 8000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!f()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}

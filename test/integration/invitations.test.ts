@@ -1,0 +1,158 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { asUserId } from '../../src/shared/protocol/index.ts';
+import { connect, once, sleep, startTestServer, type TestClient, type TestServer } from './harness.ts';
+
+const bob = asUserId('bob');
+const carol = asUserId('carol');
+const dave = asUserId('dave');
+
+let srv: TestServer;
+const clients: TestClient[] = [];
+async function client(user: string, device?: string): Promise<TestClient> {
+  const c = await connect(srv.url, user, device);
+  clients.push(c);
+  return c;
+}
+
+beforeEach(async () => {
+  srv = await startTestServer(['alice', 'bob', 'carol', 'dave'], { heartbeatTimeoutMs: 1000 });
+});
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.sig.close();
+  await srv.close();
+});
+
+describe('one invitee', () => {
+  it('invite → received → accept: both sides see it, the call stays up until callEnd, a record follows', async () => {
+    const [alice, b] = [await client('alice'), await client('bob')];
+    const rang = once(b.calls, 'callInvitationReceived');
+    const received = once(alice.calls, 'callUserStateChanged', (d) => d.users.some((u) => u.userId === bob && u.state === 'received'));
+    const { call } = await alice.calls.callInvite([bob], { timeout: 30, extendedData: '{"video":true}' });
+    expect(call.users.map((u) => u.state)).toEqual(['accepted', 'inviting']);
+    const [inv] = await rang;
+    expect(inv.call).toMatchObject({ callID: call.callID, inviter: 'alice', extendedData: '{"video":true}' });
+    await received;
+    expect(b.calls.view(call.callID)?.ringing).toBe(true);
+
+    const accepted = once(alice.calls, 'callUserStateChanged', (d) => d.users.some((u) => u.userId === bob && u.state === 'accepted'));
+    await b.calls.callAccept(call.callID, 'ok');
+    const [change] = await accepted;
+    expect(change.users[0]?.extendedData).toBe('ok');
+    expect(b.calls.view(call.callID)?.ringing).toBe(false);
+
+    const recA = once(alice.calls, 'callRecord');
+    const recB = once(b.calls, 'callRecord');
+    await alice.calls.callEnd(call.callID);
+    const [[ra], [rb]] = await Promise.all([recA, recB]);
+    expect(ra.record).toEqual(rb.record);
+    expect(ra.record.participants.map((p) => [p.userId, p.outcome])).toEqual([
+      ['alice', 'answered'],
+      ['bob', 'answered'],
+    ]);
+  });
+
+  it('invite → reject: the caller sees the reason and the call ends', async () => {
+    const [alice, b] = [await client('alice'), await client('bob')];
+    const rang = once(b.calls, 'callInvitationReceived');
+    const { call } = await alice.calls.callInvite([bob]);
+    await rang;
+    const ended = once(alice.calls, 'callInvitationEnded');
+    await b.calls.callReject(call.callID, 'in a meeting');
+    const [e] = await ended;
+    expect(e.reason).toBe('allAnswered');
+    expect(alice.calls.view(call.callID)?.call.users[1]).toMatchObject({ state: 'rejected', reason: 'declined', extendedData: 'in a meeting' });
+  });
+
+  it('invite → cancel: the callee stops ringing', async () => {
+    const [alice, b] = [await client('alice'), await client('bob')];
+    const rang = once(b.calls, 'callInvitationReceived');
+    const { call } = await alice.calls.callInvite([bob]);
+    await rang;
+    const cancelled = once(b.calls, 'callInvitationCancelled');
+    await alice.calls.callCancel(call.callID, undefined, 'never mind');
+    const [c] = await cancelled;
+    expect(c).toEqual({ callID: call.callID, inviter: 'alice', extendedData: 'never mind' });
+    expect(b.calls.view(call.callID)?.ringing).toBe(false);
+    // Cancelling again is refused with a reason, and nothing changes.
+    await expect(alice.calls.callCancel(call.callID)).rejects.toMatchObject({ code: 'call_ended' });
+  });
+
+  it('invite → timeout: the callee hears its own timeout, the caller gets a record with a missed call', async () => {
+    const [alice, b] = [await client('alice'), await client('bob')];
+    const timedOut = once(b.calls, 'callInvitationTimeout');
+    const rec = once(alice.calls, 'callRecord');
+    const { call } = await alice.calls.callInvite([bob], { timeout: 1 });
+    await timedOut;
+    const [r] = await rec;
+    expect(r.record).toMatchObject({ callID: call.callID, endReason: 'allAnswered', durationMs: 0 });
+    expect(r.record.participants.map((p) => p.outcome)).toEqual(['noAnswer', 'missed']);
+  });
+});
+
+describe('several invitees and delivery', () => {
+  it('three invitees with mixed answers: accept, reject, timeout', async () => {
+    const [alice, b, c, d] = [await client('alice'), await client('bob'), await client('carol'), await client('dave')];
+    const rings = Promise.all([b, c, d].map((x) => once(x.calls, 'callInvitationReceived')));
+    const { call } = await alice.calls.callInvite([bob, carol, dave], { timeout: 2 });
+    await rings;
+    await b.calls.callAccept(call.callID);
+    await c.calls.callReject(call.callID);
+    await once(d.calls, 'callInvitationTimeout');
+    await sleep(100);
+    expect(alice.calls.view(call.callID)?.call.users.map((u) => u.state)).toEqual(['accepted', 'accepted', 'rejected', 'timeout']);
+    expect(alice.calls.view(call.callID)?.call.callState).toBe('started');
+  });
+
+  it('an invitee with no connected device turns NotYetReceived after 5 s, then Received when they sign in', async () => {
+    const alice = await client('alice');
+    const nyr = once(alice.calls, 'callUserStateChanged', (d) => d.users.some((u) => u.userId === bob && u.state === 'notYetReceived'), 8000);
+    const { call } = await alice.calls.callInvite([bob], { timeout: 30 });
+    expect(call.users[1]?.delivery).toEqual({ online: false, ringingDevices: 0 });
+    await nyr;
+    const received = once(alice.calls, 'callUserStateChanged', (d) => d.users.some((u) => u.userId === bob && u.state === 'received'));
+    const b = await connect(srv.url, 'bob');
+    clients.push(b);
+    await received;
+    expect(b.calls.view(call.callID)?.ringing).toBe(true);
+  }, 15_000);
+
+  it('an offline invitee who signs in after the timeout is not rung, but finds the missed call in the list', async () => {
+    const alice = await client('alice');
+    const rec = once(alice.calls, 'callRecord');
+    const { call } = await alice.calls.callInvite([bob], { timeout: 1 });
+    await rec;
+    const b = await connect(srv.url, 'bob');
+    clients.push(b);
+    await sleep(200);
+    expect(b.heard).not.toContain('callInvitationReceived');
+    const list = await b.calls.queryCallInvitationList(10);
+    expect(list.calls[0]).toMatchObject({ callID: call.callID, callState: 'ended' });
+    expect(list.calls[0]?.users[1]?.state).toBe('timeout');
+  });
+
+  it('the caller drops before anyone accepted: after the heartbeat grace the call is cancelled', async () => {
+    const [alice, b] = [await client('alice'), await client('bob')];
+    const rang = once(b.calls, 'callInvitationReceived');
+    const { call } = await alice.calls.callInvite([bob], { timeout: 30 });
+    await rang;
+    const cancelled = once(b.calls, 'callInvitationCancelled', () => true, 5000);
+    alice.sig.close();
+    const t0 = Date.now();
+    const [c] = await cancelled;
+    expect(c.callID).toBe(call.callID);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(900); // the 1 s grace of this server's config
+  });
+
+  it('a caller who comes back within the grace keeps the call ringing', async () => {
+    const [alice, b] = [await client('alice'), await client('bob')];
+    const rang = once(b.calls, 'callInvitationReceived');
+    const { call } = await alice.calls.callInvite([bob], { timeout: 30 });
+    await rang;
+    alice.sig.close();
+    await sleep(300);
+    const again = await client('alice'); // same device id: resumes the caller's main device
+    await sleep(1200);
+    expect(b.heard).not.toContain('callInvitationCancelled');
+    expect(again.calls.view(call.callID)?.call.callState).toBe('started');
+  });
+});
