@@ -28,7 +28,15 @@ fi
 echo "setup: using node $(node --version) at $(command -v node)" >&2
 
 # Electron's binary cannot be downloaded here; nothing in the build or tests needs it.
-ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund </dev/null
+# A second run with an unchanged lockfile skips the reinstall (CI always starts fresh).
+stamp="$repo/node_modules/.ringdesk-lock"
+lock_sum="$(cksum < "$repo/package-lock.json")"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$lock_sum" ]; then
+  echo "setup: dependencies already match package-lock.json" >&2
+else
+  ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund </dev/null
+  echo "$lock_sum" > "$stamp"
+fi
 
 # `npm run` puts node_modules/.bin first on PATH, so linking Node 24 there makes
 # every npm script use it even from a shell whose PATH still has the old node.
