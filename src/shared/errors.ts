@@ -28,7 +28,9 @@ export const ERROR_CODES = [
   'invitee_unknown',
   'invalid_invitee',
   'too_many_participants',
-  // client side
+  // client side (IPC and the main process)
+  'forbidden',
+  'not_signed_in',
   'request_timeout',
   'disconnected',
   'internal',

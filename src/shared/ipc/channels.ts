@@ -1,0 +1,56 @@
+/**
+ * The IPC channel names alone, with no schema library: the preload imports only this, so its
+ * sandboxed bundle stays a few KB. contract.ts checks at compile time that the lists match it.
+ */
+export const INVOKE_CHANNELS = [
+  'getSnapshot',
+  'login',
+  'logout',
+  'callInvite',
+  'callCancel',
+  'callAccept',
+  'callReject',
+  'callingInvite',
+  'callJoin',
+  'callQuit',
+  'callEnd',
+  'dismissCall',
+  'listContacts',
+  'listHistory',
+  'setDnd',
+  'markMissedSeen',
+  'getSettings',
+  'updateSettings',
+  'getDevice',
+  'setDeviceName',
+  'testNotification',
+  'exportDiagnostics',
+  'showMainWindow',
+  'openExternal',
+] as const;
+
+export const EVENT_CHANNELS = [
+  'connection',
+  'session',
+  'calls',
+  'incomingCall',
+  'handledElsewhere',
+  'callRecord',
+  'presence',
+  'missedCalls',
+  'dnd',
+  'settings',
+  'notice',
+  'shortcut',
+  'navigate',
+] as const;
+
+/** Electron channel names are namespaced so they never clash with Electron's own. */
+export const invokeChannelName = (c: string): string => `ringdesk:invoke:${c}`;
+export const eventChannelName = (c: string): string => `ringdesk:event:${c}`;
+
+/**
+ * Every invoke answers with this envelope: Electron's ipcMain.handle would flatten a thrown
+ * error into a message string, and the renderer needs the stable code.
+ */
+export type InvokeReply<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
