@@ -176,7 +176,7 @@ export class CallService {
           if (c.deviceId === e.device) continue;
           this.#sessions.push(e.userId, c.deviceId, {
             type: 'handledOnOtherDevice',
-            data: { callID: e.callID, deviceId: e.device, deviceName, action: e.action },
+            data: { callID: e.callID, deviceId: e.device, deviceName, action: e.action, version: e.version },
           });
         }
         return;

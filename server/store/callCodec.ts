@@ -39,6 +39,8 @@ export const StoredCallSchema = z.object({
   endReason: CallEndReasonSchema.nullable(),
   firstAcceptedAt: z.number().nullable(),
   members: z.array(MemberSchema),
+  /** Rows written before calls had versions read as 0. */
+  version: z.number().int().min(0).default(0),
 });
 
 function check(value: unknown, what: string): Call {

@@ -71,7 +71,7 @@ describe('one invitee', () => {
     const cancelled = once(b.calls, 'callInvitationCancelled');
     await alice.calls.callCancel(call.callID, undefined, 'never mind');
     const [c] = await cancelled;
-    expect(c).toEqual({ callID: call.callID, inviter: 'alice', extendedData: 'never mind' });
+    expect(c).toEqual({ callID: call.callID, inviter: 'alice', extendedData: 'never mind', version: call.version + 2 }); // created, acked, cancelled
     expect(b.calls.view(call.callID)?.ringing).toBe(false);
     // Cancelling again is refused with a reason, and nothing changes.
     await expect(alice.calls.callCancel(call.callID)).rejects.toMatchObject({ code: 'call_ended' });

@@ -29,7 +29,7 @@ describe('devices, busy and DND', () => {
     const told = once(phone.calls, 'handledOnOtherDevice');
     await laptop.calls.callAccept(call.callID);
     const [h] = await told;
-    expect(h).toEqual({ callID: call.callID, deviceId: 'laptop', deviceName: "bob's laptop", action: 'accepted' });
+    expect(h).toEqual({ callID: call.callID, deviceId: 'laptop', deviceName: "bob's laptop", action: 'accepted', version: laptop.calls.view(call.callID)?.call.version });
     expect(phone.calls.view(call.callID)).toMatchObject({ ringing: false, handledElsewhere: { deviceId: 'laptop' } });
     // Only the main device hears what follows.
     const before = phone.heard.length;

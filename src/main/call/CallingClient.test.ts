@@ -21,7 +21,7 @@ class FakePort extends TypedEmitter<PortEvents> implements SignalingPort {
 }
 
 const callID = asCallId('c1');
-function call(bobState: CallInfo['users'][number]['state']): CallInfo {
+function call(bobState: CallInfo['users'][number]['state'], version = 1): CallInfo {
   return {
     callID,
     inviter: 'alice' as CallInfo['inviter'],
@@ -36,6 +36,7 @@ function call(bobState: CallInfo['users'][number]['state']): CallInfo {
       { userId: 'alice' as CallInfo['inviter'], state: 'accepted', extendedData: '', invitedBy: null, reason: null, delivery: null },
       { userId: 'bob' as CallInfo['inviter'], state: bobState, extendedData: '', invitedBy: 'alice' as CallInfo['inviter'], reason: null, delivery: { online: true, ringingDevices: 0 } },
     ],
+    version,
   };
 }
 const session = REQUESTS.login.result.parse({ token: 't', expiresAt: 1, userId: 'bob', displayName: 'Bob', deviceId: 'd1', dnd: { enabled: false, allowList: [] }, serverTime: 1, heartbeatIntervalMs: 1000 });
@@ -64,7 +65,7 @@ describe('CallingClient', () => {
     c.on('callInvitationTimeout', (d) => timeouts.push(d.callID));
     const bob = call('timeout').users[1];
     if (!bob) throw new Error('fixture');
-    port.fire('push', { type: 'callUserStateChanged', data: { callID, users: [bob] } });
+    port.fire('push', { type: 'callUserStateChanged', data: { callID, users: [bob], version: 2 } });
     expect(timeouts).toEqual(['c1']);
     expect(c.view(callID)?.ringing).toBe(false);
   });
@@ -74,7 +75,7 @@ describe('CallingClient', () => {
     const c = new CallingClient(port);
     port.fire('session', session, false);
     port.fire('push', { type: 'callInvitationReceived', data: { call: call('received') } });
-    port.fire('push', { type: 'handledOnOtherDevice', data: { callID, deviceId: 'phone' as never, deviceName: 'Phone', action: 'accepted' } });
+    port.fire('push', { type: 'handledOnOtherDevice', data: { callID, deviceId: 'phone' as never, deviceName: 'Phone', action: 'accepted', version: 2 } });
     expect(c.view(callID)).toMatchObject({ ringing: false, handledElsewhere: { deviceName: 'Phone', action: 'accepted' } });
   });
 
@@ -92,6 +93,25 @@ describe('CallingClient', () => {
     await tick();
     expect(c.view(callID)?.call.callState).toBe('ended');
     expect(announced).toEqual(['c1', 'c2']);
+  });
+
+  it('keeps the newest version when a result and pushes cross on the wire (an old ack result cannot make it ring again)', async () => {
+    const port = new FakePort();
+    let answerAck: (v: unknown) => void = () => undefined;
+    const c = new CallingClient(port);
+    port.request = (<T extends RequestType>(type: T): Promise<RequestResult<T>> =>
+      type === 'callAck' ? new Promise((r) => (answerAck = r as (v: unknown) => void)) : Promise.resolve({ calls: [] } as unknown as RequestResult<T>)) as FakePort['request']; // only callAck and queryActiveCalls are asked here
+    port.fire('session', session, false);
+    port.fire('push', { type: 'callInvitationReceived', data: { call: call('inviting', 1) } });
+    const accepted = call('accepted', 3).users[1];
+    if (!accepted) throw new Error('fixture');
+    port.fire('push', { type: 'callUserStateChanged', data: { callID, users: [accepted], version: 3 } });
+    answerAck({ call: call('received', 2) });
+    await tick();
+    expect(c.view(callID)).toMatchObject({ myState: 'accepted', ringing: false, call: { version: 3 } });
+    port.fire('push', { type: 'callDeliveryChanged', data: { callID, users: [{ userId: accepted.userId, delivery: { online: false, ringingDevices: 0 } }], version: 2 } });
+    // Older than what we hold: dropped, so Bob does not turn offline.
+    expect(c.view(callID)?.call.users[1]?.delivery).toEqual({ online: true, ringingDevices: 0 });
   });
 
   it('wake signals nudge the connection', () => {

@@ -164,8 +164,14 @@ export class CallingClient extends TypedEmitter<CallingEvents> {
     );
   }
 
+  /**
+   * Takes a whole call (a result or a push that carries one) unless we already hold a newer
+   * version: results and pushes of different requests may cross on the wire.
+   */
   #upsert(call: CallInfo, notify = true): CallView {
-    const v = makeView(call, this.#me ?? call.inviter, this.#views.get(call.callID));
+    const prev = this.#views.get(call.callID);
+    if (prev && prev.call.version > call.version) return prev;
+    const v = makeView(call, this.#me ?? call.inviter, prev);
     this.#views.set(call.callID, v);
     this.#touched.set(call.callID, ++this.#clock);
     this.#prune();
@@ -173,11 +179,12 @@ export class CallingClient extends TypedEmitter<CallingEvents> {
     return v;
   }
 
-  #patch(callID: CallId, f: (c: CallInfo) => CallInfo, mark?: Partial<Pick<CallView, 'handledElsewhere'>>): void {
+  /** Applies a push that changes part of a call, when it is not older than what we hold. */
+  #patch(callID: CallId, version: number, f: (c: CallInfo) => CallInfo, mark?: Partial<Pick<CallView, 'handledElsewhere'>>): void {
     const v = this.#views.get(callID);
-    if (!v) return;
+    if (!v || v.call.version > version) return;
     if (mark) Object.assign(v, mark);
-    this.#upsert(f(v.call));
+    this.#upsert({ ...f(v.call), version });
   }
 
   #prune(): void {
@@ -205,30 +212,30 @@ export class CallingClient extends TypedEmitter<CallingEvents> {
         this.emit('callInvitationCreated', p.data);
         return;
       case 'callInvitationCancelled':
-        if (me) this.#patch(p.data.callID, (c) => withMyState(c, me, 'cancelled'));
+        if (me) this.#patch(p.data.callID, p.data.version, (c) => withMyState(c, me, 'cancelled'));
         this.emit('callInvitationCancelled', p.data);
         return;
       case 'callInvitationTimeout':
-        if (me) this.#patch(p.data.callID, (c) => withMyState(c, me, 'timeout'));
+        if (me) this.#patch(p.data.callID, p.data.version, (c) => withMyState(c, me, 'timeout'));
         this.emit('callInvitationTimeout', p.data);
         return;
       case 'callInvitationEnded':
-        this.#patch(p.data.callID, (c) => ({ ...c, callState: 'ended', endedAt: p.data.endedAt, endReason: p.data.reason }));
+        this.#patch(p.data.callID, p.data.version, (c) => ({ ...c, callState: 'ended', endedAt: p.data.endedAt, endReason: p.data.reason }));
         this.emit('callInvitationEnded', p.data);
         return;
       case 'callUserStateChanged': {
-        this.#patch(p.data.callID, (c) => withUsers(c, p.data.users));
+        this.#patch(p.data.callID, p.data.version, (c) => withUsers(c, p.data.users));
         this.emit('callUserStateChanged', p.data);
         // A Received invitee learns of its own timeout only here (event × state table); keep the client API uniform.
-        if (p.data.users.some((u) => u.userId === me && u.state === 'timeout')) this.emit('callInvitationTimeout', { callID: p.data.callID });
+        if (p.data.users.some((u) => u.userId === me && u.state === 'timeout')) this.emit('callInvitationTimeout', { callID: p.data.callID, version: p.data.version });
         return;
       }
       case 'callDeliveryChanged':
-        this.#patch(p.data.callID, (c) => withDelivery(c, p.data.users));
+        this.#patch(p.data.callID, p.data.version, (c) => withDelivery(c, p.data.users));
         this.emit('callDeliveryChanged', p.data);
         return;
       case 'handledOnOtherDevice':
-        this.#patch(p.data.callID, (c) => c, { handledElsewhere: { deviceId: p.data.deviceId, deviceName: p.data.deviceName, action: p.data.action } });
+        this.#patch(p.data.callID, p.data.version, (c) => c, { handledElsewhere: { deviceId: p.data.deviceId, deviceName: p.data.deviceName, action: p.data.action } });
         this.emit('handledOnOtherDevice', p.data);
         return;
       case 'callRecord':

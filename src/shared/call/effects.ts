@@ -9,7 +9,7 @@ import type { Call } from './model.ts';
  */
 export type Effect =
   | { type: 'push'; userId: UserId; device: DeviceId | null; push: Push }
-  | { type: 'handledElsewhere'; callID: CallId; userId: UserId; device: DeviceId; action: 'accepted' | 'rejected' | 'joined' }
+  | { type: 'handledElsewhere'; callID: CallId; userId: UserId; device: DeviceId; action: 'accepted' | 'rejected' | 'joined'; version: number }
   | { type: 'record'; record: CallRecord };
 
 export type TransitionResult = { ok: true; call: Call; effects: Effect[] } | { ok: false; error: RingdeskError };

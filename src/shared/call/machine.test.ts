@@ -20,6 +20,17 @@ describe('normal mode', () => {
     expect(nextWakeAt(call)).toBe(T0 + LIMITS.notReceivedCheckMs);
   });
 
+  it('every transition bumps the version, and every call push carries the version it produced', () => {
+    const { call } = start('normal');
+    expect(call.version).toBe(1);
+    const acked = ok(step(call, { type: 'ack', by: bob, device: b1 }));
+    const accepted = ok(step(acked.call, { type: 'accept', by: bob, device: b1, extendedData: '' }));
+    expect([acked.call.version, accepted.call.version]).toEqual([2, 3]);
+    const versions = accepted.effects.flatMap((e) => (e.type === 'push' && 'version' in e.push.data ? [e.push.data.version] : []));
+    expect(versions.length).toBeGreaterThan(0);
+    expect(new Set(versions)).toEqual(new Set([3]));
+  });
+
   it('an ack makes the invitee Received and the caller sees one ringing device', () => {
     const { call } = start('normal');
     const r = ok(step(call, { type: 'ack', by: bob, device: b1 }));
@@ -39,7 +50,7 @@ describe('normal mode', () => {
   it('accept on one device: the other devices are told, the main device gets later events, the call stays up', () => {
     const { call } = start('normal', avail(bob));
     const r = ok(step(call, { type: 'accept', by: bob, device: b2, extendedData: 'hi' }));
-    expect(r.effects).toContainEqual({ type: 'handledElsewhere', callID: call.callID, userId: bob, device: b2, action: 'accepted' });
+    expect(r.effects).toContainEqual({ type: 'handledElsewhere', callID: call.callID, userId: bob, device: b2, action: 'accepted', version: r.call.version });
     expect(r.call.callState).toBe('started');
     expect(r.call.firstAcceptedAt).toBe(T0 + 1000);
     const end = ok(step(r.call, { type: 'end', by: alice, device: a1, extendedData: '' }, T0 + 61_000));
@@ -172,7 +183,7 @@ describe('advanced mode', () => {
   it('callJoin from another device moves the main device and tells the old one', () => {
     const r = ok(step(acceptedCall(), { type: 'join', by: bob, device: b2, extendedData: '' }));
     expect(r.call.members[1]?.mainDevice).toBe('b2');
-    expect(r.effects).toEqual([{ type: 'handledElsewhere', callID: r.call.callID, userId: bob, device: b2, action: 'joined' }]);
+    expect(r.effects).toEqual([{ type: 'handledElsewhere', callID: r.call.callID, userId: bob, device: b2, action: 'joined', version: r.call.version }]);
     const same = step(r.call, { type: 'join', by: bob, device: b2, extendedData: '' });
     expect(!same.ok && same.error.code).toBe('state_forbids');
   });

@@ -63,6 +63,7 @@ class Tx {
   readonly ctx: Context;
   constructor(call: Call, ctx: Context) {
     this.call = structuredClone(call);
+    this.call.version = call.version + 1;
     this.ctx = ctx;
   }
   states(): Map<UserId, CallUserState> {
@@ -81,7 +82,7 @@ class Tx {
   stateChanged(before: Map<UserId, CallUserState>, changed: Member[]): void {
     if (changed.length === 0) return;
     const users = changed.map((m) => userInfo(m, this.ctx));
-    this.pushByTable('callUserStateChanged', before, { type: 'callUserStateChanged', data: { callID: this.call.callID, users } });
+    this.pushByTable('callUserStateChanged', before, { type: 'callUserStateChanged', data: { callID: this.call.callID, users, version: this.call.version } });
   }
   ok(): TransitionResult {
     return { ok: true, call: this.call, effects: this.effects };
@@ -152,6 +153,7 @@ export function createCall(p: CreateCall, ctx: Context): TransitionResult {
     endReason: null,
     firstAcceptedAt: null,
     members: [inviter],
+    version: 0,
   };
   const tx = new Tx(call, ctx);
   addInvitees(tx, p.invitees, p.inviter);
@@ -194,7 +196,7 @@ function endCall(tx: Tx, reason: CallEndReason, caller: UserId | null, extendedD
   }
   tx.pushByTable('callInvitationEnded', before, {
     type: 'callInvitationEnded',
-    data: { callID: c.callID, caller, extendedData, endedAt: tx.ctx.now, reason },
+    data: { callID: c.callID, caller, extendedData, endedAt: tx.ctx.now, reason, version: c.version },
   });
   tx.effects.push({ type: 'record', record: buildRecord(c) });
 }
@@ -225,7 +227,7 @@ function answer(
     m.everAccepted = true;
     tx.call.firstAcceptedAt ??= tx.ctx.now;
   } else m.reason = 'declined';
-  tx.effects.push({ type: 'handledElsewhere', callID: tx.call.callID, userId: m.userId, device, action });
+  tx.effects.push({ type: 'handledElsewhere', callID: tx.call.callID, userId: m.userId, device, action, version: tx.call.version });
   tx.stateChanged(before, [m]);
   settle(tx, 'allAnswered');
   return tx.ok();
@@ -280,7 +282,7 @@ export function transition(call: Call, ev: CallEvent, ctx: Context): TransitionR
         if (g.mainDevice === ev.device) return refuse('state_forbids', 'already in the call on this device');
         g.mainDevice = ev.device;
         g.extendedData = ev.extendedData;
-        tx.effects.push({ type: 'handledElsewhere', callID: c.callID, userId: g.userId, device: ev.device, action: 'joined' });
+        tx.effects.push({ type: 'handledElsewhere', callID: c.callID, userId: g.userId, device: ev.device, action: 'joined', version: c.version });
         return tx.ok();
       }
       if (!isPending(g) && countActiveAfter(c, [g.userId]) > LIMITS.maxParticipants) {
@@ -333,7 +335,7 @@ export function transition(call: Call, ev: CallEvent, ctx: Context): TransitionR
 function deliveryChanged(tx: Tx, m: Member): void {
   const delivery = userInfo(m, tx.ctx).delivery;
   if (!delivery) return;
-  const push: Push = { type: 'callDeliveryChanged', data: { callID: tx.call.callID, users: [{ userId: m.userId, delivery }] } };
+  const push: Push = { type: 'callDeliveryChanged', data: { callID: tx.call.callID, users: [{ userId: m.userId, delivery }], version: tx.call.version } };
   tx.pushByTable('callUserStateChanged', tx.states(), push, m);
 }
 
@@ -359,7 +361,7 @@ function cancelMembers(tx: Tx, targets: Member[], extendedData: string): void {
   const before = tx.states();
   for (const m of targets) {
     Object.assign(m, { state: 'cancelled', deadline: null, receivedCheckAt: null });
-    const push: Push = { type: 'callInvitationCancelled', data: { callID: tx.call.callID, inviter: tx.call.inviter, extendedData } };
+    const push: Push = { type: 'callInvitationCancelled', data: { callID: tx.call.callID, inviter: tx.call.inviter, extendedData, version: tx.call.version } };
     if (EVENT_AUDIENCE.callInvitationCancelled.has(before.get(m.userId) ?? 'quit')) tx.push(m, push);
   }
   tx.stateChanged(before, targets);
@@ -396,7 +398,7 @@ function tick(tx: Tx): TransitionResult {
     if (m.deadline !== null && m.deadline <= tx.ctx.now) {
       Object.assign(m, { state: 'timeout', deadline: null, receivedCheckAt: null });
       if (EVENT_AUDIENCE.callInvitationTimeout.has(before.get(m.userId) ?? 'quit')) {
-        tx.push(m, { type: 'callInvitationTimeout', data: { callID: c.callID } });
+        tx.push(m, { type: 'callInvitationTimeout', data: { callID: c.callID, version: c.version } });
       }
       changed.push(m);
     } else if (m.receivedCheckAt !== null && m.receivedCheckAt <= tx.ctx.now) {

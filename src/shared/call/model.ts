@@ -44,6 +44,8 @@ export interface Call {
   endReason: CallEndReason | null;
   firstAcceptedAt: number | null;
   members: Member[];
+  /** Bumped by every transition and sent with every call push, so clients drop what is older than what they hold. */
+  version: number;
 }
 
 export const PENDING_STATES: ReadonlySet<CallUserState> = new Set<CallUserState>(['inviting', 'notYetReceived', 'received']);
@@ -91,6 +93,7 @@ export function callInfo(call: Call, ctx: Pick<Context, 'isOnline'>): CallInfo {
     endedAt: call.endedAt,
     endReason: call.endReason,
     users: call.members.map((m) => userInfo(m, ctx)),
+    version: call.version,
   };
 }
 

@@ -106,6 +106,9 @@ export const CallUserInfoSchema = z.object({
 });
 export type CallUserInfo = z.infer<typeof CallUserInfoSchema>;
 
+/** The call's version: every change bumps it; every call push carries the version it produced. */
+export const VersionSchema = z.number().int().min(0);
+
 export const CallInfoSchema = z.object({
   callID: CallIdSchema,
   inviter: UserIdSchema,
@@ -117,6 +120,7 @@ export const CallInfoSchema = z.object({
   endedAt: z.number().int().nullable(),
   endReason: CallEndReasonSchema.nullable(),
   users: z.array(CallUserInfoSchema),
+  version: VersionSchema,
 });
 export type CallInfo = z.infer<typeof CallInfoSchema>;
 

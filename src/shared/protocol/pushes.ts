@@ -9,14 +9,15 @@ import {
   DeviceIdSchema,
   PresenceSchema,
   UserIdSchema,
+  VersionSchema,
 } from './common.ts';
 
 /** Every server→client push. Names follow ZIM's callbacks without the `on`. */
 export const PUSHES = {
   callInvitationReceived: z.object({ call: CallInfoSchema }),
   callInvitationCreated: z.object({ call: CallInfoSchema }),
-  callInvitationCancelled: z.object({ callID: CallIdSchema, inviter: UserIdSchema, extendedData: z.string() }),
-  callInvitationTimeout: z.object({ callID: CallIdSchema }),
+  callInvitationCancelled: z.object({ callID: CallIdSchema, inviter: UserIdSchema, extendedData: z.string(), version: VersionSchema }),
+  callInvitationTimeout: z.object({ callID: CallIdSchema, version: VersionSchema }),
   callInvitationEnded: z.object({
     callID: CallIdSchema,
     /** Who called callEnd; null when the server ended it (everyone left, caller lost). */
@@ -24,12 +25,14 @@ export const PUSHES = {
     extendedData: z.string(),
     endedAt: z.number().int(),
     reason: CallEndReasonSchema,
+    version: VersionSchema,
   }),
-  callUserStateChanged: z.object({ callID: CallIdSchema, users: z.array(CallUserInfoSchema) }),
+  callUserStateChanged: z.object({ callID: CallIdSchema, users: z.array(CallUserInfoSchema), version: VersionSchema }),
   /** Ringing devices and online state of invitees changed; no user state changed. */
   callDeliveryChanged: z.object({
     callID: CallIdSchema,
     users: z.array(z.object({ userId: UserIdSchema, delivery: DeliverySchema })),
+    version: VersionSchema,
   }),
   /** netcall's callerAckSync: this user's other device handled the call, so stop ringing here. */
   handledOnOtherDevice: z.object({
@@ -37,6 +40,7 @@ export const PUSHES = {
     deviceId: DeviceIdSchema,
     deviceName: z.string(),
     action: z.enum(['accepted', 'rejected', 'joined']),
+    version: VersionSchema,
   }),
   callRecord: z.object({ record: CallRecordSchema }),
   /** Batched: one push carries every change of the last flush interval. */
