@@ -1,14 +1,9 @@
-import type { CallInfo, CallUserState, DeviceId, PushData, UserId } from '../../shared/protocol/index.ts';
+import { mediaOf } from '../../shared/ipc/callMeta.ts';
+import type { CallView } from '../../shared/ipc/model.ts';
+import type { CallInfo, CallUserState, PushData, UserId } from '../../shared/protocol/index.ts';
 
-/** What this device shows for one call: serializable, so it can cross IPC into a Pinia store as is. */
-export interface CallView {
-  call: CallInfo;
-  direction: 'outgoing' | 'incoming';
-  myState: CallUserState | null;
-  /** This device should be ringing right now. */
-  ringing: boolean;
-  handledElsewhere: { deviceId: DeviceId; deviceName: string; action: 'accepted' | 'rejected' | 'joined' } | null;
-}
+/** What this device shows for one call (declared with the IPC contract): it crosses IPC into a Pinia store as is. */
+export type { CallView };
 
 const PENDING: ReadonlySet<CallUserState> = new Set(['inviting', 'received', 'notYetReceived']);
 
@@ -21,6 +16,7 @@ export function makeView(call: CallInfo, me: UserId, prev?: CallView): CallView 
     direction,
     myState,
     ringing: direction === 'incoming' && call.callState === 'started' && myState !== null && PENDING.has(myState) && handledElsewhere === null,
+    media: mediaOf(call.extendedData),
     handledElsewhere,
   };
 }

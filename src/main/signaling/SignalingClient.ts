@@ -30,7 +30,7 @@ export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnectin
 export type Session = RequestResult<'login'>;
 
 export type SignalingEvents = {
-  state: [state: ConnectionState, detail: { retryInMs?: number; attempt?: number; reason?: string }];
+  state: [state: ConnectionState, detail: { retryInMs?: number; attempt?: number; reason?: string; code?: ErrorCode }];
   /** Authenticated; `resumed` is true after a reconnect, when callers should re-read what they show. */
   session: [session: Session, resumed: boolean];
   push: [push: Push];
@@ -197,7 +197,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       if (FINAL_AUTH_ERRORS.has(err.code) || err.code === 'token_invalid') {
         this.#creds.token = undefined;
         this.emit('token', null);
-        this.#signOut(err.message);
+        this.#signOut(err.message, err.code);
       } else ws.close(4002, 'authentication did not complete');
     }
   }
@@ -239,10 +239,10 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     else this.#scheduleReconnect(reason || `closed with ${code}`);
   }
 
-  #signOut(reason: string): void {
+  #signOut(reason: string, code?: ErrorCode): void {
     this.#clearRetry();
     this.#stopHeartbeat();
-    this.#setState('signedOut', { reason });
+    this.#setState('signedOut', code ? { reason, code } : { reason });
     const ws = this.#ws;
     this.#ws = null;
     ws?.close(1000, 'signed out');

@@ -92,11 +92,13 @@ export const SettingsSchema = z.object({
     .prefault({}),
   /** Missed calls older than this were seen. */
   missedSeenAt: z.number().int().default(0),
+  /** The server's DND is on only because of the OS focus mode (DndPolicy). */
+  dndOsForced: z.boolean().default(false),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
 /** What the renderer may change: every top-level field optional, nested objects whole. */
-export const SettingsPatchSchema = SettingsSchema.omit({ missedSeenAt: true, lastUserId: true }).partial().strict();
+export const SettingsPatchSchema = SettingsSchema.omit({ missedSeenAt: true, lastUserId: true, dndOsForced: true, serverUrl: true }).partial().strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
 export const NotificationCheckSchema = z.object({

@@ -1,0 +1,462 @@
+import { RingdeskError } from '../../shared/errors.ts';
+import { TypedEmitter } from '../../shared/events.ts';
+import { encodeCallMeta } from '../../shared/ipc/callMeta.ts';
+import type { EventChannel, EventPayload } from '../../shared/ipc/contract.ts';
+import type { AppSnapshot, CallView, ConnectionInfo, MediaKind, Notice, SessionInfo, Settings, SettingsPatch } from '../../shared/ipc/model.ts';
+import type { CallId, CallMode, Contact, DndStatus, UserId } from '../../shared/protocol/index.ts';
+import { Logger } from '../log/Logger.ts';
+import type { Platform, TrayPresence } from '../platform/ports.ts';
+import { Ringer, type RingAction } from '../ringing/Ringer.ts';
+import { loadDeviceId, TokenVault } from '../settings/Identity.ts';
+import { SettingsStore } from '../settings/SettingsStore.ts';
+import type { BackoffOptions } from '../signaling/backoff.ts';
+import type { WebSocketFactory } from '../signaling/SignalingClient.ts';
+import { Connection, connectionInfo } from './Connection.ts';
+import { parseDeepLink } from './deepLink.ts';
+import { DndPolicy } from './DndPolicy.ts';
+import { MissedCalls } from './MissedCalls.ts';
+
+const log = new Logger('DesktopCore');
+const SIGN_IN_TIMEOUT_MS = 15_000;
+const HISTORY_PAGE_AT_START = 50;
+
+/** The core's events are the IPC contract's event channels, so wiring them to a transport is one loop. */
+export type CoreEvents = { [C in EventChannel]: [payload: EventPayload<C>] };
+
+export interface CoreOptions {
+  platform: Platform;
+  /** Tests and the headless host may shorten reconnects; the app uses the defaults. */
+  webSocket?: WebSocketFactory;
+  backoff?: BackoffOptions;
+  requestTimeoutMs?: number;
+  now?: () => number;
+}
+
+/**
+ * The desktop app's main-process core: one signed-in connection, ringing, missed calls, DND,
+ * settings and the desktop's buttons (tray, notifications, shortcuts, deep links). Electron's
+ * composition root and the headless host both build exactly this, with different platforms.
+ */
+export class DesktopCore extends TypedEmitter<CoreEvents> {
+  readonly p: Platform;
+  readonly settings: SettingsStore;
+  readonly deviceId;
+  readonly #o: CoreOptions;
+  readonly #now: () => number;
+  readonly #vault: TokenVault;
+  readonly #ringer: Ringer;
+  readonly #dnd: DndPolicy;
+  #missed: MissedCalls;
+  #conn: Connection | null = null;
+  #connOffs: (() => void)[] = [];
+  #connection: ConnectionInfo;
+  #contacts = new Map<UserId, Contact>();
+  readonly #notices: Notice[] = [];
+  #pendingDial: { userId: UserId; media: MediaKind } | null = null;
+  /** Contacts, history and DND are read after every sign-in; a fresh login waits for it. */
+  #sessionReady: Promise<void> = Promise.resolve();
+  readonly #offs: (() => void)[] = [];
+
+  constructor(o: CoreOptions) {
+    super();
+    this.#o = o;
+    this.p = o.platform;
+    this.#now = o.now ?? Date.now;
+    const dir = this.p.info.userDataDir;
+    this.settings = new SettingsStore(dir, this.#now);
+    if (this.settings.problem) this.#notices.push(this.settings.problem);
+    this.deviceId = loadDeviceId(dir);
+    this.#vault = new TokenVault(dir, this.p.secrets);
+    const s = this.settings.get();
+    this.#missed = new MissedCalls(s.missedSeenAt);
+    this.#dnd = new DndPolicy(s.dndFollowsOs, s.dndOsForced);
+    this.#connection = connectionInfo('idle', {}, this.#now());
+    this.#ringer = new Ringer({
+      notifier: this.p.notifier,
+      ringingWindow: this.p.ringingWindow,
+      attention: this.p.attention,
+      nameOf: (u) => this.#contacts.get(u)?.displayName ?? u,
+      onAction: (id, a) => void this.#onRingAction(id, a),
+      onRingingChanged: () => this.#updateTray(),
+    });
+  }
+
+  get deviceName(): string {
+    return this.settings.get().deviceName || this.p.info.hostName;
+  }
+  get ringer(): Ringer {
+    return this.#ringer;
+  }
+  get connection(): Connection | null {
+    return this.#conn;
+  }
+
+  /** Starts the desktop side and, with a saved session, signs in again in the background. */
+  async start(): Promise<void> {
+    this.#offs.push(
+      this.settings.on('changed', (s) => this.emit('settings', s)),
+      this.#dnd.on('changed', (d) => {
+        this.emit('dnd', d);
+        this.#updateTray();
+        void this.#syncDnd();
+      }),
+      this.p.tray.onAction((a) => this.#onTrayAction(a)),
+      this.p.wake.on((signal) => {
+        log.info('wake signal %s', signal);
+        this.#conn?.sig.nudge();
+      }),
+      this.p.focus.onChange((f) => this.#dnd.setOs(f)),
+    );
+    this.#dnd.setOs(await this.p.focus.read());
+    this.#applyDesktopSettings();
+    this.#updateTray();
+    const s = this.settings.get();
+    const token = this.#vault.load();
+    if (token && s.serverUrl && s.lastUserId) {
+      this.#attach(new Connection({ ...this.#connOpts(s.serverUrl), credentials: { userId: s.lastUserId as UserId, token } })); // saved by us after a validated sign-in
+      this.#conn?.sig.connect();
+    }
+  }
+
+  async login(a: { serverUrl: string; userId: UserId; password: string }): Promise<SessionInfo> {
+    this.#detach();
+    const conn = new Connection({ ...this.#connOpts(a.serverUrl), credentials: { userId: a.userId, password: a.password } });
+    this.#attach(conn);
+    try {
+      await conn.open(SIGN_IN_TIMEOUT_MS);
+      await this.#sessionReady;
+    } catch (e) {
+      this.#detach();
+      throw e;
+    }
+    this.settings.update({ serverUrl: a.serverUrl, lastUserId: a.userId });
+    const info = this.sessionInfo();
+    if (!info) throw new RingdeskError('disconnected', 'the connection closed while signing in');
+    return info;
+  }
+
+  async logout(): Promise<void> {
+    const conn = this.#conn;
+    if (conn) await conn.sig.logout();
+    this.#detach();
+    this.#vault.clear();
+  }
+
+  sessionInfo(): SessionInfo | null {
+    const c = this.#conn;
+    const s = c?.sig.session;
+    if (!c || !s || c.sig.state === 'signedOut') return null;
+    return { serverUrl: c.serverUrl, userId: s.userId, displayName: s.displayName, deviceId: this.deviceId, deviceName: this.deviceName };
+  }
+
+  snapshot(): AppSnapshot {
+    return {
+      platform: this.p.info.platform,
+      osLocale: this.p.info.osLocale,
+      connection: this.#connection,
+      session: this.sessionInfo(),
+      calls: this.#conn?.calls.views ?? [],
+      dnd: this.#dnd.state,
+      missed: this.#missed.state,
+      settings: this.settings.get(),
+      notices: [...this.#notices],
+    };
+  }
+
+  /** The signed-in connection, or a clear error for the renderer. */
+  calls(): Connection['calls'] {
+    const c = this.#conn;
+    if (!c || c.sig.state === 'signedOut' || !c.sig.session) throw new RingdeskError('not_signed_in', 'sign in first');
+    return c.calls;
+  }
+
+  view(callID: CallId): CallView {
+    const v = this.calls().view(callID);
+    if (!v) throw new RingdeskError('call_not_found', `no call ${callID} on this device`);
+    return v;
+  }
+
+  async invite(invitees: UserId[], media: MediaKind, mode: CallMode, timeout: number): Promise<{ call: CallView; errorInvitees: { userId: string; reason: 'unknown' | 'alreadyInCall' | 'self' }[] }> {
+    const r = await this.calls().callInvite(invitees, { mode, timeout, extendedData: encodeCallMeta({ media }) });
+    return { call: this.view(r.call.callID), errorInvitees: r.errorInvitees };
+  }
+
+  async accept(callID: CallId, media: MediaKind): Promise<CallView> {
+    await this.calls().callAccept(callID, encodeCallMeta({ media }));
+    this.p.mainWindow.show();
+    this.emit('navigate', { to: 'call', callID });
+    return this.view(callID);
+  }
+
+  async reject(callID: CallId): Promise<CallView> {
+    await this.calls().callReject(callID);
+    return this.view(callID);
+  }
+
+  async setDnd(status: DndStatus): Promise<void> {
+    this.calls(); // DND lives on the server: signed in only
+    this.#dnd.setApp(status);
+    await this.#syncDnd();
+  }
+
+  get dndState(): DndPolicy['state'] {
+    return this.#dnd.state;
+  }
+
+  markMissedSeen(): void {
+    this.settings.update({ missedSeenAt: this.#missed.markSeen(this.#now()) });
+    this.#missedChanged();
+  }
+
+  async listContacts(): Promise<Contact[]> {
+    const { contacts } = await this.calls().listContacts();
+    this.#contacts = new Map(contacts.map((c) => [c.userId, c]));
+    return contacts;
+  }
+
+  notice(code: Notice['code'], detail: string): void {
+    const n = { code, detail, at: this.#now() };
+    this.#notices.push(n);
+    if (this.#notices.length > 20) this.#notices.shift();
+    this.emit('notice', n);
+  }
+
+  /** Deep links from the OS: dial someone, or a Windows toast button. Bad links are logged, never acted on. */
+  async openDeepLink(raw: string): Promise<void> {
+    const link = parseDeepLink(raw);
+    switch (link.kind) {
+      case 'invalid':
+        log.warn('ignored deep link (%s)', link.reason);
+        return;
+      case 'dial':
+        this.p.mainWindow.show();
+        if (!this.sessionInfo()) {
+          this.#pendingDial = { userId: link.userId, media: link.media };
+          return;
+        }
+        await this.#dial(link.userId, link.media);
+        return;
+      case 'notification':
+        await this.#onRingAction(link.callID, link.action === 'accept' ? { kind: 'accept', media: link.media } : { kind: link.action });
+        return;
+    }
+  }
+
+  /** Applies the desktop parts of the settings: start at login and global shortcuts. */
+  #applyDesktopSettings(): void {
+    const s = this.settings.get();
+    if (this.p.autoLaunch.isEnabled() !== s.startAtLogin) this.p.autoLaunch.setEnabled(s.startAtLogin);
+    this.p.shortcuts.unregisterAll();
+    if (!s.shortcuts.enabled) return;
+    const { answer, decline, toggleMute } = s.shortcuts;
+    const refused = this.p.shortcuts.register({ answer, decline, toggleMute }, (action) => {
+      const ringing = this.#ringer.current;
+      if (action === 'toggleMute') this.emit('shortcut', { action });
+      else if (ringing) void this.#onRingAction(ringing, action === 'answer' ? { kind: 'accept', media: 'audio' } : { kind: 'decline' });
+    });
+    if (refused.length) this.notice('shortcutsTaken', `Another app already uses ${refused.join(', ')}. Pick other keys in Settings.`);
+  }
+
+  updateSettings(patch: SettingsPatch): Settings {
+    const before = this.settings.get();
+    const s = this.settings.update(patch);
+    if (before.startAtLogin !== s.startAtLogin || JSON.stringify(before.shortcuts) !== JSON.stringify(s.shortcuts)) this.#applyDesktopSettings();
+    this.#dnd.setFollowOs(s.dndFollowsOs);
+    if (before.deviceName !== s.deviceName) this.#reconnectWithToken();
+    return s;
+  }
+
+  async #dial(userId: UserId, media: MediaKind): Promise<void> {
+    try {
+      const { call } = await this.invite([userId], media, 'normal', 60);
+      this.emit('navigate', { to: 'call', callID: call.call.callID });
+    } catch (e) {
+      log.warn('dial %s failed: %s', userId, e instanceof Error ? e.message : String(e));
+      this.emit('navigate', { to: 'dial', userId });
+    }
+  }
+
+  async #onRingAction(callID: CallId, a: RingAction): Promise<void> {
+    try {
+      switch (a.kind) {
+        case 'accept':
+          await this.accept(callID, a.media);
+          return;
+        case 'decline':
+          await this.reject(callID);
+          return;
+        case 'open':
+          this.p.mainWindow.show();
+          this.emit('navigate', { to: 'call', callID });
+          return;
+      }
+    } catch (e) {
+      // Most often: answered elsewhere or cancelled a moment earlier; the view already says so.
+      log.warn('%s on %s failed: %s', a.kind, callID, e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  #onTrayAction(a: 'show' | 'toggleDnd' | 'missedCalls' | 'quit'): void {
+    switch (a) {
+      case 'show':
+        this.p.mainWindow.show();
+        return;
+      case 'toggleDnd': {
+        const app = this.#dnd.state.app;
+        void this.setDnd({ ...app, enabled: !app.enabled }).catch((e: unknown) => log.warn('DND toggle failed: %s', String(e)));
+        return;
+      }
+      case 'missedCalls':
+        this.p.mainWindow.show();
+        this.emit('navigate', { to: 'missed' });
+        return;
+      case 'quit':
+        this.close();
+        this.p.quit();
+        return;
+    }
+  }
+
+  #connOpts(serverUrl: string): Omit<ConstructorParameters<typeof Connection>[0], 'credentials'> {
+    return { serverUrl, deviceId: this.deviceId, deviceName: this.deviceName, webSocket: this.#o.webSocket, backoff: this.#o.backoff, requestTimeoutMs: this.#o.requestTimeoutMs };
+  }
+
+  #attach(conn: Connection): void {
+    this.#conn = conn;
+    const { sig, calls } = conn;
+    this.#connOffs = [
+      sig.on('state', (state, detail) => {
+        this.#connection = connectionInfo(state, detail, this.#now());
+        this.emit('connection', this.#connection);
+        if (state === 'signedOut') this.#signedOut();
+        this.#updateTray();
+      }),
+      sig.on('token', (t) => {
+        if (!this.#vault.save(t) && t !== null) this.notice('tokenNotStored', 'This system offers no secure storage, so you will be asked to sign in after a restart.');
+      }),
+      sig.on('session', (s, resumed) => {
+        this.#sessionReady = this.#onSession(s.dnd, resumed);
+      }),
+      calls.on('viewChanged', (views) => {
+        this.#ringer.update(views);
+        for (const v of views) if (v.call.callState === 'ended') this.#noteMissed(this.#missed.onEnded(v.call, s0(conn)));
+        this.emit('calls', { calls: views });
+      }),
+      calls.on('callInvitationReceived', ({ call }) => {
+        const v = calls.view(call.callID);
+        if (v) this.emit('incomingCall', { call: v });
+      }),
+      calls.on('handledOnOtherDevice', (d) => this.emit('handledElsewhere', d)),
+      calls.on('callRecord', (d) => {
+        this.emit('callRecord', d);
+        this.#noteMissed(this.#missed.onRecord(d.record, s0(conn)));
+      }),
+      calls.on('presenceChanged', (d) => {
+        for (const u of d.users) {
+          const c = this.#contacts.get(u.userId);
+          if (c) this.#contacts.set(u.userId, { ...c, presence: u.presence, dnd: u.dnd });
+        }
+        this.emit('presence', d);
+      }),
+      calls.on('error', (e) => log.warn('calling: %s (%s)', e.message, e.code)),
+      sig.on('protocolError', (e) => log.warn('protocol: %s (%s)', e.message, e.code)),
+    ];
+  }
+
+  #detach(): void {
+    for (const off of this.#connOffs) off();
+    this.#connOffs = [];
+    this.#conn?.close();
+    this.#conn = null;
+    this.#ringer.stopAll();
+    this.#connection = connectionInfo('signedOut', {}, this.#now());
+    this.emit('connection', this.#connection);
+    this.emit('session', null);
+    this.emit('calls', { calls: [] });
+    this.#updateTray();
+  }
+
+  #signedOut(): void {
+    this.#ringer.stopAll();
+    this.emit('session', null);
+  }
+
+  async #onSession(serverDnd: DndStatus, resumed: boolean): Promise<void> {
+    this.emit('session', this.sessionInfo());
+    if (!resumed) this.#dnd.fromServer(serverDnd);
+    const conn = this.#conn;
+    if (!conn) return;
+    try {
+      await this.listContacts();
+      const { calls } = await conn.calls.queryCallInvitationList(HISTORY_PAGE_AT_START);
+      const fresh = this.#missed.loadHistory(calls, s0(conn));
+      this.#missedChanged();
+      const newest = fresh[0];
+      if (newest && !resumed) this.p.notifier.showMissedCall({ userId: newest.from, name: this.#contacts.get(newest.from)?.displayName ?? newest.from }, fresh.length, () => this.#onTrayAction('missedCalls'));
+    } catch (e) {
+      log.warn('reading contacts and history after sign-in failed: %s', e instanceof Error ? e.message : String(e));
+    }
+    await this.#syncDnd();
+    const dial = this.#pendingDial;
+    this.#pendingDial = null;
+    if (dial) await this.#dial(dial.userId, dial.media);
+  }
+
+  #noteMissed(m: ReturnType<MissedCalls['onEnded']>): void {
+    if (!m) return;
+    this.p.notifier.showMissedCall({ userId: m.from, name: this.#contacts.get(m.from)?.displayName ?? m.from }, this.#missed.state.count, () => this.#onTrayAction('missedCalls'));
+    this.#missedChanged();
+  }
+
+  #missedChanged(): void {
+    const m = this.#missed.state;
+    this.p.attention.setBadge(m.count);
+    this.emit('missedCalls', m);
+    this.#updateTray();
+  }
+
+  async #syncDnd(): Promise<void> {
+    const want = this.#dnd.pendingServerUpdate();
+    const conn = this.#conn;
+    if (!want || !conn || conn.sig.state !== 'connected') return;
+    try {
+      this.#dnd.applied(await conn.calls.setDNDStatus(want));
+      if (this.settings.get().dndOsForced !== this.#dnd.osForced) this.settings.update({ dndOsForced: this.#dnd.osForced });
+    } catch (e) {
+      log.warn('DND sync failed: %s', e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  #reconnectWithToken(): void {
+    const conn = this.#conn;
+    const token = this.#vault.load();
+    const me = conn?.me;
+    if (!conn || !token || !me) return;
+    this.#detach();
+    this.#attach(new Connection({ ...this.#connOpts(conn.serverUrl), credentials: { userId: me, token } }));
+    this.#conn?.sig.connect();
+  }
+
+  #updateTray(): void {
+    const state = this.#conn?.sig.state ?? 'signedOut';
+    const presence: TrayPresence = state === 'connected' ? 'online' : state === 'connecting' ? 'connecting' : state === 'reconnecting' ? 'offline' : 'signedOut';
+    this.p.tray.update({ presence, dnd: this.#dnd.state.effective, missed: this.#missed.state.count, ringing: this.#ringer.ringing });
+  }
+
+  close(): void {
+    for (const off of this.#offs.splice(0)) off();
+    this.p.shortcuts.unregisterAll();
+    for (const off of this.#connOffs) off();
+    this.#connOffs = [];
+    this.#conn?.close();
+    this.#conn = null;
+    this.#ringer.stopAll();
+  }
+}
+
+/** The signed-in user of a connection that has had a session (views and records only arrive after one). */
+function s0(conn: Connection): UserId {
+  const me = conn.me;
+  if (!me) throw new RingdeskError('not_signed_in', 'no session yet');
+  return me;
+}

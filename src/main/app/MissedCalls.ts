@@ -1,0 +1,62 @@
+import { mediaOf } from '../../shared/ipc/callMeta.ts';
+import { isMissedCall } from '../../shared/ipc/missed.ts';
+import type { MissedCalls as MissedCallsState } from '../../shared/ipc/model.ts';
+import type { CallInfo, CallRecord, UserId } from '../../shared/protocol/index.ts';
+
+const KEEP = 50;
+type Missed = MissedCallsState['calls'][number];
+
+/**
+ * Missed calls and the badge count. At every sign-in the newest page of history is read, so calls
+ * missed while the app was not running are counted too; after that, call records keep it current.
+ * "Seen" is a time kept in settings, so the count survives restarts.
+ */
+export class MissedCalls {
+  #calls: Missed[] = [];
+  #seenAt: number;
+
+  constructor(seenAt: number) {
+    this.#seenAt = seenAt;
+  }
+
+  get state(): MissedCallsState {
+    return { count: this.#calls.filter((c) => c.at > this.#seenAt).length, calls: [...this.#calls] };
+  }
+
+  /** Replaces what we know from a page of history (newest first). Returns the calls that are new since last seen. */
+  loadHistory(calls: readonly CallInfo[], me: UserId): Missed[] {
+    const known = new Set(this.#calls.map((c) => c.callID));
+    const fresh = calls.filter((c) => isMissedCall(c, me)).map((c) => ({ callID: c.callID, from: c.inviter, at: c.createdAt, media: mediaOf(c.extendedData) }));
+    this.#calls = this.#merge(fresh);
+    return fresh.filter((c) => !known.has(c.callID) && c.at > this.#seenAt);
+  }
+
+  /** A call just ended: if `me` missed it, it is added and returned. */
+  onEnded(call: CallInfo, me: UserId): Missed | null {
+    if (!isMissedCall(call, me) || this.#calls.some((c) => c.callID === call.callID)) return null;
+    const m = { callID: call.callID, from: call.inviter, at: call.createdAt, media: mediaOf(call.extendedData) };
+    this.#calls = this.#merge([m]);
+    return m;
+  }
+
+  /** A record of a call we have no view of (ended while we were away) still counts when it says missed. */
+  onRecord(record: CallRecord, me: UserId): Missed | null {
+    const mine = record.participants.find((p) => p.userId === me);
+    if (!mine || mine.role !== 'invitee' || (mine.outcome !== 'missed' && mine.outcome !== 'cancelled')) return null;
+    if (this.#calls.some((c) => c.callID === record.callID)) return null;
+    const m = { callID: record.callID, from: record.inviter, at: record.createdAt, media: 'audio' as const };
+    this.#calls = this.#merge([m]);
+    return m;
+  }
+
+  markSeen(now: number): number {
+    this.#seenAt = Math.max(now, ...this.#calls.map((c) => c.at));
+    return this.#seenAt;
+  }
+
+  #merge(more: Missed[]): Missed[] {
+    const byId = new Map(this.#calls.map((c) => [c.callID, c]));
+    for (const m of more) byId.set(m.callID, m);
+    return [...byId.values()].sort((a, b) => b.at - a.at).slice(0, KEEP);
+  }
+}

@@ -1,0 +1,43 @@
+import { CallIdSchema, UserIdSchema, type CallId, type UserId } from '../../shared/protocol/index.ts';
+
+export type DeepLink =
+  | { kind: 'dial'; userId: UserId; media: 'audio' | 'video' }
+  /** Windows toast buttons activate the app through these (protocol activation). */
+  | { kind: 'notification'; action: 'accept' | 'decline' | 'open'; callID: CallId; media: 'audio' | 'video' };
+
+export const PROTOCOL = 'ringdesk:';
+
+/**
+ * Parses `ringdesk://call/<user>[?media=video]` and the notification links. Anything else is
+ * refused with a reason (these URLs come from outside the app: other programs, web pages).
+ */
+export function parseDeepLink(raw: string): DeepLink | { kind: 'invalid'; reason: string } {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { kind: 'invalid', reason: 'not a URL' };
+  }
+  if (url.protocol !== PROTOCOL) return { kind: 'invalid', reason: `not a ${PROTOCOL} link` };
+  const media = url.searchParams.get('media') === 'video' ? 'video' : 'audio';
+  const parts = url.pathname.split('/').filter(Boolean);
+  if (url.hostname === 'call') {
+    const user = UserIdSchema.safeParse(decodeURIComponent(parts[0] ?? '').toLowerCase());
+    if (parts.length !== 1 || !user.success) return { kind: 'invalid', reason: 'expected ringdesk://call/<user id>' };
+    return { kind: 'dial', userId: user.data, media };
+  }
+  if (url.hostname === 'notification') {
+    const action = parts[0];
+    const callID = CallIdSchema.safeParse(url.searchParams.get('callID'));
+    if ((action !== 'accept' && action !== 'decline' && action !== 'open') || !callID.success) {
+      return { kind: 'invalid', reason: 'expected ringdesk://notification/<accept|decline|open>?callID=…' };
+    }
+    return { kind: 'notification', action, callID: callID.data, media };
+  }
+  return { kind: 'invalid', reason: `unknown link "${url.hostname}"` };
+}
+
+/** Finds our link among a second instance's command-line arguments (Windows and Linux). */
+export function deepLinkFromArgv(argv: readonly string[]): string | null {
+  return argv.find((a) => a.startsWith(`${PROTOCOL}//`)) ?? null;
+}

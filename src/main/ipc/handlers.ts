@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import type { DesktopCore } from '../app/DesktopCore.ts';
+import type { FileLog } from '../log/FileLog.ts';
+import type { IpcHandlers } from './registerIpc.ts';
+
+/** Every invoke channel, answered by the core. Arguments arrive parsed (registerIpc). */
+export function createHandlers(core: DesktopCore, log: FileLog | null): IpcHandlers {
+  const calls = (): ReturnType<DesktopCore['calls']> => core.calls();
+  return {
+    getSnapshot: () => core.snapshot(),
+    login: (a) => core.login(a),
+    logout: async () => {
+      await core.logout();
+      return {};
+    },
+    callInvite: (a) => core.invite(a.invitees, a.media, a.mode, a.timeout),
+    callCancel: async (a) => {
+      await calls().callCancel(a.callID, a.invitees);
+      return { call: core.view(a.callID) };
+    },
+    callAccept: async (a) => ({ call: await core.accept(a.callID, a.media) }),
+    callReject: async (a) => ({ call: await core.reject(a.callID) }),
+    callingInvite: async (a) => {
+      await calls().callingInvite(a.callID, a.invitees);
+      return { call: core.view(a.callID) };
+    },
+    callJoin: async (a) => {
+      await calls().callJoin(a.callID);
+      return { call: core.view(a.callID) };
+    },
+    callQuit: async (a) => {
+      await calls().callQuit(a.callID);
+      return { call: core.view(a.callID) };
+    },
+    callEnd: async (a) => {
+      await calls().callEnd(a.callID);
+      return { call: core.view(a.callID) };
+    },
+    dismissCall: (a) => {
+      calls().dismiss(a.callID);
+      return {};
+    },
+    listContacts: async () => ({ contacts: await core.listContacts() }),
+    listHistory: (a) => calls().queryCallInvitationList(a.count, a.nextFlag),
+    setDnd: async (a) => {
+      await core.setDnd(a);
+      return core.dndState;
+    },
+    markMissedSeen: () => {
+      core.markMissedSeen();
+      return core.snapshot().missed;
+    },
+    getSettings: () => core.settings.get(),
+    updateSettings: (a) => core.updateSettings(a),
+    getDevice: () => ({ deviceId: core.deviceId, deviceName: core.deviceName }),
+    setDeviceName: (a) => {
+      core.updateSettings({ deviceName: a.deviceName });
+      return { deviceId: core.deviceId, deviceName: core.deviceName };
+    },
+    testNotification: async () => {
+      const check = await core.p.notifier.selfTest();
+      if (core.dndState.os.active) check.problems.push({ code: 'focusMode', detail: 'The OS focus mode is on: calls ring only for contacts on your allow-list. Turn focus off, or add Ringdesk to its allowed apps.' });
+      return { ok: check.problems.length === 0, problems: check.problems };
+    },
+    exportDiagnostics: () => {
+      const path = join(core.p.info.exportDir, `ringdesk-diagnostics-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+      const snap = core.snapshot();
+      // No token or password is in the snapshot; settings hold none either.
+      const report = { app: core.p.info, device: { deviceId: core.deviceId, deviceName: core.deviceName }, ...snap, log: log?.recent() ?? [] };
+      writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });
+      core.p.shell.showItemInFolder(path);
+      return { path };
+    },
+    showMainWindow: () => {
+      core.p.mainWindow.show();
+      return {};
+    },
+    openExternal: (a) => {
+      core.p.shell.openExternal(a.url);
+      return {};
+    },
+  };
+}

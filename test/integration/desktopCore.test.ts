@@ -1,0 +1,181 @@
+// The desktop main-process core (DesktopCore) on the headless platform, against a real server:
+// ringing, stopping, missed calls, saved sessions, deep links and the one DND policy.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DesktopCore } from '../../src/main/app/DesktopCore.ts';
+import { HeadlessPlatform } from '../../src/main/platform/headless.ts';
+import { asUserId, type CallId } from '../../src/shared/protocol/index.ts';
+import { PASSWORD, startTestServer, until, type TestServer } from './harness.ts';
+
+let t: TestServer;
+const made: { core: DesktopCore; dir: string }[] = [];
+
+// A server per test: calls left started by one test would make its users busy in the next.
+beforeEach(async () => {
+  t = await startTestServer(['alice', 'bob', 'carol']);
+});
+afterEach(async () => {
+  for (const m of made.splice(0)) {
+    m.core.close();
+    rmSync(m.dir, { recursive: true, force: true });
+  }
+  await t.close();
+});
+
+interface Desk {
+  core: DesktopCore;
+  p: HeadlessPlatform;
+  dir: string;
+}
+
+async function desk(name: string, dir = mkdtempSync(join(tmpdir(), 'ringdesk-desk-'))): Promise<Desk> {
+  const p = new HeadlessPlatform({ userDataDir: dir, hostName: name });
+  const core = new DesktopCore({ platform: p, backoff: { initialMs: 50, maxMs: 300, jitter: 0.2 } });
+  made.push({ core, dir });
+  await core.start();
+  return { core, p, dir };
+}
+
+async function signedIn(user: string, device = `${user}-laptop`): Promise<Desk> {
+  const d = await desk(device);
+  await d.core.login({ serverUrl: t.url, userId: asUserId(user), password: PASSWORD });
+  return d;
+}
+
+const ringingCallOf = (d: Desk): CallId | null => d.p.ringingCall;
+
+describe('DesktopCore on the headless platform', () => {
+  it('rings with a notification, the ringing window, tray animation and attention, and stops all of it on accept', async () => {
+    const alice = await signedIn('alice');
+    const bob = await signedIn('bob');
+    const { call } = await alice.core.invite([asUserId('bob')], 'video', 'normal', 30);
+    const id = call.call.callID;
+    await until(() => ringingCallOf(bob) === id, 5000, 'bob ringing');
+    const [n] = bob.p.of('notification');
+    expect(n?.alert).toMatchObject({ callID: id, callerId: 'alice', callerName: 'ALICE', media: 'video', others: 0 });
+    expect(bob.p.trayState?.ringing).toBe(true);
+    expect(bob.p.of('attention').at(-1)).toEqual({ kind: 'attention', on: true });
+
+    bob.p.clickNotification(id, 'accept-video');
+    await until(() => ringingCallOf(bob) === null, 5000, 'ringing stopped');
+    expect(bob.p.of('notificationClosed').map((r) => r.callID)).toEqual([id]);
+    expect(bob.p.of('attention').at(-1)).toEqual({ kind: 'attention', on: false });
+    expect(bob.p.trayState?.ringing).toBe(false);
+    await until(() => alice.core.calls().view(id)?.call.users.find((u) => u.userId === 'bob')?.state === 'accepted', 5000, 'alice sees accepted');
+    expect(bob.core.calls().view(id)?.myState).toBe('accepted');
+  });
+
+  it('a second device of the invitee stops ringing when the first answers, and says which device did', async () => {
+    const alice = await signedIn('alice');
+    const bob1 = await signedIn('bob', 'bob-desk');
+    const bob2 = await signedIn('bob', 'bob-laptop');
+    const { call } = await alice.core.invite([asUserId('bob')], 'audio', 'normal', 30);
+    const id = call.call.callID;
+    await until(() => ringingCallOf(bob1) === id && ringingCallOf(bob2) === id, 5000, 'both devices ringing');
+    await bob1.core.accept(id, 'audio');
+    await until(() => ringingCallOf(bob2) === null, 2000, 'second device stopped');
+    expect(bob2.core.calls().view(id)?.handledElsewhere).toMatchObject({ deviceName: 'bob-desk', action: 'accepted' });
+    expect(bob2.p.of('notificationClosed').map((r) => r.callID)).toEqual([id]);
+  });
+
+  it('counts calls missed while the app was not running at the next start, and remembers when they were seen', async () => {
+    const alice = await signedIn('alice');
+    const bobDir = mkdtempSync(join(tmpdir(), 'ringdesk-desk-'));
+    const first = await desk('bob-pc', bobDir);
+    await first.core.login({ serverUrl: t.url, userId: asUserId('bob'), password: PASSWORD });
+    await first.core.logout(); // signed out: the app "is not running" for the server
+    const { call } = await alice.core.invite([asUserId('bob')], 'audio', 'normal', 1);
+    await until(() => alice.core.calls().view(call.call.callID)?.call.callState === 'ended', 5000, 'call timed out');
+
+    const bob = await desk('bob-pc', bobDir);
+    await bob.core.login({ serverUrl: t.url, userId: asUserId('bob'), password: PASSWORD });
+    await until(() => bob.core.snapshot().missed.count === 1, 5000, 'missed count');
+    expect(bob.core.snapshot().missed.calls[0]).toMatchObject({ callID: call.call.callID, from: 'alice' });
+    expect(bob.p.of('badge').at(-1)).toEqual({ kind: 'badge', count: 1 });
+    expect(bob.p.of('missedNotification').at(-1)).toMatchObject({ from: 'alice', count: 1 });
+
+    bob.core.markMissedSeen();
+    expect(bob.core.snapshot().missed.count).toBe(0);
+    bob.core.close();
+    const again = await desk('bob-pc', bobDir);
+    await until(() => again.core.sessionInfo() !== null, 5000, 'resumed from the saved token');
+    await until(() => again.core.snapshot().missed.calls.length === 1, 5000, 'history read');
+    expect(again.core.snapshot().missed.count).toBe(0);
+  });
+
+  it('resumes a saved session after a restart without the password, and logout forgets it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ringdesk-desk-'));
+    const first = await desk('carol-pc', dir);
+    await first.core.login({ serverUrl: t.url, userId: asUserId('carol'), password: PASSWORD });
+    first.core.close();
+    const second = await desk('carol-pc', dir);
+    await until(() => second.core.sessionInfo()?.userId === 'carol', 5000, 'resumed');
+    await second.core.logout();
+    second.core.close();
+    const third = await desk('carol-pc', dir);
+    expect(third.core.sessionInfo()).toBeNull();
+    expect(third.core.snapshot().connection.state).toBe('idle');
+  });
+
+  it('refuses a wrong password with auth_failed and an unreachable server with disconnected', async () => {
+    const d = await desk('x');
+    await expect(d.core.login({ serverUrl: t.url, userId: asUserId('bob'), password: 'wrong-password' })).rejects.toMatchObject({ code: 'auth_failed' });
+    await expect(d.core.login({ serverUrl: 'ws://127.0.0.1:9/ws', userId: asUserId('bob'), password: PASSWORD })).rejects.toMatchObject({ code: 'disconnected' });
+    expect(d.core.sessionInfo()).toBeNull();
+    expect(() => d.core.calls()).toThrow(expect.objectContaining({ code: 'not_signed_in' }));
+  });
+
+  it('resets a corrupt settings file, keeps it aside and reports it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ringdesk-desk-'));
+    writeFileSync(join(dir, 'settings.json'), '{"ringtone": "trumpet", ');
+    const d = await desk('y', dir);
+    const snap = d.core.snapshot();
+    expect(snap.settings.ringtone).toBe('classic');
+    expect(snap.notices.map((n) => n.code)).toEqual(['settingsReset']);
+    expect(snap.notices[0]?.detail).toContain('not valid JSON');
+  });
+
+  it('dials from a ringdesk://call/<user> link and ignores malformed links', async () => {
+    const alice = await signedIn('alice');
+    const bob = await signedIn('bob');
+    await alice.core.openDeepLink('ringdesk://call/../../etc');
+    await alice.core.openDeepLink('https://call/bob');
+    expect(alice.core.calls().views).toHaveLength(0);
+    await alice.core.openDeepLink('ringdesk://call/bob?media=video');
+    await until(() => ringingCallOf(bob) !== null, 5000, 'bob rings');
+    expect(alice.core.calls().views[0]).toMatchObject({ direction: 'outgoing', media: 'video' });
+  });
+
+  it('the OS focus mode turns on server DND (callers see dnd) unless the caller is on the allow-list', async () => {
+    const alice = await signedIn('alice');
+    const carol = await signedIn('carol');
+    const bob = await signedIn('bob');
+    bob.p.setFocus({ active: true, source: 'focusAssist' });
+    await until(() => bob.core.dndState.effective === 'os', 2000, 'os dnd');
+    await until(() => bob.p.trayState?.dnd === 'os', 2000, 'tray shows os dnd');
+    await bob.core.setDnd({ enabled: false, allowList: [asUserId('alice')] });
+    await new Promise((r) => setTimeout(r, 200));
+    const byCarol = await carol.core.invite([asUserId('bob')], 'audio', 'normal', 30);
+    await until(() => carol.core.calls().view(byCarol.call.call.callID)?.call.users.find((u) => u.userId === 'bob')?.reason === 'dnd', 5000, 'carol refused with dnd');
+    expect(ringingCallOf(bob)).toBeNull();
+    const byAlice = await alice.core.invite([asUserId('bob')], 'audio', 'normal', 30);
+    await until(() => ringingCallOf(bob) === byAlice.call.call.callID, 5000, 'alice breaks through');
+    bob.p.setFocus({ active: false, source: null });
+    await until(() => bob.core.dndState.effective === 'off', 2000, 'dnd off again');
+  });
+
+  it('the answer shortcut accepts the ringing call; tray "toggle DND" flips the app DND', async () => {
+    const alice = await signedIn('alice');
+    const bob = await desk('bob-laptop');
+    bob.core.updateSettings({ shortcuts: { enabled: true, answer: 'CommandOrControl+Shift+A', decline: 'CommandOrControl+Shift+D', toggleMute: 'CommandOrControl+Shift+M' } });
+    await bob.core.login({ serverUrl: t.url, userId: asUserId('bob'), password: PASSWORD });
+    const { call } = await alice.core.invite([asUserId('bob')], 'audio', 'normal', 30);
+    await until(() => ringingCallOf(bob) === call.call.callID, 5000, 'ringing');
+    bob.p.pressShortcut('answer');
+    await until(() => bob.core.calls().view(call.call.callID)?.myState === 'accepted', 5000, 'accepted by shortcut');
+    bob.p.clickTray('toggleDnd');
+    await until(() => bob.core.dndState.effective === 'app', 2000, 'app dnd on');
+  });
+});
