@@ -26,6 +26,17 @@ function byteLength(d: RawData): number {
   return Array.isArray(d) ? d.reduce((n, b) => n + b.length, 0) : d instanceof ArrayBuffer ? d.byteLength : d.length;
 }
 
+/**
+ * The id of a refused frame without parsing it: clients that put `id` first (ours do, and
+ * docs/protocol.md asks for it) still get a refusal they can correlate; others get id null.
+ */
+function leadingId(d: RawData, isBinary: boolean): number | null {
+  if (isBinary || Array.isArray(d)) return null;
+  const head = (d instanceof ArrayBuffer ? Buffer.from(d) : d).subarray(0, 32).toString('latin1');
+  const m = /^\s*\{\s*"id"\s*:\s*(\d{1,15})\s*[,}]/.exec(head);
+  return m ? Number(m[1]) : null;
+}
+
 /** One WebSocket: framing, limits and auth in front of the handlers. Nothing here changes domain state on bad input. */
 export class ClientConnection implements Connection {
   readonly #ws: WebSocket;
@@ -91,6 +102,12 @@ export class ClientConnection implements Connection {
 
   #onFrame(data: RawData, isBinary: boolean): void {
     this.lastSeen = this.#s.now();
+    // Every frame costs from the bucket, garbage included, before any parsing work is done on it.
+    if (!this.#limiter.take(this.#s.now())) {
+      if (++this.#violations > MAX_RATE_VIOLATIONS) return this.close(CLOSE.rateLimited, 'rate limit exceeded');
+      return this.#reply(leadingId(data, isBinary), { error: { code: 'rate_limited', message: 'too many requests; slow down' } });
+    }
+    this.#violations = 0;
     if (isBinary) return this.#reject(null, new RingdeskError('bad_request', 'binary frames are not accepted'));
     if (byteLength(data) > this.#s.config.maxFrameBytes) {
       return this.#reject(null, new RingdeskError('frame_too_large', `frames are limited to ${this.#s.config.maxFrameBytes} bytes`));
@@ -102,11 +119,6 @@ export class ClientConnection implements Connection {
       return this.#reject(null, e as RingdeskError); // parseJson throws only RingdeskError
     }
     const { id, request, error } = parseRequestFrame(raw);
-    if (!this.#limiter.take(this.#s.now())) {
-      if (++this.#violations > MAX_RATE_VIOLATIONS) return this.close(CLOSE.rateLimited, 'rate limit exceeded');
-      return this.#reply(id, { error: { code: 'rate_limited', message: 'too many requests; slow down' } });
-    }
-    this.#violations = 0;
     if (error || !request) return this.#reject(id, error ?? new RingdeskError('bad_request', 'unreadable request'));
     const preAuth = PRE_AUTH_REQUESTS.has(request.type);
     if (!this.#session && !preAuth) return this.#reject(request.id, new RingdeskError('unauthenticated', 'sign in first'));
@@ -127,6 +139,9 @@ export class ClientConnection implements Connection {
     };
     try {
       const result = await handle(this.#s, ctx, request);
+      // The socket hung up (or the auth deadline closed it) while the sign-in was checked: its close
+      // handler has run or will run with no session, so registering now would leave a ghost online forever.
+      if (pending && this.#ws.readyState !== this.#ws.OPEN) return;
       if (pending) this.#register(pending);
       this.#reply(request.id, { result });
       if (pending) this.#s.calls.deviceOnline((pending as Session).user.userId, (pending as Session).deviceId);
