@@ -1,0 +1,103 @@
+// IPC shapes shared by bench/signaling.ts (the orchestrator), bench/client-worker.ts and bench/server-entry.ts.
+
+/** Orchestrator → client worker. Every command carries `rid`; the worker answers with a WorkerReply of the same rid. */
+export type WorkerCommand =
+  | {
+      rid: number;
+      cmd: 'init';
+      url: string;
+      secretHex: string;
+      /** This worker's users, in global connect order. The first 2 × pairCount form pairs: [caller, invitee], [caller, invitee], … */
+      users: string[];
+      pairCount: number;
+      /** Source addresses to spread sockets over (more than ~28k loopback connections exhaust one address's ephemeral ports). */
+      localAddresses: string[] | null;
+      /** Connections being opened at once by this worker. */
+      concurrency: number;
+    }
+  | { rid: number; cmd: 'connect'; count: number }
+  | { rid: number; cmd: 'stats' }
+  | { rid: number; cmd: 'latency'; rate: number; durationMs: number; drainMs: number; callTimeoutSec: number }
+  | { rid: number; cmd: 'close' };
+
+export type WorkerReply = { rid: number; ok: true; data: unknown } | { rid: number; ok: false; error: string };
+
+export interface ConnectResult {
+  /** Sockets of this worker that are open and authenticated after this step. */
+  connected: number;
+  opened: number;
+  failed: number;
+  errors: Record<string, number>;
+  /** Per-connection time from `new WebSocket` to the resume result, ms. */
+  connectMs: number[];
+  elapsedMs: number;
+}
+
+export interface WorkerStats {
+  open: number;
+  /** performance.timeOrigin + performance.now() of the last presenceChanged frame, or 0. */
+  lastPresenceAt: number;
+  presenceFrames: number;
+  presenceBytes: number;
+  framesIn: number;
+  bytesIn: number;
+  heartbeatsSent: number;
+  unexpectedCloses: Record<string, number>;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  rssBytes: number;
+}
+
+export interface LatencyResult {
+  /** Invitations that were due by the schedule. */
+  scheduled: number;
+  sent: number;
+  /** Due but every pair of this worker was still in a call. */
+  skippedNoFreePair: number;
+  /** callInvitationReceived pushes that reached the invitee for an invitation of this run. */
+  received: number;
+  /** The caller saw its callInvitationEnded (the pair is free again). */
+  ended: number;
+  /** Pairs still in a call when the drain period ran out. */
+  stuck: number;
+  errors: Record<string, number>;
+  /** send → invitee's callInvitationReceived, ms (one clock: both sockets live in this worker). */
+  inviteToPushMs: number[];
+  /** send → the caller's callUserStateChanged showing the invitee `received` (after the invitee's callAck), ms. */
+  inviteToCallerReceivedMs: number[];
+  /** How late each send was against its slot in the schedule, ms (client-side health). */
+  sendLagMs: number[];
+  /** First send to last send, ms. */
+  sendWindowMs: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+}
+
+/** Orchestrator → server wrapper (bench/server-entry.ts). */
+export type ServerCommand = { rid: number; cmd: 'gc' } | { rid: number; cmd: 'loopReset' } | { rid: number; cmd: 'loopStats' };
+
+export interface ServerMemory {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+export interface ServerLoopStats {
+  /** Event-loop delay percentiles since the last loopReset, ms (perf_hooks.monitorEventLoopDelay). */
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Event-loop utilisation since the last loopReset, 0..1 (performance.eventLoopUtilization). */
+  utilization: number;
+}
+
+/** Nearest-rank percentile of an ascending array. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] as number; // i is within bounds
+}

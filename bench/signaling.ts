@@ -1,0 +1,711 @@
+#!/usr/bin/env node
+// Signaling benchmark: `npm run bench:signaling -- [--users N] [--rate R] [--duration S] [--idle N] [--out PATH]`.
+// Starts the real server in a child process, N headless `ws` clients in a few worker processes, and measures
+//   1. server RSS with 0 connections and with --idle authenticated, heartbeating connections (→ MB per 1,000);
+//   2. invite → callInvitationReceived latency at a sustained, open-loop invitation rate with --users connected.
+// Prints a table and writes bench/results/signaling-<timestamp>.json and bench/results/signaling-latest.json.
+// See bench/README.md for what is measured and how.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { hashPassword } from '../server/auth/passwords.ts';
+import { SqliteStore } from '../server/store/sqliteStore.ts';
+import { asUserId } from '../src/shared/protocol/index.ts';
+import {
+  percentile,
+  type ConnectResult,
+  type LatencyResult,
+  type ServerCommand,
+  type ServerLoopStats,
+  type ServerMemory,
+  type WorkerCommand,
+  type WorkerReply,
+  type WorkerStats,
+} from './messages.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RESULTS_DIR = join(ROOT, 'bench', 'results');
+const MB = 1024 * 1024;
+const GiB = 1024 * MB;
+const TARGETS = { latencyP99Ms: 10, latencyUsers: 10_000, latencyRate: 500, idleConnections: 50_000, idleRssBytes: 2 * GiB } as const;
+const CALL_TIMEOUT_SEC = 30;
+const DRAIN_MS = 15_000;
+/** Loopback connections per source address before we spread over 127.0.0.x (the ephemeral range is ~28k ports). */
+const CONNS_PER_SOURCE_ADDRESS = 20_000;
+/** File descriptors a process needs beyond its sockets (modules, pipes, SQLite, epoll …). */
+const FD_MARGIN = 256;
+
+const USAGE = `usage: npm run bench:signaling -- [options]
+  --users N        users connected during the latency phase, in caller/invitee pairs (default 2000)
+  --rate R         invitations per second, open loop (default 500)
+  --duration S     seconds of measured load (default 10)
+  --warmup S       seconds of unmeasured load first, same rate (default 2)
+  --idle N         authenticated idle connections for the memory phase (default: --users)
+  --steps K        memory checkpoints while ramping up to --idle (default 4)
+  --workers W      client processes (default: number of CPUs, at most 4)
+  --concurrency C  connections being opened at once per client process (default 64)
+  --out PATH       where to write the JSON (default bench/results/signaling-<timestamp>.json);
+                   bench/results/signaling-latest.json is written too`;
+
+type WithoutRid<T> = T extends unknown ? Omit<T, 'rid'> : never;
+
+interface Options {
+  users: number;
+  rate: number;
+  durationS: number;
+  warmupS: number;
+  idle: number;
+  steps: number;
+  workers: number;
+  concurrency: number;
+  out: string | null;
+}
+
+function parseOptions(argv: string[]): Options | null {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      users: { type: 'string' },
+      rate: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      idle: { type: 'string' },
+      steps: { type: 'string' },
+      workers: { type: 'string' },
+      concurrency: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return null;
+  const num = (v: string | undefined, def: number, name: string, min: number): number => {
+    if (v === undefined) return def;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min} (got "${v}")`);
+    return n;
+  };
+  const users = Math.floor(num(values.users, 2000, 'users', 2));
+  return {
+    users,
+    rate: num(values.rate, 500, 'rate', 0.1),
+    durationS: num(values.duration, 10, 'duration', 1),
+    warmupS: num(values.warmup, 2, 'warmup', 0),
+    idle: Math.floor(num(values.idle, users, 'idle', 1)),
+    steps: Math.floor(num(values.steps, 4, 'steps', 1)),
+    workers: Math.floor(num(values.workers, Math.max(1, Math.min(4, os.cpus().length)), 'workers', 1)),
+    concurrency: Math.floor(num(values.concurrency, 64, 'concurrency', 1)),
+    out: values.out ?? null,
+  };
+}
+
+// ---------------------------------------------------------------- processes
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A child speaking request/response over the IPC channel (bench/client-worker.ts, bench/server-entry.ts). */
+class Child {
+  readonly name: string;
+  readonly proc: ChildProcess;
+  readonly log: string[] = [];
+  #next = 1;
+  readonly #waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  exited: string | null = null;
+
+  constructor(name: string, script: string, nodeFlags: string[], args: string[], wantFiles: number, env: NodeJS.ProcessEnv) {
+    this.name = name;
+    const nofile = Math.max(wantFiles, Math.min(readFdLimit('self')?.soft ?? 0, 1 << 20)); // raise only, never lower
+    // /bin/sh raises the open-file limit (root may raise the hard limit; others get up to theirs), then execs node in place,
+    // so the pid stays the node process's and the IPC channel (NODE_CHANNEL_FD) is inherited.
+    const sh = `ulimit -n ${nofile} 2>/dev/null || ulimit -Sn ${nofile} 2>/dev/null || ulimit -Sn "$(ulimit -Hn)" 2>/dev/null; exec "$@"`;
+    this.proc = spawn('/bin/sh', ['-c', sh, 'sh', process.execPath, ...nodeFlags, script, ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    const keep = (chunk: Buffer): void => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line) continue;
+        this.log.push(line);
+        if (this.log.length > 200) this.log.shift();
+      }
+    };
+    this.proc.stdout?.on('data', keep);
+    this.proc.stderr?.on('data', keep);
+    this.proc.on('message', (m: WorkerReply) => {
+      const w = this.#waiting.get(m.rid);
+      if (!w) return;
+      this.#waiting.delete(m.rid);
+      clearTimeout(w.timer);
+      if (m.ok) w.resolve(m.data);
+      else w.reject(new Error(`${this.name}: ${m.error}`));
+    });
+    this.proc.on('exit', (code, signal) => {
+      this.exited = `exit ${code ?? signal}`;
+      for (const w of this.#waiting.values()) {
+        clearTimeout(w.timer);
+        w.reject(new Error(`${this.name} exited (${this.exited}); last output:\n${this.log.slice(-20).join('\n')}`));
+      }
+      this.#waiting.clear();
+    });
+  }
+
+  get pid(): number {
+    if (this.proc.pid === undefined) throw new Error(`${this.name} did not start`);
+    return this.proc.pid;
+  }
+
+  call<T>(msg: WithoutRid<WorkerCommand> | WithoutRid<ServerCommand>, timeoutMs = 600_000): Promise<T> {
+    if (this.exited) return Promise.reject(new Error(`${this.name} already exited (${this.exited})`));
+    const rid = this.#next++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiting.delete(rid);
+        reject(new Error(`${this.name}: no answer to ${msg.cmd} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#waiting.set(rid, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.proc.send({ ...msg, rid });
+    });
+  }
+
+  /** SIGTERM, then SIGKILL if it is still there after `graceMs`. Only ever this child's own pid. */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (this.exited || this.proc.pid === undefined) return;
+    const gone = new Promise<void>((r) => this.proc.once('exit', () => r()));
+    this.proc.kill('SIGTERM');
+    const t = setTimeout(() => {
+      if (!this.exited) this.proc.kill('SIGKILL');
+    }, graceMs);
+    await gone;
+    clearTimeout(t);
+  }
+}
+
+// ---------------------------------------------------------------- /proc
+
+interface ProcMem {
+  rssBytes: number;
+  peakRssBytes: number;
+}
+
+function readProcMem(pid: number): ProcMem {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string): number => {
+    const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status);
+    if (!m?.[1]) throw new Error(`no ${key} in /proc/${pid}/status`);
+    return Number(m[1]) * 1024;
+  };
+  return { rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM') };
+}
+
+/** User + system CPU seconds of a process (fields 14 and 15 of /proc/<pid>/stat, in clock ticks of 1/100 s on Linux). */
+function readProcCpuSec(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function readFdLimit(pid: number | 'self'): { soft: number; hard: number } | null {
+  try {
+    const m = /^Max open files\s+(\S+)\s+(\S+)/m.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'));
+    if (!m?.[1] || !m[2]) return null;
+    const n = (s: string): number => (s === 'unlimited' ? Number.POSITIVE_INFINITY : Number(s));
+    return { soft: n(m[1]), hard: n(m[2]) };
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------- stats helpers
+
+interface Dist {
+  count: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+function dist(values: number[]): Dist {
+  const s = [...values].sort((a, b) => a - b);
+  const r3 = (n: number): number => Math.round(n * 1000) / 1000;
+  return {
+    count: s.length,
+    mean: r3(s.reduce((a, b) => a + b, 0) / (s.length || 1)),
+    p50: r3(percentile(s, 50)),
+    p90: r3(percentile(s, 90)),
+    p99: r3(percentile(s, 99)),
+    max: r3(s.at(-1) ?? Number.NaN),
+  };
+}
+
+const mb = (bytes: number): number => Math.round((bytes / MB) * 10) / 10;
+
+function addCounts(into: Record<string, number>, from: Record<string, number>): void {
+  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+}
+
+/** Least-squares slope of y over x. */
+function slope(points: { x: number; y: number }[]): number {
+  const n = points.length;
+  if (n < 2) return Number.NaN;
+  const mx = points.reduce((a, p) => a + p.x, 0) / n;
+  const my = points.reduce((a, p) => a + p.y, 0) / n;
+  const num = points.reduce((a, p) => a + (p.x - mx) * (p.y - my), 0);
+  const den = points.reduce((a, p) => a + (p.x - mx) ** 2, 0);
+  return den === 0 ? Number.NaN : num / den;
+}
+
+// ---------------------------------------------------------------- the run
+
+interface MemoryCheckpoint {
+  connections: number;
+  /** VmRSS after a forced full GC in the server. */
+  rssMB: number;
+  /** VmRSS just before that GC. */
+  rssBeforeGcMB: number;
+  heapUsedMB: number;
+  peakRssMB: number;
+}
+
+/** The commit measured, and whether server or shared code had uncommitted changes at the time. */
+function gitState(): { commit: string; uncommittedServerChanges: boolean } | null {
+  try {
+    const git = (...a: string[]): string => execFileSync('git', a, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return { commit: git('rev-parse', '--short', 'HEAD'), uncommittedServerChanges: git('status', '--porcelain', '--', 'server', 'src/shared').length > 0 };
+  } catch {
+    return null;
+  }
+}
+
+const userName = (i: number): string => `u${String(i).padStart(6, '0')}`;
+
+/** Fills `result` as it goes, so a failure still leaves what was measured. */
+async function run(o: Options, argv: string[], cleanup: Cleanup, result: Record<string, unknown>): Promise<void> {
+  const started = new Date();
+  Object.assign(result, {
+    benchmark: 'signaling',
+    complete: false,
+    date: started.toISOString(),
+    command: `npm run bench:signaling${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
+    machine: {
+      platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      totalMemoryGiB: Math.round((os.totalmem() / GiB) * 10) / 10,
+      node: process.version,
+      /** Other work on the machine skews the figures: 1-minute load average at start (and at the end, below). */
+      loadAverageAtStart: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
+    },
+    params: { ...o },
+    git: gitState(),
+  });
+  if (process.platform !== 'linux') throw new Error('this benchmark reads /proc/<pid>/status for RSS: Linux only');
+
+  const total = Math.max(o.users, o.idle);
+  const pairCount = Math.floor(o.users / 2);
+  const workers = Math.min(o.workers, Math.max(1, pairCount));
+  // Pairs stay inside one worker (one clock for send and receive); extra idle users are dealt round-robin.
+  const assign: number[][] = Array.from({ length: workers }, () => []);
+  for (let k = 0; k < pairCount; k++) assign[k % workers]?.push(2 * k, 2 * k + 1);
+  for (let i = 2 * pairCount; i < total; i++) assign[i % workers]?.push(i);
+  const perWorkerMax = Math.max(...assign.map((a) => a.length));
+
+  // ---- seed
+  const dir = mkdtempSync(join(os.tmpdir(), 'ringdesk-bench-'));
+  cleanup.dirs.push(dir);
+  const dbPath = join(dir, 'bench.sqlite');
+  const tSeed = performance.now();
+  const store = new SqliteStore(dbPath);
+  // One scrypt hash for everyone: hashing 10,000 distinct ones would take minutes and measure nothing here.
+  const hash = await hashPassword('bench-password-1');
+  const createdAt = Date.now();
+  for (let i = 0; i < total; i++) {
+    await store.createUser({ userId: asUserId(userName(i)), displayName: `Bench ${i}`, passwordHash: hash, disabled: false, createdAt });
+  }
+  await store.close();
+  const seedMs = performance.now() - tSeed;
+
+  // ---- server
+  const secretHex = randomBytes(32).toString('hex');
+  const serverConfig = { authTimeoutMs: 120_000, rateLimitPerSec: 1000, rateLimitBurst: 2000 };
+  const configPath = join(dir, 'server-config.json');
+  writeFileSync(configPath, JSON.stringify(serverConfig));
+  const server = new Child('server', 'bench/server-entry.ts', ['--expose-gc'], ['serve', '--port', '0', '--db', dbPath], total + FD_MARGIN, {
+    ...process.env,
+    RINGDESK_SERVER_CONFIG: configPath,
+    RINGDESK_TOKEN_SECRET: secretHex,
+  });
+  cleanup.children.push(server);
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${server.log.join('\n')}`)), 30_000);
+    const onData = (chunk: Buffer): void => {
+      const m = /Ringdesk server ready at (ws:\/\/\S+)/.exec(chunk.toString('utf8'));
+      if (!m?.[1]) return;
+      clearTimeout(timer);
+      server.proc.stdout?.off('data', onData);
+      resolveUrl(m[1]);
+    };
+    server.proc.stdout?.on('data', onData);
+    server.proc.once('exit', () => reject(new Error(`server exited before it was ready:\n${server.log.join('\n')}`)));
+  });
+  const httpBase = url.replace(/^ws:/, 'http:').replace(/\/ws$/, '');
+  const health = async (): Promise<{ connections: number; activeCalls: number }> => {
+    const r = await fetch(`${httpBase}/healthz`);
+    return (await r.json()) as { connections: number; activeCalls: number };
+  };
+
+  const serverFd = readFdLimit(server.pid);
+  if (serverFd && serverFd.soft < total + FD_MARGIN) {
+    throw new Error(
+      `the server's open-file limit is ${serverFd.soft} (hard ${serverFd.hard}) but ${total} connections need about ${total + FD_MARGIN}; ` +
+        `raise the hard limit (needs CAP_SYS_RESOURCE, e.g. root outside a container: ulimit -Hn) or lower --users/--idle ` +
+        `to at most ${serverFd.hard - FD_MARGIN}`,
+    );
+  }
+
+  // ---- clients
+  const localAddresses =
+    total > CONNS_PER_SOURCE_ADDRESS && new URL(url).hostname === '127.0.0.1'
+      ? Array.from({ length: Math.ceil(total / CONNS_PER_SOURCE_ADDRESS) }, (_, i) => `127.0.0.${i + 2}`)
+      : null;
+  const clients = assign.map((_, w) => new Child(`client-${w}`, 'bench/client-worker.ts', [], [], perWorkerMax + FD_MARGIN, process.env));
+  cleanup.children.push(...clients);
+  await Promise.all(
+    clients.map((c, w) => {
+      const users = (assign[w] ?? []).map(userName);
+      const pairs = (assign[w] ?? []).filter((i) => i < 2 * pairCount).length / 2;
+      return c.call({ cmd: 'init', url, secretHex, users, pairCount: pairs, localAddresses, concurrency: o.concurrency }, 30_000);
+    }),
+  );
+  const clientFd = clients.map((c) => readFdLimit(c.pid));
+  for (const [w, fd] of clientFd.entries()) {
+    if (fd && fd.soft < perWorkerMax + FD_MARGIN) {
+      throw new Error(`client-${w}'s open-file limit is ${fd.soft} but it opens ${perWorkerMax} sockets; raise ulimit -n or add --workers`);
+    }
+  }
+  result['machine'] = {
+    ...(result['machine'] as object),
+    openFileLimit: { bench: readFdLimit('self'), server: serverFd, clientWorkers: clientFd[0] ?? null },
+  };
+  result['setup'] = {
+    usersSeeded: total,
+    seedSeconds: Math.round(seedMs / 100) / 10,
+    auth: 'resume with tokens minted by server/auth/tokens.ts (TokenSigner) with the secret given to the server; one shared scrypt hash',
+    serverConfig: { ...serverConfig, heartbeatIntervalMs: 10_000, heartbeatTimeoutMs: 30_000, note: 'heartbeat values are the server defaults' },
+    clientWorkers: workers,
+    sourceAddresses: localAddresses ?? ['127.0.0.1 (kernel-chosen)'],
+    serverUrl: url,
+  };
+
+  const workerStats = (): Promise<WorkerStats[]> => Promise.all(clients.map((c) => c.call<WorkerStats>({ cmd: 'stats' }, 30_000)));
+  /** Quiet = the server counts what the clients do, and no presence frame arrived anywhere for a second. */
+  const settle = async (expected: number): Promise<void> => {
+    const end = Date.now() + 300_000;
+    for (;;) {
+      const [h, ws] = await Promise.all([health(), workerStats()]);
+      const lastPresence = Math.max(0, ...ws.map((s) => s.lastPresenceAt));
+      if (h.connections === expected && Date.now() - lastPresence > 1000) break;
+      if (Date.now() > end) throw new Error(`not quiet after 300 s: server counts ${h.connections} connections, clients ${expected}`);
+      await sleep(250);
+    }
+    await sleep(500);
+  };
+  const memory = async (connections: number): Promise<MemoryCheckpoint> => {
+    const before = readProcMem(server.pid);
+    const g = await server.call<{ gcRan: boolean; mem: ServerMemory }>({ cmd: 'gc' }, 60_000);
+    if (!g.gcRan) throw new Error('the server was not started with --expose-gc');
+    await sleep(300);
+    const after = readProcMem(server.pid);
+    return { connections, rssMB: mb(after.rssBytes), rssBeforeGcMB: mb(before.rssBytes), heapUsedMB: mb(g.mem.heapUsed), peakRssMB: mb(after.peakRssBytes) };
+  };
+  const connectTo = async (globalCount: number): Promise<ConnectResult[]> =>
+    Promise.all(clients.map((c, w) => c.call<ConnectResult>({ cmd: 'connect', count: (assign[w] ?? []).filter((i) => i < globalCount).length })));
+  const openNow = async (): Promise<number> => (await workerStats()).reduce((a, s) => a + s.open, 0);
+
+  // ---- memory phase
+  console.error(`[bench] ${total} users seeded in ${(seedMs / 1000).toFixed(1)} s; server ${url} (pid ${server.pid}); ${workers} client workers`);
+  await sleep(1000);
+  const baseline = await memory(0);
+  console.error(`[bench] baseline RSS ${baseline.rssMB} MB`);
+  const checkpoints: MemoryCheckpoint[] = [];
+  const connectMs: number[] = [];
+  const connectErrors: Record<string, number> = {};
+  let failed = 0;
+  let connectSeconds = 0;
+  for (let s = 1; s <= o.steps; s++) {
+    const target = Math.round((o.idle * s) / o.steps);
+    const t0 = performance.now();
+    const rs = await connectTo(target);
+    connectSeconds += (performance.now() - t0) / 1000;
+    for (const r of rs) {
+      connectMs.push(...r.connectMs);
+      failed += r.failed;
+      addCounts(connectErrors, r.errors);
+    }
+    const open = await openNow();
+    await settle(open);
+    const cp = await memory(open);
+    checkpoints.push(cp);
+    console.error(`[bench] ${open} idle connections: RSS ${cp.rssMB} MB (before GC ${cp.rssBeforeGcMB} MB, peak ${cp.peakRssMB} MB)`);
+  }
+  const last = checkpoints.at(-1) as MemoryCheckpoint; // steps ≥ 1
+  const afterConnect = await workerStats();
+  const perConnBytes = last.connections > 0 ? ((last.rssMB - baseline.rssMB) * MB) / last.connections : Number.NaN;
+  const per1000MB = (perConnBytes * 1000) / MB;
+  const slopeMBper1000 = slope([baseline, ...checkpoints].map((c) => ({ x: c.connections, y: c.rssMB }))) * 1000;
+  const est50kMB = baseline.rssMB + (per1000MB * TARGETS.idleConnections) / 1000;
+  result['memory'] = {
+    idleConnections: last.connections,
+    baselineRssMB: baseline.rssMB,
+    rssMB: last.rssMB,
+    rssBeforeGcMB: last.rssBeforeGcMB,
+    peakRssMB: last.peakRssMB,
+    perConnectionKB: Math.round((perConnBytes / 1024) * 10) / 10,
+    per1000ConnectionsMB: Math.round(per1000MB * 10) / 10,
+    slopePer1000ConnectionsMB: Math.round(slopeMBper1000 * 10) / 10,
+    extrapolated50kRssMB: Math.round(est50kMB),
+    extrapolated50kIsAnEstimate: `baseline + 50 × per1000ConnectionsMB, from ${last.connections} measured connections`,
+    checkpoints: [baseline, ...checkpoints],
+    connect: {
+      seconds: Math.round(connectSeconds * 10) / 10,
+      perSecond: Math.round(last.connections / connectSeconds),
+      failed,
+      errors: connectErrors,
+      openResumeMs: dist(connectMs),
+      presenceFramesReceived: afterConnect.reduce((a, s) => a + s.presenceFrames, 0),
+      presenceMBReceived: mb(afterConnect.reduce((a, s) => a + s.presenceBytes, 0)),
+    },
+  };
+
+  // ---- latency phase
+  if (total > o.idle) {
+    const rs = await connectTo(total);
+    for (const r of rs) {
+      failed += r.failed;
+      addCounts(connectErrors, r.errors);
+    }
+  }
+  const connected = await openNow();
+  await settle(connected);
+  const pairsPerWorker = assign.map((a) => a.filter((i) => i < 2 * pairCount).length / 2);
+  const phase = async (seconds: number): Promise<LatencyResult[]> =>
+    Promise.all(
+      clients.map((c, w) =>
+        c.call<LatencyResult>({
+          cmd: 'latency',
+          rate: (o.rate * (pairsPerWorker[w] ?? 0)) / pairCount,
+          durationMs: seconds * 1000,
+          drainMs: DRAIN_MS,
+          callTimeoutSec: CALL_TIMEOUT_SEC,
+        }),
+      ),
+    );
+  if (o.warmupS > 0) {
+    console.error(`[bench] warm-up: ${o.warmupS} s at ${o.rate}/s with ${connected} connected`);
+    await phase(o.warmupS);
+  }
+  console.error(`[bench] measuring: ${o.durationS} s at ${o.rate}/s with ${connected} connected`);
+  await server.call({ cmd: 'loopReset' });
+  const cpu0 = readProcCpuSec(server.pid);
+  const tLat = performance.now();
+  const hbBefore = (await workerStats()).reduce((a, s) => a + s.heartbeatsSent, 0);
+  const parts = await phase(o.durationS);
+  const wallSec = (performance.now() - tLat) / 1000;
+  const serverCpuSec = readProcCpuSec(server.pid) - cpu0;
+  const loop = await server.call<ServerLoopStats>({ cmd: 'loopStats' });
+  const endStats = await workerStats();
+  const hbAfter = endStats.reduce((a, s) => a + s.heartbeatsSent, 0);
+  const sum = (f: (r: LatencyResult) => number): number => parts.reduce((a, r) => a + f(r), 0);
+  const errors: Record<string, number> = {};
+  for (const p of parts) addCounts(errors, p.errors);
+  const sendWindowSec = Math.max(...parts.map((p) => p.sendWindowMs)) / 1000;
+  const sent = sum((r) => r.sent);
+  const push = dist(parts.flatMap((p) => p.inviteToPushMs));
+  const latency = {
+    connectedUsers: connected,
+    pairs: pairCount,
+    targetRate: o.rate,
+    achievedRate: Math.round((sent / (sendWindowSec || 1)) * 10) / 10,
+    seconds: o.durationS,
+    scheduled: sum((r) => r.scheduled),
+    sent,
+    received: sum((r) => r.received),
+    ended: sum((r) => r.ended),
+    notReceived: sent - sum((r) => r.received),
+    stuck: sum((r) => r.stuck),
+    skippedNoFreePair: sum((r) => r.skippedNoFreePair),
+    errors,
+    inviteToReceivedPushMs: push,
+    inviteToCallerSeesReceivedMs: dist(parts.flatMap((p) => p.inviteToCallerReceivedMs)),
+    clientSendLagMs: dist(parts.flatMap((p) => p.sendLagMs)),
+    heartbeatsPerSecond: Math.round((hbAfter - hbBefore) / wallSec),
+    server: {
+      cpuPercentOfOneCore: Math.round((serverCpuSec / wallSec) * 1000) / 10,
+      eventLoopUtilization: Math.round(loop.utilization * 1000) / 1000,
+      eventLoopDelayMs: { p50: Math.round(loop.p50Ms * 100) / 100, p99: Math.round(loop.p99Ms * 100) / 100, max: Math.round(loop.maxMs * 100) / 100 },
+      rssAfterMB: mb(readProcMem(server.pid).rssBytes),
+      note: 'wall time includes the drain period after the last send',
+    },
+    clients: {
+      workers,
+      eventLoopDelayP99Ms: Math.round(Math.max(...parts.map((p) => p.loopDelayP99Ms)) * 100) / 100,
+      cpuSeconds: Math.round(sum((r) => r.cpuUserMs + r.cpuSystemMs) / 100) / 10,
+      unexpectedCloses: endStats.reduce<Record<string, number>>((a, s) => (addCounts(a, s.unexpectedCloses), a), {}),
+    },
+  };
+  result['latency'] = latency;
+  const atTargetScale = connected >= TARGETS.latencyUsers && o.rate >= TARGETS.latencyRate;
+  result['targets'] = {
+    note: 'reported, not enforced',
+    latency: {
+      target: `p99 ≤ ${TARGETS.latencyP99Ms} ms with ${TARGETS.latencyUsers} connected users at ${TARGETS.latencyRate} invitations/s`,
+      measuredP99Ms: push.p99,
+      runAtTargetScale: atTargetScale,
+      withinTarget: atTargetScale ? push.p99 <= TARGETS.latencyP99Ms : null,
+    },
+    memory: {
+      target: `${TARGETS.idleConnections} idle connections under 2 GiB RSS on one process`,
+      extrapolated50kRssMB: Math.round(est50kMB),
+      measuredConnections: last.connections,
+      withinTargetByExtrapolation: est50kMB < TARGETS.idleRssBytes / MB,
+    },
+  };
+  (result['machine'] as Record<string, unknown>)['loadAverageAtEnd'] = Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
+  result['complete'] = true;
+}
+
+// ---------------------------------------------------------------- output
+
+function table(r: Record<string, unknown>): string {
+  const m = r['memory'] as Record<string, unknown> | undefined;
+  const l = r['latency'] as Record<string, unknown> | undefined;
+  const mc = r['machine'] as Record<string, unknown>;
+  const rows: [string, string][] = [];
+  const d = (x: unknown): Dist => x as Dist;
+  rows.push([
+    'machine',
+    `${String(mc['cpus'])} × ${String(mc['cpuModel'])}, ${String(mc['totalMemoryGiB'])} GiB, node ${String(mc['node'])}, ` +
+      `load ${String(mc['loadAverageAtStart'])} → ${String(mc['loadAverageAtEnd'])}`,
+  ]);
+  if (m) {
+    const c = m['connect'] as Record<string, unknown>;
+    rows.push(['idle connections', String(m['idleConnections'])]);
+    rows.push(['server RSS, 0 connections', `${String(m['baselineRssMB'])} MB`]);
+    rows.push(['server RSS, idle connections', `${String(m['rssMB'])} MB after GC (${String(m['rssBeforeGcMB'])} MB before, peak ${String(m['peakRssMB'])} MB)`]);
+    rows.push(['RSS per 1,000 connections', `${String(m['per1000ConnectionsMB'])} MB (slope over checkpoints ${String(m['slopePer1000ConnectionsMB'])} MB)`]);
+    rows.push(['50,000 connections (extrapolated)', `${String(m['extrapolated50kRssMB'])} MB   (target < 2048 MB)`]);
+    rows.push(['connect + resume', `${String(c['perSecond'])}/s, p50 ${d(c['openResumeMs']).p50} ms, p99 ${d(c['openResumeMs']).p99} ms, failed ${String(c['failed'])}`]);
+    rows.push(['presence fan-out while connecting', `${String(c['presenceMBReceived'])} MB in ${String(c['presenceFramesReceived'])} frames`]);
+  }
+  if (l) {
+    const p = d(l['inviteToReceivedPushMs']);
+    const q = d(l['inviteToCallerSeesReceivedMs']);
+    const lag = d(l['clientSendLagMs']);
+    const s = l['server'] as Record<string, unknown>;
+    const cl = l['clients'] as Record<string, unknown>;
+    rows.push(['connected during latency phase', String(l['connectedUsers'])]);
+    rows.push(['invitation rate', `${String(l['achievedRate'])}/s achieved (target ${String(l['targetRate'])}/s) over ${String(l['seconds'])} s`]);
+    rows.push(['sent / received / ended', `${String(l['sent'])} / ${String(l['received'])} / ${String(l['ended'])}  (stuck ${String(l['stuck'])}, skipped ${String(l['skippedNoFreePair'])})`]);
+    rows.push(['errors', Object.keys(l['errors'] as object).length ? JSON.stringify(l['errors']) : 'none']);
+    rows.push(['invite → received push', `p50 ${p.p50}  p90 ${p.p90}  p99 ${p.p99}  max ${p.max} ms   (target p99 ≤ 10 ms at 10k users, 500/s)`]);
+    rows.push(['invite → caller sees received', `p50 ${q.p50}  p90 ${q.p90}  p99 ${q.p99}  max ${q.max} ms`]);
+    rows.push(['client send lag', `p99 ${lag.p99} ms, max ${lag.max} ms; client loop delay p99 ${String(cl['eventLoopDelayP99Ms'])} ms`]);
+    rows.push(['server during phase', `CPU ${String(s['cpuPercentOfOneCore'])}% of a core, ELU ${String(s['eventLoopUtilization'])}, loop delay p99 ${(s['eventLoopDelayMs'] as { p99: number }).p99} ms`]);
+  }
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
+}
+
+/** The timestamped file (or --out), and signaling-latest.json for complete runs only. */
+function writeResult(r: Record<string, unknown>, out: string | null): string {
+  const stamp = String(r['date']).replace(/[:.]/g, '-');
+  const path = out ? resolve(out) : join(RESULTS_DIR, `signaling-${stamp}${r['complete'] ? '' : '-incomplete'}.json`);
+  const text = `${JSON.stringify(r, null, 2)}\n`;
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+  if (r['complete']) {
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    writeFileSync(join(RESULTS_DIR, 'signaling-latest.json'), text);
+  }
+  return path;
+}
+
+// ---------------------------------------------------------------- main
+
+interface Cleanup {
+  children: Child[];
+  dirs: string[];
+}
+
+async function cleanUp(c: Cleanup): Promise<void> {
+  const clients = c.children.filter((ch) => ch.name !== 'server');
+  // Clients first (they close their sockets), then the server (it closes its store), then the files.
+  await Promise.all(clients.map((ch) => ch.call({ cmd: 'close' }, 15_000).catch(() => undefined)));
+  await Promise.all(clients.map((ch) => ch.stop(5000)));
+  await Promise.all(c.children.filter((ch) => ch.name === 'server').map((ch) => ch.stop(10_000)));
+  for (const d of c.dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  c.children.length = 0;
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  let o: Options | null;
+  try {
+    o = parseOptions(argv);
+  } catch (e) {
+    console.error(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+    return 2;
+  }
+  if (!o) {
+    console.log(USAGE);
+    return 0;
+  }
+  const cleanup: Cleanup = { children: [], dirs: [] };
+  const onSignal = (sig: NodeJS.Signals): void => {
+    console.error(`[bench] ${sig}: stopping`);
+    void cleanUp(cleanup).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  // Last resort if something throws past the finally below: never leave a server or client behind.
+  process.once('exit', () => {
+    for (const ch of cleanup.children) if (!ch.exited) ch.proc.kill('SIGKILL');
+    for (const d of cleanup.dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  const r: Record<string, unknown> = {};
+  let failure: unknown = null;
+  try {
+    await run(o, argv, cleanup, r);
+  } catch (e) {
+    failure = e;
+  } finally {
+    await cleanUp(cleanup);
+  }
+  if (failure) {
+    console.error(`[bench] failed: ${failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)}`);
+    if (r['date']) {
+      r['error'] = failure instanceof Error ? failure.message : String(failure);
+      console.error(`[bench] partial results: ${writeResult(r, o.out)}`);
+    }
+    return 1;
+  }
+  const path = writeResult(r, o.out);
+  console.log(`\nRingdesk signaling benchmark (${String(r['command'])})\n`);
+  console.log(table(r));
+  console.log(`\nJSON: ${relative(process.cwd(), path) || path} (and bench/results/signaling-latest.json)`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
