@@ -418,6 +418,8 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
   async #syncDnd(): Promise<void> {
     const want = this.#dnd.pendingServerUpdate();
     const conn = this.#conn;
+    // The reason for the server's DND can change with nothing to send (the user takes over the OS's DND).
+    if (!want && this.settings.get().dndOsForced !== this.#dnd.osForced) this.settings.update({ dndOsForced: this.#dnd.osForced });
     if (!want || !conn || conn.sig.state !== 'connected') return;
     try {
       this.#dnd.applied(await conn.calls.setDNDStatus(want));

@@ -66,10 +66,22 @@ export class DndPolicy extends TypedEmitter<DndEvents> {
   /** The server took `status`. */
   applied(status: DndStatus): void {
     this.#server = status;
-    this.#osForced = status.enabled && this.state.effective === 'os';
+    this.#recomputeOsForced();
+  }
+
+  /**
+   * Whenever the server holds what we want, it holds it either for the user or for the OS. This runs
+   * on every change too: the user may take over (or give up) a DND the OS had already switched on,
+   * and then nothing is sent to the server but the reason changed.
+   */
+  #recomputeOsForced(): void {
+    const s = this.#server;
+    const effective = this.state.effective;
+    if (s && s.enabled === (effective !== 'off')) this.#osForced = s.enabled && effective === 'os';
   }
 
   #changed(): void {
+    this.#recomputeOsForced();
     this.emit('changed', this.state);
   }
 }

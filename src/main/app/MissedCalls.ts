@@ -5,6 +5,8 @@ import type { CallInfo, CallRecord, UserId } from '../../shared/protocol/index.t
 
 const KEEP = 50;
 type Missed = MissedCallsState['calls'][number];
+/** `at` is when the call came in (what the list shows); `missedAt` when it ended unanswered (what "seen" compares). */
+type Entry = Missed & { missedAt: number };
 
 /**
  * Missed calls and the badge count. At every sign-in the newest page of history is read, so calls
@@ -12,7 +14,7 @@ type Missed = MissedCallsState['calls'][number];
  * "Seen" is a time kept in settings, so the count survives restarts.
  */
 export class MissedCalls {
-  #calls: Missed[] = [];
+  #calls: Entry[] = [];
   #seenAt: number;
 
   constructor(seenAt: number) {
@@ -20,22 +22,22 @@ export class MissedCalls {
   }
 
   get state(): MissedCallsState {
-    return { count: this.#calls.filter((c) => c.at > this.#seenAt).length, calls: [...this.#calls] };
+    return { count: this.#calls.filter((c) => c.missedAt > this.#seenAt).length, calls: this.#calls.map(({ missedAt: _, ...c }) => c) };
   }
 
   /** Replaces what we know from a page of history (newest first). Returns the calls that are new since last seen. */
   loadHistory(calls: readonly CallInfo[], me: UserId): Missed[] {
     const known = new Set(this.#calls.map((c) => c.callID));
-    const fresh = calls.filter((c) => isMissedCall(c, me)).map((c) => ({ callID: c.callID, from: c.inviter, at: c.createdAt, media: mediaOf(c.extendedData) }));
+    const fresh = calls.filter((c) => isMissedCall(c, me)).map(entryOf);
     this.#calls = this.#merge(fresh);
-    return fresh.filter((c) => !known.has(c.callID) && c.at > this.#seenAt);
+    return fresh.filter((c) => !known.has(c.callID) && c.missedAt > this.#seenAt).map(({ missedAt: _, ...c }) => c);
   }
 
   /** A call just ended: if `me` missed it, it is added and returned. */
   onEnded(call: CallInfo, me: UserId): Missed | null {
     if (!isMissedCall(call, me) || this.#calls.some((c) => c.callID === call.callID)) return null;
-    const m = { callID: call.callID, from: call.inviter, at: call.createdAt, media: mediaOf(call.extendedData) };
-    this.#calls = this.#merge([m]);
+    const { missedAt: _, ...m } = entryOf(call);
+    this.#calls = this.#merge([entryOf(call)]);
     return m;
   }
 
@@ -45,18 +47,22 @@ export class MissedCalls {
     if (!mine || mine.role !== 'invitee' || (mine.outcome !== 'missed' && mine.outcome !== 'cancelled')) return null;
     if (this.#calls.some((c) => c.callID === record.callID)) return null;
     const m = { callID: record.callID, from: record.inviter, at: record.createdAt, media: 'audio' as const };
-    this.#calls = this.#merge([m]);
+    this.#calls = this.#merge([{ ...m, missedAt: record.endedAt }]);
     return m;
   }
 
   markSeen(now: number): number {
-    this.#seenAt = Math.max(now, ...this.#calls.map((c) => c.at));
+    this.#seenAt = Math.max(now, ...this.#calls.map((c) => c.missedAt));
     return this.#seenAt;
   }
 
-  #merge(more: Missed[]): Missed[] {
+  #merge(more: Entry[]): Entry[] {
     const byId = new Map(this.#calls.map((c) => [c.callID, c]));
     for (const m of more) byId.set(m.callID, m);
     return [...byId.values()].sort((a, b) => b.at - a.at).slice(0, KEEP);
   }
+}
+
+function entryOf(c: CallInfo): Entry {
+  return { callID: c.callID, from: c.inviter, at: c.createdAt, media: mediaOf(c.extendedData), missedAt: c.endedAt ?? c.createdAt };
 }

@@ -21,20 +21,33 @@ export function parseDeepLink(raw: string): DeepLink | { kind: 'invalid'; reason
   if (url.protocol !== PROTOCOL) return { kind: 'invalid', reason: `not a ${PROTOCOL} link` };
   const media = url.searchParams.get('media') === 'video' ? 'video' : 'audio';
   const parts = url.pathname.split('/').filter(Boolean);
-  if (url.hostname === 'call') {
-    const user = UserIdSchema.safeParse(decodeURIComponent(parts[0] ?? '').toLowerCase());
-    if (parts.length !== 1 || !user.success) return { kind: 'invalid', reason: 'expected ringdesk://call/<user id>' };
+  // `new URL` resolves dot segments (call/alice/../bob becomes call/bob): refuse them on the raw text.
+  const dotted = /\/\.{1,2}(?:[/?#]|$)/.test(raw.replace(/%2e/gi, '.'));
+  // WHATWG URL keeps an opaque host as typed; the scheme is case-insensitive, so the host is too.
+  const host = url.hostname.toLowerCase();
+  if (host === 'call') {
+    const user = UserIdSchema.safeParse(safeDecode(parts[0] ?? '')?.toLowerCase());
+    if (dotted || parts.length !== 1 || !user.success) return { kind: 'invalid', reason: 'expected ringdesk://call/<user id>' };
     return { kind: 'dial', userId: user.data, media };
   }
-  if (url.hostname === 'notification') {
+  if (host === 'notification') {
     const action = parts[0];
     const callID = CallIdSchema.safeParse(url.searchParams.get('callID'));
-    if ((action !== 'accept' && action !== 'decline' && action !== 'open') || !callID.success) {
+    if (dotted || parts.length !== 1 || (action !== 'accept' && action !== 'decline' && action !== 'open') || !callID.success) {
       return { kind: 'invalid', reason: 'expected ringdesk://notification/<accept|decline|open>?callID=…' };
     }
     return { kind: 'notification', action, callID: callID.data, media };
   }
   return { kind: 'invalid', reason: `unknown link "${url.hostname}"` };
+}
+
+/** A malformed escape (`%E0%A4%A`) is a refused link, not a thrown URIError. */
+function safeDecode(s: string): string | null {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
 }
 
 /** Finds our link among a second instance's command-line arguments (Windows and Linux). */

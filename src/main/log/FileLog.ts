@@ -35,10 +35,11 @@ export class FileLog implements LogSink {
   write(line: string): void {
     this.#memory.push(line);
     if (this.#memory.length > this.#memoryLines) this.#memory.shift();
-    if (this.#size + line.length > this.#max) this.#rotate();
+    const bytes = Buffer.byteLength(line); // names are often not ASCII: the cap is in bytes
+    if (this.#size + bytes > this.#max) this.#rotate();
     try {
       appendFileSync(this.path, line);
-      this.#size += Buffer.byteLength(line);
+      this.#size += bytes;
     } catch {
       // A full disk must not take the app down; the memory copy still has the line.
     }

@@ -55,7 +55,10 @@ export class TokenVault {
       this.clear();
       return true;
     }
-    if (!this.#secrets.isAvailable()) return false;
+    if (!this.#secrets.isAvailable()) {
+      this.clear(); // an older session must not outlive the one the user just replaced
+      return false;
+    }
     writeFileAtomic(this.#path, this.#secrets.encrypt(token));
     return true;
   }

@@ -58,7 +58,9 @@ export const INVOKES = {
         mode: CallModeSchema.default('normal'),
         timeout: z.number().int().min(LIMITS.minTimeoutSec).max(LIMITS.maxTimeoutSec).default(LIMITS.defaultTimeoutSec),
       })
-      .strict(),
+      .strict()
+      // Only an advanced call may start empty (a room people are called into later).
+      .refine((a) => a.invitees.length > 0 || a.mode === 'advanced', { path: ['invitees'], message: 'a normal call needs at least one invitee' }),
     result: z.object({ call: CallViewSchema, errorInvitees: REQUESTS.callInvite.result.shape.errorInvitees }),
   },
   callCancel: { args: z.object({ callID: CallIdSchema, invitees: Invitees.optional() }).strict(), result: Call },
