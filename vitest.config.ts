@@ -1,5 +1,5 @@
 import vue from '@vitejs/plugin-vue';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -18,9 +18,24 @@ export default defineConfig({
           include: [
             'src/shared/**/*.test.ts',
             'src/main/**/*.test.ts',
+            'src/preload/**/*.test.ts',
             'server/**/*.test.ts',
             'test/**/*.test.ts',
+            'tools/**/*.test.ts',
           ],
+          exclude: [...configDefaults.exclude, 'test/e2e/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Chromium pages against headless hosts and a real server: one file at a time on 2 cores.
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {

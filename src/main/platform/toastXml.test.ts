@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { buildIncomingCallToastXml, incomingCallBody, notificationLink, xmlEscape } from './toastXml.ts';
+
+const alert = { callID: 'call_42-A', callerName: 'Alice', media: 'video' as const, others: 0 };
+
+/** The value of `attr` on the first element named `tag` (the XML is flat enough for a regex). */
+function attrOf(xml: string, tag: string, attr: string, nth = 0): string | undefined {
+  const els = [...xml.matchAll(new RegExp(`<${tag}\\b[^>]*>`, 'g'))].map((m) => m[0]);
+  return new RegExp(`\\b${attr}="([^"]*)"`).exec(els[nth] ?? '')?.[1];
+}
+
+describe('incomingCallBody', () => {
+  it('names the media, and the others for a group call', () => {
+    expect(incomingCallBody('audio', 0)).toBe('Audio call');
+    expect(incomingCallBody('video', 0)).toBe('Video call');
+    expect(incomingCallBody('audio', 1)).toBe('Audio call with you and 1 other');
+    expect(incomingCallBody('video', 3)).toBe('Video call with you and 3 others');
+  });
+});
+
+describe('notificationLink', () => {
+  it('builds the links the core parses', () => {
+    expect(notificationLink('open', 'c1')).toBe('ringdesk://notification/open?callID=c1');
+    expect(notificationLink('accept', 'c1', 'video')).toBe('ringdesk://notification/accept?callID=c1&media=video');
+    expect(notificationLink('decline', 'c1', 'video')).toBe('ringdesk://notification/decline?callID=c1');
+  });
+  it('percent-encodes whatever the call id holds', () => {
+    expect(notificationLink('open', 'a&b=c d')).toBe('ringdesk://notification/open?callID=a%26b%3Dc+d');
+  });
+});
+
+describe('xmlEscape', () => {
+  it('escapes the five XML specials', () => {
+    expect(xmlEscape(`<a href="x">Tom & 'Jerry'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;Tom &amp; &apos;Jerry&apos;&lt;/a&gt;');
+  });
+});
+
+describe('buildIncomingCallToastXml', () => {
+  it('is an incoming-call scenario toast launched by protocol', () => {
+    const xml = buildIncomingCallToastXml(alert);
+    expect(xml.startsWith('<toast ')).toBe(true);
+    expect(xml.endsWith('</toast>')).toBe(true);
+    expect(attrOf(xml, 'toast', 'scenario')).toBe('incomingCall');
+    expect(attrOf(xml, 'toast', 'activationType')).toBe('protocol');
+    expect(attrOf(xml, 'toast', 'launch')).toBe('ringdesk://notification/open?callID=call_42-A');
+    expect(xml).toContain('<audio silent="true"/>');
+  });
+
+  it('has Accept (with the media) and Decline, both protocol links, XML-escaped', () => {
+    const xml = buildIncomingCallToastXml(alert);
+    expect(attrOf(xml, 'action', 'content', 0)).toBe('Accept');
+    expect(attrOf(xml, 'action', 'arguments', 0)).toBe('ringdesk://notification/accept?callID=call_42-A&amp;media=video');
+    expect(attrOf(xml, 'action', 'activationType', 0)).toBe('protocol');
+    expect(attrOf(xml, 'action', 'content', 1)).toBe('Decline');
+    expect(attrOf(xml, 'action', 'arguments', 1)).toBe('ringdesk://notification/decline?callID=call_42-A');
+    expect(attrOf(xml, 'action', 'activationType', 1)).toBe('protocol');
+    expect(xml.match(/<action /g)).toHaveLength(2);
+  });
+
+  it('puts the caller and the body in the visual, escaped', () => {
+    const xml = buildIncomingCallToastXml({ ...alert, callerName: `<script>"Bob" & co</script>`, media: 'audio', others: 2 });
+    expect(xml).toContain('<text hint-maxLines="1">&lt;script&gt;&quot;Bob&quot; &amp; co&lt;/script&gt;</text>');
+    expect(xml).toContain('<text>Audio call with you and 2 others</text>');
+    expect(xml).not.toContain('<script>');
+  });
+
+  it('escapes a hostile call id in every attribute, so no attribute can be broken out of', () => {
+    const xml = buildIncomingCallToastXml({ ...alert, callID: `x" onload="y` });
+    expect(xml).not.toContain('" onload="');
+    // Every quote in the document delimits an attribute: an even number on each element.
+    for (const el of xml.match(/<[^>]+>/g) ?? []) expect((el.match(/"/g) ?? []).length % 2).toBe(0);
+  });
+
+  it('takes translated button labels', () => {
+    const xml = buildIncomingCallToastXml(alert, { accept: '接听', decline: '拒绝' });
+    expect(attrOf(xml, 'action', 'content', 0)).toBe('接听');
+    expect(attrOf(xml, 'action', 'content', 1)).toBe('拒绝');
+  });
+});
