@@ -2,13 +2,9 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
-import { DesktopCore, type CoreOptions } from '../../src/main/app/DesktopCore.ts';
-import { createHandlers } from '../../src/main/ipc/handlers.ts';
-import { registerIpc } from '../../src/main/ipc/registerIpc.ts';
-import { FileLog } from '../../src/main/log/FileLog.ts';
-import { Logger } from '../../src/main/log/Logger.ts';
+import { composeApp } from '../../src/main/app/compose.ts';
+import type { CoreOptions, DesktopCore } from '../../src/main/app/DesktopCore.ts';
 import { HeadlessPlatform } from '../../src/main/platform/headless.ts';
-import { EVENT_CHANNELS } from '../../src/shared/ipc/channels.ts';
 import { WsIpcTransport } from './wsTransport.ts';
 
 const TYPES: Record<string, string> = {
@@ -50,10 +46,7 @@ export interface HeadlessHost {
 export async function startHeadlessHost(o: HostOptions): Promise<HeadlessHost> {
   const root = resolve(o.rendererDir);
   if (!existsSync(join(root, 'index.html'))) throw new Error(`no built renderer at ${root}: run "npx electron-vite build" first`);
-  const fileLog = new FileLog({ dir: join(o.userDataDir, 'logs') });
-  const removeSink = Logger.addSink(fileLog);
   const platform = new HeadlessPlatform({ userDataDir: o.userDataDir, osLocale: o.locale ?? 'en-US', ...(o.hostName ? { hostName: o.hostName } : {}) });
-  const core = new DesktopCore({ platform, ...o.core });
   const transport = new WsIpcTransport();
 
   const http: Server = createServer((req, res) => {
@@ -73,24 +66,19 @@ export async function startHeadlessHost(o: HostOptions): Promise<HeadlessHost> {
   await new Promise<void>((r) => http.listen(o.port ?? 0, '127.0.0.1', r));
   const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`; // listening on TCP, so an AddressInfo
 
-  const bridge = registerIpc(transport, createHandlers(core, fileLog), { isTrustedSender: (url) => url === `${origin}/` });
-  const offs = EVENT_CHANNELS.map((c) => core.on(c, (payload: unknown) => transport.emit(c, payload)));
-  await core.start();
+  const app = await composeApp({ platform, transport, isTrustedSender: (url) => url === `${origin}/`, ...(o.core ? { core: o.core } : {}) });
 
   return {
     url: `${origin}/`,
-    core,
+    core: app.core,
     platform,
     transport,
     async close() {
-      for (const off of offs) off();
-      bridge.close();
-      core.close();
+      app.close();
       for (const ws of transport.wss.clients) ws.terminate();
       transport.wss.close();
       await new Promise<void>((r) => http.close(() => r()));
       http.closeAllConnections();
-      removeSink();
     },
   };
 }

@@ -47,6 +47,9 @@ export class WsIpcTransport implements IpcTransport {
   #onPage(ws: WebSocket, origin: string): void {
     this.#pages.add(ws);
     ws.on('close', () => this.#pages.delete(ws));
+    // ws reports a page's protocol error (oversized frame, bad UTF-8) here and closes that socket
+    // itself (1009/1002); without a listener the error would take the whole host down.
+    ws.on('error', () => undefined);
     ws.on('message', (data, isBinary) => void this.#onFrame(ws, origin, isBinary ? null : data.toString()));
   }
 
