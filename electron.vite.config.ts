@@ -21,7 +21,15 @@ export default defineConfig({
   renderer: {
     root: resolve('src/renderer'),
     build: {
+      // electron-vite leaves the renderer unminified; what ships and the size budget are minified.
+      minify: true,
       rolldownOptions: { input: resolve('src/renderer/index.html') },
+    },
+    // vue-i18n's compile-time flags: Composition API only, no legacy API or devtools hooks.
+    define: {
+      __VUE_I18N_FULL_INSTALL__: 'false',
+      __VUE_I18N_LEGACY_API__: 'false',
+      __INTLIFY_PROD_DEVTOOLS__: 'false',
     },
     plugins: [vue()],
   },

@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { asDeviceId } from '../../../../shared/protocol/common.ts';
+import type { CallView } from '../../../../shared/ipc/model.ts';
+import { makeCall, makeContact, makeSnapshot, makeView } from '../../testing/fixtures.ts';
+import { FakeBridge } from '../../testing/fakeBridge.ts';
+import { click, mountApp, settle, type Mounted } from '../../testing/mountApp.ts';
+
+let m: Mounted | null = null;
+afterEach(() => {
+  m?.unmount();
+  m = null;
+});
+
+function open(view: CallView, me = 'alice'): Promise<Mounted> {
+  const fake = new FakeBridge({ snapshot: makeSnapshot({ calls: [view], session: null }), contacts: [makeContact('bob', 'online', false, 'Bob Stone')] });
+  fake.snapshot = { ...fake.snapshot, session: { serverUrl: 'ws://x/ws', userId: view.call.users.find((u) => u.userId === me)?.userId ?? view.call.inviter, displayName: me, deviceId: asDeviceId('d1'), deviceName: 'this-pc' } };
+  return mountApp({ fake, path: `/call/${view.call.callID}` });
+}
+
+describe('call ended', () => {
+  it('says which other device answered', async () => {
+    const call = makeCall({ callID: 'e1', inviter: 'alice', users: [{ userId: 'bob', state: 'accepted' }] });
+    m = await open(makeView(call, 'bob', { handledElsewhere: { deviceId: asDeviceId('bob-desk'), deviceName: 'bob-desk', action: 'accepted' } }), 'bob');
+    expect(m.find('screen-call-ended')).not.toBeNull();
+    expect(m.text('handled-elsewhere')).toBe('Answered on bob-desk');
+    expect(m.text('call-ended-reason')).toBe('Handled on another device');
+  });
+
+  it('says which other device declined', async () => {
+    const call = makeCall({ callID: 'e2', inviter: 'alice', callState: 'ended', endReason: 'allAnswered', users: [{ userId: 'bob', state: 'rejected', reason: 'declined' }] });
+    m = await open(makeView(call, 'bob', { handledElsewhere: { deviceId: asDeviceId('bob-laptop'), deviceName: 'bob-laptop', action: 'rejected' } }), 'bob');
+    expect(m.text('handled-elsewhere')).toBe('Declined on bob-laptop');
+  });
+
+  it('has no handled-elsewhere line for a call handled here', async () => {
+    const call = makeCall({ callID: 'e3', callState: 'ended', endReason: 'allAnswered', users: [{ userId: 'bob', state: 'rejected', reason: 'declined' }] });
+    m = await open(makeView(call, 'alice'));
+    expect(m.find('handled-elsewhere')).toBeNull();
+    expect(m.text('call-ended-reason')).toBe('Bob Stone declined');
+    expect(m.get('ended-participant-bob').getAttribute('data-state')).toBe('rejected');
+    expect(m.text('ended-participant-bob')).toContain('declined');
+  });
+
+  it('tells busy and DND apart for the caller', async () => {
+    const call = makeCall({ callID: 'e4', callState: 'ended', endReason: 'allAnswered', users: [{ userId: 'bob', state: 'rejected', reason: 'dnd' }] });
+    m = await open(makeView(call, 'alice'));
+    expect(m.text('call-ended-reason')).toBe('Bob Stone is in do not disturb');
+  });
+
+  it('calls a timed-out invitation a missed call', async () => {
+    const call = makeCall({ callID: 'e5', inviter: 'bob', callState: 'ended', endReason: 'allAnswered', users: [{ userId: 'alice', state: 'timeout' }] });
+    m = await open(makeView(call, 'alice'));
+    expect(m.text('call-ended-reason')).toBe('Missed call from Bob Stone');
+  });
+
+  it('dismisses: tells main and goes home', async () => {
+    const call = makeCall({ callID: 'e6', callState: 'ended', endReason: 'ended', users: [{ userId: 'bob', state: 'accepted' }] });
+    m = await open(makeView(call, 'alice'));
+    expect(document.activeElement).toBe(m.get('dismiss-call'));
+    click(m.get('dismiss-call'));
+    await settle();
+    expect(m.fake.argsOf('dismissCall')).toEqual([{ callID: 'e6' }]);
+    expect(m.router.currentRoute.value.name).toBe('home');
+    expect(m.find('screen-home')).not.toBeNull();
+  });
+
+  it('shows an empty state for an unknown call', async () => {
+    m = await mountApp({ path: '/call/nope' });
+    expect(m.text('call-not-found')).toContain('This call is no longer here.');
+  });
+});
