@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
-# One command for a fresh machine: install everything, then typecheck, lint and run every test.
+# One command for a fresh machine: install everything, then typecheck, lint, build and run every
+# test (unit, scenario, component and end-to-end in Chromium). Every step runs even when an earlier
+# one failed, so the test totals are always reported; the exit status says if anything failed.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 . scripts/setup.sh
-npm run test:all </dev/null
+status=0
+bash scripts/setup-e2e.sh </dev/null || status=1
+npm run typecheck </dev/null || status=1
+npm run lint </dev/null || status=1
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json </dev/null || status=1
+exit "$status"

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# What the end-to-end tests need besides npm packages: Debian's Chromium (playwright-core cannot
+# download a browser here) and the renderer exactly as electron-vite builds it for shipping.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$chromium" ]; then
+  echo "setup-e2e: installing Debian's chromium (needed by the end-to-end tests)" >&2
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else
+    echo "setup-e2e: $chromium is missing and this user cannot apt-get install it; install the chromium package or set CHROMIUM_PATH" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq </dev/null >/dev/null
+  $sudo apt-get install -y -qq --no-install-recommends chromium </dev/null >/dev/null
+fi
+echo "setup-e2e: $("$chromium" --version 2>/dev/null || echo "chromium at $chromium")" >&2
+
+# The e2e suite serves out/renderer as the headless host would ship it; build it fresh.
+npx electron-vite build >/dev/null
+echo "setup-e2e: built out/ with electron-vite" >&2

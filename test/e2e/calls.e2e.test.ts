@@ -1,0 +1,158 @@
+// Alice and Bob as users see them: the built renderer in Chromium, each on its own headless host
+// (the real main-process core with the recording platform), against the real server.
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ClientConnection } from '../../server/transport/ClientConnection.ts';
+import { asUserId } from '../../src/shared/protocol/index.ts';
+import { startTestServer, until, type TestServer } from '../integration/harness.ts';
+import { assertPrerequisites, launchBrowser, openDesktop, screenshot, signIn, type Desktop } from './harness.ts';
+
+let browser: Browser;
+let t: TestServer;
+const open: Desktop[] = [];
+
+beforeAll(async () => {
+  assertPrerequisites();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
+  t = await startTestServer(['alice', 'bob', 'carol']);
+});
+afterEach(async () => {
+  for (const d of open.splice(0)) await d.close();
+  await t.close();
+});
+
+async function desktop(name: string, user: string, locale?: string): Promise<Desktop> {
+  const d = await openDesktop(browser, name, locale ? { locale } : {});
+  open.push(d);
+  await signIn(d, t.url, user);
+  return d;
+}
+
+/** Alice calls Bob from her contact list. */
+async function aliceCallsBob(alice: Desktop, media: 'audio' | 'video' = 'audio'): Promise<void> {
+  await alice.page.getByTestId(`call-${media}-bob`).click();
+  await alice.page.getByTestId('screen-outgoing').waitFor();
+}
+
+describe('calling between two desktops', () => {
+  it('Alice calls Bob: Bob rings (screen, notification, ringing window), accepts, and both are in the call', async () => {
+    const alice = await desktop('alice-pc', 'alice');
+    const bob = await desktop('bob-pc', 'bob');
+    await screenshot(alice.page, 'home');
+    await aliceCallsBob(alice, 'video');
+    await bob.page.getByTestId('screen-incoming').waitFor();
+    await expect(bob.page.getByTestId('incoming-caller').innerText()).resolves.toContain('ALICE');
+    await until(() => bob.host.platform.ringingCall !== null, 5000, 'ringing window');
+    expect(bob.host.platform.of('notification')[0]?.alert).toMatchObject({ callerId: 'alice', media: 'video' });
+    expect(bob.host.platform.trayState?.ringing).toBe(true);
+    await until(() => alice.host.core.calls().views[0]?.call.users.find((u) => u.userId === 'bob')?.state === 'received', 5000, 'received');
+    await expect(alice.page.getByTestId('invitee-bob').getAttribute('data-state')).resolves.toBe('received');
+    await expect(alice.page.getByTestId('invitee-delivery-bob').innerText()).resolves.toMatch(/ringing on 1 device/i);
+    await screenshot(alice.page, 'outgoing');
+    await screenshot(bob.page, 'incoming');
+
+    await bob.page.getByTestId('accept-audio').click();
+    await bob.page.getByTestId('screen-in-call').waitFor();
+    await alice.page.getByTestId('screen-in-call').waitFor();
+    await until(() => bob.host.platform.ringingCall === null, 2000, 'ringing stopped');
+    expect(bob.host.platform.trayState?.ringing).toBe(false);
+    await screenshot(bob.page, 'in-call');
+  });
+
+  it('Bob declines: Alice sees "declined" and the call ends on both sides', async () => {
+    const alice = await desktop('alice-pc', 'alice');
+    const bob = await desktop('bob-pc', 'bob');
+    await aliceCallsBob(alice);
+    await bob.page.getByTestId('screen-incoming').waitFor();
+    await bob.page.getByTestId('decline').click();
+    await alice.page.getByTestId('screen-call-ended').waitFor();
+    await expect(alice.page.getByTestId('screen-call-ended').innerText()).resolves.toMatch(/declined/i);
+    await until(() => bob.host.platform.ringingCall === null, 2000, 'ringing stopped');
+    await screenshot(alice.page, 'ended-declined');
+  });
+
+  it('Alice cancels: Bob stops ringing and his incoming screen goes away', async () => {
+    const alice = await desktop('alice-pc', 'alice');
+    const bob = await desktop('bob-pc', 'bob');
+    await aliceCallsBob(alice);
+    await bob.page.getByTestId('screen-incoming').waitFor();
+    await alice.page.getByTestId('cancel-call').click();
+    await until(() => bob.host.platform.ringingCall === null, 2000, 'ringing stopped');
+    await bob.page.getByTestId('screen-incoming').waitFor({ state: 'detached' });
+    expect(bob.host.platform.of('notificationClosed')).toHaveLength(1);
+  });
+
+  it('nobody answers: the invitation times out on both sides and Bob has a missed call', async () => {
+    const alice = await desktop('alice-pc', 'alice');
+    const bob = await desktop('bob-pc', 'bob');
+    await alice.host.core.invite([asUserId('bob')], 'audio', 'normal', 2);
+    await bob.page.getByTestId('screen-incoming').waitFor();
+    await bob.page.getByTestId('screen-incoming').waitFor({ state: 'detached', timeout: 6000 });
+    await until(() => bob.host.platform.ringingCall === null, 2000, 'ringing stopped');
+    await until(() => bob.host.core.snapshot().missed.count === 1, 3000, 'missed call counted');
+    await bob.page.getByTestId('dismiss-call').click({ timeout: 3000 }).catch(() => undefined);
+    await bob.page.getByTestId('screen-home').waitFor();
+    await expect(bob.page.getByTestId('missed-count').innerText()).resolves.toContain('1');
+  });
+
+  it('Bob on two devices: one accepts, the other stops ringing and says which device answered', async () => {
+    const alice = await desktop('alice-pc', 'alice');
+    const desk = await desktop('bob-desk', 'bob');
+    const laptop = await desktop('bob-laptop', 'bob');
+    await aliceCallsBob(alice);
+    await desk.page.getByTestId('screen-incoming').waitFor();
+    await laptop.page.getByTestId('screen-incoming').waitFor();
+    await desk.page.getByTestId('accept-audio').click();
+    await until(() => laptop.host.platform.ringingCall === null, 2000, 'laptop stopped ringing');
+    await expect(laptop.page.getByTestId('handled-elsewhere').innerText()).resolves.toContain('Answered on bob-desk');
+    await desk.page.getByTestId('screen-in-call').waitFor();
+    await screenshot(laptop.page, 'answered-elsewhere');
+  });
+
+  it('a dropped connection while an invitation is pending: after the reconnect Bob still sees it ringing', async () => {
+    const alice = await desktop('alice-pc', 'alice');
+    const bob = await desktop('bob-pc', 'bob');
+    await aliceCallsBob(alice);
+    await bob.page.getByTestId('screen-incoming').waitFor();
+    for (const c of t.server.services.sessions.devices(asUserId('bob'))) if (c instanceof ClientConnection) c.terminate(); // a dead network, not a clean close
+    await bob.page.getByTestId('connection-banner').and(bob.page.locator('[data-state="reconnecting"]')).waitFor({ timeout: 5000 });
+    await bob.page.getByTestId('connection-banner').and(bob.page.locator('[data-state="connected"]')).waitFor({ timeout: 8000 });
+    await bob.page.getByTestId('screen-incoming').waitFor();
+    await bob.page.getByTestId('accept-audio').click();
+    await alice.page.getByTestId('screen-in-call').waitFor();
+  });
+
+  it('the page reconnects to its host and repaints the same state (the host restarts the page socket)', async () => {
+    const bob = await desktop('bob-pc', 'bob');
+    bob.host.transport.dropPages();
+    await until(() => bob.host.transport.pageCount === 1, 5000, 'page reconnected');
+    await bob.page.getByTestId('screen-home').waitFor();
+    await expect(bob.page.getByTestId('contact-alice').isVisible()).resolves.toBe(true);
+  });
+
+  it('renders in Chinese when the OS locale is zh-CN', async () => {
+    const d = await openDesktop(browser, 'zh-pc', { locale: 'zh-CN' });
+    open.push(d);
+    await d.page.getByTestId('screen-signin').waitFor();
+    await expect(d.page.locator('html').getAttribute('lang')).resolves.toBe('zh-CN');
+    await expect(d.page.getByTestId('signin-submit').innerText()).resolves.toMatch(/[\u4e00-\u9fff]/);
+    await screenshot(d.page, 'signin-zh-CN');
+    await signIn(d, t.url, 'carol');
+    await expect(d.page.getByTestId('screen-home').innerText()).resolves.toMatch(/[\u4e00-\u9fff]/);
+    await screenshot(d.page, 'home-zh-CN');
+  });
+
+  it('renders in English for an English OS', async () => {
+    const d = await openDesktop(browser, 'en-pc');
+    open.push(d);
+    await d.page.getByTestId('screen-signin').waitFor();
+    await expect(d.page.locator('html').getAttribute('lang')).resolves.toBe('en');
+    await expect(d.page.getByTestId('signin-submit').innerText()).resolves.toMatch(/sign in/i);
+    await screenshot(d.page, 'signin-en');
+  });
+});

@@ -1,0 +1,85 @@
+// End-to-end harness: the real server, the real main-process core in headless hosts, and the
+// built renderer in Debian's Chromium driven by playwright-core.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startHeadlessHost, type HeadlessHost } from '../../tools/headless-host/host.ts';
+import { PASSWORD } from '../integration/harness.ts';
+
+export const RENDERER_DIR = resolve('out/renderer');
+export const ARTIFACTS = resolve('test-results/e2e');
+/** Debian's package; override with CHROMIUM_PATH elsewhere. */
+export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-quic',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+];
+
+export function assertPrerequisites(): void {
+  if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('out/renderer is missing: run "npx electron-vite build" (scripts/test.sh does)');
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: "apt-get install chromium" (scripts/test.sh does)`);
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+export interface Desktop {
+  name: string;
+  host: HeadlessHost;
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** One "installed app": a headless host with its own profile folder, and a page showing it. */
+export async function openDesktop(browser: Browser, name: string, o: { locale?: string } = {}): Promise<Desktop> {
+  const dir = mkdtempSync(join(tmpdir(), `ringdesk-e2e-${name}-`));
+  const host = await startHeadlessHost({
+    rendererDir: RENDERER_DIR,
+    userDataDir: dir,
+    hostName: name,
+    locale: o.locale ?? 'en-US',
+    core: { backoff: { initialMs: 100, maxMs: 1000, jitter: 0.2 } },
+  });
+  const context = await browser.newContext({ locale: o.locale ?? 'en-US', viewport: { width: 960, height: 680 } });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => process.stderr.write(`[${name} page error] ${e.message}\n`));
+  await page.goto(host.url);
+  return {
+    name,
+    host,
+    context,
+    page,
+    async close() {
+      await context.close();
+      await host.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function signIn(d: Desktop, serverUrl: string, user: string, password = PASSWORD): Promise<void> {
+  const p = d.page;
+  await p.getByTestId('signin-server').fill(serverUrl);
+  await p.getByTestId('signin-user').fill(user);
+  await p.getByTestId('signin-password').fill(password);
+  await p.getByTestId('signin-submit').click();
+  await p.getByTestId('screen-home').waitFor();
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
