@@ -21,12 +21,16 @@ done
 if node -e "import('electron').then(m => require('node:fs').accessSync(m.default))" 2>/dev/null; then
   RINGDESK_SERVER="ws://127.0.0.1:$port/ws" npx electron-vite dev
 else
+  # No Electron here: run the same app core in Node and serve the built renderer to a browser.
+  npx electron-vite build >/dev/null
   cat >&2 <<MSG
-Electron's binary is not available on this machine, so the desktop app cannot start here.
-The server keeps running at ws://127.0.0.1:$port/ws. Place a call with two CLI clients (passwords above):
+Electron's binary is not available on this machine, so the desktop window cannot open here.
+Instead the headless host runs the same main-process core and serves the same renderer:
+open the URL below in Chromium or Chrome (one tab per profile; start a second host with
+  npm run host -- --port 5181
+for a second user). The server is at ws://127.0.0.1:$port/ws. The CLI works too:
   npm run cli -- --user bob --password <bob's password> --auto accept
-  echo '{"cmd":"callInvite","invitees":["bob"]}' | npm run cli -- --user alice --password <alice's password> --wait 5
 Press Ctrl+C to stop.
 MSG
-  wait "$server_pid"
+  node tools/headless-host/main.ts --port "${RINGDESK_HOST_PORT:-5180}"
 fi
