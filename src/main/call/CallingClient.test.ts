@@ -68,6 +68,10 @@ describe('CallingClient', () => {
     port.fire('push', { type: 'callUserStateChanged', data: { callID, users: [bob], version: 2 } });
     expect(timeouts).toEqual(['c1']);
     expect(c.view(callID)?.ringing).toBe(false);
+    // The same timeout told again, either way, is not a second event.
+    port.fire('push', { type: 'callInvitationTimeout', data: { callID, version: 3 } });
+    port.fire('push', { type: 'callUserStateChanged', data: { callID, users: [bob], version: 4 } });
+    expect(timeouts).toEqual(['c1']);
   });
 
   it('handled on another device: stops ringing and remembers which device', () => {

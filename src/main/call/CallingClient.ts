@@ -215,19 +215,25 @@ export class CallingClient extends TypedEmitter<CallingEvents> {
         if (me) this.#patch(p.data.callID, p.data.version, (c) => withMyState(c, me, 'cancelled'));
         this.emit('callInvitationCancelled', p.data);
         return;
-      case 'callInvitationTimeout':
+      case 'callInvitationTimeout': {
+        const was = this.#views.get(p.data.callID)?.myState;
         if (me) this.#patch(p.data.callID, p.data.version, (c) => withMyState(c, me, 'timeout'));
-        this.emit('callInvitationTimeout', p.data);
+        if (was !== 'timeout') this.emit('callInvitationTimeout', p.data);
         return;
+      }
       case 'callInvitationEnded':
         this.#patch(p.data.callID, p.data.version, (c) => ({ ...c, callState: 'ended', endedAt: p.data.endedAt, endReason: p.data.reason }));
         this.emit('callInvitationEnded', p.data);
         return;
       case 'callUserStateChanged': {
+        const was = this.#views.get(p.data.callID)?.myState;
         this.#patch(p.data.callID, p.data.version, (c) => withUsers(c, p.data.users));
         this.emit('callUserStateChanged', p.data);
-        // A Received invitee learns of its own timeout only here (event × state table); keep the client API uniform.
-        if (p.data.users.some((u) => u.userId === me && u.state === 'timeout')) this.emit('callInvitationTimeout', { callID: p.data.callID, version: p.data.version });
+        // A Received invitee learns of its own timeout only here (event × state table); keep the client
+        // API uniform, but once: the same timeout may also arrive as callInvitationTimeout.
+        if (was !== 'timeout' && p.data.users.some((u) => u.userId === me && u.state === 'timeout')) {
+          this.emit('callInvitationTimeout', { callID: p.data.callID, version: p.data.version });
+        }
         return;
       }
       case 'callDeliveryChanged':
