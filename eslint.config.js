@@ -23,7 +23,8 @@ const uiAndTransport = {
   patterns: [{ regex: '^(vue|pinia|ws)/|^@vue/', message: 'src/shared stays framework- and transport-free.' }],
 };
 const serverFromSrc = {
-  paths: [],
+  // mediasoup (the SFU) is the server's alone; the app uses mediasoup-client.
+  paths: [{ name: 'mediasoup', message: 'mediasoup belongs to the server; the app uses mediasoup-client.' }],
   patterns: [{ regex: '^(\\.\\./)+server(/|$)', message: 'The app must not import server code; share through src/shared.' }],
 };
 const appFromServer = {

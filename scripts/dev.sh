@@ -5,6 +5,8 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 . scripts/setup.sh
+# Media needs mediasoup's worker: use MEDIASOUP_WORKER_BIN, or build it once (the server runs without media if this fails).
+. scripts/setup-mediasoup.sh </dev/null || echo "dev: no mediasoup worker; calls work, media does not" >&2
 
 port="${RINGDESK_PORT:-8787}"
 mkdir -p data

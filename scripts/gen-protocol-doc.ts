@@ -33,6 +33,12 @@ import {
   REQUESTS,
   REQUEST_TYPES,
   RejectReasonSchema,
+  AppDataSchema,
+  DtlsParametersSchema,
+  ProducerInfoSchema,
+  RtpCapabilitiesSchema,
+  RtpParametersSchema,
+  SFU_LIMITS,
   UserIdSchema,
   type CallEndReason,
   type CallOutcome,
@@ -40,6 +46,7 @@ import {
   type PushType,
   type RequestType,
 } from '../src/shared/protocol/index.ts';
+import { SFU_ERROR_MEANINGS, SFU_LIMIT_DOCS, SFU_PUSH_DOCS, SFU_REQUEST_DOCS, sfuIntro } from './protocolDocSfu.ts';
 import {
   DEVICE_NAMES,
   ERROR_EXAMPLES,
@@ -116,6 +123,11 @@ const NAMED_TYPES: [string, z.ZodType, string][] = [
   ['DndStatus', DndStatusSchema, `Do-not-disturb settings. \`allowList\`: at most ${LIMITS.maxAllowList} users whose calls still ring.`],
   ['Contact', ContactSchema, 'Another account, as listed by `listContacts`.'],
   ['Session', REQUESTS.login.result, 'What `login` and `resume` return.'],
+  ['RtpCapabilities', RtpCapabilitiesSchema, "mediasoup's RtpCapabilities: what a router offers or a device can receive. Unknown fields are kept."],
+  ['RtpParameters', RtpParametersSchema, "mediasoup's RtpParameters: what a producer sends or a consumer receives. Unknown fields are kept."],
+  ['DtlsParameters', DtlsParametersSchema, "mediasoup's DtlsParameters."],
+  ['AppData', AppDataSchema, `A flat object of strings, numbers and booleans, at most ${SFU_LIMITS.maxAppDataBytes} bytes as JSON.`],
+  ['ProducerInfo', ProducerInfoSchema, 'A producer in a room, as the other members see it.'],
 ];
 const registry = z.registry<{ id: string }>();
 for (const [id, schema] of NAMED_TYPES) registry.add(schema, { id });
@@ -293,6 +305,7 @@ const ERROR_MEANINGS: Record<ErrorCode, { by: 'server' | 'client' | 'both'; mean
   request_timeout: { by: 'client', meaning: 'Ringdesk app only: no response in time.' },
   disconnected: { by: 'client', meaning: 'Ringdesk app only: the connection closed before the response came.' },
   internal: { by: 'both', meaning: 'An unexpected failure. The server logs it; the message says nothing more.' },
+  ...SFU_ERROR_MEANINGS,
 };
 
 function ordinal(n: number): string {
@@ -373,6 +386,7 @@ const REQUEST_DOCS: Record<RequestType, RequestDoc> = {
   queryActiveCalls: {
     text: 'The started calls this user is a member of, in any user state (a member who already declined or quit a call that goes on is listed too). A client re-reads this after every (re)connect: pushes missed while offline are not replayed.',
   },
+  ...SFU_REQUEST_DOCS,
 };
 
 const PUSH_DOCS: Record<PushType, string> = {
@@ -394,6 +408,7 @@ const PUSH_DOCS: Record<PushType, string> = {
   presenceChanged: `To every signed-in user (the subject included), batched: one push carries the changes of the last ${SERVER_FACTS.presenceFlushMs} ms. Sent when a user's first device signs in, the last one signs out or drops, or DND is switched.`,
   sessionClosed:
     'To a connection just before the server closes it on purpose. Only `replaced` is sent today (followed by close 4409); `loggedOut` and `accountDisabled` are in the schema but not sent: `logout` is answered and closed with 4000, and a disabled account is refused at its next sign-in.',
+  ...SFU_PUSH_DOCS,
 };
 
 const USER_STATE_DOCS: Record<CallUserState, string> = {
@@ -461,6 +476,7 @@ ${[
   'Close codes',
   'Errors',
   'The call model',
+  'Media (SFU)',
   'Requests',
   'Pushes',
   'Types',
@@ -673,6 +689,10 @@ ${table(['outcome', 'meaning'], (CallOutcomeSchema.options as readonly CallOutco
 ${table(['limit', 'value', 'meaning'], (Object.keys(LIMITS) as (keyof typeof LIMITS)[]).map((k) => [code(k), String(LIMITS[k]), LIMIT_DOCS[k]]))}`;
 }
 
+function media(): string {
+  return sfuIntro(table(['limit', 'value', 'meaning'], (Object.keys(SFU_LIMITS) as (keyof typeof SFU_LIMITS)[]).map((k) => [code(k), String(SFU_LIMITS[k]), SFU_LIMIT_DOCS[k]])));
+}
+
 function sender(type: RequestType): string {
   const s = EXAMPLE_SENDERS[type];
   return `${s.userId} on ${code(s.deviceId)} (${DEVICE_NAMES[s.deviceId] ?? s.deviceId})`;
@@ -747,7 +767,7 @@ Ringdesk follows ZIM's call invitations (modes, user states, the API × state an
 /** The whole of docs/protocol.md. Pure: the same code gives the same text. */
 export function renderProtocolDoc(): string {
   usedNotes.clear();
-  const doc = [intro(), transport(), versioning(), frames(), auth(), heartbeat(), rateLimit(), closeCodes(), errors(), callModel(), requests(), pushes(), types(), zimDifferences()].join('\n\n');
+  const doc = [intro(), transport(), versioning(), frames(), auth(), heartbeat(), rateLimit(), closeCodes(), errors(), callModel(), media(), requests(), pushes(), types(), zimDifferences()].join('\n\n');
   const unused = Object.keys(FIELD_NOTES).filter((k) => !usedNotes.has(k)); // notes for fields that were renamed or removed
   if (unused.length) throw new Error(`FIELD_NOTES for fields that do not exist: ${unused.join(', ')}`);
   return `${doc}\n`;

@@ -34,7 +34,15 @@ lock_sum="$(cksum < "$repo/package-lock.json")"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$lock_sum" ]; then
   echo "setup: dependencies already match package-lock.json" >&2
 else
-  ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund </dev/null
+  # mediasoup's install step downloads a prebuilt worker from GitHub, else tries to build one with
+  # tools from PyPI; offline both fail and so would `npm ci`. Given MEDIASOUP_WORKER_BIN it does
+  # neither, and scripts/setup-mediasoup.sh provides the real worker afterwards.
+  ms_env=()
+  if [ -z "${MEDIASOUP_WORKER_BIN:-}" ] && ! node -e "fetch('https://github.com', { method: 'HEAD', signal: AbortSignal.timeout(5000) }).then(() => process.exit(0), () => process.exit(1))" 2>/dev/null; then
+    echo "setup: github.com is out of reach, so mediasoup's install will not fetch its worker (scripts/setup-mediasoup.sh builds one)" >&2
+    ms_env=(MEDIASOUP_WORKER_BIN=/unset/see-scripts-setup-mediasoup.sh)
+  fi
+  env ${ms_env[@]+"${ms_env[@]}"} ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund </dev/null
   echo "$lock_sum" > "$stamp"
 fi
 

@@ -7,6 +7,8 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 . scripts/setup.sh
 status=0
+# The SFU tests run the real mediasoup worker: build it if there is none (exports MEDIASOUP_WORKER_BIN).
+. scripts/setup-mediasoup.sh </dev/null || status=1
 bash scripts/setup-e2e.sh </dev/null || status=1
 npm run typecheck </dev/null || status=1
 npm run lint </dev/null || status=1

@@ -7,6 +7,7 @@ import { CallService } from './domain/CallService.ts';
 import { Presence } from './domain/Presence.ts';
 import { Logger } from './logger.ts';
 import { SessionRegistry } from './routing/SessionRegistry.ts';
+import { SfuService } from './sfu/SfuService.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
 import type { Store } from './store/Store.ts';
 import { ClientConnection } from './transport/ClientConnection.ts';
@@ -33,12 +34,15 @@ export async function startServer(config: ServerConfig, store: Store = new Sqlit
   const auth = await AuthService.create(store, config.tokenSecret, config.tokenTtlSec, now);
   const calls = new CallService({ store, sessions, graceMs: config.heartbeatTimeoutMs, now });
   await calls.start();
-  const services: Services = { config, store, auth, calls, sessions, presence, now };
+  // Before listening: a missing worker is reported once, here, and the server runs on without media.
+  const sfu = new SfuService({ config: config.sfu, calls, sessions, graceMs: config.heartbeatTimeoutMs });
+  await sfu.start();
+  const services: Services = { config, store, auth, calls, sessions, presence, sfu, now };
 
   const http: Server = createServer((req, res) => {
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, connections: sessions.connectionCount, activeCalls: calls.activeCallCount }));
+      res.end(JSON.stringify({ ok: true, connections: sessions.connectionCount, activeCalls: calls.activeCallCount, media: { available: sfu.available, rooms: sfu.rooms.size } }));
       return;
     }
     res.writeHead(426, { 'content-type': 'text/plain' });
@@ -73,6 +77,7 @@ export async function startServer(config: ServerConfig, store: Store = new Sqlit
     async close() {
       clearInterval(sweep);
       calls.stop();
+      sfu.close();
       presence.stop();
       for (const c of conns) c.terminate();
       await new Promise<void>((r) => wss.close(() => r()));

@@ -27,4 +27,23 @@ describe('server config', () => {
     expect(() => loadConfig({ RINGDESK_SERVER_CONFIG: join(dir, 'missing.json') }, {})).toThrow(/cannot read/);
     expect(() => loadConfig({ RINGDESK_TOKEN_SECRET: 'short' }, {})).toThrow(/tokenSecret/);
   });
+
+  it('has an sfu section with defaults that work on loopback and the LAN; file and env set it, unknown keys stop', () => {
+    expect(loadConfig({}, {}).sfu).toEqual({
+      enabled: true,
+      logLevel: 'warn',
+      rtcMinPort: 40100,
+      rtcMaxPort: 49999,
+      listenIp: '0.0.0.0',
+      webRtcServerPort: 40000,
+      maxIncomingBitrate: 5_000_000,
+      initialAvailableOutgoingBitrate: 1_000_000,
+    });
+    const p = file('sfu.json', JSON.stringify({ sfu: { numWorkers: 3, listenIp: '10.0.0.5', logLevel: 'error' } }));
+    const c = loadConfig({ RINGDESK_SERVER_CONFIG: p, RINGDESK_SFU_ANNOUNCED_ADDRESS: 'media.example.com', RINGDESK_SFU_PORT: '41000' }, {});
+    expect(c.sfu).toMatchObject({ numWorkers: 3, listenIp: '10.0.0.5', logLevel: 'error', announcedAddress: 'media.example.com', webRtcServerPort: 41000 });
+    expect(() => loadConfig({ RINGDESK_SERVER_CONFIG: file('s2.json', JSON.stringify({ sfu: { lisenIp: 'x' } })) }, {})).toThrow(/lisenIp/);
+    expect(() => loadConfig({ RINGDESK_SFU_WORKERS: '0' }, {})).toThrow(/numWorkers/);
+    expect(() => loadConfig({}, { sfu: { rtcMinPort: 50000, rtcMaxPort: 40000 } })).toThrow(/rtcMinPort/);
+  });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { describeIssues } from '../src/shared/protocol/index.ts';
+import { SfuConfigSchema } from './sfu/SfuConfig.ts';
 
 /** Every server setting, with its default. Sources: defaults < JSON file (RINGDESK_SERVER_CONFIG) < env < flags. */
 export const ServerConfigSchema = z
@@ -23,6 +24,8 @@ export const ServerConfigSchema = z
     tokenSecret: z.string().regex(/^[0-9a-f]{64,}$/i, 'tokenSecret must be at least 64 hex characters').optional(),
     /** Create demo accounts when the database has no users. */
     demo: z.boolean().default(false),
+    /** The media server (mediasoup); see server/sfu/SfuConfig.ts and the README. */
+    sfu: SfuConfigSchema.prefault({}),
   })
   .strict();
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
@@ -43,6 +46,13 @@ const ENV: Record<string, keyof ServerConfig> = {
   RINGDESK_PORT: 'port',
   RINGDESK_DB: 'dbPath',
   RINGDESK_TOKEN_SECRET: 'tokenSecret',
+};
+/** The sfu keys settable from the environment (containers set these more often than a JSON file). */
+const SFU_ENV: Record<string, 'announcedAddress' | 'listenIp' | 'numWorkers' | 'webRtcServerPort'> = {
+  RINGDESK_SFU_ANNOUNCED_ADDRESS: 'announcedAddress',
+  RINGDESK_SFU_LISTEN_IP: 'listenIp',
+  RINGDESK_SFU_WORKERS: 'numWorkers',
+  RINGDESK_SFU_PORT: 'webRtcServerPort',
 };
 
 /** Reads the optional JSON file and env overrides; flags come in as `overrides`. */
@@ -67,5 +77,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Record<string, unk
     const v = env[k];
     if (v !== undefined) fromEnv[key] = key === 'port' ? Number(v) : v;
   }
+  const sfu: Record<string, unknown> = {};
+  for (const [k, key] of Object.entries(SFU_ENV)) {
+    const v = env[k];
+    if (v !== undefined) sfu[key] = key === 'numWorkers' || key === 'webRtcServerPort' ? Number(v) : v;
+  }
+  const fileSfu = typeof file['sfu'] === 'object' && file['sfu'] !== null ? file['sfu'] : {};
+  if (Object.keys(sfu).length > 0) fromEnv['sfu'] = { ...fileSfu, ...sfu };
   return parseConfig({ ...file, ...fromEnv, ...overrides }, path ? `${path}, env and flags` : 'env and flags');
 }

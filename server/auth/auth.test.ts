@@ -34,6 +34,17 @@ describe('tokens', () => {
     for (const junk of ['', 'a.b', `${payload}.${sig}.x`, `${payload}.`]) expect(signer.verify(junk, 2000)).toBeNull();
   });
 
+  it('accepts only the one spelling of a signature (the last base64 character has spare bits)', () => {
+    const t = signer.sign(claims);
+    const last = t.at(-1) ?? '';
+    // Same top 4 bits, other spare bits: decodes to the same bytes, but is not the token we issued.
+    const idx = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.indexOf(last);
+    const twin = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'[idx ^ 1] ?? '';
+    const malleated = t.slice(0, -1) + twin;
+    expect(Buffer.from(malleated.split('.')[1] ?? '', 'base64url')).toEqual(Buffer.from(t.split('.')[1] ?? '', 'base64url'));
+    expect(signer.verify(malleated, 2000)).toBeNull();
+  });
+
   it('refuses a short secret', () => {
     expect(() => new TokenSigner(randomBytes(8))).toThrow(/32 bytes/);
   });

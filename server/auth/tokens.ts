@@ -28,8 +28,10 @@ export class TokenSigner {
   verify(token: string, now: number): TokenClaims | null {
     const [payload, sig, extra] = token.split('.');
     if (!payload || !sig || extra !== undefined) return null;
-    const given = Buffer.from(sig, 'base64url');
-    const want = this.#mac(payload);
+    // Compare the text, not decoded bytes: base64 decoding ignores the last character's spare
+    // bits, so several spellings of one signature would otherwise pass (a malleable token).
+    const given = Buffer.from(sig, 'utf8');
+    const want = Buffer.from(this.#mac(payload).toString('base64url'), 'utf8');
     if (given.length !== want.length || !timingSafeEqual(given, want)) return null;
     let raw: unknown;
     try {

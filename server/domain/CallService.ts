@@ -13,6 +13,7 @@ import {
   type TransitionResult,
 } from '../../src/shared/call/index.ts';
 import { RingdeskError } from '../../src/shared/errors.ts';
+import { TypedEmitter } from '../../src/shared/events.ts';
 import {
   asCallId,
   type CallId,
@@ -35,6 +36,11 @@ export interface Actor {
 }
 type ErrorInvitee = RequestResult<'callInvite'>['errorInvitees'][number];
 
+export type CallServiceEvents = {
+  /** A call changed (after it was stored and its pushes sent); an ended call is reported once more, ended. */
+  changed: [call: Call];
+};
+
 export interface CallServiceOptions {
   store: Store;
   sessions: SessionRegistry;
@@ -47,7 +53,7 @@ export interface CallServiceOptions {
  * The thin shell around the pure machine: one queue per call, persist before anything is sent,
  * one timer per call at its earliest stored deadline, and grace timers for lost members.
  */
-export class CallService {
+export class CallService extends TypedEmitter<CallServiceEvents> {
   readonly #store: Store;
   readonly #sessions: SessionRegistry;
   readonly #graceMs: number;
@@ -62,6 +68,7 @@ export class CallService {
   #stopped = false;
 
   constructor(o: CallServiceOptions) {
+    super();
     this.#store = o.store;
     this.#sessions = o.sessions;
     this.#graceMs = o.graceMs;
@@ -162,6 +169,7 @@ export class CallService {
     this.#index(r.call);
     this.#arm(r.call);
     for (const e of r.effects) this.#apply(e);
+    this.emit('changed', r.call);
     return r.call;
   }
 
@@ -232,6 +240,16 @@ export class CallService {
         this.dispatch(callID, { type: 'memberLost', userId }).catch((e: unknown) => log.warn('memberLost refused: %s', String(e)));
       }, this.#graceMs),
     );
+  }
+
+  /** A started call as it is now; undefined once it ended (or if it never existed). */
+  startedCall(callID: CallId): Call | undefined {
+    return this.#calls.get(callID);
+  }
+
+  /** Any call, started or ended. */
+  async get(callID: CallId): Promise<Call | undefined> {
+    return this.#calls.get(callID) ?? (await this.#store.getCall(callID));
   }
 
   /** The calls a user is in that are still started (what a reconnecting client re-reads). */

@@ -144,7 +144,11 @@ export class ClientConnection implements Connection {
       if (pending && this.#ws.readyState !== this.#ws.OPEN) return;
       if (pending) this.#register(pending);
       this.#reply(request.id, { result });
-      if (pending) this.#s.calls.deviceOnline((pending as Session).user.userId, (pending as Session).deviceId);
+      if (pending) {
+        const { user, deviceId } = pending as Session; // set inside authenticate(), which TS's narrowing cannot see
+        this.#s.calls.deviceOnline(user.userId, deviceId);
+        this.#s.sfu.deviceOnline(user.userId, deviceId);
+      }
       if (this.#loggedOut) this.close(CLOSE.loggedOut, 'logged out');
     } catch (e) {
       if (!isRingdeskError(e)) log.error('%s failed: %s', request.type, e instanceof Error ? (e.stack ?? e.message) : String(e));
@@ -173,6 +177,7 @@ export class ClientConnection implements Connection {
     const s = this.#session;
     if (!s || !this.#s.sessions.remove(this)) return;
     this.#s.calls.deviceOffline(s.user.userId, s.deviceId, this.#loggedOut);
+    this.#s.sfu.deviceOffline(s.user.userId, s.deviceId);
     if (!this.#s.sessions.isOnline(s.user.userId)) this.#s.presence.changed({ userId: s.user.userId, presence: 'offline', dnd: s.user.dnd.enabled });
   }
 }

@@ -8,6 +8,7 @@ import type { Presence } from '../domain/Presence.ts';
 import type { SessionRegistry } from '../routing/SessionRegistry.ts';
 import type { Store } from '../store/Store.ts';
 import type { ServerConfig } from '../config.ts';
+import type { SfuService } from '../sfu/SfuService.ts';
 
 export interface Services {
   config: ServerConfig;
@@ -16,6 +17,7 @@ export interface Services {
   calls: CallService;
   sessions: SessionRegistry;
   presence: Presence;
+  sfu: SfuService;
   now(): number;
 }
 
@@ -118,6 +120,21 @@ export async function handle(s: Services, ctx: RequestContext, req: ParsedReques
       return s.calls.list(needUser(ctx).user.userId, req.data.count, req.data.nextFlag);
     case 'queryActiveCalls':
       return { calls: s.calls.activeCalls(needUser(ctx).user.userId) };
+    case 'sfuCapabilities':
+    case 'sfuJoin':
+    case 'sfuLeave':
+    case 'sfuCreateTransport':
+    case 'sfuConnectTransport':
+    case 'sfuRestartIce':
+    case 'sfuProduce':
+    case 'sfuPauseProducer':
+    case 'sfuResumeProducer':
+    case 'sfuCloseProducer':
+    case 'sfuConsume':
+    case 'sfuResumeConsumer':
+    case 'sfuSetPreferredLayers':
+    case 'sfuGetStats':
+      return s.sfu.handle(actor(ctx), req);
     default:
       return assertNever(req, 'request');
   }

@@ -28,6 +28,12 @@ export const ERROR_CODES = [
   'invitee_unknown',
   'invalid_invitee',
   'too_many_participants',
+  // media (the SFU)
+  'sfu_unavailable',
+  'media_forbidden',
+  'media_not_found',
+  'media_limit',
+  'media_rejected',
   // client side (IPC and the main process)
   'forbidden',
   'not_signed_in',

@@ -1,5 +1,5 @@
 // Scenario-test harness: a real server on an ephemeral port with a throwaway SQLite file, and real clients (the CLI core).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -13,6 +13,29 @@ import { asDeviceId, asUserId, type UserId } from '../../src/shared/protocol/ind
 import type { EventMap, TypedEmitter } from '../../src/shared/events.ts';
 
 export const PASSWORD = 'correct-horse-1';
+
+/** Where scripts/setup-mediasoup.sh (and ../shared/tools/mediasoup-worker/build.sh) cache the worker. */
+const CACHED_WORKER = join(
+  process.env['RINGDESK_CACHE'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(process.env['HOME'] ?? '/root', '.cache'), 'ringdesk'),
+  'mediasoup-worker',
+  '3.27.1',
+  'mediasoup-worker',
+);
+
+/** The mediasoup worker binary for this run: MEDIASOUP_WORKER_BIN, else the build script's cache; null if neither runs. */
+export function workerBin(): string | null {
+  const bin = process.env['MEDIASOUP_WORKER_BIN'] || CACHED_WORKER;
+  try {
+    accessSync(bin, constants.X_OK);
+  } catch {
+    return null;
+  }
+  process.env['MEDIASOUP_WORKER_BIN'] = bin;
+  return bin;
+}
+
+/** Test servers get media too: one worker on ephemeral ports, so files running side by side never collide. */
+const TEST_SFU = { numWorkers: 1, webRtcServerPort: 0, listenIp: '127.0.0.1' } as const;
 
 export interface TestServer {
   server: RingdeskServer;
@@ -30,7 +53,11 @@ export async function startTestServer(users: string[], overrides: ServerConfigIn
   const hash = await hashPassword(PASSWORD);
   for (const u of users) await seed.createUser({ userId: asUserId(u), displayName: u.toUpperCase(), passwordHash: hash, disabled: false, createdAt: Date.now() });
   await seed.close();
-  const config = parseConfig({ port: 0, dbPath, tokenSecret: randomBytes(32).toString('hex'), heartbeatIntervalMs: 500, ...overrides }, 'test');
+  workerBin();
+  const config = parseConfig(
+    { port: 0, dbPath, tokenSecret: randomBytes(32).toString('hex'), heartbeatIntervalMs: 500, ...overrides, sfu: { ...TEST_SFU, ...overrides.sfu } },
+    'test',
+  );
   const t: TestServer = {
     server: await startServer(config),
     url: '',

@@ -11,8 +11,10 @@ import type {
   RequestInput,
   RequestResult,
   RequestType,
+  SfuPush,
   UserId,
 } from '../../shared/protocol/index.ts';
+import { isSfuPush } from '../../shared/protocol/index.ts';
 import { makeView, withDelivery, withMyState, withUsers, type CallView } from './callView.ts';
 
 /** The narrow part of SignalingClient the calling layer needs (Signal-style `Pick`), so tests can fake it. */
@@ -33,6 +35,8 @@ export type CallingEvents = {
   handledOnOtherDevice: [data: PushData<'handledOnOtherDevice'>];
   callRecord: [data: PushData<'callRecord'>];
   presenceChanged: [data: PushData<'presenceChanged'>];
+  /** Every SFU push, as it came: the room client (renderer) interprets them. */
+  sfu: [push: SfuPush];
   /** The local view of all calls changed: what the UI renders. */
   viewChanged: [views: CallView[]];
   /** A background step (auto-ack, resync) failed; reported, never thrown. */
@@ -200,6 +204,10 @@ export class CallingClient extends TypedEmitter<CallingEvents> {
   }
 
   #onPush(p: Push): void {
+    if (isSfuPush(p)) {
+      this.emit('sfu', p);
+      return;
+    }
     const me = this.#me;
     switch (p.type) {
       case 'callInvitationReceived':

@@ -13,6 +13,7 @@ import {
 import type { RequestId } from './envelope.ts';
 import type { PushData, PushType } from './pushes.ts';
 import { REQUEST_TYPES, type RequestInput, type RequestResult, type RequestType } from './requests.ts';
+import { sfuExamples } from './sfuExamples.ts';
 
 /**
  * One exact example per request, result and push: docs/protocol.md is generated from these
@@ -173,6 +174,9 @@ export interface PushExample<T extends PushType> {
 }
 export type PushExamples = { [T in PushType]: PushExample<T> };
 
+/** The SFU's examples (sfuExamples.ts), in CALL2. */
+const SFU = sfuExamples({ alice, bob, aliceLaptop, bobDesktop, call: CALL2, deviceName: (d) => DEVICE_NAMES[d] ?? d });
+
 export const REQUEST_EXAMPLES: RequestExamples = {
   login: {
     data: { userId: alice, password: 'correct horse battery staple', deviceId: aliceLaptop, deviceName: "Alice's MacBook", protocolVersion: 1 },
@@ -283,6 +287,7 @@ export const REQUEST_EXAMPLES: RequestExamples = {
     result: { calls: [call2AliceQuit] },
     note: 'bob reads the calls still started that involve him, as a client does after every (re)connect.',
   },
+  ...SFU.requests,
 };
 
 export const PUSH_EXAMPLES: PushExamples = {
@@ -333,6 +338,7 @@ export const PUSH_EXAMPLES: PushExamples = {
     note: 'To everyone signed in when carol signs in at 10:00:07.',
   },
   sessionClosed: { data: { reason: 'replaced' }, note: "To alice's old connection when her laptop signs in again on a new one." },
+  ...SFU.pushes,
 };
 
 // ---- frames ----------------------------------------------------------------------------------
@@ -481,4 +487,5 @@ export const EXAMPLE_SENDERS: { [T in RequestType]: { userId: UserId; deviceId: 
   callEnd: { userId: bob, deviceId: bobDesktop },
   queryCallInvitationList: { userId: alice, deviceId: aliceLaptop },
   queryActiveCalls: { userId: bob, deviceId: bobDesktop },
+  ...SFU.senders,
 };

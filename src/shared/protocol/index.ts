@@ -2,3 +2,4 @@ export * from './common.ts';
 export * from './requests.ts';
 export * from './pushes.ts';
 export * from './envelope.ts';
+export * from './sfu.ts';

@@ -11,6 +11,7 @@ import {
   UserIdSchema,
   VersionSchema,
 } from './common.ts';
+import { SFU_PUSHES } from './sfu.ts';
 
 /** Every server→client push. Names follow ZIM's callbacks without the `on`. */
 export const PUSHES = {
@@ -49,6 +50,8 @@ export const PUSHES = {
   }),
   /** Sent just before the server closes this connection on purpose. */
   sessionClosed: z.object({ reason: z.enum(['replaced', 'loggedOut', 'accountDisabled']) }),
+  /** The SFU's pushes (sfu.ts). */
+  ...SFU_PUSHES,
 } as const;
 
 export type PushType = keyof typeof PUSHES;

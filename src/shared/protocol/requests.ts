@@ -10,6 +10,7 @@ import {
   LIMITS,
   UserIdSchema,
 } from './common.ts';
+import { SFU_REQUESTS } from './sfu.ts';
 
 const InviteeListSchema = z
   .array(UserIdSchema)
@@ -98,6 +99,8 @@ export const REQUESTS = {
   },
   /** The calls still started that involve this user: what a reconnecting client re-reads. */
   queryActiveCalls: { data: z.object({}), result: z.object({ calls: z.array(CallInfoSchema) }) },
+  /** The SFU's signaling (sfu.ts): same socket, same envelope. */
+  ...SFU_REQUESTS,
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;

@@ -16,6 +16,8 @@ export const SFU_LIMITS = {
   maxCodecs: 32,
   maxEncodings: 4,
   maxHeaderExtensions: 32,
+  /** Every producer of a full call (10 participants × 4) once, so a client can never grow the worker's load past that. */
+  maxConsumersPerMember: 40,
 } as const;
 
 const Id = z.string().min(1).max(64);
@@ -211,3 +213,19 @@ export const SFU_PUSHES = {
    */
   sfuRoomClosed: z.object({ ...InRoom, reason: z.enum(['ended', 'moved', 'workerDied']) }),
 } as const;
+
+export type SfuRequestType = keyof typeof SFU_REQUESTS;
+export type SfuPushType = keyof typeof SFU_PUSHES;
+export const SFU_PUSH_TYPES = Object.keys(SFU_PUSHES) as SfuPushType[]; // keys of a const literal
+
+/** An SFU push with its type, as a discriminated union (the SFU part of `Push`). */
+export type SfuPush = { [T in SfuPushType]: { type: T; data: z.infer<(typeof SFU_PUSHES)[T]> } }[SfuPushType];
+
+/** Narrows any push to the SFU's: the desktop core hands these to the room client as they are. */
+export function isSfuPush(p: { type: string; data: unknown }): p is SfuPush {
+  return Object.hasOwn(SFU_PUSHES, p.type);
+}
+
+export function isSfuRequestType(type: string): type is SfuRequestType {
+  return Object.hasOwn(SFU_REQUESTS, type);
+}

@@ -1,0 +1,263 @@
+import type { types } from 'mediasoup';
+import { RingdeskError } from '../../src/shared/errors.ts';
+import {
+  RtpCapabilitiesSchema,
+  RtpParametersSchema,
+  SFU_LIMITS,
+  type CallId,
+  type DeviceId,
+  type RequestData,
+  type RequestResult,
+  type SfuPush,
+  type UserId,
+} from '../../src/shared/protocol/index.ts';
+import { Logger } from '../logger.ts';
+import { MEDIA_CODECS } from './mediaCodecs.ts';
+import { mediasoupCall, toWire } from './mediaErrors.ts';
+import { Peer, type ProducerEntry } from './Peer.ts';
+import type { SfuConfig } from './SfuConfig.ts';
+import type { PooledWorker } from './WorkerPool.ts';
+
+const log = new Logger('Room');
+/** How often the active-speaker observer may change its mind. */
+const SPEAKER_INTERVAL_MS = 300;
+
+/** Why a device is put out of the room (the sfuRoomClosed reasons). */
+export type RoomCloseReason = 'ended' | 'moved' | 'workerDied';
+/** How a room reaches one device: the service sends it through the session registry. */
+export type Notify = (userId: UserId, deviceId: DeviceId, push: SfuPush) => void;
+
+const SOURCE_KIND = { mic: 'audio', camera: 'video', screen: 'video' } as const;
+
+/**
+ * One call's SFU room: a Router on one worker, the members' devices in it (one per user, the main
+ * device) and an ActiveSpeakerObserver. Owns the pushes about media; authorization is the service's.
+ */
+export class Room {
+  readonly callID: CallId;
+  readonly worker: PooledWorker;
+  readonly router: types.Router;
+  readonly #observer: types.ActiveSpeakerObserver;
+  readonly #notify: Notify;
+  readonly #config: SfuConfig;
+  readonly #peers = new Map<UserId, Peer>();
+  #speaker: string | null = null;
+  #closed = false;
+
+  private constructor(callID: CallId, worker: PooledWorker, router: types.Router, observer: types.ActiveSpeakerObserver, notify: Notify, config: SfuConfig) {
+    this.callID = callID;
+    this.worker = worker;
+    this.router = router;
+    this.#observer = observer;
+    this.#notify = notify;
+    this.#config = config;
+    observer.on('dominantspeaker', ({ producer }) => this.#onSpeaker(producer.id));
+  }
+
+  static async create(callID: CallId, worker: PooledWorker, notify: Notify, config: SfuConfig): Promise<Room> {
+    const router = await worker.worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { callID } });
+    const observer = await router.createActiveSpeakerObserver({ interval: SPEAKER_INTERVAL_MS });
+    worker.rooms++;
+    log.debug('create() [callID:%s, worker:%d]', callID, worker.index);
+    return new Room(callID, worker, router, observer, notify, config);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+  get peers(): ReadonlyMap<UserId, Peer> {
+    return this.#peers;
+  }
+
+  peer(userId: UserId, deviceId: DeviceId): Peer | undefined {
+    const p = this.#peers.get(userId);
+    return p?.deviceId === deviceId ? p : undefined;
+  }
+
+  #others(except: UserId, push: SfuPush): void {
+    for (const p of this.#peers.values()) if (p.userId !== except) this.#notify(p.userId, p.deviceId, push);
+  }
+
+  /** Adds the device; a device already in the room (a reconnect) starts over with nothing. */
+  join(userId: UserId, deviceId: DeviceId, deviceName: string, rtpCapabilities: types.RtpCapabilities): RequestResult<'sfuJoin'> {
+    if (this.#peers.has(userId)) this.removePeer(userId, null);
+    const peer = new Peer(userId, deviceId, deviceName, rtpCapabilities);
+    const producers = [...this.#peers.values()].flatMap((p) => [...p.producers.values()].map((e) => p.info(e)));
+    const members = [...this.#peers.values()].map((p) => ({ userId: p.userId, deviceId: p.deviceId, deviceName: p.deviceName }));
+    this.#peers.set(userId, peer);
+    this.#others(userId, { type: 'sfuMemberJoined', data: { callID: this.callID, member: { userId, deviceId, deviceName } } });
+    return { rtpCapabilities: toWire(RtpCapabilitiesSchema, this.router.rtpCapabilities, 'rtpCapabilities'), producers, members };
+  }
+
+  /**
+   * Takes a member's device out: its transports close (and with them its producers, which the
+   * others hear about). `reason` null: the device left by itself and needs no sfuRoomClosed.
+   */
+  removePeer(userId: UserId, reason: RoomCloseReason | null): void {
+    const peer = this.#peers.get(userId);
+    if (!peer) return;
+    this.#peers.delete(userId);
+    if (reason) this.#notify(peer.userId, peer.deviceId, { type: 'sfuRoomClosed', data: { callID: this.callID, reason } });
+    peer.close();
+    this.#others(userId, { type: 'sfuMemberLeft', data: { callID: this.callID, userId, deviceId: peer.deviceId } });
+  }
+
+  async createTransport(peer: Peer, direction: 'send' | 'recv'): Promise<RequestResult<'sfuCreateTransport'>> {
+    if (peer.transports.size >= SFU_LIMITS.maxTransportsPerMember) {
+      throw new RingdeskError('media_limit', `at most ${SFU_LIMITS.maxTransportsPerMember} transports per member`);
+    }
+    const transport = await mediasoupCall('createTransport', () =>
+      this.router.createWebRtcTransport({
+        webRtcServer: this.worker.webRtcServer,
+        enableUdp: true,
+        enableTcp: true,
+        preferUdp: true,
+        initialAvailableOutgoingBitrate: this.#config.initialAvailableOutgoingBitrate,
+        appData: { userId: peer.userId, direction },
+      }),
+    );
+    // The peer may have been put out while the worker answered.
+    if (peer.closed) {
+      transport.close();
+      throw new RingdeskError('media_forbidden', 'you left the room');
+    }
+    if (direction === 'send') await transport.setMaxIncomingBitrate(this.#config.maxIncomingBitrate).catch(() => undefined);
+    peer.transports.set(transport.id, { transport, direction });
+    transport.observer.on('close', () => peer.transports.delete(transport.id));
+    return { transportId: transport.id, iceParameters: transport.iceParameters, iceCandidates: transport.iceCandidates, dtlsParameters: transport.dtlsParameters };
+  }
+
+  async produce(peer: Peer, d: RequestData<'sfuProduce'>): Promise<RequestResult<'sfuProduce'>> {
+    const t = peer.transports.get(d.transportId);
+    if (!t) throw new RingdeskError('media_not_found', `no transport ${d.transportId} of yours in this room`);
+    if (t.direction !== 'send') throw new RingdeskError('media_rejected', 'produce on a send transport');
+    if (SOURCE_KIND[d.source] !== d.kind) throw new RingdeskError('media_rejected', `source ${d.source} must be ${SOURCE_KIND[d.source]}`);
+    if (peer.producers.size >= SFU_LIMITS.maxProducersPerMember) {
+      throw new RingdeskError('media_limit', `at most ${SFU_LIMITS.maxProducersPerMember} producers per member`);
+    }
+    const producer = await mediasoupCall('produce', () =>
+      t.transport.produce({
+        kind: d.kind,
+        // Shape checked by RtpParametersSchema; mediasoup's ortc checks the meaning and throws TypeError.
+        rtpParameters: d.rtpParameters as unknown as types.RtpParameters,
+        paused: d.paused,
+        appData: { source: d.source },
+      }),
+    );
+    if (peer.closed) {
+      producer.close();
+      throw new RingdeskError('media_forbidden', 'you left the room');
+    }
+    const entry: ProducerEntry = { producer, source: d.source, appData: d.appData };
+    peer.producers.set(producer.id, entry);
+    producer.observer.on('close', () => this.#onProducerClosed(peer, producer.id));
+    if (producer.kind === 'audio') void this.#observer.addProducer({ producerId: producer.id }).catch(() => undefined);
+    this.#others(peer.userId, { type: 'sfuNewProducer', data: { callID: this.callID, producer: peer.info(entry) } });
+    return { producerId: producer.id };
+  }
+
+  #onProducerClosed(peer: Peer, producerId: string): void {
+    peer.producers.delete(producerId);
+    if (this.#closed) return;
+    this.#others(peer.userId, { type: 'sfuProducerClosed', data: { callID: this.callID, producerId } });
+    if (this.#speaker === producerId) this.#onSpeaker(null);
+  }
+
+  producer(peer: Peer, producerId: string): types.Producer {
+    const p = peer.producers.get(producerId);
+    if (!p) throw new RingdeskError('media_not_found', `no producer ${producerId} of yours in this room`);
+    return p.producer;
+  }
+
+  async setProducerPaused(peer: Peer, producerId: string, paused: boolean): Promise<void> {
+    const producer = this.producer(peer, producerId);
+    await mediasoupCall(paused ? 'pauseProducer' : 'resumeProducer', () => (paused ? producer.pause() : producer.resume()));
+    this.#others(peer.userId, { type: paused ? 'sfuProducerPaused' : 'sfuProducerResumed', data: { callID: this.callID, producerId } });
+  }
+
+  async consume(peer: Peer, producerId: string): Promise<RequestResult<'sfuConsume'>> {
+    const owner = [...this.#peers.values()].find((p) => p.producers.has(producerId));
+    const entry = owner?.producers.get(producerId);
+    if (!owner || !entry) throw new RingdeskError('media_not_found', `no producer ${producerId} in this room`);
+    const transport = peer.recvTransport();
+    if (!transport) throw new RingdeskError('media_not_found', 'create a recv transport first');
+    if (peer.consumers.size >= SFU_LIMITS.maxConsumersPerMember) {
+      throw new RingdeskError('media_limit', `at most ${SFU_LIMITS.maxConsumersPerMember} consumers per member`);
+    }
+    if (!this.router.canConsume({ producerId, rtpCapabilities: peer.rtpCapabilities })) {
+      throw new RingdeskError('media_rejected', 'your rtpCapabilities (from sfuJoin) cannot receive this producer');
+    }
+    // Paused until the client says it is ready, so the first packets are not lost before its track exists.
+    const consumer = await mediasoupCall('consume', () => transport.consume({ producerId, rtpCapabilities: peer.rtpCapabilities, paused: true }));
+    if (peer.closed) {
+      consumer.close();
+      throw new RingdeskError('media_forbidden', 'you left the room');
+    }
+    peer.consumers.set(consumer.id, consumer);
+    consumer.observer.on('close', () => peer.consumers.delete(consumer.id));
+    consumer.on('producerclose', () => {
+      if (!this.#closed && !peer.closed) this.#notify(peer.userId, peer.deviceId, { type: 'sfuConsumerClosed', data: { callID: this.callID, consumerId: consumer.id } });
+    });
+    consumer.on('layerschange', (layers) => {
+      if (this.#closed || peer.closed) return;
+      this.#notify(peer.userId, peer.deviceId, {
+        type: 'sfuConsumerLayersChanged',
+        data: { callID: this.callID, consumerId: consumer.id, spatialLayer: layers?.spatialLayer ?? null, temporalLayer: layers?.temporalLayer ?? null },
+      });
+    });
+    return {
+      consumerId: consumer.id,
+      producerId,
+      kind: consumer.kind,
+      rtpParameters: toWire(RtpParametersSchema, consumer.rtpParameters, 'consumer rtpParameters'),
+      producerPaused: consumer.producerPaused,
+      userId: owner.userId,
+      deviceId: owner.deviceId,
+      source: entry.source,
+      appData: entry.appData,
+    };
+  }
+
+  consumer(peer: Peer, consumerId: string): types.Consumer {
+    const c = peer.consumers.get(consumerId);
+    if (!c) throw new RingdeskError('media_not_found', `no consumer ${consumerId} of yours in this room`);
+    return c;
+  }
+
+  transport(peer: Peer, transportId: string): types.WebRtcTransport {
+    const t = peer.transports.get(transportId);
+    if (!t) throw new RingdeskError('media_not_found', `no transport ${transportId} of yours in this room`);
+    return t.transport;
+  }
+
+  /** mediasoup's stats for one object the peer owns. */
+  async stats(peer: Peer, id: string): Promise<RequestResult<'sfuGetStats'>> {
+    const target = peer.transports.get(id)?.transport ?? peer.producers.get(id)?.producer ?? peer.consumers.get(id);
+    if (!target) throw new RingdeskError('media_not_found', `no transport, producer or consumer ${id} of yours in this room`);
+    const stats: unknown[] = await mediasoupCall('getStats', (): Promise<unknown[]> => target.getStats());
+    // Stats are flat records of numbers and strings; JSON keeps exactly what goes on the wire.
+    return { stats: stats.slice(0, 64).map((s) => JSON.parse(JSON.stringify(s)) as Record<string, unknown>) };
+  }
+
+  #onSpeaker(producerId: string | null): void {
+    if (this.#closed) return;
+    this.#speaker = producerId;
+    const owner = producerId ? [...this.#peers.values()].find((p) => p.producers.has(producerId)) : undefined;
+    const push: SfuPush = { type: 'sfuActiveSpeaker', data: { callID: this.callID, userId: owner?.userId ?? null, deviceId: owner?.deviceId ?? null } };
+    for (const p of this.#peers.values()) this.#notify(p.userId, p.deviceId, push);
+  }
+
+  /** Closes the router; every device still in the room is told why. Safe to call twice. */
+  close(reason: RoomCloseReason): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const p of this.#peers.values()) {
+      this.#notify(p.userId, p.deviceId, { type: 'sfuRoomClosed', data: { callID: this.callID, reason } });
+      p.close();
+    }
+    this.#peers.clear();
+    this.router.close();
+    this.worker.rooms--;
+    log.debug('close() [callID:%s, reason:%s]', this.callID, reason);
+  }
+}

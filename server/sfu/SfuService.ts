@@ -1,0 +1,300 @@
+import type { types } from 'mediasoup';
+import { assertNever } from '../../src/shared/assertNever.ts';
+import { anyInviteeAccepted, findMember, type Call } from '../../src/shared/call/index.ts';
+import { RingdeskError } from '../../src/shared/errors.ts';
+import { RtpCapabilitiesSchema, type CallId, type DeviceId, type ParsedRequest, type RequestResult, type SfuRequestType, type UserId } from '../../src/shared/protocol/index.ts';
+import type { CallService } from '../domain/CallService.ts';
+import { KeyedQueue } from '../domain/KeyedQueue.ts';
+import { Logger } from '../logger.ts';
+import type { SessionRegistry } from '../routing/SessionRegistry.ts';
+import { mediasoupCall, toWire } from './mediaErrors.ts';
+import type { Peer } from './Peer.ts';
+import { Room } from './Room.ts';
+import type { SfuConfig } from './SfuConfig.ts';
+import { WORKER_HELP, WorkerPool } from './WorkerPool.ts';
+
+const log = new Logger('SfuService');
+
+export type SfuRequest = Extract<ParsedRequest, { type: SfuRequestType }>;
+export type SfuResult = RequestResult<SfuRequestType>;
+interface Actor {
+  userId: UserId;
+  deviceId: DeviceId;
+}
+
+export interface SfuServiceOptions {
+  config: SfuConfig;
+  calls: CallService;
+  sessions: SessionRegistry;
+  /** How long a device's media stays in the room after its connection drops (it may resume and restart ICE). */
+  graceMs: number;
+}
+
+/** What tests (and a future admin view) may read of one room: server state, not what clients were told. */
+export interface RoomSnapshot {
+  worker: number;
+  routerClosed: boolean;
+  peers: { userId: UserId; deviceId: DeviceId; transports: string[]; producers: string[]; consumers: string[] }[];
+}
+
+/**
+ * The SFU side of the server: worker pool, one Room per call, and who may use it. Only an Accepted
+ * member on its main device may join or touch media; the call's own changes (quit, end, callJoin
+ * from another device, lost members) take devices out at once. Requests of one room run one at a time.
+ */
+export class SfuService {
+  readonly #config: SfuConfig;
+  readonly #calls: CallService;
+  readonly #sessions: SessionRegistry;
+  readonly #graceMs: number;
+  readonly #queue = new KeyedQueue();
+  readonly #rooms = new Map<CallId, Room>();
+  /** Calls whose room was created once: later a room is made only by sfuJoin (no endless pre-warming). */
+  readonly #hadRoom = new Set<CallId>();
+  readonly #grace = new Map<string, NodeJS.Timeout>();
+  #pool: WorkerPool | null = null;
+  #unavailable = 'the media server has not started';
+  #closed = false;
+
+  constructor(o: SfuServiceOptions) {
+    this.#config = o.config;
+    this.#calls = o.calls;
+    this.#sessions = o.sessions;
+    this.#graceMs = o.graceMs;
+    o.calls.on('changed', (call) => this.#background(call.callID, () => this.#sync(call.callID)));
+  }
+
+  /** Starts the workers. Never throws: without a worker the server still serves calls, and every sfu* request gets sfu_unavailable. */
+  async start(): Promise<void> {
+    if (!this.#config.enabled) {
+      this.#unavailable = 'media is turned off on this server (sfu.enabled is false)';
+      log.info('start() [disabled by config]');
+      return;
+    }
+    const pool = new WorkerPool(this.#config);
+    try {
+      await pool.start();
+    } catch (e) {
+      this.#unavailable = 'the media server is not available (no mediasoup worker could start); calls work without media';
+      log.error('%s Cause: %s', WORKER_HELP, e instanceof Error ? e.message : String(e));
+      return;
+    }
+    pool.on('workerDied', (index) => this.#onWorkerDied(index));
+    this.#pool = pool;
+  }
+
+  get available(): boolean {
+    return this.#pool !== null;
+  }
+  get pool(): WorkerPool | null {
+    return this.#pool;
+  }
+  /** The live rooms, for tests and health checks. */
+  get rooms(): ReadonlyMap<CallId, Room> {
+    return this.#rooms;
+  }
+
+  inspect(callID: CallId): RoomSnapshot | null {
+    const room = this.#rooms.get(callID);
+    if (!room) return null;
+    return {
+      worker: room.worker.index,
+      routerClosed: room.router.closed,
+      peers: [...room.peers.values()].map((p) => ({
+        userId: p.userId,
+        deviceId: p.deviceId,
+        transports: [...p.transports.keys()],
+        producers: [...p.producers.keys()],
+        consumers: [...p.consumers.keys()],
+      })),
+    };
+  }
+
+  async handle(actor: Actor, req: SfuRequest): Promise<SfuResult> {
+    const pool = this.#pool;
+    if (!pool) throw new RingdeskError('sfu_unavailable', this.#unavailable);
+    if (req.type === 'sfuCapabilities') {
+      // Pre-warm for anyone in the call, ringing included: every router has these same capabilities.
+      const call = await this.#startedCall(req.data.callID);
+      if (!findMember(call, actor.userId)) throw new RingdeskError('media_forbidden', 'you are not a member of this call');
+      return { rtpCapabilities: toWire(RtpCapabilitiesSchema, pool.rtpCapabilities, 'rtpCapabilities') };
+    }
+    return this.#queue.run(req.data.callID, () => this.#inRoom(actor, req));
+  }
+
+  async #startedCall(callID: CallId): Promise<Call> {
+    const call = this.#calls.startedCall(callID);
+    if (call) return call;
+    if (await this.#calls.get(callID)) throw new RingdeskError('call_ended', `call ${callID} has ended`);
+    throw new RingdeskError('call_not_found', `no call ${callID}`);
+  }
+
+  /** Accepted, and on the main device: checked at every request, not only at join. */
+  async #authorize(actor: Actor, callID: CallId): Promise<void> {
+    const m = findMember(await this.#startedCall(callID), actor.userId);
+    if (!m) throw new RingdeskError('media_forbidden', 'you are not a member of this call');
+    if (m.state !== 'accepted') throw new RingdeskError('media_forbidden', `accept or join the call first (you are ${m.state})`);
+    if (m.mainDevice !== actor.deviceId) throw new RingdeskError('media_forbidden', 'the call is on your other device; callJoin moves it here');
+  }
+
+  #joined(actor: Actor, callID: CallId): { room: Room; peer: Peer } {
+    const room = this.#rooms.get(callID);
+    const peer = room?.peer(actor.userId, actor.deviceId);
+    if (!room || !peer) throw new RingdeskError('media_forbidden', 'join the room first (sfuJoin)');
+    return { room, peer };
+  }
+
+  async #inRoom(actor: Actor, req: Exclude<SfuRequest, { type: 'sfuCapabilities' }>): Promise<SfuResult> {
+    const callID = req.data.callID;
+    await this.#authorize(actor, callID);
+    if (req.type === 'sfuJoin') {
+      const room = await this.#ensureRoom(callID);
+      const name = this.#sessions.device(actor.userId, actor.deviceId)?.deviceName ?? actor.deviceId;
+      // Shape checked by RtpCapabilitiesSchema; canConsume() judges the meaning at each consume.
+      return room.join(actor.userId, actor.deviceId, name, req.data.rtpCapabilities as unknown as types.RtpCapabilities);
+    }
+    const { room, peer } = this.#joined(actor, callID);
+    switch (req.type) {
+      case 'sfuLeave':
+        room.removePeer(actor.userId, null);
+        this.#closeIfEmpty(room);
+        return {};
+      case 'sfuCreateTransport':
+        return room.createTransport(peer, req.data.direction);
+      case 'sfuConnectTransport': {
+        const t = room.transport(peer, req.data.transportId);
+        // Shape checked by DtlsParametersSchema; the worker checks the fingerprint at the handshake.
+        await mediasoupCall('connectTransport', () => t.connect({ dtlsParameters: req.data.dtlsParameters as types.DtlsParameters }));
+        return {};
+      }
+      case 'sfuRestartIce': {
+        const t = room.transport(peer, req.data.transportId);
+        return { iceParameters: await mediasoupCall('restartIce', () => t.restartIce()) };
+      }
+      case 'sfuProduce':
+        return room.produce(peer, req.data);
+      case 'sfuPauseProducer':
+      case 'sfuResumeProducer':
+        await room.setProducerPaused(peer, req.data.producerId, req.type === 'sfuPauseProducer');
+        return {};
+      case 'sfuCloseProducer':
+        room.producer(peer, req.data.producerId).close();
+        return {};
+      case 'sfuConsume':
+        return room.consume(peer, req.data.producerId);
+      case 'sfuResumeConsumer': {
+        const c = room.consumer(peer, req.data.consumerId);
+        await mediasoupCall('resumeConsumer', () => c.resume());
+        return {};
+      }
+      case 'sfuSetPreferredLayers': {
+        const c = room.consumer(peer, req.data.consumerId);
+        const { spatialLayer, temporalLayer } = req.data;
+        await mediasoupCall('setPreferredLayers', () => c.setPreferredLayers(temporalLayer === undefined ? { spatialLayer } : { spatialLayer, temporalLayer }));
+        return {};
+      }
+      case 'sfuGetStats':
+        return room.stats(peer, req.data.id);
+      default:
+        return assertNever(req, 'sfu request');
+    }
+  }
+
+  async #ensureRoom(callID: CallId): Promise<Room> {
+    const existing = this.#rooms.get(callID);
+    if (existing && !existing.closed) return existing;
+    const worker = this.#pool?.pick();
+    if (!worker) throw new RingdeskError('sfu_unavailable', 'no media worker is running right now; try again in a moment');
+    const room = await mediasoupCall('createRoom', () =>
+      Room.create(callID, worker, (userId, deviceId, push) => this.#sessions.push(userId, deviceId, push), this.#config),
+    );
+    this.#rooms.set(callID, room);
+    this.#hadRoom.add(callID);
+    return room;
+  }
+
+  #closeIfEmpty(room: Room): void {
+    if (room.peers.size > 0) return;
+    room.close('ended');
+    if (this.#rooms.get(room.callID) === room) this.#rooms.delete(room.callID);
+  }
+
+  /** Brings the room in line with the call as it is now (runs in the room's queue after every call change). */
+  async #sync(callID: CallId): Promise<void> {
+    const call = this.#calls.startedCall(callID);
+    const room = this.#rooms.get(callID);
+    if (!call) {
+      this.#hadRoom.delete(callID);
+      if (room) {
+        room.close('ended');
+        this.#rooms.delete(callID);
+      }
+      return;
+    }
+    if (room) {
+      for (const peer of [...room.peers.values()]) {
+        const m = findMember(call, peer.userId);
+        if (!m || m.state !== 'accepted') room.removePeer(peer.userId, 'ended');
+        else if (m.mainDevice !== peer.deviceId) room.removePeer(peer.userId, 'moved');
+      }
+      this.#closeIfEmpty(room);
+      return;
+    }
+    // The room exists from the first accept (or at once for an advanced call made with nobody in it yet).
+    const due = anyInviteeAccepted(call) || (call.mode === 'advanced' && call.members.length === 1);
+    if (due && this.#pool && !this.#hadRoom.has(callID)) await this.#ensureRoom(callID);
+  }
+
+  #background(callID: CallId, task: () => Promise<void>): void {
+    if (this.#closed) return;
+    this.#queue.run(callID, task).catch((e: unknown) => log.warn('room sync failed [callID:%s]: %s', callID, e instanceof Error ? e.message : String(e)));
+  }
+
+  #onWorkerDied(index: number): void {
+    for (const room of [...this.#rooms.values()]) {
+      if (room.worker.index !== index) continue;
+      room.close('workerDied');
+      this.#rooms.delete(room.callID);
+    }
+  }
+
+  /** A connection closed: its media stays for the grace period, in case it resumes and restarts ICE. */
+  deviceOffline(userId: UserId, deviceId: DeviceId): void {
+    for (const room of this.#rooms.values()) {
+      if (!room.peer(userId, deviceId)) continue;
+      const key = `${room.callID}/${userId}/${deviceId}`;
+      if (this.#grace.has(key)) continue;
+      const callID = room.callID;
+      const t = setTimeout(() => {
+        this.#grace.delete(key);
+        if (this.#sessions.device(userId, deviceId)) return;
+        this.#background(callID, async () => {
+          const r = this.#rooms.get(callID);
+          if (!r?.peer(userId, deviceId)) return;
+          r.removePeer(userId, null);
+          this.#closeIfEmpty(r);
+        });
+      }, this.#graceMs);
+      this.#grace.set(key, t);
+    }
+  }
+
+  deviceOnline(userId: UserId, deviceId: DeviceId): void {
+    for (const [key, t] of this.#grace) {
+      if (!key.endsWith(`/${userId}/${deviceId}`)) continue;
+      clearTimeout(t);
+      this.#grace.delete(key);
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const t of this.#grace.values()) clearTimeout(t);
+    this.#grace.clear();
+    for (const room of this.#rooms.values()) room.close('ended');
+    this.#rooms.clear();
+    this.#pool?.close();
+    this.#pool = null;
+    this.#unavailable = 'the server is shutting down';
+  }
+}
