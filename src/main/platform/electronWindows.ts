@@ -3,6 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrowserWindow, screen, type Session, type WebContents, type WebPreferences } from 'electron';
 import type { CallId } from '../../shared/protocol/index.ts';
 import { Logger } from '../log/Logger.ts';
+import { installDisplayMediaHandler } from './electronDisplayMedia.ts';
 import type { MainWindowPort, RingingWindowPort } from './ports.ts';
 
 const log = new Logger('Windows');
@@ -100,6 +101,8 @@ export function hardenSession(ses: Session, o: SecurityOptions): void {
   ses.setPermissionCheckHandler((wc, permission, _origin, details) =>
     isPermissionAllowed(permission, details.requestingUrl ?? wc?.getURL() ?? '', o.rendererUrl, o.rendererFile),
   );
+  // Screen sharing in a call: our pages only, through a source picker.
+  installDisplayMediaHandler(ses, { isTrusted: (url) => isTrustedRendererUrl(url, o.rendererUrl, o.rendererFile) });
   // file:// responses have no headers (the meta tag covers them); the dev server's do.
   ses.webRequest.onHeadersReceived((details, callback) => {
     const ours = (details.resourceType === 'mainFrame' || details.resourceType === 'subFrame') && isTrustedRendererUrl(details.url, o.rendererUrl, o.rendererFile);

@@ -28,6 +28,10 @@ export class FakeSession {
   setPermissionCheckHandler(h: (...a: unknown[]) => boolean): void {
     this.checkHandler = h;
   }
+  displayMediaHandler: ((request: unknown, callback: (streams: unknown) => void) => void) | null = null;
+  setDisplayMediaRequestHandler(h: (request: unknown, callback: (streams: unknown) => void) => void): void {
+    this.displayMediaHandler = h;
+  }
   readonly webRequest = {
     onHeadersReceived: (l: (details: unknown, cb: (r: unknown) => void) => void): void => {
       this.headersListener = l;
@@ -293,6 +297,23 @@ export const dialog = {
   showErrorBox(title: string, content: string): void {
     this.errors.push({ title, content });
   },
+  /** The button the "user" presses in the next message box, and the boxes shown. */
+  nextResponse: 0,
+  boxes: new Array<{ buttons: string[] }>(),
+  showMessageBox(o: { buttons: string[] }): Promise<{ response: number }> {
+    this.boxes.push({ buttons: o.buttons });
+    return Promise.resolve({ response: this.nextResponse });
+  },
+};
+
+export const desktopCapturer = {
+  sources: [
+    { id: 'screen:0:0', name: 'Entire screen' },
+    { id: 'window:42:0', name: 'Notes' },
+  ],
+  getSources(): Promise<{ id: string; name: string }[]> {
+    return Promise.resolve(this.sources);
+  },
 };
 
 export const screen = {
@@ -390,6 +411,8 @@ export function resetFake(): void {
   app.loginItem = { openAtLogin: false, wasOpenedAtLogin: false };
   app.paths.set('userData', '/home/u/.config/ringdesk');
   dialog.errors = [];
+  dialog.nextResponse = 0;
+  dialog.boxes = [];
   shell.opened = [];
   shell.shown = [];
   safeStorage.available = true;

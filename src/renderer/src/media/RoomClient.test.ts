@@ -1,0 +1,223 @@
+// RoomClient's logic against mediasoup-client's FakeHandler and an in-memory SFU port. The real
+// WebRTC path is covered by test/e2e/media.e2e.test.ts in Chromium; this checks what is sent when.
+import { FakeMediaStreamTrack } from 'fake-mediastreamtrack';
+import { Device, FakeHandler, testFakeParameters, type types } from 'mediasoup-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SfuPushEvent, SfuRequestInput, SfuRequestResult, SfuRequestType } from '../../../shared/ipc/sfu.ts';
+import { asCallId, asDeviceId, asUserId } from '../../../shared/protocol/common.ts';
+import type { ProducerInfo } from '../../../shared/protocol/sfu.ts';
+import { RoomClient } from './RoomClient.ts';
+import type { RemoteStream, RoomState } from './roomTypes.ts';
+import type { SfuPort } from './sfuPort.ts';
+
+const CALL = asCallId('call-1');
+const ME = { userId: asUserId('alice'), deviceId: asDeviceId('alice-pc') };
+const BOB = { userId: asUserId('bob'), deviceId: asDeviceId('bob-pc') };
+
+const bobsMic: ProducerInfo = { producerId: 'p-bob-mic', ...BOB, kind: 'audio', source: 'mic', paused: false, appData: {} };
+const bobsCam: ProducerInfo = { producerId: 'p-bob-cam', ...BOB, kind: 'video', source: 'camera', paused: true, appData: {} };
+
+type Handler = (data: Record<string, unknown>) => unknown;
+
+/** The server side of the port: answers from fake parameters, records every request, and pushes. */
+class FakeSfu implements SfuPort {
+  readonly sent: { type: SfuRequestType; data: Record<string, unknown> }[] = [];
+  readonly failures = new Map<SfuRequestType, string[]>();
+  producers: ProducerInfo[] = [bobsMic];
+  #listeners = new Set<(p: SfuPushEvent) => void>();
+  #n = 0;
+  #p = 0;
+  readonly #handlers: Partial<Record<SfuRequestType, Handler>> = {
+    sfuCapabilities: () => ({ rtpCapabilities: testFakeParameters.generateRouterRtpCapabilities() }),
+    sfuJoin: () => ({ rtpCapabilities: testFakeParameters.generateRouterRtpCapabilities(), producers: this.producers, members: [{ ...BOB, deviceName: 'bob-pc' }, { ...ME, deviceName: 'me' }] }),
+    sfuCreateTransport: () => {
+      const t = testFakeParameters.generateTransportRemoteParameters();
+      return { transportId: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters };
+    },
+    sfuProduce: () => ({ producerId: `prod-${++this.#p}` }),
+    sfuConsume: (d) => {
+      const p = this.producers.find((x) => x.producerId === d['producerId']);
+      if (!p) throw Object.assign(new Error('gone'), { code: 'media_not_found' });
+      const c = testFakeParameters.generateConsumerRemoteParameters({ codecMimeType: p.kind === 'audio' ? 'audio/opus' : 'video/VP8' });
+      return { consumerId: `cons-${++this.#n}`, producerId: p.producerId, kind: p.kind, rtpParameters: c.rtpParameters, producerPaused: p.paused, userId: p.userId, deviceId: p.deviceId, source: p.source, appData: {} };
+    },
+    sfuRestartIce: () => ({ iceParameters: testFakeParameters.generateTransportRemoteParameters().iceParameters }),
+  };
+
+  request<T extends SfuRequestType>(type: T, data: SfuRequestInput<T>): Promise<SfuRequestResult<T>> {
+    // Every request's data is an object; the handlers read it field by field.
+    const d = data as Record<string, unknown>;
+    this.sent.push({ type, data: d });
+    const code = this.failures.get(type)?.shift();
+    if (code) return Promise.reject(Object.assign(new Error(code), { code }));
+    const h = this.#handlers[type];
+    try {
+      // Test answers follow SFU_REQUESTS[type].result by construction.
+      return Promise.resolve((h ? h(d) : {}) as SfuRequestResult<T>);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+  onPush(fn: (p: SfuPushEvent) => void): () => void {
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
+  }
+  push(p: SfuPushEvent): void {
+    for (const fn of this.#listeners) fn(p);
+  }
+  types(): SfuRequestType[] {
+    return this.sent.map((s) => s.type);
+  }
+  count(type: SfuRequestType): number {
+    return this.sent.filter((s) => s.type === type).length;
+  }
+}
+
+/** Transports are RoomClient's own; the Device's observer shows them to the test. */
+const created: types.Transport[] = [];
+async function fakeDevice(): Promise<Device> {
+  const d = await Device.factory({ handlerFactory: FakeHandler.createFactory(testFakeParameters) });
+  d.observer.on('newtransport', (t: types.Transport) => created.push(t));
+  return d;
+}
+function lastTransport(direction: 'send' | 'recv'): types.Transport {
+  const t = created.filter((c) => c.direction === direction && !c.closed).at(-1);
+  if (!t) throw new Error(`no live ${direction} transport`);
+  return t;
+}
+const track = (kind: 'audio' | 'video'): MediaStreamTrack => new FakeMediaStreamTrack({ kind }) as unknown as MediaStreamTrack; // the fake implements what mediasoup-client reads
+const tick = (ms = 0): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function until(f: () => boolean, what: string, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!f()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await tick(5);
+  }
+}
+
+let room: RoomClient | null = null;
+afterEach(() => {
+  room?.close();
+  room = null;
+});
+
+async function joined(sfu = new FakeSfu()): Promise<{ sfu: FakeSfu; room: RoomClient; remotes: () => RemoteStream[]; states: RoomState[] }> {
+  const r = new RoomClient({ port: sfu, callID: CALL, me: ME, createDevice: fakeDevice });
+  room = r;
+  let remotes: RemoteStream[] = [];
+  const states: RoomState[] = [];
+  r.on('remotes', (x) => (remotes = x));
+  r.on('state', (s) => states.push(s));
+  await r.join();
+  await until(() => remotes.length === sfu.producers.length, 'remote streams');
+  return { sfu, room: r, remotes: () => remotes, states };
+}
+
+describe('RoomClient', () => {
+  it('joins: asks for capabilities, joins, creates both transports and consumes what the others send', async () => {
+    const { sfu, room: r, remotes, states } = await joined();
+    expect(sfu.types().slice(0, 4)).toEqual(['sfuCapabilities', 'sfuJoin', 'sfuCreateTransport', 'sfuCreateTransport']);
+    expect(sfu.sent.filter((s) => s.type === 'sfuCreateTransport').map((s) => s.data['direction'])).toEqual(['send', 'recv']);
+    expect(remotes()).toMatchObject([{ producerId: 'p-bob-mic', userId: 'bob', kind: 'audio', source: 'mic', paused: false }]);
+    await until(() => sfu.count('sfuResumeConsumer') === 1, 'consumer resumed');
+    expect(r.remoteTrack(remotes()[0]?.consumerId ?? '')?.kind).toBe('audio');
+    expect(states).toEqual(['joining', 'connected']);
+  });
+
+  it('publishes the microphone with its source, and mute pauses the producer on the server', async () => {
+    const { sfu, room: r } = await joined();
+    let published: { source: string; paused: boolean; live: boolean }[] = [];
+    r.on('published', (p) => (published = p));
+    await r.publish('mic', track('audio'));
+    const produce = sfu.sent.find((s) => s.type === 'sfuProduce');
+    expect(produce?.data).toMatchObject({ callID: CALL, kind: 'audio', source: 'mic', paused: false });
+    expect(published).toEqual([{ source: 'mic', paused: false, live: true }]);
+    await r.setPaused('mic', true);
+    expect(sfu.sent.at(-1)).toEqual({ type: 'sfuPauseProducer', data: { callID: CALL, producerId: 'prod-1' } });
+    expect(published).toEqual([{ source: 'mic', paused: true, live: true }]);
+    await r.setPaused('mic', false);
+    expect(sfu.sent.at(-1)?.type).toBe('sfuResumeProducer');
+    await r.unpublish('mic');
+    expect(sfu.sent.at(-1)).toEqual({ type: 'sfuCloseProducer', data: { callID: CALL, producerId: 'prod-1' } });
+  });
+
+  it('a track published while muted and before the join is produced paused', async () => {
+    const sfu = new FakeSfu();
+    const r = new RoomClient({ port: sfu, callID: CALL, me: ME, createDevice: fakeDevice });
+    room = r;
+    void r.publish('mic', track('audio'), true);
+    await r.join();
+    expect(sfu.sent.find((s) => s.type === 'sfuProduce')?.data).toMatchObject({ source: 'mic', paused: true });
+  });
+
+  it('follows the room: new producers, pause flags, closed producers, members leaving and the active speaker', async () => {
+    const { sfu, room: r, remotes } = await joined();
+    let speaker: unknown = 'none';
+    r.on('activeSpeaker', (s) => (speaker = s));
+    sfu.producers.push(bobsCam);
+    sfu.push({ type: 'sfuNewProducer', data: { callID: CALL, producer: bobsCam } });
+    await until(() => remotes().length === 2, 'camera consumed');
+    expect(remotes().find((x) => x.source === 'camera')?.paused).toBe(true);
+    sfu.push({ type: 'sfuProducerResumed', data: { callID: CALL, producerId: 'p-bob-cam' } });
+    expect(remotes().find((x) => x.source === 'camera')?.paused).toBe(false);
+    sfu.push({ type: 'sfuProducerClosed', data: { callID: CALL, producerId: 'p-bob-cam' } });
+    expect(remotes().map((x) => x.source)).toEqual(['mic']);
+    sfu.push({ type: 'sfuActiveSpeaker', data: { callID: CALL, ...BOB } });
+    expect(speaker).toEqual(BOB);
+    // Another call's pushes are not ours.
+    sfu.push({ type: 'sfuMemberLeft', data: { callID: asCallId('other'), ...BOB } });
+    expect(remotes()).toHaveLength(1);
+    sfu.push({ type: 'sfuMemberLeft', data: { callID: CALL, ...BOB } });
+    expect(remotes()).toEqual([]);
+  });
+
+  it('restarts ICE when a transport fails, and rejoins (re-producing) when the server cannot restart it', async () => {
+    const { sfu, room: r } = await joined();
+    await r.publish('mic', track('audio'));
+    const send = lastTransport('send');
+    (send.handler as unknown as FakeHandler).setConnectionState('failed'); // createDevice above uses FakeHandler
+    await until(() => sfu.count('sfuRestartIce') === 1, 'ICE restart');
+    expect(sfu.sent.find((s) => s.type === 'sfuRestartIce')?.data).toEqual({ callID: CALL, transportId: send.id });
+
+    sfu.failures.set('sfuRestartIce', ['media_not_found']);
+    const before = sfu.count('sfuJoin');
+    (lastTransport('recv').handler as unknown as FakeHandler).setConnectionState('failed'); // as above
+    await until(() => sfu.count('sfuJoin') === before + 1 && r.state === 'connected', 'rejoined');
+    await until(() => sfu.count('sfuProduce') === 2, 'mic produced again');
+    expect(sfu.sent.filter((s) => s.type === 'sfuProduce').map((s) => s.data['source'])).toEqual(['mic', 'mic']);
+  });
+
+  it('rejoins after the worker died, and closes for good when the call ended', async () => {
+    const { sfu, room: r } = await joined();
+    let closed: string | null = null;
+    r.on('closed', (why) => (closed = why));
+    sfu.push({ type: 'sfuRoomClosed', data: { callID: CALL, reason: 'workerDied' } });
+    await until(() => sfu.count('sfuJoin') === 2 && r.state === 'connected', 'rejoined after the worker died');
+    sfu.push({ type: 'sfuRoomClosed', data: { callID: CALL, reason: 'ended' } });
+    expect(closed).toBe('ended');
+    expect(r.state).toBe('closed');
+    expect(sfu.count('sfuLeave')).toBe(0); // the server already took us out
+  });
+
+  it('keeps retrying a rejoin while the signaling is down, and stops when the call is over', async () => {
+    const { sfu, room: r } = await joined();
+    sfu.failures.set('sfuJoin', ['disconnected', 'disconnected']);
+    const done = r.rejoin();
+    await until(() => sfu.count('sfuJoin') >= 3, 'retried', 5000);
+    await done;
+    expect(r.state).toBe('connected');
+    sfu.failures.set('sfuJoin', ['call_ended']);
+    await r.rejoin();
+    expect(r.state).toBe('closed');
+  });
+
+  it('close() leaves the room once and is safe to call twice', async () => {
+    const { sfu, room: r } = await joined();
+    r.close();
+    r.close();
+    expect(sfu.count('sfuLeave')).toBe(1);
+    expect(r.state).toBe('closed');
+  });
+});
+

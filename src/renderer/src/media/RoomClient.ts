@@ -1,0 +1,424 @@
+import { Device, type types } from 'mediasoup-client';
+import { assertNever } from '../../../shared/assertNever.ts';
+import { TypedEmitter } from '../../../shared/events.ts';
+import type { SfuPushEvent, SfuRequestInput } from '../../../shared/ipc/sfu.ts';
+import type { CallId, DeviceId, UserId } from '../../../shared/protocol/common.ts';
+import type { MediaSource, ProducerInfo } from '../../../shared/protocol/sfu.ts';
+import type { Published, RemoteStream, RoomCloseReason, RoomEvents, RoomMember, RoomState, StreamReport } from './roomTypes.ts';
+import { IceWatch } from './IceWatch.ts';
+import { loadDevice } from './loadDevice.ts';
+import type { SfuPort } from './sfuPort.ts';
+
+export type { Published, RemoteStream, RoomCloseReason, RoomEvents, RoomMember, RoomState, StreamReport };
+export { loadDevice };
+
+export interface RoomOptions {
+  port: SfuPort;
+  callID: CallId;
+  me: { userId: UserId; deviceId: DeviceId };
+  /** A Device already loaded while the call rang (pre-warm). */
+  device?: Promise<Device>;
+  /** Tests use mediasoup-client's FakeHandler. */
+  createDevice?: () => Promise<Device>;
+}
+
+const REJOIN_BACKOFF_MS = [250, 1_000, 2_000, 4_000] as const;
+/** Answers that mean "you are not in this call any more": rejoining cannot help. */
+const FATAL_CODES = new Set(['call_ended', 'call_not_found', 'not_a_member', 'media_forbidden', 'not_signed_in']);
+
+const codeOf = (e: unknown): string => (typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : 'internal');
+const isSource = (v: unknown): v is MediaSource => v === 'mic' || v === 'camera' || v === 'screen';
+
+/**
+ * This device in one call's SFU room: owns the mediasoup Device, the send and receive transports,
+ * the producers and the consumers. Everything it reports is plain data; tracks are handed out by
+ * id. Local tracks are "published" by source and re-produced after every rejoin.
+ */
+export class RoomClient extends TypedEmitter<RoomEvents> {
+  readonly callID: CallId;
+  readonly #o: RoomOptions;
+  #device: Promise<Device> | null;
+  #state: RoomState = 'idle';
+  /** Bumped at every (re)join: async steps of an older join see it changed and stop. */
+  #epoch = 0;
+  #send: types.Transport | null = null;
+  #recv: types.Transport | null = null;
+  readonly #published = new Map<MediaSource, { track: MediaStreamTrack; paused: boolean }>();
+  readonly #producers = new Map<MediaSource, types.Producer>();
+  readonly #consumers = new Map<string, { consumer: types.Consumer; info: RemoteStream }>();
+  /** Remote producers in the room, consumed or about to be. */
+  readonly #remote = new Map<string, ProducerInfo>();
+  readonly #consuming = new Set<string>();
+  readonly #members = new Map<string, RoomMember>();
+  readonly #ice = new IceWatch({
+    restart: (t) => this.#restartIce(t),
+    onTrouble: () => this.#setState('reconnecting'),
+    onHealthy: () => {
+      if (this.#state === 'reconnecting' && !this.#rejoining) this.#setState('connected');
+    },
+  });
+  readonly #offPush: () => void;
+  #ops: Promise<void> = Promise.resolve();
+  #rejoining: Promise<void> | null = null;
+  #wake: (() => void) | null = null;
+
+  constructor(o: RoomOptions) {
+    super();
+    this.#o = o;
+    this.callID = o.callID;
+    this.#device = o.device ?? null;
+    this.#offPush = o.port.onPush((p) => this.#onPush(p));
+  }
+
+  get state(): RoomState {
+    return this.#state;
+  }
+  get closed(): boolean {
+    return this.#state === 'closed';
+  }
+
+  /** Enters the room: transports, then every published track and every remote producer. */
+  join(): Promise<void> {
+    this.#setState('joining');
+    return this.#enqueue(() => this.#connect()).catch((e: unknown) => {
+      if (FATAL_CODES.has(codeOf(e)) || this.closed) throw e;
+      this.#report(e);
+      return this.rejoin();
+    });
+  }
+
+  /**
+   * Leaves and enters again, re-producing what was published: after the signaling connection
+   * came back or the server's worker died. Retries with backoff until it works or the call is over.
+   */
+  rejoin(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.#rejoining) {
+      this.#wake?.();
+      return this.#rejoining;
+    }
+    this.#setState('reconnecting');
+    this.#rejoining = this.#enqueue(async () => {
+      for (let attempt = 0; !this.closed; attempt++) {
+        // sfuJoin from a device already in the room starts it over, so no sfuLeave first.
+        this.#teardown();
+        try {
+          await this.#connect();
+          return;
+        } catch (e) {
+          if (FATAL_CODES.has(codeOf(e))) return this.close('ended');
+          this.#report(e);
+          await this.#sleep(REJOIN_BACKOFF_MS[Math.min(attempt, REJOIN_BACKOFF_MS.length - 1)] ?? 4_000);
+        }
+      }
+    }).finally(() => {
+      this.#rejoining = null;
+    });
+    return this.#rejoining;
+  }
+
+  /** Sends `track` as `source` (replacing the track already sent for it). */
+  publish(source: MediaSource, track: MediaStreamTrack, paused = false): Promise<void> {
+    this.#published.set(source, { track, paused });
+    this.#emitPublished();
+    return this.#enqueue(async () => {
+      const p = this.#producers.get(source);
+      if (p && !p.closed) {
+        await p.replaceTrack({ track });
+        return;
+      }
+      if (this.#send) await this.#produce(source, this.#epoch);
+    });
+  }
+
+  unpublish(source: MediaSource): Promise<void> {
+    this.#published.delete(source);
+    this.#emitPublished();
+    return this.#enqueue(async () => {
+      const p = this.#producers.get(source);
+      this.#producers.delete(source);
+      if (!p) return;
+      p.close();
+      this.#emitPublished();
+      await this.#o.port.request('sfuCloseProducer', { callID: this.callID, producerId: p.id }).catch((e: unknown) => this.#report(e));
+    });
+  }
+
+  /** Mute and camera-off: the producer pauses here and on the server, so others see it. */
+  setPaused(source: MediaSource, paused: boolean): Promise<void> {
+    const pub = this.#published.get(source);
+    if (!pub) return Promise.resolve();
+    pub.paused = paused;
+    this.#emitPublished();
+    return this.#enqueue(async () => {
+      const p = this.#producers.get(source);
+      if (!p || p.closed || p.paused === paused) return;
+      if (paused) p.pause();
+      else p.resume();
+      const type = paused ? 'sfuPauseProducer' : 'sfuResumeProducer';
+      await this.#o.port.request(type, { callID: this.callID, producerId: p.id });
+    });
+  }
+
+  remoteTrack(consumerId: string): MediaStreamTrack | null {
+    return this.#consumers.get(consumerId)?.consumer.track ?? null;
+  }
+  localTrack(source: MediaSource): MediaStreamTrack | null {
+    return this.#published.get(source)?.track ?? null;
+  }
+
+  /** The browser's own stats for every stream (what the quality overlay shows). */
+  async reports(): Promise<StreamReport[]> {
+    const out: Promise<StreamReport | null>[] = [];
+    for (const { consumer, info } of this.#consumers.values()) {
+      out.push(consumer.getStats().then((report) => ({ key: info.consumerId, direction: 'in' as const, kind: info.kind, source: info.source, userId: info.userId, report }), () => null));
+    }
+    for (const [source, p] of this.#producers) {
+      if (p.closed) continue;
+      out.push(p.getStats().then((report) => ({ key: `local-${source}`, direction: 'out' as const, kind: p.kind, source, userId: null, report }), () => null));
+    }
+    return (await Promise.all(out)).filter((r): r is StreamReport => r !== null);
+  }
+
+  /** Leaves the room; safe to call twice. Published tracks are the caller's to stop. */
+  close(reason: RoomCloseReason = 'left'): void {
+    if (this.closed) return;
+    this.#epoch++;
+    this.#offPush();
+    this.#wake?.();
+    this.#teardown();
+    this.#published.clear();
+    this.#setState('closed');
+    if (reason === 'left') void this.#o.port.request('sfuLeave', { callID: this.callID }).catch(() => undefined);
+    this.emit('closed', reason);
+  }
+
+  // ---- joining -----------------------------------------------------------------------------
+
+  async #connect(): Promise<void> {
+    const epoch = ++this.#epoch;
+    const { port, callID } = this.#o;
+    this.#device ??= loadDevice(port, callID, this.#o.createDevice);
+    const device = await this.#device.catch((e: unknown) => {
+      this.#device = null; // a failed pre-warm must not poison the join
+      throw e;
+    });
+    // mediasoup-client types codec parameters as unknown; they are the scalars the schema allows.
+    const rtpCapabilities = device.recvRtpCapabilities as SfuRequestInput<'sfuJoin'>['rtpCapabilities'];
+    const joined = port.request('sfuJoin', { callID, rtpCapabilities });
+    // The server runs one room's requests in the order they arrive, so the transports are asked for
+    // without waiting for the join's answer: two round trips fewer before media flows.
+    const early = [this.#transport('send', device, epoch), this.#transport('recv', device, epoch)] as const;
+    const settled = Promise.allSettled(early);
+    const r = await joined.catch(async (e: unknown) => {
+      await settled;
+      throw e;
+    });
+    this.#check(epoch);
+    this.#members.clear();
+    for (const m of r.members) if (!this.#isMe(m)) this.#members.set(`${m.userId}/${m.deviceId}`, m);
+    this.emit('members', [...this.#members.values()]);
+    for (const p of r.producers) if (!this.#isMe(p)) this.#remote.set(p.producerId, p);
+    // A server that does not keep that order refuses them ("join first"): ask again, now in order.
+    const [s0, s1] = await settled;
+    const send = s0.status === 'fulfilled' ? s0.value : this.#transport('send', device, epoch);
+    this.#recv = s1.status === 'fulfilled' ? s1.value : await this.#transport('recv', device, epoch);
+    // Receiving first: what the others send should not wait for this device's own camera.
+    for (const p of this.#remote.values()) void this.#consume(p, epoch);
+    this.#send = await send;
+    // Video first: mediasoup-client sends one produce() at a time, and a first video frame is what the others wait for.
+    const first: MediaSource[] = ['camera', 'screen', 'mic'];
+    await Promise.all(first.filter((s) => this.#published.has(s)).map((s) => this.#produce(s, epoch)));
+    this.#check(epoch);
+    this.#setState('connected');
+  }
+
+  async #transport(direction: 'send' | 'recv', device: Device, epoch: number): Promise<types.Transport> {
+    const { port, callID } = this.#o;
+    const t = await port.request('sfuCreateTransport', { callID, direction });
+    this.#check(epoch);
+    // The server's mediasoup WebRtcTransport parameters, shape-checked by the protocol schema.
+    const opts = { id: t.transportId, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters } as types.TransportOptions;
+    const transport = direction === 'send' ? device.createSendTransport(opts) : device.createRecvTransport(opts);
+    transport.on('connect', ({ dtlsParameters }, ok, fail) => {
+      port.request('sfuConnectTransport', { callID, transportId: transport.id, dtlsParameters }).then(() => ok(), fail);
+    });
+    transport.on('produce', ({ kind, rtpParameters, appData }, ok, fail) => {
+      const source = appData['source'];
+      if (!isSource(source)) return fail(new TypeError('produce() without a source'));
+      // As in #connect: codec parameters are scalars, whatever mediasoup-client's type says.
+      const rtp = rtpParameters as SfuRequestInput<'sfuProduce'>['rtpParameters'];
+      port
+        .request('sfuProduce', { callID, transportId: transport.id, kind, rtpParameters: rtp, source, paused: appData['paused'] === true })
+        .then(({ producerId }) => ok({ id: producerId }), fail);
+    });
+    transport.on('connectionstatechange', (s) => this.#ice.onState(transport, s));
+    return transport;
+  }
+
+  async #produce(source: MediaSource, epoch: number): Promise<void> {
+    const pub = this.#published.get(source);
+    if (!pub || !this.#send || this.#producers.get(source)?.closed === false) return;
+    const producer = await this.#send.produce({
+      track: pub.track,
+      // The track is ours to keep across rejoins; pausing sends nothing at all.
+      stopTracks: false,
+      zeroRtpOnPause: true,
+      appData: { source, paused: pub.paused },
+    });
+    if (epoch !== this.#epoch) return producer.close();
+    if (pub.paused) producer.pause();
+    this.#producers.set(source, producer);
+    this.#emitPublished();
+  }
+
+  async #consume(p: ProducerInfo, epoch: number): Promise<void> {
+    if (this.#consuming.has(p.producerId) || !this.#recv) return;
+    this.#consuming.add(p.producerId);
+    try {
+      const { port, callID } = this.#o;
+      const r = await port.request('sfuConsume', { callID, producerId: p.producerId });
+      if (epoch !== this.#epoch || !this.#recv || !this.#remote.has(p.producerId)) return;
+      // The server's mediasoup consumer parameters, shape-checked by the protocol schema.
+      const rtpParameters = r.rtpParameters as types.RtpParameters;
+      const consumer = await this.#recv.consume({ id: r.consumerId, producerId: r.producerId, kind: r.kind, rtpParameters });
+      if (epoch !== this.#epoch || !this.#remote.has(p.producerId)) return consumer.close();
+      const info: RemoteStream = { consumerId: r.consumerId, producerId: r.producerId, userId: r.userId, deviceId: r.deviceId, kind: r.kind, source: r.source, paused: r.producerPaused };
+      this.#consumers.set(consumer.id, { consumer, info });
+      consumer.on('transportclose', () => this.#dropConsumer(consumer.id));
+      this.#emitRemotes();
+      await port.request('sfuResumeConsumer', { callID, consumerId: consumer.id });
+    } catch (e) {
+      this.#report(e);
+    } finally {
+      this.#consuming.delete(p.producerId);
+    }
+  }
+
+  // ---- pushes and recovery -----------------------------------------------------------------
+
+  #onPush(p: SfuPushEvent): void {
+    if (p.data.callID !== this.callID || this.closed) return;
+    switch (p.type) {
+      case 'sfuMemberJoined':
+        if (!this.#isMe(p.data.member)) this.#members.set(`${p.data.member.userId}/${p.data.member.deviceId}`, p.data.member);
+        this.emit('members', [...this.#members.values()]);
+        return;
+      case 'sfuMemberLeft':
+        this.#members.delete(`${p.data.userId}/${p.data.deviceId}`);
+        for (const [id, c] of this.#remote) if (c.userId === p.data.userId && c.deviceId === p.data.deviceId) this.#producerGone(id);
+        this.emit('members', [...this.#members.values()]);
+        return;
+      case 'sfuNewProducer':
+        if (this.#isMe(p.data.producer)) return;
+        this.#remote.set(p.data.producer.producerId, p.data.producer);
+        void this.#consume(p.data.producer, this.#epoch);
+        return;
+      case 'sfuProducerClosed':
+        return this.#producerGone(p.data.producerId);
+      case 'sfuProducerPaused':
+      case 'sfuProducerResumed':
+        for (const c of this.#consumers.values()) if (c.info.producerId === p.data.producerId) c.info = { ...c.info, paused: p.type === 'sfuProducerPaused' };
+        return this.#emitRemotes();
+      case 'sfuConsumerClosed':
+        return this.#dropConsumer(p.data.consumerId);
+      case 'sfuConsumerLayersChanged':
+        return; // one encoding per camera: nothing to pick between
+      case 'sfuActiveSpeaker':
+        this.emit('activeSpeaker', p.data.userId && p.data.deviceId ? { userId: p.data.userId, deviceId: p.data.deviceId } : null);
+        return;
+      case 'sfuRoomClosed':
+        if (p.data.reason === 'workerDied') void this.rejoin();
+        else this.close(p.data.reason);
+        return;
+      default:
+        assertNever(p, 'SFU push');
+    }
+  }
+
+  /** ICE restart first; when the server no longer knows the transport (or cannot be asked), rejoin. */
+  async #restartIce(t: types.Transport): Promise<void> {
+    if (t.closed || this.closed || t.connectionState === 'connected') return;
+    try {
+      const { iceParameters } = await this.#o.port.request('sfuRestartIce', { callID: this.callID, transportId: t.id });
+      // mediasoup's ICE parameters, shape-checked by the protocol schema.
+      await t.restartIce({ iceParameters: iceParameters as types.IceParameters });
+    } catch (e) {
+      this.#report(e);
+      void this.rejoin();
+    }
+  }
+
+  #producerGone(producerId: string): void {
+    this.#remote.delete(producerId);
+    for (const [id, c] of this.#consumers) if (c.info.producerId === producerId) this.#dropConsumer(id);
+  }
+
+  #dropConsumer(consumerId: string): void {
+    const c = this.#consumers.get(consumerId);
+    if (!c) return;
+    this.#consumers.delete(consumerId);
+    c.consumer.close();
+    this.#emitRemotes();
+  }
+
+  /** Closes transports (and with them producers and consumers) locally; published tracks stay. */
+  #teardown(): void {
+    this.#ice.clear();
+    this.#send?.close();
+    this.#recv?.close();
+    this.#send = this.#recv = null;
+    this.#producers.clear();
+    this.#consumers.clear();
+    this.#remote.clear();
+    this.#members.clear();
+    this.#emitRemotes();
+    this.#emitPublished();
+  }
+
+  #enqueue(f: () => Promise<void>): Promise<void> {
+    const next = this.#ops.then(f);
+    this.#ops = next.catch(() => undefined);
+    return next;
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = done;
+    }).finally(() => {
+      this.#wake = null;
+    });
+  }
+
+  #check(epoch: number): void {
+    if (epoch !== this.#epoch || this.closed) throw Object.assign(new Error('superseded by a newer join'), { code: 'superseded' });
+  }
+
+  #isMe(x: { userId: UserId; deviceId: DeviceId }): boolean {
+    return x.userId === this.#o.me.userId && x.deviceId === this.#o.me.deviceId;
+  }
+
+  #setState(s: RoomState): void {
+    if (this.#state === s || this.#state === 'closed') return;
+    this.#state = s;
+    this.emit('state', s);
+  }
+
+  #emitRemotes(): void {
+    this.emit('remotes', [...this.#consumers.values()].map((c) => c.info));
+  }
+
+  #emitPublished(): void {
+    this.emit('published', [...this.#published].map(([source, p]) => ({ source, paused: p.paused, live: this.#producers.get(source)?.closed === false })));
+  }
+
+  #report(e: unknown): void {
+    if (codeOf(e) === 'superseded') return;
+    this.emit('error', e instanceof Error ? e : new Error(String(e)));
+  }
+}

@@ -1,0 +1,144 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { asDeviceId, asUserId } from '../../../../shared/protocol/common.ts';
+import type { RemoteStream } from '../../media/roomTypes.ts';
+import type { StreamStats } from '../../media/stats.ts';
+import { useMediaStore } from '../../stores/media.ts';
+import { makeCall, makeContact, makeSnapshot, makeView, T0 } from '../../testing/fixtures.ts';
+import { FakeBridge } from '../../testing/fakeBridge.ts';
+import { click, mountApp, settle, type Mounted } from '../../testing/mountApp.ts';
+
+// The in-call pieces as the media store describes them: the session (mediasoup, devices) is
+// replaced so the test sets the store the way the session would. RoomClient has its own tests.
+vi.mock('../../media/session.ts', () => ({
+  startMediaSession: () => () => undefined,
+  remoteTrack: () => null,
+  localTrack: () => null,
+  currentRoom: () => null,
+  adopt: () => false,
+  startPreview: async () => undefined,
+  stopPreview: () => undefined,
+}));
+
+let m: Mounted | null = null;
+afterEach(() => {
+  m?.unmount();
+  m = null;
+});
+
+const contacts = [makeContact('bob', 'online', false, 'Bob Stone'), makeContact('carol', 'online', false, 'Carol Ng')];
+const call = makeCall({ callID: 'live1', mode: 'advanced', createdAt: T0, users: [{ userId: 'bob', state: 'accepted' }, { userId: 'carol', state: 'accepted' }] });
+
+async function open(): Promise<{ m: Mounted; media: ReturnType<typeof useMediaStore> }> {
+  m = await mountApp({ fake: new FakeBridge({ snapshot: makeSnapshot({ calls: [makeView(call, 'alice')] }), contacts }), path: '/call/live1' });
+  const media = useMediaStore(m.pinia);
+  media.callID = 'live1';
+  media.state = 'connected';
+  return { m, media };
+}
+
+const member = (u: string) => ({ userId: asUserId(u), deviceId: asDeviceId(`${u}-pc`), deviceName: `${u}-pc` });
+const stream = (u: string, kind: 'audio' | 'video', source: RemoteStream['source'], paused = false): RemoteStream => ({
+  consumerId: `c-${u}-${source}`,
+  producerId: `p-${u}-${source}`,
+  userId: asUserId(u),
+  deviceId: asDeviceId(`${u}-pc`),
+  kind,
+  source,
+  paused,
+});
+const stat = (over: Partial<StreamStats>): StreamStats => ({
+  key: 'c-bob-camera',
+  direction: 'in',
+  kind: 'video',
+  source: 'camera',
+  userId: 'bob',
+  rttMs: 12,
+  lossPct: 0,
+  kbps: 800,
+  width: 640,
+  height: 360,
+  packets: 500,
+  framesDecoded: 120,
+  ...over,
+});
+
+describe('in-call media', () => {
+  it('one other member: 1:1 view with a self-view; their mute and camera-off show on their tile', async () => {
+    const { m, media } = await open();
+    media.members = [member('bob')];
+    media.remotes = [stream('bob', 'audio', 'mic', true), stream('bob', 'video', 'camera')];
+    await settle();
+    expect(m.get('media-stage').getAttribute('data-layout')).toBe('one');
+    const bob = m.get('tile-bob');
+    expect(bob.getAttribute('data-mic')).toBe('muted');
+    expect(bob.getAttribute('data-camera')).toBe('on');
+    expect(bob.textContent).toContain('Bob Stone');
+    expect(m.find('remote-video-bob')).not.toBeNull();
+    expect(m.find('remote-audio-bob')).not.toBeNull();
+    expect(m.find('self-video')).not.toBeNull();
+    media.remotes = [stream('bob', 'audio', 'mic'), stream('bob', 'video', 'camera', true)];
+    await settle();
+    expect(bob.getAttribute('data-mic')).toBe('on');
+    expect(bob.getAttribute('data-camera')).toBe('off');
+  });
+
+  it('more members: a grid with the active speaker highlighted; a screen share takes the stage', async () => {
+    const { m, media } = await open();
+    media.members = [member('bob'), member('carol')];
+    media.remotes = [stream('bob', 'video', 'camera'), stream('carol', 'video', 'camera')];
+    media.activeSpeaker = 'carol/carol-pc';
+    await settle();
+    expect(m.get('media-stage').getAttribute('data-layout')).toBe('grid');
+    expect(m.get('tile-carol').getAttribute('data-speaking')).toBe('true');
+    expect(m.get('tile-bob').getAttribute('data-speaking')).toBe('false');
+    media.remotes = [...media.remotes, stream('bob', 'video', 'screen')];
+    await settle();
+    expect(m.get('media-stage').getAttribute('data-layout')).toBe('stage');
+    expect(m.find('remote-screen-bob')).not.toBeNull();
+    expect(m.text('media-stage')).toContain('Bob Stone’s screen');
+  });
+
+  it('the quality overlay lists each stream, and a bad one raises the "poor connection" badge', async () => {
+    const { m, media } = await open();
+    media.stats = [stat({}), stat({ key: 'local-mic', direction: 'out', kind: 'audio', source: 'mic', userId: null, width: null, height: null, kbps: 32 })];
+    await settle();
+    expect(m.find('poor-connection')).toBeNull();
+    click(m.get('quality-toggle'));
+    await settle();
+    expect(m.text('stats-c-bob-camera')).toContain('Bob Stone');
+    expect(m.text('stats-c-bob-camera')).toContain('640×360');
+    expect(m.get('stats-c-bob-camera').getAttribute('data-frames-decoded')).toBe('120');
+    expect(m.text('stats-local-mic')).toContain('(you)');
+    media.stats = [stat({ lossPct: 12 })];
+    await settle();
+    expect(m.text('poor-connection')).toBe('Poor connection');
+  });
+
+  it('says when media reconnects, and why a device is missing (the call goes on receive-only)', async () => {
+    const { m, media } = await open();
+    media.state = 'reconnecting';
+    media.micProblem = 'permissionDenied';
+    media.notice('micFallback');
+    await settle();
+    expect(m.text('media-state')).toBe('Reconnecting media…');
+    expect(m.get('media-problem-mic').getAttribute('data-problem')).toBe('permissionDenied');
+    expect(m.text('media-problem-mic')).toContain('Access to the microphone was denied');
+    expect(m.text('media-problem-mic')).toContain('You can still hear and see the others.');
+    expect(m.text('media-notice-micFallback')).toContain('using the system default');
+    media.state = 'connected';
+    await settle();
+    expect(m.find('media-state')).toBeNull();
+  });
+
+  it('mute and camera buttons reflect what the user asked for', async () => {
+    const { m, media } = await open();
+    click(m.get('mute'));
+    await settle();
+    expect(media.micMuted).toBe(true);
+    expect(m.get('mute').getAttribute('aria-pressed')).toBe('true');
+    expect(m.text('mute')).toBe('Unmute');
+    m.fake.emit('shortcut', { action: 'toggleMute' });
+    await settle();
+    expect(media.micMuted).toBe(false);
+  });
+});

@@ -1,0 +1,203 @@
+// Real media end to end: the built renderer in Chromium (fake camera and microphone), each page on
+// its own headless host, against the real server with a real mediasoup worker.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ClientConnection } from '../../server/transport/ClientConnection.ts';
+import { asCallId, asUserId, type CallId } from '../../src/shared/protocol/index.ts';
+import { startTestServer, until, workerBin, type TestServer } from '../integration/harness.ts';
+import { assertPrerequisites, launchBrowser, openDesktop, screenshot, signIn, type Desktop } from './harness.ts';
+
+let browser: Browser;
+let t: TestServer;
+const open: Desktop[] = [];
+
+beforeAll(async () => {
+  assertPrerequisites();
+  if (!workerBin()) throw new Error('no mediasoup worker: run "bash scripts/setup-mediasoup.sh" or set MEDIASOUP_WORKER_BIN');
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
+  t = await startTestServer(['alice', 'bob', 'carol']);
+});
+afterEach(async () => {
+  for (const d of open.splice(0)) await d.close();
+  await t.close();
+});
+
+async function desktop(name: string, user: string): Promise<Desktop> {
+  const d = await openDesktop(browser, name);
+  open.push(d);
+  await signIn(d, t.url, user);
+  return d;
+}
+
+/** A <video> with this test id shows decoded frames (videoWidth is only set once a frame arrived). */
+async function showsVideo(page: Page, testId: string, ms = 20_000): Promise<void> {
+  const video = page.getByTestId(testId);
+  const end = Date.now() + ms;
+  // Reflect.get: this file is type-checked without the DOM library, and the page's CSP forbids string evaluation.
+  while ((await video.count()) === 0 || Number(await video.first().evaluate((v) => Reflect.get(v, 'videoWidth'))) <= 0) {
+    if (Date.now() > end) throw new Error(`${testId} shows no video`);
+    await page.waitForTimeout(100);
+  }
+}
+
+/** The quality overlay's figures for what this page receives from `user` (the largest if several). */
+async function received(page: Page, user: string, kind: 'audio' | 'video', source = kind === 'audio' ? 'mic' : 'camera'): Promise<{ packets: number; frames: number }> {
+  const sel = `[data-direction="in"][data-user="${user}"][data-kind="${kind}"][data-source="${source}"]`;
+  const rows = await page.locator(sel).evaluateAll((els) => els.map((e) => [e.getAttribute('data-packets'), e.getAttribute('data-frames-decoded')]));
+  return {
+    packets: Math.max(0, ...rows.map((r) => Number(r[0] ?? 0))),
+    frames: Math.max(0, ...rows.map((r) => Number(r[1] ?? 0))),
+  };
+}
+
+/** What `page` receives from `user` keeps growing (the figure is sampled once a second). */
+async function keepsFlowing(page: Page, user: string, kind: 'audio' | 'video', source?: string): Promise<void> {
+  const pick = (r: { packets: number; frames: number }): number => (kind === 'video' ? r.frames : r.packets);
+  let first = 0;
+  const end = Date.now() + 15_000;
+  for (;;) {
+    first = pick(await received(page, user, kind, source));
+    if (first > 0) break;
+    if (Date.now() > end) throw new Error(`${kind} from ${user} never arrived`);
+    await page.waitForTimeout(250);
+  }
+  for (;;) {
+    if (pick(await received(page, user, kind, source)) > first) return;
+    if (Date.now() > end) throw new Error(`${kind} from ${user} stopped growing at ${first}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+async function callID(d: Desktop): Promise<CallId> {
+  const id = await d.page.getByTestId('screen-in-call').getAttribute('data-call-id');
+  if (!id) throw new Error('no call id on the in-call screen');
+  return asCallId(id);
+}
+
+const room = (id: CallId) => t.server.services.sfu.rooms.get(id);
+const peer = (id: CallId, user: string) => room(id)?.peers.get(asUserId(user));
+const producer = (id: CallId, user: string, source: string) => [...(peer(id, user)?.producers.values() ?? [])].find((p) => p.source === source)?.producer;
+
+/** Alice video-calls Bob, Bob answers with video; both in the call. */
+async function videoCall(): Promise<{ alice: Desktop; bob: Desktop; id: CallId }> {
+  const alice = await desktop('alice-pc', 'alice');
+  const bob = await desktop('bob-pc', 'bob');
+  await alice.page.getByTestId('call-video-bob').click();
+  await bob.page.getByTestId('screen-incoming').waitFor();
+  await bob.page.getByTestId('accept-video').click();
+  await alice.page.getByTestId('screen-in-call').waitFor();
+  await bob.page.getByTestId('screen-in-call').waitFor();
+  return { alice, bob, id: await callID(bob) };
+}
+
+describe('media between desktops', () => {
+  it('video both ways: each side shows the other, frames keep decoding, audio flows both ways', async () => {
+    const { alice, bob } = await videoCall();
+    await showsVideo(alice.page, 'remote-video-bob');
+    await showsVideo(bob.page, 'remote-video-alice');
+    await showsVideo(alice.page, 'self-video');
+    await keepsFlowing(alice.page, 'bob', 'video');
+    await keepsFlowing(bob.page, 'alice', 'video');
+    await keepsFlowing(alice.page, 'bob', 'audio');
+    await keepsFlowing(bob.page, 'alice', 'audio');
+    await expect(alice.page.getByTestId('media-stage').getAttribute('data-layout')).resolves.toBe('one');
+    await screenshot(alice.page, 'media-1to1');
+  });
+
+  it('mute shows on the other side and pauses the producer on the server', async () => {
+    const { alice, bob, id } = await videoCall();
+    await showsVideo(alice.page, 'remote-video-bob');
+    await until(() => producer(id, 'bob', 'mic') !== undefined, 10_000, 'bob produces audio');
+    await bob.page.getByTestId('mute').click();
+    await expect(bob.page.getByTestId('mute').getAttribute('aria-pressed')).resolves.toBe('true');
+    await alice.page.locator('[data-testid="tile-bob"][data-mic="muted"]').waitFor({ timeout: 10_000 });
+    await until(() => producer(id, 'bob', 'mic')?.paused === true, 5000, 'bob’s mic paused on the server');
+    await screenshot(alice.page, 'media-remote-muted');
+    await bob.page.getByTestId('mute').click();
+    await alice.page.locator('[data-testid="tile-bob"][data-mic="on"]').waitFor({ timeout: 10_000 });
+    await until(() => producer(id, 'bob', 'mic')?.paused === false, 5000, 'bob’s mic resumed on the server');
+    await keepsFlowing(alice.page, 'bob', 'audio');
+  });
+
+  it('a screen share takes the stage on the other side and goes away when stopped', async () => {
+    const { alice, bob, id } = await videoCall();
+    await showsVideo(alice.page, 'remote-video-bob');
+    await bob.page.getByTestId('screen-share').click();
+    await showsVideo(alice.page, 'remote-screen-bob');
+    await expect(alice.page.getByTestId('media-stage').getAttribute('data-layout')).resolves.toBe('stage');
+    await until(() => producer(id, 'bob', 'screen') !== undefined, 5000, 'screen producer on the server');
+    await screenshot(alice.page, 'media-screen-share');
+    await bob.page.getByTestId('screen-share').click();
+    await alice.page.getByTestId('remote-screen-bob').waitFor({ state: 'detached', timeout: 10_000 });
+    await until(() => producer(id, 'bob', 'screen') === undefined || producer(id, 'bob', 'screen')?.closed === true, 5000, 'screen producer closed');
+    await expect(alice.page.getByTestId('media-stage').getAttribute('data-layout')).resolves.toBe('one');
+  });
+
+  it('three-way in advanced mode: everyone sees and hears the other two; quit closes the leaver’s transports', async () => {
+    const alice = await desktop('alice-pc', 'alice');
+    const bob = await desktop('bob-pc', 'bob');
+    const carol = await desktop('carol-pc', 'carol');
+    await alice.page.getByTestId('multi-party').click();
+    await alice.page.getByTestId('pick-bob').click();
+    await alice.page.getByTestId('picker-confirm').click();
+    await bob.page.getByTestId('accept-video').click();
+    await alice.page.getByTestId('screen-in-call').waitFor();
+    await alice.page.getByTestId('invite-more').click();
+    await alice.page.getByTestId('pick-carol').click();
+    await alice.page.getByTestId('picker-confirm').click();
+    await carol.page.getByTestId('accept-video').click();
+    await carol.page.getByTestId('screen-in-call').waitFor();
+    // Alice placed an audio call: she turns her camera on.
+    await alice.page.getByTestId('camera').click();
+    const pages = { alice: alice.page, bob: bob.page, carol: carol.page };
+    for (const [me, page] of Object.entries(pages)) {
+      for (const other of Object.keys(pages)) {
+        if (other === me) continue;
+        await showsVideo(page, `remote-video-${other}`);
+        await keepsFlowing(page, other, 'audio');
+      }
+    }
+    await expect(alice.page.getByTestId('media-stage').getAttribute('data-layout')).resolves.toBe('grid');
+    await screenshot(alice.page, 'media-three-way');
+
+    const id = await callID(carol);
+    const carolTransports = [...(peer(id, 'carol')?.transports.values() ?? [])].map((e) => e.transport);
+    expect(carolTransports.length).toBeGreaterThan(0);
+    await carol.page.getByTestId('quit-call').click();
+    await until(() => carolTransports.every((tr) => tr.closed) && peer(id, 'carol') === undefined, 5000, 'carol’s transports closed');
+    await alice.page.getByTestId('tile-carol').waitFor({ state: 'detached', timeout: 10_000 });
+    await keepsFlowing(alice.page, 'bob', 'video');
+  });
+
+  it('Bob’s signaling drops: media recovers without him doing anything, and frames keep decoding', async () => {
+    const { alice, bob, id } = await videoCall();
+    await showsVideo(alice.page, 'remote-video-bob');
+    await showsVideo(bob.page, 'remote-video-alice');
+    const before = peer(id, 'bob');
+    for (const c of t.server.services.sessions.devices(asUserId('bob'))) if (c instanceof ClientConnection) c.terminate(); // a dead network, not a clean close
+    await until(() => bob.host.core.connection?.sig.state !== 'connected', 5000, 'bob disconnected');
+    await until(() => bob.host.core.connection?.sig.state === 'connected', 10_000, 'bob reconnected');
+    await until(() => peer(id, 'bob') !== undefined && peer(id, 'bob') !== before, 10_000, 'bob back in the room');
+    await bob.page.getByTestId('media-state').waitFor({ state: 'detached', timeout: 15_000 });
+    await showsVideo(alice.page, 'remote-video-bob');
+    await keepsFlowing(alice.page, 'bob', 'video');
+    await keepsFlowing(bob.page, 'alice', 'video');
+    await keepsFlowing(alice.page, 'bob', 'audio');
+  });
+
+  it('ending the call closes every transport and the room on the server', async () => {
+    const { alice, id } = await videoCall();
+    await showsVideo(alice.page, 'remote-video-bob');
+    const transports = [...(room(id)?.peers.values() ?? [])].flatMap((p) => [...p.transports.values()].map((e) => e.transport));
+    expect(transports.length).toBe(4);
+    await alice.page.getByTestId('end-call').click();
+    await alice.page.getByTestId('screen-call-ended').waitFor();
+    await until(() => transports.every((tr) => tr.closed) && room(id) === undefined, 5000, 'transports and room closed');
+    expect(t.server.services.sfu.inspect(id)).toBeNull();
+  });
+});
