@@ -1,3 +1,4 @@
+import { assertNever } from '../../shared/assertNever.ts';
 import { RingdeskError } from '../../shared/errors.ts';
 import { TypedEmitter } from '../../shared/events.ts';
 import { encodeCallMeta } from '../../shared/ipc/callMeta.ts';
@@ -5,7 +6,8 @@ import type { EventChannel, EventPayload } from '../../shared/ipc/contract.ts';
 import type { AppSnapshot, CallView, ConnectionInfo, MediaKind, Notice, SessionInfo, Settings, SettingsPatch } from '../../shared/ipc/model.ts';
 import type { CallId, CallMode, Contact, DndStatus, UserId } from '../../shared/protocol/index.ts';
 import { Logger } from '../log/Logger.ts';
-import type { Platform, TrayPresence } from '../platform/ports.ts';
+import type { UpdateState } from '../../shared/ipc/managed.ts';
+import type { Platform, TrayAction, TrayPresence } from '../platform/ports.ts';
 import { Ringer, type RingAction } from '../ringing/Ringer.ts';
 import { loadDeviceId, TokenVault } from '../settings/Identity.ts';
 import { SettingsStore } from '../settings/SettingsStore.ts';
@@ -14,6 +16,7 @@ import type { WebSocketFactory } from '../signaling/SignalingClient.ts';
 import { Connection, connectionInfo } from './Connection.ts';
 import { parseDeepLink } from './deepLink.ts';
 import { DndPolicy } from './DndPolicy.ts';
+import { Managed } from './Managed.ts';
 import { MissedCalls } from './MissedCalls.ts';
 
 const log = new Logger('DesktopCore');
@@ -46,6 +49,8 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
   readonly #vault: TokenVault;
   readonly #ringer: Ringer;
   readonly #dnd: DndPolicy;
+  /** IT policy over the settings, and the updater. */
+  readonly #managed: Managed;
   #missed: MissedCalls;
   #conn: Connection | null = null;
   #connOffs: (() => void)[] = [];
@@ -61,6 +66,7 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     super();
     this.#o = o;
     this.p = o.platform;
+    this.#managed = new Managed(this.p);
     this.#now = o.now ?? Date.now;
     const dir = this.p.info.userDataDir;
     this.settings = new SettingsStore(dir, this.#now);
@@ -107,6 +113,16 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
       }),
       this.p.focus.onChange((f) => this.#dnd.setOs(f)),
     );
+    // Policy before anything reads settings for real: it may lock the server or start at login.
+    await this.#managed.load();
+    this.settings.setOverlay((s) => this.#managed.effective(s));
+    this.#offs.push(
+      this.#managed.on('update', (u) => {
+        this.emit('update', u);
+        this.#updateTray();
+      }),
+    );
+    this.#managed.startUpdates(() => this.close());
     this.#dnd.setOs(await this.p.focus.read());
     this.#applyDesktopSettings();
     this.#updateTray();
@@ -119,6 +135,7 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
   }
 
   async login(a: { serverUrl: string; userId: UserId; password: string }): Promise<SessionInfo> {
+    this.#managed.checkServerUrl(a.serverUrl);
     this.#detach();
     const conn = new Connection({ ...this.#connOpts(a.serverUrl), credentials: { userId: a.userId, password: a.password } });
     this.#attach(conn);
@@ -160,6 +177,8 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
       missed: this.#missed.state,
       settings: this.settings.get(),
       notices: [...this.#notices],
+      policy: this.#managed.info(),
+      update: this.#managed.updateState(),
     };
   }
 
@@ -177,11 +196,13 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
   }
 
   async invite(invitees: UserId[], media: MediaKind, mode: CallMode, timeout: number): Promise<{ call: CallView; errorInvitees: { userId: string; reason: 'unknown' | 'alreadyInCall' | 'self' }[] }> {
+    this.#managed.checkMedia(media);
     const r = await this.calls().callInvite(invitees, { mode, timeout, extendedData: encodeCallMeta({ media }) });
     return { call: this.view(r.call.callID), errorInvitees: r.errorInvitees };
   }
 
   async accept(callID: CallId, media: MediaKind): Promise<CallView> {
+    this.#managed.checkMedia(media);
     await this.calls().callAccept(callID, encodeCallMeta({ media }));
     this.p.mainWindow.show();
     this.emit('navigate', { to: 'call', callID });
@@ -258,6 +279,7 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
   }
 
   updateSettings(patch: SettingsPatch): Settings {
+    this.#managed.checkPatch(patch);
     const before = this.settings.get();
     const s = this.settings.update(patch);
     if (before.startAtLogin !== s.startAtLogin || JSON.stringify(before.shortcuts) !== JSON.stringify(s.shortcuts)) this.#applyDesktopSettings();
@@ -296,7 +318,12 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     }
   }
 
-  #onTrayAction(a: 'show' | 'toggleDnd' | 'missedCalls' | 'quit'): void {
+  /** "Restart to update" (settings or tray): now, or when the current call ends. */
+  installUpdate(): UpdateState {
+    return this.#managed.restartToUpdate();
+  }
+
+  #onTrayAction(a: TrayAction): void {
     switch (a) {
       case 'show':
         this.p.mainWindow.show();
@@ -310,10 +337,19 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
         this.p.mainWindow.show();
         this.emit('navigate', { to: 'missed' });
         return;
+      case 'restartToUpdate':
+        try {
+          this.installUpdate();
+        } catch (e) {
+          log.warn('restart to update: %s', e instanceof Error ? e.message : String(e));
+        }
+        return;
       case 'quit':
         this.close();
         this.p.quit();
         return;
+      default:
+        assertNever(a, 'tray action');
     }
   }
 
@@ -339,6 +375,7 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
       }),
       calls.on('viewChanged', (views) => {
         this.#ringer.update(views);
+        this.#managed.callsChanged(views);
         for (const v of views) if (v.call.callState === 'ended') this.#noteMissed(this.#missed.onEnded(v.call, s0(conn)));
         this.emit('calls', { calls: views });
       }),
@@ -347,6 +384,7 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
         if (v) this.emit('incomingCall', { call: v });
       }),
       calls.on('handledOnOtherDevice', (d) => this.emit('handledElsewhere', d)),
+      calls.on('sfu', (p) => this.emit('sfu', p)),
       calls.on('callRecord', (d) => {
         this.emit('callRecord', d);
         this.#noteMissed(this.#missed.onRecord(d.record, s0(conn)));
@@ -373,6 +411,7 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     this.emit('connection', this.#connection);
     this.emit('session', null);
     this.emit('calls', { calls: [] });
+    this.#managed.callsChanged([]);
     this.#updateTray();
   }
 
@@ -442,7 +481,8 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
   #updateTray(): void {
     const state = this.#conn?.sig.state ?? 'signedOut';
     const presence: TrayPresence = state === 'connected' ? 'online' : state === 'connecting' ? 'connecting' : state === 'reconnecting' ? 'offline' : 'signedOut';
-    this.p.tray.update({ presence, dnd: this.#dnd.state.effective, missed: this.#missed.state.count, ringing: this.#ringer.ringing });
+    const update = this.#managed.updateReady ? { updateReady: true } : {};
+    this.p.tray.update({ presence, dnd: this.#dnd.state.effective, missed: this.#missed.state.count, ringing: this.#ringer.ringing, ...update });
   }
 
   close(): void {
@@ -453,6 +493,7 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     this.#conn?.close();
     this.#conn = null;
     this.#ringer.stopAll();
+    this.#managed.close();
   }
 }
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import type { DesktopCore } from '../app/DesktopCore.ts';
+import { relaySfu } from '../app/sfuRelay.ts';
 import type { FileLog } from '../log/FileLog.ts';
 import type { IpcHandlers } from './registerIpc.ts';
 
@@ -80,5 +81,7 @@ export function createHandlers(core: DesktopCore, log: FileLog | null): IpcHandl
       core.p.shell.openExternal(a.url);
       return {};
     },
+    installUpdate: () => core.installUpdate(),
+    sfu: (a) => relaySfu(core.connection?.sig ?? null, a),
   };
 }

@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { app, dialog } from 'electron';
 import type { IpcTransport } from '../ipc/transport.ts';
@@ -10,6 +10,9 @@ import { ElectronShell, ElectronWake, GlobalShortcuts, LoginItemAutoLaunch, Safe
 import { ElectronTray } from './electronTray.ts';
 import { ElectronMainWindow, ElectronRingingWindow, isTrustedRendererUrl } from './electronWindows.ts';
 import { OsFocusPort, windowsAppToastsEnabled } from './osFocus.ts';
+import { ElectronUpdater, loadAutoUpdater } from './electronUpdater.ts';
+import { readPolicySources } from './policySources.ts';
+import { RecordingUpdater } from '../update/RecordingUpdater.ts';
 import type { AppInfo, Platform } from './ports.ts';
 
 // The only place (with src/preload) that starts Electron; the core (src/main/app) is built by the
@@ -137,6 +140,11 @@ export async function startElectronApp(opts: ElectronAppOptions): Promise<Electr
   const shortcuts = new GlobalShortcuts();
   app.on('activate', () => main.show());
   app.on('will-quit', () => shortcuts.unregisterAll());
+  // Installers exist for Windows and macOS only; a dev run or a Linux build never updates itself.
+  const updatable = app.isPackaged && (os === 'win32' || os === 'darwin');
+  const updater = updatable
+    ? new ElectronUpdater({ updater: await loadAutoUpdater(), supported: true, platform: os, resourcesPath: process.resourcesPath })
+    : new RecordingUpdater({ supported: false, builtInFeedUrl: null });
 
   const platform: Platform = {
     info: {
@@ -168,6 +176,10 @@ export async function startElectronApp(opts: ElectronAppOptions): Promise<Electr
     shortcuts,
     shell,
     wake: new ElectronWake(),
+    policy: {
+      read: () => readPolicySources({ platform: os, appId: APP_USER_MODEL_ID, execPath: process.execPath, env: process.env, userName: safeUserName() }),
+    },
+    updater,
     quit: () => {
       quitting = true;
       app.quit();
@@ -192,6 +204,15 @@ function registerProtocol(): void {
     ? app.setAsDefaultProtocolClient(PROTOCOL_SCHEME, process.execPath, [resolve(process.argv[1] ?? '.')])
     : app.setAsDefaultProtocolClient(PROTOCOL_SCHEME);
   if (!ok) log.warn('could not register the %s: protocol', PROTOCOL_SCHEME);
+}
+
+/** For the per-user managed preferences path; some accounts (no passwd entry) have no name. */
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return '';
+  }
 }
 
 /** For paths that exit: the caller must not go on building the app. */

@@ -44,6 +44,16 @@ describe('trayMenuTemplate', () => {
     for (const i of items) i.click?.(undefined as never, undefined, undefined as never);
     expect(fired).toEqual(['show', 'toggleDnd', 'missedCalls', 'quit']);
   });
+  it('offers "Restart to update" only once an update is ready', () => {
+    const fired: TrayAction[] = [];
+    const labels = (st: TrayState): unknown[] => trayMenuTemplate(st, (a) => fired.push(a)).map((i) => i.label);
+    expect(labels(online)).not.toContain('Restart to update');
+    const items = trayMenuTemplate({ ...online, updateReady: true }, (a) => fired.push(a));
+    const restart = items.find((i) => i.label === 'Restart to update');
+    expect(items.at(-2)).toBe(restart);
+    restart?.click?.(undefined as never, undefined, undefined as never); // Electron's arguments are unused
+    expect(fired).toEqual(['restartToUpdate']);
+  });
   it('says when the OS focus mode is what turned DND on', () => {
     const items = trayMenuTemplate({ ...online, dnd: 'os' }, () => undefined);
     expect(items[2]).toMatchObject({ label: 'Do not disturb (on by system Focus)', checked: true });

@@ -34,6 +34,8 @@ export function trayMenuTemplate(s: TrayState, fire: (a: TrayAction) => void): M
     },
     { label: `Missed calls (${s.missed})`, click: () => fire('missedCalls') },
     { type: 'separator' },
+    // Only once an update is downloaded; during a call it installs when the call ends.
+    ...(s.updateReady ? [{ label: 'Restart to update', click: () => fire('restartToUpdate') }] : []),
     { label: 'Quit Ringdesk', click: () => fire('quit') },
   ];
 }
@@ -107,7 +109,7 @@ export class ElectronTray implements TrayPort {
     if (force || tooltip !== this.#tooltip) this.#tray.setToolTip(tooltip);
     this.#tooltip = tooltip;
     // Rebuilding an open menu closes it on Windows: only do it when something in it changed.
-    const menuKey = `${state.dnd}|${state.missed}`;
+    const menuKey = `${state.dnd}|${state.missed}|${state.updateReady === true}`;
     if (force || menuKey !== this.#menuKey) this.#tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(state, (a) => this.#fire(a))));
     this.#menuKey = menuKey;
     if (state.ringing && !this.#timer) {

@@ -2,6 +2,8 @@ import { hostname } from 'node:os';
 import type { CallId } from '../../shared/protocol/index.ts';
 import type { NotificationCheck } from '../../shared/ipc/model.ts';
 import type { WakeSignal } from '../signaling/wakeSignals.ts';
+import type { PolicySourceReading } from '../policy/Policy.ts';
+import { RecordingUpdater } from '../update/RecordingUpdater.ts';
 import type {
   AppInfo,
   IncomingCallActions,
@@ -49,6 +51,10 @@ export class HeadlessPlatform implements Platform {
   notificationCheck: NotificationCheck = { ok: true, problems: [] };
   /** Shortcut accelerators the "OS" refuses, to test the taken-by-another-app path. */
   takenShortcuts = new Set<string>();
+  /** What the "OS" has as IT policy; set before the core starts. */
+  policyReadings: PolicySourceReading[] = [];
+  /** No installer here: unsupported (updates off) unless a test puts a supported one in before start. */
+  updater: Platform['updater'] = new RecordingUpdater({ supported: false, builtInFeedUrl: null });
 
   constructor(info: Partial<AppInfo> & Pick<AppInfo, 'userDataDir'>) {
     this.info = { platform: 'linux', version: '0.0.0-headless', osLocale: 'en-US', exportDir: info.userDataDir, hostName: hostname(), ...info };
@@ -160,6 +166,10 @@ export class HeadlessPlatform implements Platform {
   readonly shell: Platform['shell'] = {
     openExternal: (url) => this.#record({ kind: 'openExternal', url }),
     showItemInFolder: () => undefined,
+  };
+
+  readonly policy: Platform['policy'] = {
+    read: () => Promise.resolve(this.policyReadings),
   };
 
   readonly wake: Platform['wake'] = {

@@ -1,6 +1,10 @@
 import type { CallId, UserId } from '../../shared/protocol/index.ts';
 import type { DndState, MediaKind, NotificationCheck } from '../../shared/ipc/model.ts';
 import type { WakePort } from '../signaling/wakeSignals.ts';
+import type { PolicySourceReading } from '../policy/Policy.ts';
+import type { UpdaterPort } from '../update/UpdateController.ts';
+
+export type { UpdaterPort } from '../update/UpdateController.ts';
 
 /**
  * The small interfaces the main-process core needs from the desktop. Electron implements them in
@@ -50,8 +54,10 @@ export interface TrayState {
   missed: number;
   /** Animate the icon while ringing. */
   ringing: boolean;
+  /** A downloaded update waits: the menu offers "Restart to update". */
+  updateReady?: boolean;
 }
-export type TrayAction = 'show' | 'toggleDnd' | 'missedCalls' | 'quit';
+export type TrayAction = 'show' | 'toggleDnd' | 'missedCalls' | 'restartToUpdate' | 'quit';
 
 export interface TrayPort {
   update(state: TrayState): void;
@@ -108,6 +114,12 @@ export interface ShellPort {
   showItemInFolder(path: string): void;
 }
 
+/** IT policy where the OS keeps it (registry, managed preferences, a JSON file), highest precedence first. */
+export interface PolicyPort {
+  /** Never rejects: a source that cannot be read comes back as a reading with an error. */
+  read(): Promise<PolicySourceReading[]>;
+}
+
 export interface AppInfo {
   platform: 'darwin' | 'win32' | 'linux';
   version: string;
@@ -133,6 +145,8 @@ export interface Platform {
   shortcuts: ShortcutsPort;
   shell: ShellPort;
   wake: WakePort;
+  policy: PolicyPort;
+  updater: UpdaterPort;
   /** Quits the app for real (tray "Quit"). */
   quit(): void;
 }

@@ -17,6 +17,7 @@ const DEFAULTS: Settings = {
   dndFollowsOs: true,
   shortcuts: { enabled: false, answer: 'CommandOrControl+Shift+A', decline: 'CommandOrControl+Shift+D', toggleMute: 'CommandOrControl+Shift+M' },
   media: { microphoneId: null, cameraId: null, speakerId: null },
+  prewarmMedia: true,
   missedSeenAt: 0,
   dndOsForced: false,
 };

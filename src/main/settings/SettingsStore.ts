@@ -22,6 +22,8 @@ export class SettingsStore extends TypedEmitter<SettingsEvents> {
   #settings: Settings = SettingsSchema.parse({});
   /** Set when loading had to reset the file. */
   readonly problem: Notice | null = null;
+  /** IT policy laid over the user's settings on every read; the file keeps only the user's own. */
+  #overlay: (s: Settings) => Settings = (s) => s;
 
   constructor(dir: string, now: () => number = Date.now) {
     super();
@@ -48,16 +50,21 @@ export class SettingsStore extends TypedEmitter<SettingsEvents> {
     this.#write();
   }
 
+  /** The settings in force: managed policy > the user's settings > defaults. */
   get(): Settings {
-    return this.#settings;
+    return this.#overlay(this.#settings);
+  }
+
+  setOverlay(fn: (s: Settings) => Settings): void {
+    this.#overlay = fn;
   }
 
   /** Applies a patch the IPC layer already validated; nested objects are replaced whole. */
   update(patch: SettingsPatch | Partial<Pick<Settings, 'missedSeenAt' | 'lastUserId' | 'serverUrl' | 'dndOsForced'>>): Settings {
     this.#settings = SettingsSchema.parse({ ...this.#settings, ...patch });
     this.#write();
-    this.emit('changed', this.#settings);
-    return this.#settings;
+    this.emit('changed', this.get());
+    return this.get();
   }
 
   #write(): void {

@@ -3,6 +3,8 @@
 import { eventMethodName, type HostFrame, type PageFrame, type RingdeskApi } from '../../shared/ipc/api.ts';
 import { EVENT_CHANNELS, INVOKE_CHANNELS, type InvokeReply } from '../../shared/ipc/channels.ts';
 import type { EventChannel, EventPayload, InvokeArgs, InvokeChannel, InvokeResult } from '../../shared/ipc/contract.ts';
+import type { SfuRequestResult, SfuRequestType } from '../../shared/ipc/sfu.ts';
+import type { SfuPort } from './media/sfuPort.ts';
 
 /** An invoke answered with `ok:false`: `code` is the stable wire code the UI translates. */
 export class BridgeError extends Error {
@@ -187,6 +189,15 @@ export function on<C extends EventChannel>(channel: C, fn: (payload: EventPayloa
   if (typeof a[name] !== 'function') throw new BridgeError('internal', `no event channel ${channel}`);
   return a[name](fn);
 }
+
+/** RoomClient's way to the SFU: the `sfu` invoke and event channels. */
+export const sfuPort: SfuPort = {
+  async request<T extends SfuRequestType>(type: T, data: unknown): Promise<SfuRequestResult<T>> {
+    // Main relays the server's answer to `type`, already checked against SFU_REQUESTS[type].result.
+    return (await call('sfu', { type, data })) as SfuRequestResult<T>;
+  },
+  onPush: (fn) => on('sfu', fn),
+};
 
 /** Tests only: forget the WebSocket api so the next call builds a fresh one. */
 export function resetBridgeForTests(): void {

@@ -4,6 +4,7 @@ import { useCallsStore } from './stores/calls.ts';
 import { useContactsStore } from './stores/contacts.ts';
 import { useDndStore } from './stores/dnd.ts';
 import { useHistoryStore } from './stores/history.ts';
+import { useManagedStore } from './stores/managed.ts';
 import { useMissedStore } from './stores/missed.ts';
 import { useNoticesStore } from './stores/notices.ts';
 import { useSessionStore } from './stores/session.ts';
@@ -18,6 +19,7 @@ export async function loadSnapshot(): Promise<void> {
     useDndStore().set(s.dnd);
     useMissedStore().set(s.missed);
     useSettingsStore().set(s.settings);
+    useManagedStore().setFromSnapshot(s);
     const notices = useNoticesStore();
     for (const n of s.notices) notices.add(n);
     session.applySnapshot(s);
@@ -39,6 +41,7 @@ export function startStores(): () => void {
   const settings = useSettingsStore();
   const dnd = useDndStore();
   const notices = useNoticesStore();
+  const managed = useManagedStore();
 
   const offs = [
     on('connection', (c) => session.setConnection(c)),
@@ -50,6 +53,7 @@ export function startStores(): () => void {
     on('dnd', (d) => dnd.set(d)),
     on('settings', (s) => settings.set(s)),
     on('notice', (n) => notices.add(n)),
+    on('update', (u) => managed.setUpdate(u)),
     onTransportReopen(() => {
       void loadSnapshot();
       if (session.me) void contacts.load();

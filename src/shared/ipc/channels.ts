@@ -27,6 +27,8 @@ export const INVOKE_CHANNELS = [
   'exportDiagnostics',
   'showMainWindow',
   'openExternal',
+  'installUpdate',
+  'sfu',
 ] as const;
 
 export const EVENT_CHANNELS = [
@@ -43,6 +45,8 @@ export const EVENT_CHANNELS = [
   'notice',
   'shortcut',
   'navigate',
+  'update',
+  'sfu',
 ] as const;
 
 /** Electron channel names are namespaced so they never clash with Electron's own. */

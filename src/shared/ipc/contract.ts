@@ -26,6 +26,8 @@ import {
   SettingsPatchSchema,
   SettingsSchema,
 } from './model.ts';
+import { UpdateStateSchema } from './managed.ts';
+import { SfuInvokeArgsSchema, SfuPushEventSchema } from './sfu.ts';
 
 const Empty = z.object({}).strict();
 const CallIdOnly = z.object({ callID: CallIdSchema }).strict();
@@ -89,6 +91,10 @@ export const INVOKES = {
   /** Window actions the ringing window and the tray-first main window need. */
   showMainWindow: { args: Empty, result: Empty },
   openExternal: { args: z.object({ url: z.string().regex(/^https?:\/\//, 'only http(s) links open outside') }).strict(), result: Empty },
+  /** "Restart to update": installs now, or when the current call ends (waitingForCall); `forbidden` when no update is ready. */
+  installUpdate: { args: Empty, result: UpdateStateSchema },
+  /** Any SFU request, relayed to the server as is; the server's answer was already checked against its result schema (sfu.ts). */
+  sfu: { args: SfuInvokeArgsSchema, result: z.record(z.string(), z.unknown()) },
 } as const;
 
 export const EVENTS = {
@@ -107,6 +113,10 @@ export const EVENTS = {
   /** A global shortcut the renderer acts on (mute lives with the media, in the renderer). */
   shortcut: z.object({ action: z.enum(['toggleMute']) }),
   navigate: z.object({ to: z.enum(['home', 'history', 'missed', 'settings', 'call', 'dial']), callID: CallIdSchema.optional(), userId: UserIdSchema.optional() }),
+  /** The updater's state: downloading, ready ("Restart to update"), disabled by policy... */
+  update: UpdateStateSchema,
+  /** Every SFU push for this device, as the server sent it. */
+  sfu: SfuPushEventSchema,
 } as const;
 
 export type InvokeChannel = keyof typeof INVOKES;

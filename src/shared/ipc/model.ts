@@ -8,6 +8,7 @@ import {
   UserIdSchema,
 } from '../protocol/common.ts';
 import { ACCELERATOR_RE, CONNECTION_STATES, LANGUAGES, MEDIA_KINDS, RINGTONES } from './constants.ts';
+import { PolicyInfoSchema, UpdateStateSchema } from './managed.ts';
 
 /** What the renderer shows; everything here is plain data that crosses IPC as is. */
 
@@ -90,6 +91,8 @@ export const SettingsSchema = z.object({
   media: z
     .object({ microphoneId: z.string().nullable().default(null), cameraId: z.string().nullable().default(null), speakerId: z.string().nullable().default(null) })
     .prefault({}),
+  /** While a call rings, load the media engine and the server's codecs so answering starts faster. */
+  prewarmMedia: z.boolean().default(true),
   /** Missed calls older than this were seen. */
   missedSeenAt: z.number().int().default(0),
   /** The server's DND is on only because of the OS focus mode (DndPolicy). */
@@ -130,5 +133,8 @@ export const AppSnapshotSchema = z.object({
   settings: SettingsSchema,
   /** Notices raised before the window was there to show them (a reset settings file, say). */
   notices: z.array(NoticeSchema),
+  /** IT policy in force: locked settings, allowed features, ignored values. */
+  policy: PolicyInfoSchema,
+  update: UpdateStateSchema,
 });
 export type AppSnapshot = z.infer<typeof AppSnapshotSchema>;

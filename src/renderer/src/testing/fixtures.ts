@@ -2,6 +2,7 @@
 // Test-only: zod stays out of the app bundle because nothing outside testing/ imports this.
 import type { AppSnapshot, CallView, ConnectionInfo, DndState, SessionInfo, Settings } from '../../../shared/ipc/model.ts';
 import { SettingsSchema } from '../../../shared/ipc/model.ts';
+import { NO_POLICY } from '../../../shared/ipc/managed.ts';
 import {
   asCallId,
   asDeviceId,
@@ -42,6 +43,8 @@ export function makeSnapshot(over: Partial<AppSnapshot> = {}): AppSnapshot {
     missed: { count: 0, calls: [] },
     settings: makeSettings(),
     notices: [],
+    policy: NO_POLICY,
+    update: { status: 'disabled', version: null, percent: null, detail: 'Updates apply to installed builds only.', waitingForCall: false },
     ...over,
   };
 }
