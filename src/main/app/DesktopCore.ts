@@ -1,20 +1,19 @@
-import { assertNever } from '../../shared/assertNever.ts';
 import { RingdeskError } from '../../shared/errors.ts';
 import { TypedEmitter } from '../../shared/events.ts';
 import { encodeCallMeta } from '../../shared/ipc/callMeta.ts';
 import type { EventChannel, EventPayload } from '../../shared/ipc/contract.ts';
 import type { AppSnapshot, CallView, ConnectionInfo, MediaKind, Notice, SessionInfo, Settings, SettingsPatch } from '../../shared/ipc/model.ts';
 import type { CallId, CallMode, Contact, DndStatus, UserId } from '../../shared/protocol/index.ts';
-import { Logger } from '../log/Logger.ts';
 import type { UpdateState } from '../../shared/ipc/managed.ts';
-import type { Platform, TrayAction, TrayPresence } from '../platform/ports.ts';
-import { Ringer, type RingAction } from '../ringing/Ringer.ts';
+import { Logger } from '../log/Logger.ts';
+import type { Platform, TrayPresence } from '../platform/ports.ts';
+import { Ringer } from '../ringing/Ringer.ts';
 import { loadDeviceId, TokenVault } from '../settings/Identity.ts';
 import { SettingsStore } from '../settings/SettingsStore.ts';
 import type { BackoffOptions } from '../signaling/backoff.ts';
 import type { WebSocketFactory } from '../signaling/SignalingClient.ts';
 import { Connection, connectionInfo } from './Connection.ts';
-import { parseDeepLink } from './deepLink.ts';
+import { DesktopInputs } from './DesktopInputs.ts';
 import { DndPolicy } from './DndPolicy.ts';
 import { Managed } from './Managed.ts';
 import { MissedCalls } from './MissedCalls.ts';
@@ -57,7 +56,7 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
   #connection: ConnectionInfo;
   #contacts = new Map<UserId, Contact>();
   readonly #notices: Notice[] = [];
-  #pendingDial: { userId: UserId; media: MediaKind } | null = null;
+  readonly #inputs: DesktopInputs;
   /** Contacts, history and DND are read after every sign-in; a fresh login waits for it. */
   #sessionReady: Promise<void> = Promise.resolve();
   readonly #offs: (() => void)[] = [];
@@ -77,12 +76,27 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     this.#missed = new MissedCalls(s.missedSeenAt);
     this.#dnd = new DndPolicy(s.dndFollowsOs, s.dndOsForced);
     this.#connection = connectionInfo('idle', {}, this.#now());
+    this.#inputs = new DesktopInputs({
+      p: this.p,
+      settings: () => this.settings.get(),
+      signedIn: () => this.sessionInfo() !== null,
+      invite: (invitees, media, mode, timeout) => this.invite(invitees, media, mode, timeout),
+      accept: (callID, media) => this.accept(callID, media),
+      reject: (callID) => this.reject(callID),
+      toggleDnd: () => this.setDnd({ ...this.#dnd.state.app, enabled: !this.#dnd.state.app.enabled }),
+      installUpdate: () => this.installUpdate(),
+      ringingCall: () => this.#ringer.current,
+      navigate: (to) => this.emit('navigate', to),
+      shortcut: (action) => this.emit('shortcut', { action }),
+      notice: (code, detail) => this.notice(code, detail),
+      close: () => this.close(),
+    });
     this.#ringer = new Ringer({
       notifier: this.p.notifier,
       ringingWindow: this.p.ringingWindow,
       attention: this.p.attention,
       nameOf: (u) => this.#contacts.get(u)?.displayName ?? u,
-      onAction: (id, a) => void this.#onRingAction(id, a),
+      onAction: (id, a) => void this.#inputs.ringAction(id, a),
       onRingingChanged: () => this.#updateTray(),
     });
   }
@@ -106,7 +120,7 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
         this.#updateTray();
         void this.#syncDnd();
       }),
-      this.p.tray.onAction((a) => this.#onTrayAction(a)),
+      this.p.tray.onAction((a) => this.#inputs.trayAction(a)),
       this.p.wake.on((signal) => {
         log.info('wake signal %s', signal);
         this.#conn?.sig.nudge();
@@ -124,7 +138,7 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     );
     this.#managed.startUpdates(() => this.close());
     this.#dnd.setOs(await this.p.focus.read());
-    this.#applyDesktopSettings();
+    this.#inputs.applySettings();
     this.#updateTray();
     const s = this.settings.get();
     const token = this.#vault.load();
@@ -243,114 +257,23 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
   }
 
   /** Deep links from the OS: dial someone, or a Windows toast button. Bad links are logged, never acted on. */
-  async openDeepLink(raw: string): Promise<void> {
-    const link = parseDeepLink(raw);
-    switch (link.kind) {
-      case 'invalid':
-        log.warn('ignored deep link (%s)', link.reason);
-        return;
-      case 'dial':
-        this.p.mainWindow.show();
-        if (!this.sessionInfo()) {
-          this.#pendingDial = { userId: link.userId, media: link.media };
-          return;
-        }
-        await this.#dial(link.userId, link.media);
-        return;
-      case 'notification':
-        await this.#onRingAction(link.callID, link.action === 'accept' ? { kind: 'accept', media: link.media } : { kind: link.action });
-        return;
-    }
-  }
-
-  /** Applies the desktop parts of the settings: start at login and global shortcuts. */
-  #applyDesktopSettings(): void {
-    const s = this.settings.get();
-    if (this.p.autoLaunch.isEnabled() !== s.startAtLogin) this.p.autoLaunch.setEnabled(s.startAtLogin);
-    this.p.shortcuts.unregisterAll();
-    if (!s.shortcuts.enabled) return;
-    const { answer, decline, toggleMute } = s.shortcuts;
-    const refused = this.p.shortcuts.register({ answer, decline, toggleMute }, (action) => {
-      const ringing = this.#ringer.current;
-      if (action === 'toggleMute') this.emit('shortcut', { action });
-      else if (ringing) void this.#onRingAction(ringing, action === 'answer' ? { kind: 'accept', media: 'audio' } : { kind: 'decline' });
-    });
-    if (refused.length) this.notice('shortcutsTaken', `Another app already uses ${refused.join(', ')}. Pick other keys in Settings.`);
+  openDeepLink(raw: string): Promise<void> {
+    return this.#inputs.openDeepLink(raw);
   }
 
   updateSettings(patch: SettingsPatch): Settings {
     this.#managed.checkPatch(patch);
     const before = this.settings.get();
     const s = this.settings.update(patch);
-    if (before.startAtLogin !== s.startAtLogin || JSON.stringify(before.shortcuts) !== JSON.stringify(s.shortcuts)) this.#applyDesktopSettings();
+    if (before.startAtLogin !== s.startAtLogin || JSON.stringify(before.shortcuts) !== JSON.stringify(s.shortcuts)) this.#inputs.applySettings();
     this.#dnd.setFollowOs(s.dndFollowsOs);
     if (before.deviceName !== s.deviceName) this.#reconnectWithToken();
     return s;
   }
 
-  async #dial(userId: UserId, media: MediaKind): Promise<void> {
-    try {
-      const { call } = await this.invite([userId], media, 'normal', 60);
-      this.emit('navigate', { to: 'call', callID: call.call.callID });
-    } catch (e) {
-      log.warn('dial %s failed: %s', userId, e instanceof Error ? e.message : String(e));
-      this.emit('navigate', { to: 'dial', userId });
-    }
-  }
-
-  async #onRingAction(callID: CallId, a: RingAction): Promise<void> {
-    try {
-      switch (a.kind) {
-        case 'accept':
-          await this.accept(callID, a.media);
-          return;
-        case 'decline':
-          await this.reject(callID);
-          return;
-        case 'open':
-          this.p.mainWindow.show();
-          this.emit('navigate', { to: 'call', callID });
-          return;
-      }
-    } catch (e) {
-      // Most often: answered elsewhere or cancelled a moment earlier; the view already says so.
-      log.warn('%s on %s failed: %s', a.kind, callID, e instanceof Error ? e.message : String(e));
-    }
-  }
-
   /** "Restart to update" (settings or tray): now, or when the current call ends. */
   installUpdate(): UpdateState {
     return this.#managed.restartToUpdate();
-  }
-
-  #onTrayAction(a: TrayAction): void {
-    switch (a) {
-      case 'show':
-        this.p.mainWindow.show();
-        return;
-      case 'toggleDnd': {
-        const app = this.#dnd.state.app;
-        void this.setDnd({ ...app, enabled: !app.enabled }).catch((e: unknown) => log.warn('DND toggle failed: %s', String(e)));
-        return;
-      }
-      case 'missedCalls':
-        this.p.mainWindow.show();
-        this.emit('navigate', { to: 'missed' });
-        return;
-      case 'restartToUpdate':
-        try {
-          this.installUpdate();
-        } catch (e) {
-          log.warn('restart to update: %s', e instanceof Error ? e.message : String(e));
-        }
-        return;
-      case 'quit':
-        this.close();
-        this.p.quit();
-        return;
-      default:
-        assertNever(a, 'tray action');
-    }
   }
 
   #connOpts(serverUrl: string): Omit<ConstructorParameters<typeof Connection>[0], 'credentials'> {
@@ -431,19 +354,17 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
       const fresh = this.#missed.loadHistory(calls, s0(conn));
       this.#missedChanged();
       const newest = fresh[0];
-      if (newest && !resumed) this.p.notifier.showMissedCall({ userId: newest.from, name: this.#contacts.get(newest.from)?.displayName ?? newest.from }, fresh.length, () => this.#onTrayAction('missedCalls'));
+      if (newest && !resumed) this.p.notifier.showMissedCall({ userId: newest.from, name: this.#contacts.get(newest.from)?.displayName ?? newest.from }, fresh.length, () => this.#inputs.trayAction('missedCalls'));
     } catch (e) {
       log.warn('reading contacts and history after sign-in failed: %s', e instanceof Error ? e.message : String(e));
     }
     await this.#syncDnd();
-    const dial = this.#pendingDial;
-    this.#pendingDial = null;
-    if (dial) await this.#dial(dial.userId, dial.media);
+    await this.#inputs.afterSignIn();
   }
 
   #noteMissed(m: ReturnType<MissedCalls['onEnded']>): void {
     if (!m) return;
-    this.p.notifier.showMissedCall({ userId: m.from, name: this.#contacts.get(m.from)?.displayName ?? m.from }, this.#missed.state.count, () => this.#onTrayAction('missedCalls'));
+    this.p.notifier.showMissedCall({ userId: m.from, name: this.#contacts.get(m.from)?.displayName ?? m.from }, this.#missed.state.count, () => this.#inputs.trayAction('missedCalls'));
     this.#missedChanged();
   }
 
