@@ -119,7 +119,12 @@ export class SfuService {
       if (!findMember(call, actor.userId)) throw new RingdeskError('media_forbidden', 'you are not a member of this call');
       return { rtpCapabilities: toWire(RtpCapabilitiesSchema, pool.rtpCapabilities, 'rtpCapabilities') };
     }
-    return this.#queue.run(req.data.callID, () => this.#inRoom(actor, req));
+    // Join and leave change who is in the room, so they queue with the room's other changes. The rest
+    // touch only the sender's own objects and queue per device: one member's consumes then never wait
+    // behind another's produce (that wait was most of a pre-warmed caller's time to first frame).
+    const roomWide = req.type === 'sfuJoin' || req.type === 'sfuLeave';
+    const key = roomWide ? req.data.callID : `${req.data.callID}\u0000${actor.userId}\u0000${actor.deviceId}`;
+    return this.#queue.run(key, () => this.#inRoom(actor, req));
   }
 
   async #startedCall(callID: CallId): Promise<Call> {
