@@ -29,8 +29,13 @@ export function assertPrerequisites(): void {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: "apt-get install chromium" (scripts/test.sh does)`);
 }
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+/**
+ * `denyMedia`: leave out Chromium's fake permission UI, so headless Chromium answers every camera
+ * and microphone prompt with NotAllowedError, as a user who clicks "Block" (the fake devices stay).
+ */
+export function launchBrowser(o: { denyMedia?: boolean } = {}): Promise<Browser> {
+  const args = o.denyMedia ? CHROMIUM_ARGS.filter((a) => a !== '--use-fake-ui-for-media-stream') : CHROMIUM_ARGS;
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args });
 }
 
 export interface Desktop {

@@ -27,8 +27,8 @@ afterEach(async () => {
   await t.close();
 });
 
-async function desktop(name: string, user: string): Promise<Desktop> {
-  const d = await openDesktop(browser, name);
+async function desktop(name: string, user: string, on = browser): Promise<Desktop> {
+  const d = await openDesktop(on, name);
   open.push(d);
   await signIn(d, t.url, user);
   return d;
@@ -107,6 +107,57 @@ describe('media between desktops', () => {
     await keepsFlowing(bob.page, 'alice', 'audio');
     await expect(alice.page.getByTestId('media-stage').getAttribute('data-layout')).resolves.toBe('one');
     await screenshot(alice.page, 'media-1to1');
+  });
+
+  it('simulcast: the camera goes as three layers, and each receiver gets the layer its tile needs', async () => {
+    const { alice, bob, id } = await videoCall();
+    await showsVideo(alice.page, 'remote-video-bob');
+    await until(() => producer(id, 'bob', 'camera') !== undefined, 10_000, 'bob produces his camera');
+    const cam = producer(id, 'bob', 'camera');
+    expect(cam?.type).toBe('simulcast');
+    expect(cam?.rtpParameters.encodings?.map((e) => e.rid)).toEqual(['r0', 'r1', 'r2']);
+    expect(cam?.rtpParameters.codecs[0]?.mimeType).toBe('video/VP8');
+    // A screen share stays one layer.
+    await bob.page.getByTestId('screen-share').click();
+    await until(() => producer(id, 'bob', 'screen') !== undefined, 10_000, 'screen producer on the server');
+    expect(producer(id, 'bob', 'screen')?.rtpParameters.encodings).toHaveLength(1);
+    await showsVideo(alice.page, 'remote-screen-bob');
+
+    // Alice's consumer of Bob's camera: with Bob's screen on the stage his tile is a thumbnail.
+    const consumerOf = (producerId: string) => [...(peer(id, 'alice')?.consumers.values() ?? [])].find((c) => c.producerId === producerId);
+    const camId = cam?.id ?? '';
+    await until(() => consumerOf(camId)?.preferredLayers?.spatialLayer === 0, 10_000, 'alice asks for the small layer for a thumbnail');
+    await alice.page.locator('[data-testid="tile-bob"][data-preferred-layer="0"]').waitFor({ timeout: 5000 });
+    await until(() => consumerOf(camId)?.currentLayers?.spatialLayer === 0, 15_000, 'the SFU forwards the small layer');
+    await alice.page.locator(`[data-testid="stats-${consumerOf(camId)?.id ?? ''}"][data-spatial-layer="0"]`).waitFor({ state: 'attached', timeout: 10_000 });
+
+    // Sharing stops: Bob's tile is 1:1-sized again, so Alice asks for the full layer and gets it.
+    await bob.page.getByTestId('screen-share').click();
+    await alice.page.getByTestId('remote-screen-bob').waitFor({ state: 'detached', timeout: 10_000 });
+    await until(() => consumerOf(camId)?.preferredLayers?.spatialLayer === 2, 10_000, 'alice asks for the full layer');
+    await until(() => (consumerOf(camId)?.currentLayers?.spatialLayer ?? -1) >= 1, 20_000, 'the SFU forwards a bigger layer');
+    await keepsFlowing(alice.page, 'bob', 'video');
+    await screenshot(alice.page, 'media-simulcast');
+  });
+
+  it('active speaker: Chromium’s beeping fake microphone makes someone the active speaker, highlighted on both pages', async () => {
+    const { alice, bob } = await videoCall();
+    await keepsFlowing(alice.page, 'bob', 'audio');
+    const speaking = (d: Desktop, testId: string) => d.page.locator(`[data-testid="${testId}"][data-speaking="true"]`).count();
+    // The same member on both pages at one moment: their own tile on their page, their tile on the other's.
+    const who = async (): Promise<string | null> => {
+      if ((await speaking(alice, 'tile-bob')) && (await speaking(bob, 'tile-self'))) return 'bob';
+      if ((await speaking(bob, 'tile-alice')) && (await speaking(alice, 'tile-self'))) return 'alice';
+      return null;
+    };
+    let speaker: string | null = null;
+    const end = Date.now() + 20_000;
+    while (!(speaker = await who())) {
+      if (Date.now() > end) throw new Error('no active speaker was shown within 20 s');
+      await alice.page.waitForTimeout(200);
+    }
+    expect(['alice', 'bob']).toContain(speaker);
+    await screenshot(speaker === 'bob' ? alice.page : bob.page, 'media-active-speaker');
   });
 
   it('mute shows on the other side and pauses the producer on the server', async () => {
@@ -188,6 +239,36 @@ describe('media between desktops', () => {
     await keepsFlowing(alice.page, 'bob', 'video');
     await keepsFlowing(bob.page, 'alice', 'video');
     await keepsFlowing(alice.page, 'bob', 'audio');
+  });
+
+  it('camera and microphone permission denied: the in-call screen says so, and the call goes on receive-only', async () => {
+    const denying = await launchBrowser({ denyMedia: true });
+    try {
+      const alice = await desktop('alice-pc', 'alice');
+      const bob = await desktop('bob-pc', 'bob', denying);
+      await alice.page.getByTestId('call-video-bob').click();
+      await bob.page.getByTestId('accept-video').click();
+      await bob.page.getByTestId('screen-in-call').waitFor();
+      const mic = bob.page.getByTestId('media-problem-mic');
+      await mic.waitFor({ timeout: 10_000 });
+      await expect(mic.getAttribute('data-problem')).resolves.toBe('permissionDenied');
+      await expect(mic.textContent()).resolves.toContain('Access to the microphone was denied');
+      await expect(mic.textContent()).resolves.toContain('You can still hear and see the others.');
+      await expect(bob.page.getByTestId('media-problem-camera').getAttribute('data-problem')).resolves.toBe('permissionDenied');
+      await expect(bob.page.getByTestId('camera').getAttribute('aria-pressed')).resolves.toBe('false');
+      // Receive-only: Alice's video and sound still reach Bob's page, and Bob sends nothing.
+      await showsVideo(bob.page, 'remote-video-alice');
+      await keepsFlowing(bob.page, 'alice', 'video');
+      await keepsFlowing(bob.page, 'alice', 'audio');
+      const id = await callID(bob);
+      expect(peer(id, 'bob')?.producers.size).toBe(0);
+      await alice.page.locator('[data-testid="tile-bob"][data-camera="off"][data-mic="none"]').waitFor({ timeout: 10_000 });
+      await expect(bob.page.getByTestId('screen-in-call').isVisible()).resolves.toBe(true);
+      await screenshot(bob.page, 'media-permission-denied');
+    } finally {
+      for (const d of open.splice(0)) await d.close();
+      await denying.close();
+    }
   });
 
   it('ending the call closes every transport and the room on the server', async () => {

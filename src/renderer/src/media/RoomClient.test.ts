@@ -7,7 +7,7 @@ import type { SfuPushEvent, SfuRequestInput, SfuRequestResult, SfuRequestType } 
 import { asCallId, asDeviceId, asUserId } from '../../../shared/protocol/common.ts';
 import type { ProducerInfo } from '../../../shared/protocol/sfu.ts';
 import { RoomClient } from './RoomClient.ts';
-import type { RemoteStream, RoomState } from './roomTypes.ts';
+import type { ConsumerLayers, RemoteStream, RoomState } from './roomTypes.ts';
 import type { SfuPort } from './sfuPort.ts';
 
 const CALL = asCallId('call-1');
@@ -149,6 +149,53 @@ describe('RoomClient', () => {
     void r.publish('mic', track('audio'), true);
     await r.join();
     expect(sfu.sent.find((s) => s.type === 'sfuProduce')?.data).toMatchObject({ source: 'mic', paused: true });
+  });
+
+  it('sends the camera as three simulcast layers in VP8, and a screen share as one', async () => {
+    const { sfu, room: r } = await joined();
+    await r.publish('camera', track('video'));
+    await r.publish('screen', track('video'));
+    const produced = sfu.sent.filter((s) => s.type === 'sfuProduce').map((s) => s.data);
+    type Params = { encodings?: { scaleResolutionDownBy?: number; maxBitrate?: number }[]; codecs: { mimeType: string }[] };
+    const params = (source: string): Params => {
+      // sfuProduce's rtpParameters as the RoomClient built them (the wire schema's shape).
+      const d = produced.find((x) => x['source'] === source)?.['rtpParameters'] as Params | undefined;
+      if (!d) throw new Error(`no ${source} produced`);
+      return d;
+    };
+    // The rids (r0, r1, r2) come from the browser's handler; FakeHandler leaves them out.
+    expect(params('camera').encodings?.map((e) => e.scaleResolutionDownBy)).toEqual([4, 2, 1]);
+    expect(params('camera').codecs[0]?.mimeType).toBe('video/VP8');
+    expect(params('screen').encodings).toHaveLength(1);
+    expect(params('screen').encodings?.[0]?.scaleResolutionDownBy).toBeUndefined();
+  });
+
+  it('asks for a camera’s layer only when it changes, never for audio, and reports the layers the SFU forwards', async () => {
+    const sfu = new FakeSfu();
+    sfu.producers = [bobsMic, bobsCam];
+    const { room: r, remotes } = await joined(sfu);
+    let layers: Record<string, ConsumerLayers> = {};
+    r.on('layers', (l) => (layers = l));
+    const cam = remotes().find((x) => x.source === 'camera')?.consumerId ?? '';
+    const mic = remotes().find((x) => x.source === 'mic')?.consumerId ?? '';
+    r.preferLayer(cam, 2);
+    r.preferLayer(cam, 2);
+    r.preferLayer(mic, 0);
+    r.preferLayer(cam, 0);
+    r.preferLayer(cam, 0);
+    const asked = sfu.sent.filter((s) => s.type === 'sfuSetPreferredLayers').map((s) => s.data);
+    expect(asked).toEqual([
+      { callID: CALL, consumerId: cam, spatialLayer: 2 },
+      { callID: CALL, consumerId: cam, spatialLayer: 0 },
+    ]);
+    expect(layers).toEqual({ [cam]: { preferred: 0, spatial: null, temporal: null } });
+    sfu.push({ type: 'sfuConsumerLayersChanged', data: { callID: CALL, consumerId: cam, spatialLayer: 0, temporalLayer: 2 } });
+    expect(layers).toEqual({ [cam]: { preferred: 0, spatial: 0, temporal: 2 } });
+    sfu.push({ type: 'sfuConsumerLayersChanged', data: { callID: CALL, consumerId: mic, spatialLayer: 0, temporalLayer: 0 } });
+    expect(Object.keys(layers)).toEqual([cam]);
+    // The camera goes away: its layers go with it, and a new consumer is asked for afresh.
+    sfu.push({ type: 'sfuProducerClosed', data: { callID: CALL, producerId: 'p-bob-cam' } });
+    expect(layers).toEqual({});
   });
 
   it('follows the room: new producers, pause flags, closed producers, members leaving and the active speaker', async () => {

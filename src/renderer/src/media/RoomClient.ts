@@ -3,13 +3,16 @@ import { assertNever } from '../../../shared/assertNever.ts';
 import { TypedEmitter } from '../../../shared/events.ts';
 import type { SfuPushEvent, SfuRequestInput } from '../../../shared/ipc/sfu.ts';
 import type { CallId, DeviceId, UserId } from '../../../shared/protocol/common.ts';
-import type { MediaSource, ProducerInfo } from '../../../shared/protocol/sfu.ts';
-import type { Published, RemoteStream, RoomCloseReason, RoomEvents, RoomMember, RoomState, StreamReport } from './roomTypes.ts';
+import type { MediaSource } from '../../../shared/protocol/sfu.ts';
+import type { ConsumerLayers, Published, RemoteStream, RoomCloseReason, RoomEvents, RoomMember, RoomState, StreamReport } from './roomTypes.ts';
+import { Consumers } from './Consumers.ts';
 import { IceWatch } from './IceWatch.ts';
+import { CAMERA_ENCODINGS, type SpatialLayer } from './layers.ts';
 import { loadDevice } from './loadDevice.ts';
+import { createTransport } from './transport.ts';
 import type { SfuPort } from './sfuPort.ts';
 
-export type { Published, RemoteStream, RoomCloseReason, RoomEvents, RoomMember, RoomState, StreamReport };
+export type { ConsumerLayers, Published, RemoteStream, RoomCloseReason, RoomEvents, RoomMember, RoomState, StreamReport };
 export { loadDevice };
 
 export interface RoomOptions {
@@ -27,7 +30,6 @@ const REJOIN_BACKOFF_MS = [250, 1_000, 2_000, 4_000] as const;
 const FATAL_CODES = new Set(['call_ended', 'call_not_found', 'not_a_member', 'media_forbidden', 'not_signed_in']);
 
 const codeOf = (e: unknown): string => (typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : 'internal');
-const isSource = (v: unknown): v is MediaSource => v === 'mic' || v === 'camera' || v === 'screen';
 
 /**
  * This device in one call's SFU room: owns the mediasoup Device, the send and receive transports,
@@ -45,10 +47,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   #recv: types.Transport | null = null;
   readonly #published = new Map<MediaSource, { track: MediaStreamTrack; paused: boolean }>();
   readonly #producers = new Map<MediaSource, types.Producer>();
-  readonly #consumers = new Map<string, { consumer: types.Consumer; info: RemoteStream }>();
-  /** Remote producers in the room, consumed or about to be. */
-  readonly #remote = new Map<string, ProducerInfo>();
-  readonly #consuming = new Set<string>();
+  readonly #consumers: Consumers;
   readonly #members = new Map<string, RoomMember>();
   readonly #ice = new IceWatch({
     restart: (t) => this.#restartIce(t),
@@ -67,6 +66,15 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     this.#o = o;
     this.callID = o.callID;
     this.#device = o.device ?? null;
+    this.#consumers = new Consumers({
+      port: o.port,
+      callID: o.callID,
+      recv: () => this.#recv,
+      epoch: () => this.#epoch,
+      onRemotes: (r) => this.emit('remotes', r),
+      onLayers: (l) => this.emit('layers', l),
+      report: (e) => this.#report(e),
+    });
     this.#offPush = o.port.onPush((p) => this.#onPush(p));
   }
 
@@ -161,7 +169,11 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   }
 
   remoteTrack(consumerId: string): MediaStreamTrack | null {
-    return this.#consumers.get(consumerId)?.consumer.track ?? null;
+    return this.#consumers.track(consumerId);
+  }
+  /** The tile showing a remote camera fits `layer` now (sent to the SFU only when it changed). */
+  preferLayer(consumerId: string, layer: SpatialLayer): void {
+    if (!this.closed) this.#consumers.preferLayer(consumerId, layer);
   }
   localTrack(source: MediaSource): MediaStreamTrack | null {
     return this.#published.get(source)?.track ?? null;
@@ -169,10 +181,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
 
   /** The browser's own stats for every stream (what the quality overlay shows). */
   async reports(): Promise<StreamReport[]> {
-    const out: Promise<StreamReport | null>[] = [];
-    for (const { consumer, info } of this.#consumers.values()) {
-      out.push(consumer.getStats().then((report) => ({ key: info.consumerId, direction: 'in' as const, kind: info.kind, source: info.source, userId: info.userId, report }), () => null));
-    }
+    const out = this.#consumers.reports();
     for (const [source, p] of this.#producers) {
       if (p.closed) continue;
       out.push(p.getStats().then((report) => ({ key: `local-${source}`, direction: 'out' as const, kind: p.kind, source, userId: null, report }), () => null));
@@ -218,13 +227,13 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     this.#members.clear();
     for (const m of r.members) if (!this.#isMe(m)) this.#members.set(`${m.userId}/${m.deviceId}`, m);
     this.emit('members', [...this.#members.values()]);
-    for (const p of r.producers) if (!this.#isMe(p)) this.#remote.set(p.producerId, p);
+    for (const p of r.producers) if (!this.#isMe(p)) this.#consumers.add(p);
     // A server that does not keep that order refuses them ("join first"): ask again, now in order.
     const [s0, s1] = await settled;
     const send = s0.status === 'fulfilled' ? s0.value : this.#transport('send', device, epoch);
     this.#recv = s1.status === 'fulfilled' ? s1.value : await this.#transport('recv', device, epoch);
     // Receiving first: what the others send should not wait for this device's own camera.
-    for (const p of this.#remote.values()) void this.#consume(p, epoch);
+    this.#consumers.consumeAll(epoch);
     this.#send = await send;
     // Video first: mediasoup-client sends one produce() at a time, and a first video frame is what the others wait for.
     const first: MediaSource[] = ['camera', 'screen', 'mic'];
@@ -233,34 +242,20 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     this.#setState('connected');
   }
 
-  async #transport(direction: 'send' | 'recv', device: Device, epoch: number): Promise<types.Transport> {
+  #transport(direction: 'send' | 'recv', device: Device, epoch: number): Promise<types.Transport> {
     const { port, callID } = this.#o;
-    const t = await port.request('sfuCreateTransport', { callID, direction });
-    this.#check(epoch);
-    // The server's mediasoup WebRtcTransport parameters, shape-checked by the protocol schema.
-    const opts = { id: t.transportId, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters } as types.TransportOptions;
-    const transport = direction === 'send' ? device.createSendTransport(opts) : device.createRecvTransport(opts);
-    transport.on('connect', ({ dtlsParameters }, ok, fail) => {
-      port.request('sfuConnectTransport', { callID, transportId: transport.id, dtlsParameters }).then(() => ok(), fail);
-    });
-    transport.on('produce', ({ kind, rtpParameters, appData }, ok, fail) => {
-      const source = appData['source'];
-      if (!isSource(source)) return fail(new TypeError('produce() without a source'));
-      // As in #connect: codec parameters are scalars, whatever mediasoup-client's type says.
-      const rtp = rtpParameters as SfuRequestInput<'sfuProduce'>['rtpParameters'];
-      port
-        .request('sfuProduce', { callID, transportId: transport.id, kind, rtpParameters: rtp, source, paused: appData['paused'] === true })
-        .then(({ producerId }) => ok({ id: producerId }), fail);
-    });
-    transport.on('connectionstatechange', (s) => this.#ice.onState(transport, s));
-    return transport;
+    return createTransport({ port, callID, direction, device, check: () => this.#check(epoch), onState: (t, st) => this.#ice.onState(t, st) });
   }
 
   async #produce(source: MediaSource, epoch: number): Promise<void> {
     const pub = this.#published.get(source);
     if (!pub || !this.#send || this.#producers.get(source)?.closed === false) return;
+    // Cameras go as three simulcast layers in VP8 (each receiver then gets the size it shows); a
+    // screen share stays one full-size layer, as text must stay sharp.
+    const camera = source === 'camera' ? await this.#simulcast() : {};
     const producer = await this.#send.produce({
       track: pub.track,
+      ...camera,
       // The track is ours to keep across rejoins; pausing sends nothing at all.
       stopTracks: false,
       zeroRtpOnPause: true,
@@ -272,27 +267,10 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     this.#emitPublished();
   }
 
-  async #consume(p: ProducerInfo, epoch: number): Promise<void> {
-    if (this.#consuming.has(p.producerId) || !this.#recv) return;
-    this.#consuming.add(p.producerId);
-    try {
-      const { port, callID } = this.#o;
-      const r = await port.request('sfuConsume', { callID, producerId: p.producerId });
-      if (epoch !== this.#epoch || !this.#recv || !this.#remote.has(p.producerId)) return;
-      // The server's mediasoup consumer parameters, shape-checked by the protocol schema.
-      const rtpParameters = r.rtpParameters as types.RtpParameters;
-      const consumer = await this.#recv.consume({ id: r.consumerId, producerId: r.producerId, kind: r.kind, rtpParameters });
-      if (epoch !== this.#epoch || !this.#remote.has(p.producerId)) return consumer.close();
-      const info: RemoteStream = { consumerId: r.consumerId, producerId: r.producerId, userId: r.userId, deviceId: r.deviceId, kind: r.kind, source: r.source, paused: r.producerPaused };
-      this.#consumers.set(consumer.id, { consumer, info });
-      consumer.on('transportclose', () => this.#dropConsumer(consumer.id));
-      this.#emitRemotes();
-      await port.request('sfuResumeConsumer', { callID, consumerId: consumer.id });
-    } catch (e) {
-      this.#report(e);
-    } finally {
-      this.#consuming.delete(p.producerId);
-    }
+  async #simulcast(): Promise<Pick<types.ProducerOptions, 'encodings' | 'codec'>> {
+    const device = await this.#device;
+    const vp8 = device?.rtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === 'video/vp8');
+    return { encodings: CAMERA_ENCODINGS.map((e) => ({ ...e })), ...(vp8 ? { codec: vp8 } : {}) };
   }
 
   // ---- pushes and recovery -----------------------------------------------------------------
@@ -306,24 +284,23 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
         return;
       case 'sfuMemberLeft':
         this.#members.delete(`${p.data.userId}/${p.data.deviceId}`);
-        for (const [id, c] of this.#remote) if (c.userId === p.data.userId && c.deviceId === p.data.deviceId) this.#producerGone(id);
+        this.#consumers.memberLeft(p.data.userId, p.data.deviceId);
         this.emit('members', [...this.#members.values()]);
         return;
       case 'sfuNewProducer':
         if (this.#isMe(p.data.producer)) return;
-        this.#remote.set(p.data.producer.producerId, p.data.producer);
-        void this.#consume(p.data.producer, this.#epoch);
+        this.#consumers.add(p.data.producer);
+        void this.#consumers.consume(p.data.producer, this.#epoch);
         return;
       case 'sfuProducerClosed':
-        return this.#producerGone(p.data.producerId);
+        return this.#consumers.producerGone(p.data.producerId);
       case 'sfuProducerPaused':
       case 'sfuProducerResumed':
-        for (const c of this.#consumers.values()) if (c.info.producerId === p.data.producerId) c.info = { ...c.info, paused: p.type === 'sfuProducerPaused' };
-        return this.#emitRemotes();
+        return this.#consumers.setProducerPaused(p.data.producerId, p.type === 'sfuProducerPaused');
       case 'sfuConsumerClosed':
-        return this.#dropConsumer(p.data.consumerId);
+        return this.#consumers.drop(p.data.consumerId);
       case 'sfuConsumerLayersChanged':
-        return; // one encoding per camera: nothing to pick between
+        return this.#consumers.layersChanged(p.data.consumerId, p.data.spatialLayer, p.data.temporalLayer);
       case 'sfuActiveSpeaker':
         this.emit('activeSpeaker', p.data.userId && p.data.deviceId ? { userId: p.data.userId, deviceId: p.data.deviceId } : null);
         return;
@@ -349,19 +326,6 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     }
   }
 
-  #producerGone(producerId: string): void {
-    this.#remote.delete(producerId);
-    for (const [id, c] of this.#consumers) if (c.info.producerId === producerId) this.#dropConsumer(id);
-  }
-
-  #dropConsumer(consumerId: string): void {
-    const c = this.#consumers.get(consumerId);
-    if (!c) return;
-    this.#consumers.delete(consumerId);
-    c.consumer.close();
-    this.#emitRemotes();
-  }
-
   /** Closes transports (and with them producers and consumers) locally; published tracks stay. */
   #teardown(): void {
     this.#ice.clear();
@@ -370,9 +334,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     this.#send = this.#recv = null;
     this.#producers.clear();
     this.#consumers.clear();
-    this.#remote.clear();
     this.#members.clear();
-    this.#emitRemotes();
     this.#emitPublished();
   }
 
@@ -407,10 +369,6 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     if (this.#state === s || this.#state === 'closed') return;
     this.#state = s;
     this.emit('state', s);
-  }
-
-  #emitRemotes(): void {
-    this.emit('remotes', [...this.#consumers.values()].map((c) => c.info));
   }
 
   #emitPublished(): void {

@@ -1,4 +1,5 @@
 import type { MediaSource } from '../../../shared/protocol/sfu.ts';
+import { useManagedStore } from '../stores/managed.ts';
 import { useMediaStore } from '../stores/media.ts';
 import { useSettingsStore } from '../stores/settings.ts';
 import { classify, deviceOf, listDevices, openScreen, openTrack } from './localMedia.ts';
@@ -20,6 +21,7 @@ export async function toggleMute(): Promise<void> {
 /** Camera off pauses the producer (the others see "camera off"); the first "on" opens the camera. */
 export async function toggleCamera(): Promise<void> {
   const media = useMediaStore();
+  if (!media.cameraOn && !useManagedStore().policy.features.video) return; // IT turned video off
   media.cameraOn = !media.cameraOn;
   const l = currentRoom();
   if (!l) return;
@@ -43,6 +45,7 @@ export async function toggleScreen(): Promise<void> {
   const media = useMediaStore();
   const l = currentRoom();
   if (!l) return;
+  if (!l.tracks.has('screen') && !useManagedStore().policy.features.screenShare) return; // IT turned sharing off
   if (l.tracks.has('screen')) {
     l.tracks.get('screen')?.stop();
     l.tracks.delete('screen');

@@ -24,6 +24,15 @@ export interface RemoteStream {
   paused: boolean;
 }
 
+/** A received camera's simulcast layers: what this device asked for and what the SFU forwards now. */
+export interface ConsumerLayers {
+  /** The spatial layer asked for with sfuSetPreferredLayers (0 smallest), null before the tile was measured. */
+  preferred: number | null;
+  /** What the SFU forwards right now (its sfuConsumerLayersChanged); null while it forwards nothing. */
+  spatial: number | null;
+  temporal: number | null;
+}
+
 export interface Published {
   source: MediaSource;
   paused: boolean;
@@ -36,6 +45,8 @@ export type RoomEvents = {
   members: [members: RoomMember[]];
   remotes: [remotes: RemoteStream[]];
   published: [published: Published[]];
+  /** Every received camera's layers, by consumer id (the whole map at each change). */
+  layers: [layers: Record<string, ConsumerLayers>];
   activeSpeaker: [who: { userId: UserId; deviceId: DeviceId } | null];
   closed: [reason: RoomCloseReason];
   /** A background step failed (it is retried or reported, never thrown). */

@@ -4,9 +4,11 @@ import type { CallId } from '../../../shared/protocol/common.ts';
 import type { MediaSource } from '../../../shared/protocol/sfu.ts';
 import { sfuPort } from '../bridge.ts';
 import { useCallsStore } from '../stores/calls.ts';
+import { useManagedStore } from '../stores/managed.ts';
 import { useMediaStore } from '../stores/media.ts';
 import { useSessionStore } from '../stores/session.ts';
 import { useSettingsStore } from '../stores/settings.ts';
+import type { SpatialLayer } from './layers.ts';
 import { classify, listDevices, onDeviceChange, openTrack } from './localMedia.ts';
 import type { RoomClient } from './RoomClient.ts';
 import { StatsSampler } from './stats.ts';
@@ -39,6 +41,10 @@ export const currentRoom = (): Live | null => live;
 /** A remote consumer's track, for a tile's <video> or <audio>. */
 export function remoteTrack(consumerId: string): MediaStreamTrack | null {
   return live?.room.remoteTrack(consumerId) ?? null;
+}
+/** The tile showing a remote camera was resized: the SFU forwards the layer that fits it. */
+export function preferLayer(consumerId: string, layer: SpatialLayer): void {
+  live?.room.preferLayer(consumerId, layer);
 }
 /** What this device sends as `source` (self-view), or the camera preview while ringing. */
 export function localTrack(source: MediaSource): MediaStreamTrack | null {
@@ -138,7 +144,8 @@ async function join(callID: CallId): Promise<void> {
   if (!me) return;
   media.reset(callID);
   media.state = 'joining';
-  media.cameraOn = (media.intent[callID] ?? useCallsStore().byId(callID)?.media) === 'video';
+  // The camera opens for a video call, unless IT turned video off (main refuses video calls then too).
+  media.cameraOn = (media.intent[callID] ?? useCallsStore().byId(callID)?.media) === 'video' && useManagedStore().policy.features.video;
   const { RoomClient } = await loadRoomModule();
   if (live || media.callID !== callID) return; // left (or moved on) while the module loaded
   const device = warm?.callID === callID ? warm.device : undefined;
@@ -158,6 +165,7 @@ async function join(callID: CallId): Promise<void> {
     room.on('members', (m) => (media.members = m)),
     room.on('remotes', (r) => (media.remotes = r)),
     room.on('published', (p) => (media.published = p)),
+    room.on('layers', (x) => (media.layers = x)),
     room.on('activeSpeaker', (w) => (media.activeSpeaker = w ? `${w.userId}/${w.deviceId}` : null)),
     room.on('closed', () => {
       if (live === l) leave();
@@ -191,6 +199,7 @@ async function openLocal(l: Live): Promise<void> {
       if (adopt(l, 'camera', opened.track)) await l.room.publish('camera', opened.track, !media.cameraOn);
     } catch (e) {
       media.cameraProblem = classify(e);
+      media.cameraOn = false; // the button must not claim a camera that never opened
     }
   })();
   await Promise.all([mic, cam]);

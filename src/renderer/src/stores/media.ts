@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { MediaKind } from '../../../shared/ipc/model.ts';
 import type { MediaProblem } from '../media/localMedia.ts';
-import type { Published, RemoteStream, RoomMember, RoomState } from '../media/roomTypes.ts';
+import type { ConsumerLayers, Published, RemoteStream, RoomMember, RoomState } from '../media/roomTypes.ts';
 import { isPoor, type StreamStats } from '../media/stats.ts';
 
 /** Something about the devices the user should hear about, by code (translated in the view). */
@@ -30,6 +30,8 @@ export const useMediaStore = defineStore('media', () => {
   /** `userId/deviceId` of the loudest member, or null. */
   const activeSpeaker = ref<string | null>(null);
   const stats = ref<StreamStats[]>([]);
+  /** Each received camera's simulcast layers (asked for and forwarded), by consumer id. */
+  const layers = ref<Record<string, ConsumerLayers>>({});
   /** Why the microphone or camera is not sent (the call goes on receive-only). */
   const micProblem = ref<MediaProblem | null>(null);
   const cameraProblem = ref<MediaProblem | null>(null);
@@ -60,6 +62,7 @@ export const useMediaStore = defineStore('media', () => {
     published.value = [];
     activeSpeaker.value = null;
     stats.value = [];
+    layers.value = {};
     micProblem.value = cameraProblem.value = screenProblem.value = null;
     notices.value = [];
     micMuted.value = false;
@@ -85,6 +88,7 @@ export const useMediaStore = defineStore('media', () => {
     published,
     activeSpeaker,
     stats,
+    layers,
     micProblem,
     cameraProblem,
     screenProblem,

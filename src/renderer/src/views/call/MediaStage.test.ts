@@ -13,6 +13,7 @@ vi.mock('../../media/session.ts', () => ({
   startMediaSession: () => () => undefined,
   remoteTrack: () => null,
   localTrack: () => null,
+  preferLayer: () => undefined,
   currentRoom: () => null,
   adopt: () => false,
   startPreview: async () => undefined,
@@ -91,6 +92,11 @@ describe('in-call media', () => {
     expect(m.get('media-stage').getAttribute('data-layout')).toBe('grid');
     expect(m.get('tile-carol').getAttribute('data-speaking')).toBe('true');
     expect(m.get('tile-bob').getAttribute('data-speaking')).toBe('false');
+    expect(m.get('tile-self').getAttribute('data-speaking')).toBe('false');
+    media.activeSpeaker = 'alice/alice-pc'; // this device (the fixture session) speaks
+    await settle();
+    expect(m.get('tile-self').getAttribute('data-speaking')).toBe('true');
+    expect(m.get('tile-carol').getAttribute('data-speaking')).toBe('false');
     media.remotes = [...media.remotes, stream('bob', 'video', 'screen')];
     await settle();
     expect(m.get('media-stage').getAttribute('data-layout')).toBe('stage');
