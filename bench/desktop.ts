@@ -4,25 +4,19 @@
 //   invite sent → Bob's incoming screen visible (p50/p90 over --runs)
 //   answer on one device → the other device stops ringing
 //   the renderer's initial JS (gzip)
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { asUserId } from '../src/shared/protocol/index.ts';
 import { startHeadlessHost } from '../tools/headless-host/host.ts';
+import { now, pct, round, writeResult } from './results.ts';
 import { PASSWORD, startTestServer, until } from '../test/integration/harness.ts';
 import { assertPrerequisites, launchBrowser, openDesktop, RENDERER_DIR, signIn, type Desktop } from '../test/e2e/harness.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, out: { type: 'string' } } });
 const RUNS = Number(values.runs);
-const now = (): number => performance.timeOrigin + performance.now();
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
-const round = (x: number): number => Math.round(x * 10) / 10;
 
 function initialJsGzip(): { files: string[]; bytes: number; gzipBytes: number } {
   const html = readFileSync(join(RENDERER_DIR, 'index.html'), 'utf8');
@@ -110,10 +104,7 @@ async function main(): Promise<void> {
       answerToOtherDeviceSilentMs: { runs: stopElsewhere.length, p50: round(pct(stopElsewhere, 50)), p90: round(pct(stopElsewhere, 90)), max: round(Math.max(...stopElsewhere)), target: 200 },
       rendererInitialJs: { files: js.files, bytes: js.bytes, gzipKiB: round(js.gzipBytes / 1024), targetKiB: 250 },
     };
-    const out = values.out ?? join('bench/results', `desktop-${result.date.replace(/[:.]/g, '-')}.json`);
-    mkdirSync('bench/results', { recursive: true });
-    writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-    writeFileSync('bench/results/desktop-latest.json', `${JSON.stringify(result, null, 2)}\n`);
+    const out = writeResult('desktop', result, { out: values.out });
     console.log(`launch → connected        p50 ${result.launchToConnectedMs.p50} ms   max ${result.launchToConnectedMs.max} ms   (target ≤ 1000)`);
     console.log(`invite → incoming screen  p50 ${result.inviteToIncomingScreenMs.p50} ms   p90 ${result.inviteToIncomingScreenMs.p90} ms   (target ≤ 150, ${RUNS} runs)`);
     console.log(`answer → other device off p50 ${result.answerToOtherDeviceSilentMs.p50} ms   p90 ${result.answerToOtherDeviceSilentMs.p90} ms   (target ≤ 200)`);

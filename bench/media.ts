@@ -1,26 +1,18 @@
 // `npm run bench:media`: accept → first decoded remote video frame, on the caller's and the callee's
 // page, with and without pre-warm. Real server and mediasoup worker on loopback, two headless hosts,
 // the built renderer in Chromium with its fake camera. Prints the figures and writes JSON.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { asCallId } from '../src/shared/protocol/index.ts';
 import { startTestServer, until, workerBin } from '../test/integration/harness.ts';
 import { assertPrerequisites, launchBrowser, openDesktop, signIn, type Desktop } from '../test/e2e/harness.ts';
+import { now, pct, round, writeResult } from './results.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, ring: { type: 'string', default: '1500' }, out: { type: 'string' } } });
 const RUNS = Number(values.runs);
 /** How long the call rings before Bob answers: a person takes at least this long, and pre-warm works meanwhile. */
 const RING_MS = Number(values.ring);
-const now = (): number => performance.timeOrigin + performance.now();
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
-const round = (x: number): number => Math.round(x * 10) / 10;
 
 /** Records in the page when `remote-video-<from>` first has a decoded frame (videoWidth > 0), on Node's clock. */
 async function armFirstFrame(page: Page, from: string): Promise<void> {
@@ -105,10 +97,7 @@ async function main(): Promise<void> {
         Object.entries(modes).map(([k, v]) => [k, { caller: summary(v.caller), callee: summary(v.callee), target: k === 'withoutPrewarm' ? 400 : 200 }]),
       ),
     };
-    const out = values.out ?? join('bench/results', `media-${result.date.replace(/[:.]/g, '-')}.json`);
-    mkdirSync('bench/results', { recursive: true });
-    writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-    writeFileSync('bench/results/media-latest.json', `${JSON.stringify(result, null, 2)}\n`);
+    const out = writeResult('media', result, { out: values.out });
     for (const [k, v] of Object.entries(result.acceptToFirstRemoteFrameMs)) {
       for (const side of ['caller', 'callee'] as const) {
         console.log(`accept → first frame, ${k.padEnd(21)} ${side.padEnd(6)}  p50 ${v[side].p50} ms   p95 ${v[side].p95} ms   max ${v[side].max} ms   (target p50 ≤ ${v.target}, ${v[side].runs} runs)`);

@@ -10,17 +10,15 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { MEDIA_CODECS } from '../server/sfu/mediaCodecs.ts';
+import { writeResult } from './results.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const RESULTS_DIR = join(ROOT, 'bench', 'results');
 /** The budget: a worker at 80% of its core still has room for bursts (keyframes, PLI storms, joins). */
 const CPU_BUDGET = 80;
 /** mediasoup's own guidance for one worker, to compare with. */
@@ -300,11 +298,7 @@ async function main(): Promise<number> {
     console.log(`\nworker idle: ${result.idleWorkerCpuPct}% · fit: ${result.fit.cpuPctIntercept}% + ${result.fit.cpuPctPerConsumer}% per consumer`);
     console.log(`consumers at ≤ ${CPU_BUDGET}% of one core: ${consumersAtBudget ?? 'n/a'} (largest measured step within budget: ${measuredWithinBudget}; mediasoup's guidance: ~${GUIDANCE_CONSUMERS})`);
     console.log(`1:1 calls per core (4 producers + 4 consumers each, ${perProducerPct?.toFixed(2) ?? '?'}% per producer): ${callsPerCore ?? 'n/a'}`);
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    const path = values.out ?? join(RESULTS_DIR, `sfu-${result.date.replace(/[:.]/g, '-')}.json`);
-    const text = `${JSON.stringify(result, null, 2)}\n`;
-    writeFileSync(path, text);
-    writeFileSync(join(RESULTS_DIR, 'sfu-latest.json'), text);
+    const path = writeResult('sfu', result, { out: values.out });
     console.log(`\nJSON: ${relative(process.cwd(), path) || path} (and bench/results/sfu-latest.json)`);
     return 0;
   } finally {

@@ -7,14 +7,15 @@
 // See bench/README.md for what is measured and how.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { hashPassword } from '../server/auth/passwords.ts';
 import { SqliteStore } from '../server/store/sqliteStore.ts';
 import { asUserId } from '../src/shared/protocol/index.ts';
+import { writeResult } from './results.ts';
 import {
   percentile,
   type ConnectResult,
@@ -28,7 +29,6 @@ import {
 } from './messages.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const RESULTS_DIR = join(ROOT, 'bench', 'results');
 const MB = 1024 * 1024;
 const GiB = 1024 * MB;
 const TARGETS = { latencyP99Ms: 10, latencyUsers: 10_000, latencyRate: 500, idleConnections: 50_000, idleRssBytes: 2 * GiB } as const;
@@ -622,17 +622,8 @@ function table(r: Record<string, unknown>): string {
 }
 
 /** The timestamped file (or --out), and signaling-latest.json for complete runs only. */
-function writeResult(r: Record<string, unknown>, out: string | null): string {
-  const stamp = String(r['date']).replace(/[:.]/g, '-');
-  const path = out ? resolve(out) : join(RESULTS_DIR, `signaling-${stamp}${r['complete'] ? '' : '-incomplete'}.json`);
-  const text = `${JSON.stringify(r, null, 2)}\n`;
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-  if (r['complete']) {
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    writeFileSync(join(RESULTS_DIR, 'signaling-latest.json'), text);
-  }
-  return path;
+function writeSignalingResult(r: Record<string, unknown>, out: string | null): string {
+  return writeResult('signaling', { ...r, date: String(r['date']) }, { out, complete: Boolean(r['complete']) });
 }
 
 // ---------------------------------------------------------------- main
@@ -691,11 +682,11 @@ async function main(): Promise<number> {
     console.error(`[bench] failed: ${failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)}`);
     if (r['date']) {
       r['error'] = failure instanceof Error ? failure.message : String(failure);
-      console.error(`[bench] partial results: ${writeResult(r, o.out)}`);
+      console.error(`[bench] partial results: ${writeSignalingResult(r, o.out)}`);
     }
     return 1;
   }
-  const path = writeResult(r, o.out);
+  const path = writeSignalingResult(r, o.out);
   console.log(`\nRingdesk signaling benchmark (${String(r['command'])})\n`);
   console.log(table(r));
   console.log(`\nJSON: ${relative(process.cwd(), path) || path} (and bench/results/signaling-latest.json)`);

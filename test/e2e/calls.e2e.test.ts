@@ -1,37 +1,14 @@
 // Alice and Bob as users see them: the built renderer in Chromium, each on its own headless host
 // (the real main-process core with the recording platform), against the real server.
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClientConnection } from '../../server/transport/ClientConnection.ts';
 import { asUserId } from '../../src/shared/protocol/index.ts';
-import { startTestServer, until, type TestServer } from '../integration/harness.ts';
-import { assertPrerequisites, launchBrowser, openDesktop, screenshot, signIn, type Desktop } from './harness.ts';
+import { until } from '../integration/harness.ts';
+import { screenshot, signIn, type Desktop } from './harness.ts';
+import { e2eSuite } from './suite.ts';
 
-let browser: Browser;
-let t: TestServer;
-const open: Desktop[] = [];
-
-beforeAll(async () => {
-  assertPrerequisites();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  t = await startTestServer(['alice', 'bob', 'carol']);
-});
-afterEach(async () => {
-  for (const d of open.splice(0)) await d.close();
-  await t.close();
-});
-
-async function desktop(name: string, user: string, locale?: string): Promise<Desktop> {
-  const d = await openDesktop(browser, name, locale ? { locale } : {});
-  open.push(d);
-  await signIn(d, t.url, user);
-  return d;
-}
+const suite = e2eSuite();
+const desktop = (name: string, user: string): Promise<Desktop> => suite.desktop(name, user);
 
 /** Alice calls Bob from her contact list. */
 async function aliceCallsBob(alice: Desktop, media: 'audio' | 'video' = 'audio'): Promise<void> {
@@ -119,7 +96,7 @@ describe('calling between two desktops', () => {
     const bob = await desktop('bob-pc', 'bob');
     await aliceCallsBob(alice);
     await bob.page.getByTestId('screen-incoming').waitFor();
-    for (const c of t.server.services.sessions.devices(asUserId('bob'))) if (c instanceof ClientConnection) c.terminate(); // a dead network, not a clean close
+    for (const c of suite.t.server.services.sessions.devices(asUserId('bob'))) if (c instanceof ClientConnection) c.terminate(); // a dead network, not a clean close
     await bob.page.getByTestId('connection-banner').and(bob.page.locator('[data-state="reconnecting"]')).waitFor({ timeout: 5000 });
     await bob.page.getByTestId('connection-banner').and(bob.page.locator('[data-state="connected"]')).waitFor({ timeout: 8000 });
     await bob.page.getByTestId('screen-incoming').waitFor();
@@ -136,20 +113,18 @@ describe('calling between two desktops', () => {
   });
 
   it('renders in Chinese when the OS locale is zh-CN', async () => {
-    const d = await openDesktop(browser, 'zh-pc', { locale: 'zh-CN' });
-    open.push(d);
+    const d = await suite.desktop('zh-pc', null, { locale: 'zh-CN' });
     await d.page.getByTestId('screen-signin').waitFor();
     await expect(d.page.locator('html').getAttribute('lang')).resolves.toBe('zh-CN');
     await expect(d.page.getByTestId('signin-submit').innerText()).resolves.toMatch(/[\u4e00-\u9fff]/);
     await screenshot(d.page, 'signin-zh-CN');
-    await signIn(d, t.url, 'carol');
+    await signIn(d, suite.t.url, 'carol');
     await expect(d.page.getByTestId('screen-home').innerText()).resolves.toMatch(/[\u4e00-\u9fff]/);
     await screenshot(d.page, 'home-zh-CN');
   });
 
   it('renders in English for an English OS', async () => {
-    const d = await openDesktop(browser, 'en-pc');
-    open.push(d);
+    const d = await suite.desktop('en-pc', null);
     await d.page.getByTestId('screen-signin').waitFor();
     await expect(d.page.locator('html').getAttribute('lang')).resolves.toBe('en');
     await expect(d.page.getByTestId('signin-submit').innerText()).resolves.toMatch(/sign in/i);

@@ -1,38 +1,19 @@
 // Real media end to end: the built renderer in Chromium (fake camera and microphone), each page on
 // its own headless host, against the real server with a real mediasoup worker.
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClientConnection } from '../../server/transport/ClientConnection.ts';
 import { asCallId, asUserId, type CallId } from '../../src/shared/protocol/index.ts';
-import { startTestServer, until, workerBin, type TestServer } from '../integration/harness.ts';
-import { assertPrerequisites, launchBrowser, openDesktop, screenshot, signIn, type Desktop } from './harness.ts';
+import { until, workerBin } from '../integration/harness.ts';
+import { launchBrowser, screenshot, type Desktop } from './harness.ts';
+import { e2eSuite } from './suite.ts';
 
-let browser: Browser;
-let t: TestServer;
-const open: Desktop[] = [];
-
-beforeAll(async () => {
-  assertPrerequisites();
-  if (!workerBin()) throw new Error('no mediasoup worker: run "bash scripts/setup-mediasoup.sh" or set MEDIASOUP_WORKER_BIN');
-  browser = await launchBrowser();
+const suite = e2eSuite({
+  check: () => {
+    if (!workerBin()) throw new Error('no mediasoup worker: run "bash scripts/setup-mediasoup.sh" or set MEDIASOUP_WORKER_BIN');
+  },
 });
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  t = await startTestServer(['alice', 'bob', 'carol']);
-});
-afterEach(async () => {
-  for (const d of open.splice(0)) await d.close();
-  await t.close();
-});
-
-async function desktop(name: string, user: string, on = browser): Promise<Desktop> {
-  const d = await openDesktop(on, name);
-  open.push(d);
-  await signIn(d, t.url, user);
-  return d;
-}
+const desktop = (name: string, user: string, browser?: Browser): Promise<Desktop> => suite.desktop(name, user, browser ? { browser } : {});
 
 /** A <video> with this test id shows decoded frames (videoWidth is only set once a frame arrived). */
 async function showsVideo(page: Page, testId: string, ms = 20_000): Promise<void> {
@@ -79,7 +60,7 @@ async function callID(d: Desktop): Promise<CallId> {
   return asCallId(id);
 }
 
-const room = (id: CallId) => t.server.services.sfu.rooms.get(id);
+const room = (id: CallId) => suite.t.server.services.sfu.rooms.get(id);
 const peer = (id: CallId, user: string) => room(id)?.peers.get(asUserId(user));
 const producer = (id: CallId, user: string, source: string) => [...(peer(id, user)?.producers.values() ?? [])].find((p) => p.source === source)?.producer;
 
@@ -230,7 +211,7 @@ describe('media between desktops', () => {
     await showsVideo(alice.page, 'remote-video-bob');
     await showsVideo(bob.page, 'remote-video-alice');
     const before = peer(id, 'bob');
-    for (const c of t.server.services.sessions.devices(asUserId('bob'))) if (c instanceof ClientConnection) c.terminate(); // a dead network, not a clean close
+    for (const c of suite.t.server.services.sessions.devices(asUserId('bob'))) if (c instanceof ClientConnection) c.terminate(); // a dead network, not a clean close
     await until(() => bob.host.core.connection?.sig.state !== 'connected', 5000, 'bob disconnected');
     await until(() => bob.host.core.connection?.sig.state === 'connected', 10_000, 'bob reconnected');
     await until(() => peer(id, 'bob') !== undefined && peer(id, 'bob') !== before, 10_000, 'bob back in the room');
@@ -266,7 +247,7 @@ describe('media between desktops', () => {
       await expect(bob.page.getByTestId('screen-in-call').isVisible()).resolves.toBe(true);
       await screenshot(bob.page, 'media-permission-denied');
     } finally {
-      for (const d of open.splice(0)) await d.close();
+      await suite.closeDesktops();
       await denying.close();
     }
   });
@@ -279,6 +260,6 @@ describe('media between desktops', () => {
     await alice.page.getByTestId('end-call').click();
     await alice.page.getByTestId('screen-call-ended').waitFor();
     await until(() => transports.every((tr) => tr.closed) && room(id) === undefined, 5000, 'transports and room closed');
-    expect(t.server.services.sfu.inspect(id)).toBeNull();
+    expect(suite.t.server.services.sfu.inspect(id)).toBeNull();
   });
 });
