@@ -122,9 +122,14 @@ export class SfuService {
     // Join and leave change who is in the room, so they queue with the room's other changes. The rest
     // touch only the sender's own objects and queue per device: one member's consumes then never wait
     // behind another's produce (that wait was most of a pre-warmed caller's time to first frame).
-    const roomWide = req.type === 'sfuJoin' || req.type === 'sfuLeave';
-    const key = roomWide ? req.data.callID : `${req.data.callID}\u0000${actor.userId}\u0000${actor.deviceId}`;
-    return this.#queue.run(key, () => this.#inRoom(actor, req));
+    const callID = req.data.callID;
+    if (req.type === 'sfuJoin' || req.type === 'sfuLeave') return this.#queue.run(callID, () => this.#inRoom(actor, req));
+    // Still after every room change queued before it (a client sends sfuJoin and its transports together).
+    const roomSettled = this.#queue.run(callID, () => Promise.resolve());
+    return this.#queue.run(`${callID}\u0000${actor.userId}\u0000${actor.deviceId}`, async () => {
+      await roomSettled;
+      return this.#inRoom(actor, req);
+    });
   }
 
   async #startedCall(callID: CallId): Promise<Call> {

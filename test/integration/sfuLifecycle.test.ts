@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { types } from 'mediasoup';
 import { asUserId } from '../../src/shared/protocol/index.ts';
 import { connect, once, startTestServer, until, type TestServer } from './harness.ts';
-import { acceptedCall, codeOf, DTLS, join, joinAndSend, req, requireWorker, sfuPush } from './sfuKit.ts';
+import { acceptedCall, codeOf, DTLS, join, joinAndSend, opus, req, requireWorker, sfuPush } from './sfuKit.ts';
 
 let t: TestServer | null = null;
 beforeAll(() => void requireWorker());
@@ -103,6 +103,28 @@ describe('SFU room lifecycle', () => {
     expect((await consumerClosed).consumerId).toBe(cam.consumerId);
     expect(consumer?.closed).toBe(true);
     expect(sfu.inspect(callID)?.peers.find((p) => p.userId === 'bob')?.consumers).toEqual([]);
+  });
+
+  it('join and transports sent together are answered in order; one member’s requests do not wait behind another’s', async () => {
+    t = await startTestServer(['alice', 'bob']);
+    const { alice, bob, callID } = await acceptedCall(t, 'advanced');
+    const { rtpCapabilities } = await req(alice, 'sfuCapabilities', { callID });
+    // Sent back to back, as RoomClient does: the transports must still find the member joined.
+    const [joined, send, recv] = await Promise.all([
+      req(alice, 'sfuJoin', { callID, rtpCapabilities }),
+      req(alice, 'sfuCreateTransport', { callID, direction: 'send' }),
+      req(alice, 'sfuCreateTransport', { callID, direction: 'recv' }),
+    ]);
+    expect(joined.members).toEqual([]);
+    expect(send.transportId).not.toBe(recv.transportId);
+    // Bob's join and Alice's produce interleave freely; both land.
+    const [bobJoined, produced] = await Promise.all([
+      req(bob, 'sfuJoin', { callID, rtpCapabilities }),
+      req(alice, 'sfuProduce', { callID, transportId: send.transportId, kind: 'audio', rtpParameters: opus('0'), source: 'mic' }),
+    ]);
+    // Bob either saw the producer in his join result or is told by a push; it exists either way.
+    expect(t.server.services.sfu.inspect(callID)?.peers.find((p) => p.userId === 'alice')?.producers).toEqual([produced.producerId]);
+    expect(bobJoined.producers.every((p) => p.producerId === produced.producerId)).toBe(true);
   });
 
   it('quit closes that member’s transports at once; the last member leaving closes the router', async () => {
