@@ -16,9 +16,13 @@ export const ServerConfigSchema = z
     /** How often clients should send a heartbeat (told to them at login). */
     heartbeatIntervalMs: z.number().int().min(100).default(10_000),
     maxFrameBytes: z.number().int().min(1024).max(1024 * 1024).default(64 * 1024),
-    /** Token bucket per connection: sustained rate and burst. */
-    rateLimitPerSec: z.number().min(1).default(30),
-    rateLimitBurst: z.number().int().min(1).default(60),
+    /**
+     * Token bucket per connection: sustained rate and burst. Joining a full room is the largest
+     * honest burst: with 9 others each sending mic, camera and screen, a consume and a resume per
+     * producer plus transports and layers come to about 80 requests at once.
+     */
+    rateLimitPerSec: z.number().min(1).default(50),
+    rateLimitBurst: z.number().int().min(1).default(200),
     tokenTtlSec: z.number().int().min(60).default(30 * 24 * 3600),
     /** Hex, ≥ 32 bytes. Generated once and kept in the database when not given. */
     tokenSecret: z.string().regex(/^[0-9a-f]{64,}$/i, 'tokenSecret must be at least 64 hex characters').optional(),
