@@ -44,9 +44,10 @@ export class AuthService {
     const claims = this.#signer.verify(token, this.#now());
     if (!claims || claims.deviceId !== deviceId) throw new RingdeskError('token_invalid', 'session expired or not valid for this device; sign in again');
     const user = await this.#store.getUser(claims.userId);
+    // Before the revocation check (disabling also voids tokens): a token we signed may learn why.
+    if (user?.disabled) throw new RingdeskError('account_disabled', 'this account is disabled; ask your administrator');
     const revokedUpTo = user ? Math.max(user.tokensAfter, await this.#store.deviceTokensAfter(user.userId, deviceId)) : 0;
     if (!user || claims.issuedAt <= revokedUpTo) throw new RingdeskError('token_invalid', 'session expired or not valid for this device; sign in again');
-    if (user.disabled) throw new RingdeskError('account_disabled', 'this account is disabled; ask your administrator');
     return user;
   }
 

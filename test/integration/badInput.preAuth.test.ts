@@ -198,6 +198,21 @@ describe('sign-in refusals', () => {
     await expectServerHealthy(t, 'bob', 'carol');
   });
 
+  it('a saved session of an account disabled since: account_disabled (not token_invalid), then close 4403', async () => {
+    const t = await start();
+    const first = await RawClient.open(t.url);
+    const r = await first.login('alice', 'd1');
+    if (!('result' in r)) throw new Error(`login failed: ${JSON.stringify(r)}`);
+    const token = (r.result as { token: string }).token; // login's result carries a token
+    first.ws.close();
+    await first.closed;
+    await t.server.services.store.setUserDisabled(alice, true);
+    const c = await RawClient.open(t.url);
+    expect(await c.request('resume', { token, deviceId: 'd1', deviceName: 'd1', protocolVersion: 1 })).toEqual({ id: 1, error: { code: 'account_disabled', message: 'this account is disabled; ask your administrator' } });
+    expect(await c.closeWithin()).toEqual({ code: 4403, reason: 'account disabled' });
+    expectNoSessions(t);
+  });
+
   it('a disabled account with a wrong password: plain auth_failed, so the password is needed to learn it is disabled', async () => {
     const t = await start();
     await t.server.services.store.setUserDisabled(alice, true);
