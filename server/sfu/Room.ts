@@ -74,6 +74,10 @@ export class Room {
     return p?.deviceId === deviceId ? p : undefined;
   }
 
+  #ownerOf(producerId: string): Peer | undefined {
+    return [...this.#peers.values()].find((p) => p.producers.has(producerId));
+  }
+
   #others(except: UserId, push: SfuPush): void {
     for (const p of this.#peers.values()) if (p.userId !== except) this.#notify(p.userId, p.deviceId, push);
   }
@@ -116,11 +120,7 @@ export class Room {
         appData: { userId: peer.userId, direction },
       }),
     );
-    // The peer may have been put out while the worker answered.
-    if (peer.closed) {
-      transport.close();
-      throw new RingdeskError('media_forbidden', 'you left the room');
-    }
+    keepFor(peer, transport);
     if (direction === 'send') await transport.setMaxIncomingBitrate(this.#config.maxIncomingBitrate).catch(() => undefined);
     peer.transports.set(transport.id, { transport, direction });
     transport.observer.on('close', () => peer.transports.delete(transport.id));
@@ -144,10 +144,7 @@ export class Room {
         appData: { source: d.source },
       }),
     );
-    if (peer.closed) {
-      producer.close();
-      throw new RingdeskError('media_forbidden', 'you left the room');
-    }
+    keepFor(peer, producer);
     const entry: ProducerEntry = { producer, source: d.source, appData: d.appData };
     peer.producers.set(producer.id, entry);
     producer.observer.on('close', () => this.#onProducerClosed(peer, producer.id));
@@ -176,7 +173,7 @@ export class Room {
   }
 
   async consume(peer: Peer, producerId: string): Promise<RequestResult<'sfuConsume'>> {
-    const owner = [...this.#peers.values()].find((p) => p.producers.has(producerId));
+    const owner = this.#ownerOf(producerId);
     const entry = owner?.producers.get(producerId);
     if (!owner || !entry) throw new RingdeskError('media_not_found', `no producer ${producerId} in this room`);
     const transport = peer.recvTransport();
@@ -189,10 +186,7 @@ export class Room {
     }
     // Paused until the client says it is ready, so the first packets are not lost before its track exists.
     const consumer = await mediasoupCall('consume', () => transport.consume({ producerId, rtpCapabilities: peer.rtpCapabilities, paused: true }));
-    if (peer.closed) {
-      consumer.close();
-      throw new RingdeskError('media_forbidden', 'you left the room');
-    }
+    keepFor(peer, consumer);
     peer.consumers.set(consumer.id, consumer);
     consumer.observer.on('close', () => peer.consumers.delete(consumer.id));
     consumer.on('producerclose', () => {
@@ -242,7 +236,7 @@ export class Room {
   #onSpeaker(producerId: string | null): void {
     if (this.#closed) return;
     this.#speaker = producerId;
-    const owner = producerId ? [...this.#peers.values()].find((p) => p.producers.has(producerId)) : undefined;
+    const owner = producerId ? this.#ownerOf(producerId) : undefined;
     const push: SfuPush = { type: 'sfuActiveSpeaker', data: { callID: this.callID, userId: owner?.userId ?? null, deviceId: owner?.deviceId ?? null } };
     for (const p of this.#peers.values()) this.#notify(p.userId, p.deviceId, push);
   }
@@ -260,4 +254,11 @@ export class Room {
     this.worker.rooms--;
     log.debug('close() [callID:%s, reason:%s]', this.callID, reason);
   }
+}
+
+/** The peer may have been put out while the worker answered: then what it made goes, and it is told. */
+function keepFor(peer: Peer, made: { close(): void }): void {
+  if (!peer.closed) return;
+  made.close();
+  throw new RingdeskError('media_forbidden', 'you left the room');
 }

@@ -14,6 +14,8 @@ import type { SfuConfig } from './SfuConfig.ts';
 import { WORKER_HELP, WorkerPool } from './WorkerPool.ts';
 
 const log = new Logger('SfuService');
+/** One device in one call: its request queue and its grace timer. Ids never hold '/', so it cannot clash with a bare callID. */
+const deviceKey = (callID: CallId, userId: UserId, deviceId: DeviceId): string => `${callID}/${userId}/${deviceId}`;
 
 export type SfuRequest = Extract<ParsedRequest, { type: SfuRequestType }>;
 export type SfuResult = RequestResult<SfuRequestType>;
@@ -40,7 +42,8 @@ export interface RoomSnapshot {
 /**
  * The SFU side of the server: worker pool, one Room per call, and who may use it. Only an Accepted
  * member on its main device may join or touch media; the call's own changes (quit, end, callJoin
- * from another device, lost members) take devices out at once. Requests of one room run one at a time.
+ * from another device, lost members) take devices out at once. Join, leave and the call's changes run one
+ * at a time per room; a device's other requests run one at a time per device, after those.
  */
 export class SfuService {
   readonly #config: SfuConfig;
@@ -126,7 +129,7 @@ export class SfuService {
     if (req.type === 'sfuJoin' || req.type === 'sfuLeave') return this.#queue.run(callID, () => this.#inRoom(actor, req));
     // Still after every room change queued before it (a client sends sfuJoin and its transports together).
     const roomSettled = this.#queue.run(callID, () => Promise.resolve());
-    return this.#queue.run(`${callID}\u0000${actor.userId}\u0000${actor.deviceId}`, async () => {
+    return this.#queue.run(deviceKey(callID, actor.userId, actor.deviceId), async () => {
       await roomSettled;
       return this.#inRoom(actor, req);
     });
@@ -272,7 +275,7 @@ export class SfuService {
   deviceOffline(userId: UserId, deviceId: DeviceId): void {
     for (const room of this.#rooms.values()) {
       if (!room.peer(userId, deviceId)) continue;
-      const key = `${room.callID}/${userId}/${deviceId}`;
+      const key = deviceKey(room.callID, userId, deviceId);
       if (this.#grace.has(key)) continue;
       const callID = room.callID;
       const t = setTimeout(() => {

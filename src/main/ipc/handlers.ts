@@ -8,6 +8,12 @@ import type { IpcHandlers } from './registerIpc.ts';
 /** Every invoke channel, answered by the core. Arguments arrive parsed (registerIpc). */
 export function createHandlers(core: DesktopCore, log: FileLog | null): IpcHandlers {
   const calls = (): ReturnType<DesktopCore['calls']> => core.calls();
+  /** The call actions answer with the call as this device now sees it. */
+  const viewAfter = async (callID: Parameters<DesktopCore['view']>[0], action: Promise<unknown>) => {
+    await action;
+    return { call: core.view(callID) };
+  };
+  const device = () => ({ deviceId: core.deviceId, deviceName: core.deviceName });
   return {
     getSnapshot: () => core.snapshot(),
     login: (a) => core.login(a),
@@ -16,28 +22,13 @@ export function createHandlers(core: DesktopCore, log: FileLog | null): IpcHandl
       return {};
     },
     callInvite: (a) => core.invite(a.invitees, a.media, a.mode, a.timeout),
-    callCancel: async (a) => {
-      await calls().callCancel(a.callID, a.invitees);
-      return { call: core.view(a.callID) };
-    },
+    callCancel: (a) => viewAfter(a.callID, calls().callCancel(a.callID, a.invitees)),
     callAccept: async (a) => ({ call: await core.accept(a.callID, a.media) }),
     callReject: async (a) => ({ call: await core.reject(a.callID) }),
-    callingInvite: async (a) => {
-      await calls().callingInvite(a.callID, a.invitees);
-      return { call: core.view(a.callID) };
-    },
-    callJoin: async (a) => {
-      await calls().callJoin(a.callID);
-      return { call: core.view(a.callID) };
-    },
-    callQuit: async (a) => {
-      await calls().callQuit(a.callID);
-      return { call: core.view(a.callID) };
-    },
-    callEnd: async (a) => {
-      await calls().callEnd(a.callID);
-      return { call: core.view(a.callID) };
-    },
+    callingInvite: (a) => viewAfter(a.callID, calls().callingInvite(a.callID, a.invitees)),
+    callJoin: (a) => viewAfter(a.callID, calls().callJoin(a.callID)),
+    callQuit: (a) => viewAfter(a.callID, calls().callQuit(a.callID)),
+    callEnd: (a) => viewAfter(a.callID, calls().callEnd(a.callID)),
     dismissCall: (a) => {
       calls().dismiss(a.callID);
       return {};
@@ -54,10 +45,10 @@ export function createHandlers(core: DesktopCore, log: FileLog | null): IpcHandl
     },
     getSettings: () => core.settings.get(),
     updateSettings: (a) => core.updateSettings(a),
-    getDevice: () => ({ deviceId: core.deviceId, deviceName: core.deviceName }),
+    getDevice: device,
     setDeviceName: (a) => {
       core.updateSettings({ deviceName: a.deviceName });
-      return { deviceId: core.deviceId, deviceName: core.deviceName };
+      return device();
     },
     testNotification: async () => {
       const check = await core.p.notifier.selfTest();
@@ -68,7 +59,7 @@ export function createHandlers(core: DesktopCore, log: FileLog | null): IpcHandl
       const path = join(core.p.info.exportDir, `ringdesk-diagnostics-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
       const snap = core.snapshot();
       // No token or password is in the snapshot; settings hold none either.
-      const report = { app: core.p.info, device: { deviceId: core.deviceId, deviceName: core.deviceName }, ...snap, log: log?.recent() ?? [] };
+      const report = { app: core.p.info, device: device(), ...snap, log: log?.recent() ?? [] };
       writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });
       core.p.shell.showItemInFolder(path);
       return { path };

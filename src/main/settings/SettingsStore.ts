@@ -63,8 +63,9 @@ export class SettingsStore extends TypedEmitter<SettingsEvents> {
   update(patch: SettingsPatch | Partial<Pick<Settings, 'missedSeenAt' | 'lastUserId' | 'serverUrl' | 'dndOsForced'>>): Settings {
     this.#settings = SettingsSchema.parse({ ...this.#settings, ...patch });
     this.#write();
-    this.emit('changed', this.get());
-    return this.get();
+    const now = this.get();
+    this.emit('changed', now);
+    return now;
   }
 
   #write(): void {
