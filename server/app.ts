@@ -11,7 +11,7 @@ import { SfuService } from './sfu/SfuService.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
 import type { Store } from './store/Store.ts';
 import { ClientConnection } from './transport/ClientConnection.ts';
-import type { Services } from './transport/handlers.ts';
+import type { Services } from './transport/handlers/index.ts';
 
 const log = new Logger('Server');
 /** ws drops anything larger outright (close 1009); below it our own cap answers with frame_too_large. */

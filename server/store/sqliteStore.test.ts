@@ -7,6 +7,7 @@ import { buildRecord } from '../../src/shared/call/index.ts';
 import { start, ok, step, bob, b1, T0 } from '../../src/shared/call/testkit.ts';
 import { asUserId } from '../../src/shared/protocol/index.ts';
 import { SqliteStore } from './sqliteStore.ts';
+import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqliteMigrations.ts';
 
 const path = () => join(mkdtempSync(join(tmpdir(), 'ringdesk-store-')), 'db.sqlite');
 
@@ -63,5 +64,39 @@ describe('SqliteStore', () => {
     const again = new SqliteStore(p);
     expect(await again.startedCalls()).toHaveLength(1);
     await again.close();
+  });
+});
+
+describe('SqliteStore migrations', () => {
+  it('migrates an empty database to the latest schema and records the version', async () => {
+    const p = path();
+    await new SqliteStore(p).close();
+    const raw = new DatabaseSync(p);
+    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({ value: String(SQLITE_SCHEMA_VERSION) });
+    raw.close();
+  });
+
+  it('upgrades a database written by the previous release step by step, keeping its rows', async () => {
+    const p = path();
+    const raw = new DatabaseSync(p);
+    raw.exec('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    raw.exec(SQLITE_MIGRATIONS[0]?.sql ?? '');
+    raw.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', '1')").run();
+    raw.prepare("INSERT INTO users (user_id, display_name, password_hash, created_at) VALUES ('erin', 'Erin', 'h', 1)").run();
+    raw.close();
+    const s = new SqliteStore(p);
+    expect(await s.getUser(asUserId('erin'))).toMatchObject({ displayName: 'Erin' });
+    await s.close();
+    const after = new DatabaseSync(p);
+    expect(after.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({ value: String(SQLITE_SCHEMA_VERSION) });
+    after.close();
+  });
+
+  it('refuses a database from a newer server, naming both versions', () => {
+    const p = path();
+    const raw = new DatabaseSync(p);
+    raw.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema_version', '999')");
+    raw.close();
+    expect(() => new SqliteStore(p)).toThrow(/schema 999 is newer .*\(\d+\)/);
   });
 });

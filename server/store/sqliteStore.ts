@@ -15,29 +15,9 @@ import type { Call } from '../../src/shared/call/index.ts';
 import { decodeCall, encodeCall } from './callCodec.ts';
 import type { CallPage, Store, UserRow } from './Store.ts';
 import { Logger } from '../logger.ts';
+import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqliteMigrations.ts';
 
 const log = new Logger('SqliteStore');
-const SCHEMA_VERSION = '1';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS users (
-  user_id TEXT PRIMARY KEY, display_name TEXT NOT NULL, password_hash TEXT NOT NULL,
-  disabled INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, tokens_after INTEGER NOT NULL DEFAULT 0,
-  dnd TEXT NOT NULL DEFAULT '{"enabled":false,"allowList":[]}');
-CREATE TABLE IF NOT EXISTS devices (
-  user_id TEXT NOT NULL, device_id TEXT NOT NULL, name TEXT NOT NULL, last_seen INTEGER NOT NULL,
-  tokens_after INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (user_id, device_id));
-CREATE TABLE IF NOT EXISTS calls (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, call_id TEXT NOT NULL UNIQUE, call_state TEXT NOT NULL,
-  created_at INTEGER NOT NULL, body TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS calls_by_state ON calls (call_state);
-CREATE TABLE IF NOT EXISTS call_members (
-  user_id TEXT NOT NULL, call_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (user_id, call_id));
-CREATE INDEX IF NOT EXISTS call_members_by_user ON call_members (user_id, seq DESC);
-CREATE TABLE IF NOT EXISTS call_records (call_id TEXT NOT NULL PRIMARY KEY, ended_at INTEGER NOT NULL, body TEXT NOT NULL);
-`;
-
 type CallRow = { call_id: string; body: string };
 
 interface UserDbRow {
@@ -59,10 +39,25 @@ export class SqliteStore implements Store {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.#db = new DatabaseSync(path);
     this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
-    this.#db.exec(SCHEMA);
-    const v = this.#q('SELECT value FROM meta WHERE key = ?').get('schema_version') as { value: string } | undefined;
-    if (!v) this.#q('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema_version', SCHEMA_VERSION);
-    else if (v.value !== SCHEMA_VERSION) throw new Error(`database schema ${v.value} is not supported (expected ${SCHEMA_VERSION})`);
+    this.#migrate();
+  }
+
+  /** Runs every migration newer than the database, each in its own transaction; refuses a newer database. */
+  #migrate(): void {
+    this.#db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    const row = this.#q('SELECT value FROM meta WHERE key = ?').get('schema_version') as { value: string } | undefined;
+    const current = row ? Number(row.value) : 0;
+    if (!Number.isInteger(current) || current > SQLITE_SCHEMA_VERSION) {
+      throw new Error(`database schema ${row?.value ?? '?'} is newer than this server understands (${SQLITE_SCHEMA_VERSION}); upgrade the server`);
+    }
+    for (const m of SQLITE_MIGRATIONS) {
+      if (m.version <= current) continue;
+      this.#tx(() => {
+        this.#db.exec(m.sql);
+        this.#q('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run('schema_version', String(m.version));
+      });
+      log.info('migrated database to schema %d (%s)', m.version, m.name);
+    }
   }
 
   #q(sql: string): StatementSync {
@@ -109,11 +104,11 @@ export class SqliteStore implements Store {
     );
   }
   async getUser(userId: UserId): Promise<UserRow | undefined> {
-    const r = this.#q('SELECT * FROM users WHERE user_id = ?').get(userId) as UserDbRow | undefined; // row shape fixed by SCHEMA
+    const r = this.#q('SELECT * FROM users WHERE user_id = ?').get(userId) as UserDbRow | undefined; // row shape fixed by the migrations
     return r && this.#user(r);
   }
   async listUsers(): Promise<UserRow[]> {
-    return (this.#q('SELECT * FROM users ORDER BY user_id').all() as unknown as UserDbRow[]).map((r) => this.#user(r)); // row shape fixed by SCHEMA
+    return (this.#q('SELECT * FROM users ORDER BY user_id').all() as unknown as UserDbRow[]).map((r) => this.#user(r)); // row shape fixed by the migrations
   }
   async setUserDisabled(userId: UserId, disabled: boolean): Promise<boolean> {
     return this.#q('UPDATE users SET disabled = ?, tokens_after = ? WHERE user_id = ?').run(disabled ? 1 : 0, Date.now(), userId).changes > 0;

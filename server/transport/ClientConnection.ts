@@ -3,7 +3,7 @@ import { RingdeskError, isRingdeskError, type WireError } from '../../src/shared
 import { PRE_AUTH_REQUESTS, parseJson, parseRequestFrame, type Push, type RequestId } from '../../src/shared/protocol/index.ts';
 import { Logger } from '../logger.ts';
 import type { Connection } from '../routing/SessionRegistry.ts';
-import { handle, type RequestContext, type Services, type Session } from './handlers.ts';
+import { handle, type RequestContext, type Services, type Session } from './handlers/index.ts';
 import { RateLimiter } from './RateLimiter.ts';
 
 const log = new Logger('ClientConnection');

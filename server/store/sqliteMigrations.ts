@@ -1,0 +1,37 @@
+/**
+ * The SQLite schema as numbered steps. A database records the last step it ran in
+ * meta.schema_version; opening it runs every later step, each in its own transaction.
+ * Never edit a step that has shipped: add the next one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'users, devices, calls, members, records',
+    sql: `
+CREATE TABLE IF NOT EXISTS users (
+  user_id TEXT PRIMARY KEY, display_name TEXT NOT NULL, password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, tokens_after INTEGER NOT NULL DEFAULT 0,
+  dnd TEXT NOT NULL DEFAULT '{"enabled":false,"allowList":[]}');
+CREATE TABLE IF NOT EXISTS devices (
+  user_id TEXT NOT NULL, device_id TEXT NOT NULL, name TEXT NOT NULL, last_seen INTEGER NOT NULL,
+  tokens_after INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (user_id, device_id));
+CREATE TABLE IF NOT EXISTS calls (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, call_id TEXT NOT NULL UNIQUE, call_state TEXT NOT NULL,
+  created_at INTEGER NOT NULL, body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS calls_by_state ON calls (call_state);
+CREATE TABLE IF NOT EXISTS call_members (
+  user_id TEXT NOT NULL, call_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (user_id, call_id));
+CREATE INDEX IF NOT EXISTS call_members_by_user ON call_members (user_id, seq DESC);
+CREATE TABLE IF NOT EXISTS call_records (call_id TEXT NOT NULL PRIMARY KEY, ended_at INTEGER NOT NULL, body TEXT NOT NULL);
+`,
+  },
+];
+
+/** The version a fully migrated database has. */
+export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,0 +1,51 @@
+import type { DeviceId, ParsedRequest, RequestResult, RequestType, UserId } from '../../../src/shared/protocol/index.ts';
+import { RingdeskError } from '../../../src/shared/errors.ts';
+import type { AuthService } from '../../auth/AuthService.ts';
+import type { ServerConfig } from '../../config.ts';
+import type { CallService } from '../../domain/CallService.ts';
+import type { Presence } from '../../domain/Presence.ts';
+import type { SessionRegistry } from '../../routing/SessionRegistry.ts';
+import type { SfuService } from '../../sfu/SfuService.ts';
+import type { Store, UserRow } from '../../store/Store.ts';
+
+export interface Services {
+  config: ServerConfig;
+  store: Store;
+  auth: AuthService;
+  calls: CallService;
+  sessions: SessionRegistry;
+  presence: Presence;
+  sfu: SfuService;
+  now(): number;
+}
+
+export interface Session {
+  user: UserRow;
+  deviceId: DeviceId;
+  deviceName: string;
+}
+
+/** What a handler may see of the connection it serves. */
+export interface RequestContext {
+  session: Session | null;
+  /** Called by login/resume once credentials are good; the transport registers the session after responding. */
+  authenticate(session: Session): void;
+  logout(): void;
+}
+
+/** The parsed request of one type. */
+export type RequestOf<T extends RequestType> = Extract<ParsedRequest, { type: T }>;
+
+/** One handler per request type; its result type is checked against that type's result schema at compile time. */
+export type Handler<T extends RequestType> = (s: Services, ctx: RequestContext, req: RequestOf<T>) => Promise<RequestResult<T>>;
+export type HandlerMap<K extends RequestType> = { [T in K]: Handler<T> };
+
+export function needUser(ctx: RequestContext): Session {
+  if (!ctx.session) throw new RingdeskError('unauthenticated', 'sign in first');
+  return ctx.session;
+}
+
+export function actor(ctx: RequestContext): { userId: UserId; deviceId: DeviceId } {
+  const s = needUser(ctx);
+  return { userId: s.user.userId, deviceId: s.deviceId };
+}
