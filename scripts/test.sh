@@ -10,6 +10,7 @@ status=0
 # The SFU tests run the real mediasoup worker: build it if there is none (exports MEDIASOUP_WORKER_BIN).
 . scripts/setup-mediasoup.sh </dev/null || status=1
 bash scripts/setup-e2e.sh </dev/null || status=1
+bash scripts/setup-services.sh </dev/null || status=1
 npm run typecheck </dev/null || status=1
 npm run lint </dev/null || status=1
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json </dev/null || status=1

@@ -1,0 +1,124 @@
+// One contract every Store implementation must meet, run against SQLite and against a real PostgreSQL
+// (server/store/*.contract.test.ts). A behaviour the server relies on belongs here, not in one store's tests.
+import { describe, expect, it } from 'vitest';
+import { buildRecord } from '../../src/shared/call/index.ts';
+import { alice, avail, b1, bob, carol, dave, ok, start, step, T0 } from '../../src/shared/call/testkit.ts';
+import { asCallId, asDeviceId, asUserId } from '../../src/shared/protocol/index.ts';
+import type { Call } from '../../src/shared/call/index.ts';
+import type { Store } from '../../server/store/Store.ts';
+
+/** A fresh, empty, migrated store; `reopen` opens the same data again (a restart). */
+export interface StoreFixture {
+  store: Store;
+  reopen(): Promise<Store>;
+  dispose(): Promise<void>;
+}
+
+let seq = 0;
+/** testkit's calls all share one id; a store test needs each call to be its own. */
+function newCall(...invitees: Parameters<typeof avail>): Call {
+  return { ...start('normal', avail(...invitees)).call, callID: asCallId(`contract-${++seq}`) };
+}
+
+const user = (id: string, disabled = false) => ({ userId: asUserId(id), displayName: id.toUpperCase(), passwordHash: `h-${id}`, disabled, createdAt: T0 });
+
+export function storeContract(name: string, open: () => Promise<StoreFixture>): void {
+  describe(`Store contract: ${name}`, () => {
+    async function withStore(fn: (f: StoreFixture) => Promise<void>): Promise<void> {
+      const f = await open();
+      try {
+        await fn(f);
+      } finally {
+        await f.dispose();
+      }
+    }
+
+    it('creates, reads and lists users in id order; a duplicate id is refused', () =>
+      withStore(async ({ store }) => {
+        for (const id of ['carol', 'alice', 'bob']) await store.createUser(user(id));
+        expect(await store.getUser(asUserId('alice'))).toEqual({ ...user('alice'), tokensAfter: 0, dnd: { enabled: false, allowList: [] } });
+        expect(await store.getUser(asUserId('nobody'))).toBeUndefined();
+        expect((await store.listUsers()).map((u) => u.userId)).toEqual(['alice', 'bob', 'carol']);
+        await expect(store.createUser(user('alice'))).rejects.toThrow();
+      }));
+
+    it('disabling and a new password void earlier tokens; unknown users report false', () =>
+      withStore(async ({ store }) => {
+        await store.createUser(user('alice'));
+        const before = Date.now();
+        expect(await store.setUserDisabled(alice, true)).toBe(true);
+        const u = await store.getUser(alice);
+        expect(u?.disabled).toBe(true);
+        expect(u?.tokensAfter).toBeGreaterThanOrEqual(before);
+        expect(await store.setPassword(alice, 'h2')).toBe(true);
+        expect((await store.getUser(alice))?.passwordHash).toBe('h2');
+        expect(await store.setUserDisabled(asUserId('ghost'), true)).toBe(false);
+        expect(await store.setPassword(asUserId('ghost'), 'x')).toBe(false);
+      }));
+
+    it('keeps DND, devices, per-device revocation and meta across a reopen', () =>
+      withStore(async (f) => {
+        await f.store.createUser(user('alice'));
+        await f.store.setDnd(alice, { enabled: true, allowList: [bob] });
+        await f.store.upsertDevice(alice, asDeviceId('a1'), 'Laptop', T0);
+        await f.store.upsertDevice(alice, asDeviceId('a1'), 'Laptop (renamed)', T0 + 1);
+        await f.store.revokeDeviceTokens(alice, asDeviceId('a1'), T0 + 5);
+        await f.store.setMeta('k', 'v1');
+        await f.store.setMeta('k', 'v2');
+        const again = await f.reopen();
+        expect((await again.getUser(alice))?.dnd).toEqual({ enabled: true, allowList: ['bob'] });
+        expect(await again.deviceTokensAfter(alice, asDeviceId('a1'))).toBe(T0 + 5);
+        expect(await again.deviceTokensAfter(alice, asDeviceId('unknown'))).toBe(0);
+        expect(await again.getMeta('k')).toBe('v2');
+        expect(await again.getMeta('missing')).toBeUndefined();
+      }));
+
+    it('saves calls whole: started calls reload, ended ones do not, and the record lands with the end', () =>
+      withStore(async (f) => {
+        const ringing = newCall(bob, carol);
+        await f.store.saveCall(ringing, null);
+        const other = newCall(dave);
+        await f.store.saveCall(other, null);
+        const rejected = ok(step(ringing, { type: 'reject', by: bob, device: b1, extendedData: '' }, T0 + 10)).call;
+        await f.store.saveCall(rejected, null);
+        const ended = ok(step(other, { type: 'memberLost', userId: alice })).call;
+        expect(ended.callState).toBe('ended');
+        await f.store.saveCall(ended, buildRecord(ended));
+        const again = await f.reopen();
+        expect((await again.startedCalls()).map((c) => c.callID)).toEqual([ringing.callID]);
+        expect(await again.getCall(rejected.callID)).toEqual(rejected);
+        expect((await again.getRecord(ended.callID))?.callID).toBe(ended.callID);
+        expect(await again.getRecord(ringing.callID)).toBeUndefined();
+        expect(await again.getCall(asCallId('never-saved'))).toBeUndefined();
+      }));
+
+    it('pages a member\'s calls newest first with a nextFlag, 0 at the end', () =>
+      withStore(async ({ store }) => {
+        const ids: string[] = [];
+        for (let i = 0; i < 5; i++) {
+          const c = newCall(bob, carol);
+          ids.push(c.callID);
+          await store.saveCall(c, null);
+        }
+        await store.saveCall(newCall(dave), null); // bob is not in this one
+        const first = await store.listCallsFor(bob, 2, 0);
+        expect(first.calls.map((c) => c.callID)).toEqual([ids[4], ids[3]]);
+        expect(first.nextFlag).toBeGreaterThan(0);
+        const second = await store.listCallsFor(bob, 2, first.nextFlag);
+        expect(second.calls.map((c) => c.callID)).toEqual([ids[2], ids[1]]);
+        const last = await store.listCallsFor(bob, 2, second.nextFlag);
+        expect(last.calls.map((c) => c.callID)).toEqual([ids[0]]);
+        expect(last.nextFlag).toBe(0);
+        expect((await store.listCallsFor(asUserId('nobody'), 10, 0)).calls).toEqual([]);
+      }));
+
+    it('a save that fails leaves nothing half-written, and a call the schema would not read back is refused', () =>
+      withStore(async ({ store }) => {
+        const c = newCall(bob);
+        await store.saveCall(c, null);
+        const broken = { ...c, members: [{ ...c.members[0], userId: 'NOT VALID' }] } as unknown as typeof c; // simulates a bug elsewhere
+        await expect(store.saveCall(broken, null)).rejects.toThrow(/invalid call/);
+        expect(await store.getCall(c.callID)).toEqual(c);
+      }));
+  });
+}
