@@ -2,6 +2,7 @@
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
+import importX from 'eslint-plugin-import-x';
 import pluginVue from 'eslint-plugin-vue';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -9,8 +10,8 @@ import tseslint from 'typescript-eslint';
 // Layering. ESLint does not merge options of one rule across config blocks
 // (the last matching block wins), so each area below lists its full set.
 const electron = {
-  paths: [{ name: 'electron', message: 'Only src/main/platform and src/preload may import electron.' }],
-  patterns: [{ regex: '^electron/', message: 'Only src/main/platform and src/preload may import electron.' }],
+  paths: [{ name: 'electron', message: 'Only src/main/platform/electron*.ts and src/preload may import electron.' }],
+  patterns: [{ regex: '^electron/', message: 'Only src/main/platform/electron*.ts and src/preload may import electron.' }],
 };
 const nodeBuiltins = {
   paths: builtinModules
@@ -33,6 +34,22 @@ const appFromServer = {
     { regex: '^(\\.\\./)+src/(main|renderer)(/|$)', message: 'The server may only import from src/shared.' },
   ],
 };
+
+// Layer boundaries by resolved path (relative imports included): each area imports only
+// src/shared and its own files. test/lint/layers.test.ts proves a file that crosses one fails lint.
+const APP = ['src/main', 'src/renderer', 'src/preload'];
+const layerZones = [
+  { target: 'src/renderer', from: ['src/main', 'src/preload', 'server'], message: 'The renderer may only import src/shared and its own files.' },
+  { target: 'src/main', from: ['src/renderer', 'src/preload', 'server'], message: 'Main may only import src/shared and its own files.' },
+  { target: 'src/preload', from: ['src/main', 'src/renderer', 'server'], message: 'The preload may only import src/shared and its own files.' },
+  { target: 'server', from: APP, message: 'The server may only import src/shared from src/.' },
+  {
+    target: 'src/shared',
+    from: '.',
+    except: ['./src/shared', './node_modules'],
+    message: 'src/shared is pure: it imports only itself and zod.',
+  },
+];
 
 /** @param {...{ paths: object[]; patterns: object[] }} sets */
 function restrictImports(...sets) {
@@ -68,12 +85,26 @@ export default defineConfig(
     },
   },
   {
+    files: ['src/**', 'server/**'],
+    // Tests are not part of a layer's runtime: they may reach across (a fake Electron for the
+    // preload's test, the doc generator for the protocol examples' test).
+    ignores: ['**/*.test.ts'],
+    plugins: { 'import-x': importX },
+    rules: { 'import-x/no-restricted-paths': ['error', { basePath: import.meta.dirname, zones: layerZones }] },
+  },
+  {
     files: ['src/**'],
     rules: { 'no-restricted-imports': restrictImports(electron, serverFromSrc) },
   },
   {
-    files: ['src/main/platform/**', 'src/preload/**'],
+    // Electron only in its adapters (src/main/platform/electron*.ts) and the preload.
+    files: ['src/main/platform/electron*.ts'],
     rules: { 'no-restricted-imports': restrictImports(serverFromSrc) },
+  },
+  {
+    // The preload runs sandboxed: electron's contextBridge and ipcRenderer, no Node built-ins.
+    files: ['src/preload/**'],
+    rules: { 'no-restricted-imports': restrictImports(serverFromSrc, nodeBuiltins) },
   },
   {
     files: ['src/renderer/**'],

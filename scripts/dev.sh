@@ -28,7 +28,8 @@ else
   cat >&2 <<MSG
 Electron's binary is not available on this machine, so the desktop window cannot open here.
 Instead the headless host runs the same main-process core and serves the same renderer:
-open the URL below in Chromium or Chrome (one tab per profile; start a second host with
+open the exact URL below in Chromium or Chrome; it carries this run's token, and the host
+refuses pages without it (one tab per profile; start a second host with
   npm run host -- --port 5181
 for a second user). The server is at ws://127.0.0.1:$port/ws. The CLI works too:
   npm run cli -- --user bob --password <bob's password> --auto accept

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { setListenerErrorSink } from '../src/shared/events.ts';
 import { AuthService } from './auth/AuthService.ts';
 import type { ServerConfig } from './config.ts';
 import { CallService } from './domain/CallService.ts';
@@ -14,6 +15,11 @@ import { ClientConnection } from './transport/ClientConnection.ts';
 import type { Services } from './transport/handlers/index.ts';
 
 const log = new Logger('Server');
+const listenerLog = new Logger('Listener');
+/** Every emitter's throwing listener goes to the server log (set once per process; the same function each time). */
+export function logListenerError(source: string, event: string, error: unknown): void {
+  listenerLog.error('%s: a "%s" listener threw: %s', source, event, error instanceof Error ? (error.stack ?? error.message) : String(error));
+}
 /** ws drops anything larger outright (close 1009); below it our own cap answers with frame_too_large. */
 const HARD_FRAME_CAP = 1024 * 1024;
 const PRESENCE_FLUSH_MS = 100;
@@ -28,6 +34,7 @@ export interface RingdeskServer {
 
 /** Composition root of the signaling server. */
 export async function startServer(config: ServerConfig, store: Store = new SqliteStore(config.dbPath)): Promise<RingdeskServer> {
+  setListenerErrorSink(logListenerError);
   const now = (): number => Date.now();
   const sessions = new SessionRegistry();
   const presence = new Presence(sessions, PRESENCE_FLUSH_MS);

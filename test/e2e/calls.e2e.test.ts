@@ -130,4 +130,17 @@ describe('calling between two desktops', () => {
     await expect(d.page.getByTestId('signin-submit').innerText()).resolves.toMatch(/sign in/i);
     await screenshot(d.page, 'signin-en');
   });
+
+  it('a ringdesk://call link only asks: the prompt has Call focused, and the call starts when the user presses it', async () => {
+    const alice = await desktop('alice-pc', 'alice');
+    await desktop('bob-pc', 'bob');
+    await alice.host.core.openDeepLink('ringdesk://call/bob?media=video');
+    await alice.page.getByTestId('dial-prompt').waitFor();
+    expect(alice.host.core.calls().views).toHaveLength(0);
+    await expect(alice.page.getByTestId('dial-prompt-call').evaluate((el) => el === el.ownerDocument.activeElement)).resolves.toBe(true);
+    await screenshot(alice.page, 'dial-prompt');
+    await alice.page.keyboard.press('Enter');
+    await alice.page.getByTestId('screen-outgoing').waitFor();
+    expect(alice.host.core.calls().views[0]).toMatchObject({ direction: 'outgoing', media: 'video' });
+  });
 });

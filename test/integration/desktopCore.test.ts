@@ -137,15 +137,33 @@ describe('DesktopCore on the headless platform', () => {
     expect(snap.notices[0]?.detail).toContain('not valid JSON');
   });
 
-  it('dials from a ringdesk://call/<user> link and ignores malformed links', async () => {
+  it('a ringdesk://call/<user> link opens the contact with Call focused and never dials; malformed links are ignored', async () => {
     const alice = await signedIn('alice');
-    const bob = await signedIn('bob');
+    await signedIn('bob');
+    const navigated: unknown[] = [];
+    alice.core.on('navigate', (n) => navigated.push(n));
     await alice.core.openDeepLink('ringdesk://call/../../etc');
     await alice.core.openDeepLink('https://call/bob');
-    expect(alice.core.calls().views).toHaveLength(0);
     await alice.core.openDeepLink('ringdesk://call/bob?media=video');
-    await until(() => ringingCallOf(bob) !== null, 5000, 'bob rings');
-    expect(alice.core.calls().views[0]).toMatchObject({ direction: 'outgoing', media: 'video' });
+    expect(navigated).toEqual([{ to: 'dial', userId: 'bob', media: 'video' }]);
+    expect(alice.core.calls().views).toHaveLength(0);
+  });
+
+  it('a notification accept link counts only with the nonce of the notification this app showed', async () => {
+    const alice = await signedIn('alice');
+    const bob = await signedIn('bob');
+    const { call } = await alice.core.invite([asUserId('bob')], 'video', 'normal', 30);
+    const id = call.call.callID;
+    await until(() => ringingCallOf(bob) === id, 5000, 'bob ringing');
+    // What a web page can do: it knows the callID (the caller made it), not the nonce.
+    await bob.core.openDeepLink(`ringdesk://notification/accept?callID=${id}&media=video`);
+    await bob.core.openDeepLink(`ringdesk://notification/accept?callID=${id}&media=video&nonce=${'A'.repeat(22)}`);
+    expect(bob.core.calls().view(id)?.myState).not.toBe('accepted');
+    expect(ringingCallOf(bob)).toBe(id);
+    const nonce = bob.p.of('notification').at(-1)?.alert.linkNonce;
+    await bob.core.openDeepLink(`ringdesk://notification/accept?callID=${id}&media=video&nonce=${nonce}`);
+    await until(() => bob.core.calls().view(id)?.myState === 'accepted', 5000, 'accepted from the toast link');
+    expect(ringingCallOf(bob)).toBeNull();
   });
 
   it('the OS focus mode turns on server DND (callers see dnd) unless the caller is on the allow-list', async () => {

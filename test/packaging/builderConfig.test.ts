@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { Configuration } from 'app-builder-lib';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { WindowsSignToolManager } from 'app-builder-lib/out/codeSign/windowsSignToolManager.js';
+import { releaseConfig } from '../../build/release-config.mjs';
 import { planSign } from '../../build/sign-windows.mjs';
 
 // The electron-builder configuration as electron-builder itself loads and validates it, offline.
@@ -139,5 +141,43 @@ describe('electron-builder configuration', () => {
     expect(readFileSync(join(ROOT, 'build/icon.ico')).subarray(0, 4)).toEqual(Buffer.from([0, 0, 1, 0]));
     expect(readFileSync(join(ROOT, 'build/icon.icns')).toString('latin1', 0, 4)).toBe('icns');
     for (const n of [16, 32, 256, 512, 1024]) expect(existsSync(join(ROOT, `build/icons/${n}x${n}.png`))).toBe(true);
+  });
+});
+
+describe('update signatures on Windows (build/release-config.mjs)', () => {
+  const PUBLISHER = 'CN=Example Corp, O=Example Corp, L=Oslo, C=NO';
+
+  it('the dist scripts and the release workflow build with the release configuration', () => {
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts['dist:win']).toContain('--config build/release-config.mjs');
+    expect(scripts['dist:mac']).toContain('--config build/release-config.mjs');
+    expect(read('.github/workflows/release.yml')).toContain('--config build/release-config.mjs');
+  });
+
+  it('electron-builder loads it, and without release variables it is electron-builder.yml unchanged', async () => {
+    const loaded = await getConfig(ROOT, 'build/release-config.mjs', null);
+    await expect(validateConfiguration(loaded, quietLogger)).resolves.toBeUndefined();
+    const { RINGDESK_WIN_PUBLISHER_NAME: _p, RINGDESK_SIGN_COMMAND: _s, ...env } = process.env;
+    expect(releaseConfig(config, env)).toEqual(config);
+  });
+
+  it('RINGDESK_WIN_PUBLISHER_NAME becomes the publisher list electron-builder writes to app-update.yml', async () => {
+    const c = releaseConfig(config, { RINGDESK_WIN_PUBLISHER_NAME: `${PUBLISHER}\nCN=Example Corp Old\n` });
+    await expect(validateConfiguration(c, quietLogger)).resolves.toBeUndefined();
+    expect(c.win?.signtoolOptions?.publisherName).toEqual([PUBLISHER, 'CN=Example Corp Old']);
+    expect(c.win?.verifyUpdateCodeSignature).toBe(true);
+    // What electron-builder itself computes from it (PublishManager copies this into app-update.yml).
+    const manager = new WindowsSignToolManager({ platformSpecificBuildOptions: c.win } as unknown as ConstructorParameters<typeof WindowsSignToolManager>[0]); // only the options are read
+    await expect(manager.computedPublisherName.value).resolves.toEqual([PUBLISHER, 'CN=Example Corp Old']);
+  });
+
+  it('cloud signing without a publisher name refuses to build (the updater would skip the check)', () => {
+    expect(() => releaseConfig(config, { RINGDESK_SIGN_COMMAND: 'AzureSignTool sign {file}' })).toThrow(/RINGDESK_WIN_PUBLISHER_NAME/);
+    expect(() => releaseConfig(config, { RINGDESK_SIGN_COMMAND: 'AzureSignTool sign {file}', RINGDESK_WIN_PUBLISHER_NAME: PUBLISHER })).not.toThrow();
+  });
+
+  it('the publisher check is never switched off in the file', () => {
+    expect(config.win?.verifyUpdateCodeSignature).not.toBe(false);
+    expect(allKeys(config)).not.toContain('publisherName'); // it comes from the environment, per organisation
   });
 });

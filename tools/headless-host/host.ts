@@ -4,8 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 import { composeApp } from '../../src/main/app/compose.ts';
 import type { CoreOptions, DesktopCore } from '../../src/main/app/DesktopCore.ts';
+import { Logger } from '../../src/main/log/Logger.ts';
 import { HeadlessPlatform } from '../../src/main/platform/headless.ts';
+import { checkHandshake, newHostToken } from './handshake.ts';
 import { WsIpcTransport } from './wsTransport.ts';
+
+const log = new Logger('HeadlessHost');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -31,6 +35,7 @@ export interface HostOptions {
 }
 
 export interface HeadlessHost {
+  /** The page to open: it carries this run's token (`?token=`), which the page's socket must present. */
   url: string;
   core: DesktopCore;
   platform: HeadlessPlatform;
@@ -59,17 +64,24 @@ export async function startHeadlessHost(o: HostOptions): Promise<HeadlessHost> {
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': CSP, 'cache-control': 'no-store' });
     createReadStream(file).pipe(res);
   });
+  const token = newHostToken();
+  let origin = '';
   http.on('upgrade', (req, socket, head) => {
-    if (req.url !== '/ipc') return socket.destroy();
+    const verdict = checkHandshake(req, { origin, token });
+    if (!verdict.ok) {
+      log.warn('refused an IPC socket from %s: %s', req.socket.remoteAddress ?? '?', verdict.reason);
+      socket.end(`HTTP/1.1 ${verdict.status} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
     transport.wss.handleUpgrade(req, socket, head, (ws) => transport.wss.emit('connection', ws, req));
   });
   await new Promise<void>((r) => http.listen(o.port ?? 0, '127.0.0.1', r));
-  const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`; // listening on TCP, so an AddressInfo
+  origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`; // listening on TCP, so an AddressInfo
 
   const app = await composeApp({ platform, transport, isTrustedSender: (url) => url === `${origin}/`, ...(o.core ? { core: o.core } : {}) });
 
   return {
-    url: `${origin}/`,
+    url: `${origin}/?token=${token}`,
     core: app.core,
     platform,
     transport,

@@ -7,6 +7,7 @@ import type { CallId, CallMode, Contact, DndStatus, UserId } from '../../shared/
 import type { UpdateState } from '../../shared/ipc/managed.ts';
 import { Logger } from '../log/Logger.ts';
 import type { Platform, TrayPresence } from '../platform/ports.ts';
+import { NotificationNonces } from '../ringing/NotificationNonces.ts';
 import { Ringer } from '../ringing/Ringer.ts';
 import { loadDeviceId, TokenVault } from '../settings/Identity.ts';
 import { SettingsStore } from '../settings/SettingsStore.ts';
@@ -47,6 +48,8 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
   readonly #now: () => number;
   readonly #vault: TokenVault;
   readonly #ringer: Ringer;
+  /** The incoming-call notification's link nonces: the Ringer issues them, deep links spend them. */
+  readonly #nonces: NotificationNonces;
   readonly #dnd: DndPolicy;
   /** IT policy over the settings, and the updater. */
   readonly #managed: Managed;
@@ -76,11 +79,12 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     this.#missed = new MissedCalls(s.missedSeenAt);
     this.#dnd = new DndPolicy(s.dndFollowsOs, s.dndOsForced);
     this.#connection = connectionInfo('idle', {}, this.#now());
+    this.#nonces = new NotificationNonces(() => this.deviceId);
     this.#inputs = new DesktopInputs({
       p: this.p,
       settings: () => this.settings.get(),
       signedIn: () => this.sessionInfo() !== null,
-      invite: (invitees, media, mode, timeout) => this.invite(invitees, media, mode, timeout),
+      nonces: this.#nonces,
       accept: (callID, media) => this.accept(callID, media),
       reject: (callID) => this.reject(callID),
       toggleDnd: () => this.setDnd({ ...this.#dnd.state.app, enabled: !this.#dnd.state.app.enabled }),
@@ -95,6 +99,7 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
       notifier: this.p.notifier,
       ringingWindow: this.p.ringingWindow,
       attention: this.p.attention,
+      nonces: this.#nonces,
       nameOf: (u) => this.#contacts.get(u)?.displayName ?? u,
       onAction: (id, a) => void this.#inputs.ringAction(id, a),
       onRingingChanged: () => this.#updateTray(),
@@ -359,7 +364,7 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
       log.warn('reading contacts and history after sign-in failed: %s', e instanceof Error ? e.message : String(e));
     }
     await this.#syncDnd();
-    await this.#inputs.afterSignIn();
+    this.#inputs.afterSignIn();
   }
 
   #noteMissed(m: ReturnType<MissedCalls['onEnded']>): void {

@@ -1,23 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { SettingsSchema, type CallView, type MediaKind, type Settings } from '../../shared/ipc/model.ts';
-import { asCallId, type CallId, type UserId } from '../../shared/protocol/index.ts';
+import { SettingsSchema, type CallView, type Settings } from '../../shared/ipc/model.ts';
+import { asCallId, asDeviceId, type CallId } from '../../shared/protocol/index.ts';
 import { HeadlessPlatform } from '../platform/headless.ts';
+import { NotificationNonces } from '../ringing/NotificationNonces.ts';
 import { DesktopInputs, type InputTarget } from './DesktopInputs.ts';
 
 /** Records what the desktop's buttons asked the core to do. */
-function setup(o: { signedIn?: boolean; ringing?: CallId | null; settings?: Partial<Settings>; failInvite?: boolean } = {}) {
+function setup(o: { signedIn?: boolean; ringing?: CallId | null; settings?: Partial<Settings> } = {}) {
   const p = new HeadlessPlatform({ userDataDir: '/nonexistent' });
   const did: string[] = [];
   let signedIn = o.signedIn ?? true;
+  let deviceId = asDeviceId('d-desk');
+  const nonces = new NotificationNonces(() => deviceId);
   const view = (id: string): CallView => ({ call: { callID: asCallId(id) } }) as unknown as CallView; // only callID is read
   const target: InputTarget = {
     p,
     settings: () => SettingsSchema.parse({ ...o.settings }),
     signedIn: () => signedIn,
-    invite: (invitees: UserId[], media: MediaKind) => {
-      did.push(`invite ${invitees.join(',')} ${media}`);
-      return o.failInvite ? Promise.reject(new Error('offline')) : Promise.resolve({ call: view('c9') });
-    },
+    nonces,
     accept: (id, media) => (did.push(`accept ${id} ${media}`), Promise.resolve(view(id))),
     reject: (id) => (did.push(`reject ${id}`), Promise.resolve(view(id))),
     toggleDnd: () => (did.push('toggleDnd'), Promise.resolve()),
@@ -26,21 +26,26 @@ function setup(o: { signedIn?: boolean; ringing?: CallId | null; settings?: Part
       throw new Error('nothing to install');
     },
     ringingCall: () => o.ringing ?? null,
-    navigate: (to) => did.push(`navigate ${to.to}${to.callID ? ` ${to.callID}` : ''}${to.userId ? ` ${to.userId}` : ''}`),
+    navigate: (to) => did.push(`navigate ${to.to}${to.callID ? ` ${to.callID}` : ''}${to.userId ? ` ${to.userId}` : ''}${to.media ? ` ${to.media}` : ''}`),
     shortcut: (a) => did.push(`shortcut ${a}`),
     notice: (code) => did.push(`notice ${code}`),
     close: () => did.push('close'),
   };
-  return { inputs: new DesktopInputs(target), did, p, signIn: () => (signedIn = true) };
+  const moveDevice = (): void => void (deviceId = asDeviceId('d-other'));
+  return { inputs: new DesktopInputs(target), did, p, nonces, moveDevice, signIn: () => (signedIn = true) };
 }
 
 describe('DesktopInputs', () => {
   it.each<[string, string[]]>([
-    ['ringdesk://call/bob', ['invite bob audio', 'navigate call c9']],
-    ['ringdesk://call/bob?media=video', ['invite bob video', 'navigate call c9']],
-    ['ringdesk://notification/accept?callID=c1&media=video', ['accept c1 video']],
-    ['ringdesk://notification/decline?callID=c1', ['reject c1']],
+    // A call link never dials: it opens the contact with Call focused, and the user presses it.
+    ['ringdesk://call/bob', ['navigate dial bob audio']],
+    ['ringdesk://call/bob?media=video', ['navigate dial bob video']],
     ['ringdesk://notification/open?callID=c1', ['navigate call c1']],
+    // Forged: a web page knows the callID but holds no nonce from our notification.
+    ['ringdesk://notification/accept?callID=c1&media=video', []],
+    ['ringdesk://notification/decline?callID=c1', []],
+    [`ringdesk://notification/accept?callID=c1&media=video&nonce=${'A'.repeat(22)}`, []],
+    ['ringdesk://notification/accept?callID=c1&nonce=short', []],
     ['ringdesk://call/../admin', []],
     ['https://evil.example/call/bob', []],
   ])('deep link %s → %j', async (link, expected) => {
@@ -49,20 +54,66 @@ describe('DesktopInputs', () => {
     expect(did).toEqual(expected);
   });
 
-  it('a dial link before sign-in waits for the session, then dials once', async () => {
-    const { inputs, did, signIn } = setup({ signedIn: false });
-    await inputs.openDeepLink('ringdesk://call/carol');
-    expect(did).toEqual([]);
-    signIn();
-    await inputs.afterSignIn();
-    await inputs.afterSignIn();
-    expect(did).toEqual(['invite carol audio', 'navigate call c9']);
+  type NonceCase = [name: string, run: (t: ReturnType<typeof setup>) => Promise<void>, expected: string[]];
+  const c1 = asCallId('c1');
+  const link = (action: string, callID: string, nonce: string, media = 'video'): string =>
+    `ringdesk://notification/${action}?callID=${callID}&media=${media}&nonce=${nonce}`;
+  it.each<NonceCase>([
+    ['the live nonce of our notification accepts, with its media', async ({ inputs, nonces }) => inputs.openDeepLink(link('accept', 'c1', nonces.issue(c1))), ['accept c1 video']],
+    ['the live nonce declines', async ({ inputs, nonces }) => inputs.openDeepLink(link('decline', 'c1', nonces.issue(c1))), ['reject c1']],
+    [
+      'a replayed nonce acts once',
+      async ({ inputs, nonces }) => {
+        const n = nonces.issue(c1);
+        await inputs.openDeepLink(link('accept', 'c1', n));
+        await inputs.openDeepLink(link('accept', 'c1', n));
+        await inputs.openDeepLink(link('decline', 'c1', n));
+      },
+      ['accept c1 video'],
+    ],
+    ["another call's nonce does nothing", async ({ inputs, nonces }) => inputs.openDeepLink(link('accept', 'c1', nonces.issue(asCallId('c2')))), []],
+    [
+      "another call's nonce is not spent by the attempt: that call's own button still works",
+      async ({ inputs, nonces }) => {
+        const n = nonces.issue(asCallId('c2'));
+        await inputs.openDeepLink(link('accept', 'c1', n));
+        await inputs.openDeepLink(link('accept', 'c2', n));
+      },
+      ['accept c2 video'],
+    ],
+    [
+      'an expired nonce (the call stopped ringing) does nothing',
+      async ({ inputs, nonces }) => {
+        const n = nonces.issue(c1);
+        nonces.expire(c1);
+        await inputs.openDeepLink(link('accept', 'c1', n));
+      },
+      [],
+    ],
+    [
+      'a nonce issued for another device identity does nothing',
+      async ({ inputs, nonces, moveDevice }) => {
+        const n = nonces.issue(c1);
+        moveDevice();
+        await inputs.openDeepLink(link('accept', 'c1', n));
+      },
+      [],
+    ],
+  ])('notification link: %s', async (_name, run, expected) => {
+    const t = setup();
+    await run(t);
+    expect(t.did).toEqual(expected);
   });
 
-  it('a dial that fails opens the dialer for that user instead', async () => {
-    const { inputs, did } = setup({ failInvite: true });
-    await inputs.openDeepLink('ringdesk://call/bob');
-    expect(did).toEqual(['invite bob audio', 'navigate dial bob']);
+  it('a call link before sign-in waits for the session, then opens the contact once, still without dialling', async () => {
+    const { inputs, did, signIn, p } = setup({ signedIn: false });
+    await inputs.openDeepLink('ringdesk://call/carol?media=video');
+    expect(did).toEqual([]);
+    expect(p.records.at(-1)).toEqual({ kind: 'mainWindow', visible: true });
+    signIn();
+    inputs.afterSignIn();
+    inputs.afterSignIn();
+    expect(did).toEqual(['navigate dial carol video']);
   });
 
   it.each<[Parameters<DesktopInputs['trayAction']>[0], string[]]>([

@@ -2,9 +2,10 @@ import { assertNever } from '../../shared/assertNever.ts';
 import type { EventPayload } from '../../shared/ipc/contract.ts';
 import type { UpdateState } from '../../shared/ipc/managed.ts';
 import type { CallView, MediaKind, Notice, Settings } from '../../shared/ipc/model.ts';
-import type { CallId, CallMode, UserId } from '../../shared/protocol/index.ts';
+import type { CallId, UserId } from '../../shared/protocol/index.ts';
 import { Logger } from '../log/Logger.ts';
 import type { Platform, TrayAction } from '../platform/ports.ts';
+import type { NotificationNonces } from '../ringing/NotificationNonces.ts';
 import type { RingAction } from '../ringing/Ringer.ts';
 import { parseDeepLink } from './deepLink.ts';
 
@@ -15,7 +16,8 @@ export interface InputTarget {
   readonly p: Pick<Platform, 'mainWindow' | 'shortcuts' | 'autoLaunch' | 'quit'>;
   settings(): Settings;
   signedIn(): boolean;
-  invite(invitees: UserId[], media: MediaKind, mode: CallMode, timeout: number): Promise<{ call: CallView }>;
+  /** Spends the nonce a notification link carries (see NotificationNonces). */
+  nonces: Pick<NotificationNonces, 'consume'>;
   accept(callID: CallId, media: MediaKind): Promise<CallView>;
   reject(callID: CallId): Promise<CallView>;
   toggleDnd(): Promise<void>;
@@ -34,14 +36,18 @@ export interface InputTarget {
  */
 export class DesktopInputs {
   readonly #t: InputTarget;
-  /** A `ringdesk://call/…` that came before sign-in: dialled once the session is ready. */
+  /** A `ringdesk://call/…` that came before sign-in: shown once the session is ready. */
   #pendingDial: { userId: UserId; media: MediaKind } | null = null;
 
   constructor(target: InputTarget) {
     this.#t = target;
   }
 
-  /** Bad links are logged, never acted on (they come from other programs and web pages). */
+  /**
+   * Links come from other programs and web pages, so none acts without the user: a call link
+   * opens the contact with Call focused, and accept/decline count only with the live nonce of a
+   * notification this app showed. Everything else is logged and ignored.
+   */
   async openDeepLink(raw: string): Promise<void> {
     const link = parseDeepLink(raw);
     switch (link.kind) {
@@ -54,21 +60,32 @@ export class DesktopInputs {
           this.#pendingDial = { userId: link.userId, media: link.media };
           return;
         }
-        await this.#dial(link.userId, link.media);
+        this.#t.navigate({ to: 'dial', userId: link.userId, media: link.media });
         return;
-      case 'notification':
-        await this.ringAction(link.callID, link.action === 'accept' ? { kind: 'accept', media: link.media } : { kind: link.action });
+      case 'notification': {
+        if (link.action === 'open') {
+          // Showing the call's screen acts on nothing; its buttons still need the user.
+          await this.ringAction(link.callID, { kind: 'open' });
+          return;
+        }
+        const verdict = this.#t.nonces.consume(link.callID, link.nonce);
+        if (!verdict.ok) {
+          log.warn('ignored notification %s link for %s (nonce %s)', link.action, link.callID, verdict.reason);
+          return;
+        }
+        await this.ringAction(link.callID, link.action === 'accept' ? { kind: 'accept', media: link.media } : { kind: 'decline' });
         return;
+      }
       default:
         assertNever(link, 'deep link');
     }
   }
 
-  /** The session is ready (contacts and history read): place the call a link asked for before it. */
-  async afterSignIn(): Promise<void> {
+  /** The session is ready (contacts and history read): show the contact a link asked for before it. */
+  afterSignIn(): void {
     const dial = this.#pendingDial;
     this.#pendingDial = null;
-    if (dial) await this.#dial(dial.userId, dial.media);
+    if (dial) this.#t.navigate({ to: 'dial', userId: dial.userId, media: dial.media });
   }
 
   /** Applies the desktop parts of the settings: start at login and global shortcuts. */
@@ -135,16 +152,6 @@ export class DesktopInputs {
         return;
       default:
         assertNever(a, 'tray action');
-    }
-  }
-
-  async #dial(userId: UserId, media: MediaKind): Promise<void> {
-    try {
-      const { call } = await this.#t.invite([userId], media, 'normal', 60);
-      this.#t.navigate({ to: 'call', callID: call.call.callID });
-    } catch (e) {
-      log.warn('dial %s failed: %s', userId, e instanceof Error ? e.message : String(e));
-      this.#t.navigate({ to: 'dial', userId });
     }
   }
 }

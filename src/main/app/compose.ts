@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { setListenerErrorSink } from '../../shared/events.ts';
 import { EVENT_CHANNELS } from '../../shared/ipc/channels.ts';
 import { createHandlers } from '../ipc/handlers.ts';
 import { registerIpc } from '../ipc/registerIpc.ts';
@@ -7,6 +8,13 @@ import { FileLog } from '../log/FileLog.ts';
 import { Logger } from '../log/Logger.ts';
 import type { Platform } from '../platform/ports.ts';
 import { DesktopCore, type CoreOptions } from './DesktopCore.ts';
+
+const listenerLog = new Logger('Listener');
+
+/** Main's emitters report a throwing listener to the log (file and stderr), never to nowhere. */
+export function logListenerError(source: string, event: string, error: unknown): void {
+  listenerLog.error('%s: a "%s" listener threw: %s', source, event, error instanceof Error ? (error.stack ?? error.message) : String(error));
+}
 
 export interface ComposeOptions {
   platform: Platform;
@@ -30,6 +38,7 @@ export interface ComposedApp {
 export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
   const fileLog = new FileLog({ dir: join(o.platform.info.userDataDir, 'logs') });
   const removeSink = Logger.addSink(fileLog);
+  const restoreListenerSink = setListenerErrorSink(logListenerError);
   const core = new DesktopCore({ platform: o.platform, ...o.core });
   const bridge = registerIpc(o.transport, createHandlers(core, fileLog), { isTrustedSender: o.isTrustedSender });
   const offs = EVENT_CHANNELS.map((c) => core.on(c, (payload: unknown) => o.transport.emit(c, payload)));
@@ -41,6 +50,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
       for (const off of offs) off();
       bridge.close();
       core.close();
+      restoreListenerSink();
       removeSink();
     },
   };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deepLinkFromArgv, parseDeepLink } from './deepLink.ts';
 
 const DIAL_REASON = 'expected ringdesk://call/<user id>';
+const NONCE = 'n0nce_n0nce-n0nce_n0nc';
 const NOTIFICATION_REASON = 'expected ringdesk://notification/<accept|decline|open>?callID=…';
 
 describe('parseDeepLink: dial links', () => {
@@ -23,12 +24,17 @@ describe('parseDeepLink: dial links', () => {
 
 describe('parseDeepLink: notification links', () => {
   it.each([
-    ['ringdesk://notification/accept?callID=c1', 'accept', 'c1', 'audio'],
-    ['ringdesk://notification/accept?callID=c1&media=video', 'accept', 'c1', 'video'],
-    ['ringdesk://notification/decline?callID=Call_9-x', 'decline', 'Call_9-x', 'audio'],
-    ['ringdesk://notification/open?media=video&callID=c2', 'open', 'c2', 'video'],
-  ])('%s → %s %s (%s)', (raw, action, callID, media) => {
-    expect(parseDeepLink(raw)).toEqual({ kind: 'notification', action, callID, media });
+    ['ringdesk://notification/accept?callID=c1', 'accept', 'c1', 'audio', null],
+    ['ringdesk://notification/accept?callID=c1&media=video', 'accept', 'c1', 'video', null],
+    ['ringdesk://notification/decline?callID=Call_9-x', 'decline', 'Call_9-x', 'audio', null],
+    ['ringdesk://notification/open?media=video&callID=c2', 'open', 'c2', 'video', null],
+    [`ringdesk://notification/accept?callID=c1&media=video&nonce=${NONCE}`, 'accept', 'c1', 'video', NONCE],
+    // A nonce that is not 22 base64url characters is no nonce (DesktopInputs then ignores accept/decline).
+    ['ringdesk://notification/accept?callID=c1&nonce=short', 'accept', 'c1', 'audio', null],
+    [`ringdesk://notification/accept?callID=c1&nonce=${NONCE}x`, 'accept', 'c1', 'audio', null],
+    [`ringdesk://notification/accept?callID=c1&nonce=${NONCE.slice(1)}%2F`, 'accept', 'c1', 'audio', null],
+  ])('%s → %s %s (%s) nonce %s', (raw, action, callID, media, nonce) => {
+    expect(parseDeepLink(raw)).toEqual({ kind: 'notification', action, callID, media, nonce });
   });
 });
 

@@ -1,9 +1,14 @@
 import { CallIdSchema, UserIdSchema, type CallId, type UserId } from '../../shared/protocol/index.ts';
+import { NONCE_PATTERN } from '../ringing/NotificationNonces.ts';
 
 export type DeepLink =
+  /** Opens the contact with Call focused; never dials by itself (the user presses Call). */
   | { kind: 'dial'; userId: UserId; media: 'audio' | 'video' }
-  /** Windows toast buttons activate the app through these (protocol activation). */
-  | { kind: 'notification'; action: 'accept' | 'decline' | 'open'; callID: CallId; media: 'audio' | 'video' };
+  /**
+   * Windows toast buttons activate the app through these (protocol activation). `nonce` is null
+   * when absent or malformed; DesktopInputs acts on accept/decline only with a live one.
+   */
+  | { kind: 'notification'; action: 'accept' | 'decline' | 'open'; callID: CallId; media: 'audio' | 'video'; nonce: string | null };
 
 export const PROTOCOL = 'ringdesk:';
 
@@ -36,7 +41,8 @@ export function parseDeepLink(raw: string): DeepLink | { kind: 'invalid'; reason
     if (dotted || parts.length !== 1 || (action !== 'accept' && action !== 'decline' && action !== 'open') || !callID.success) {
       return { kind: 'invalid', reason: 'expected ringdesk://notification/<accept|decline|open>?callID=…' };
     }
-    return { kind: 'notification', action, callID: callID.data, media };
+    const nonce = url.searchParams.get('nonce');
+    return { kind: 'notification', action, callID: callID.data, media, nonce: nonce !== null && NONCE_PATTERN.test(nonce) ? nonce : null };
   }
   return { kind: 'invalid', reason: `unknown link "${url.hostname}"` };
 }

@@ -10,7 +10,7 @@ vi.mock('electron', () => import('./fakeElectron.ts'));
 beforeAll(() => Logger.configure({ stderr: false }));
 beforeEach(() => resetFake());
 
-const alert = { callID: asCallId('c7'), callerId: asUserId('alice'), callerName: 'Alice', media: 'video' as const, others: 2 };
+const alert = { callID: asCallId('c7'), callerId: asUserId('alice'), callerName: 'Alice', media: 'video' as const, others: 2, linkNonce: 'n0nce_n0nce-n0nce_n0nc' };
 
 function recorder() {
   const done: string[] = [];
@@ -72,7 +72,7 @@ describe('incoming call: Windows', () => {
     notifier({ platform: 'win32' }).showIncomingCall(alert, actions);
     const xml = String(last().options['toastXml']);
     expect(xml).toContain('scenario="incomingCall"');
-    expect(xml).toContain('arguments="ringdesk://notification/accept?callID=c7&amp;media=video"');
+    expect(xml).toContain('arguments="ringdesk://notification/accept?callID=c7&amp;media=video&amp;nonce=n0nce_n0nce-n0nce_n0nc"');
     expect(last().listenerCount('action')).toBe(0);
     expect(last().listenerCount('click')).toBe(0);
     last().emit('click', new FakeEvent());

@@ -19,6 +19,8 @@ export interface IncomingCallAlert {
   media: MediaKind;
   /** Other people invited with us, for "Alice (+2)". */
   others: number;
+  /** One-time nonce for the notification's protocol links, spent on use, void once ringing stops. */
+  linkNonce: string;
 }
 
 export interface IncomingCallActions {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildIncomingCallToastXml, incomingCallBody, notificationLink, xmlEscape } from './toastXml.ts';
 
-const alert = { callID: 'call_42-A', callerName: 'Alice', media: 'video' as const, others: 0 };
+const NONCE = 'n0nce_n0nce-n0nce_n0nc';
+const alert = { callID: 'call_42-A', callerName: 'Alice', media: 'video' as const, others: 0, linkNonce: NONCE };
 
 /** The value of `attr` on the first element named `tag` (the XML is flat enough for a regex). */
 function attrOf(xml: string, tag: string, attr: string, nth = 0): string | undefined {
@@ -20,12 +21,12 @@ describe('incomingCallBody', () => {
 
 describe('notificationLink', () => {
   it('builds the links the core parses', () => {
-    expect(notificationLink('open', 'c1')).toBe('ringdesk://notification/open?callID=c1');
-    expect(notificationLink('accept', 'c1', 'video')).toBe('ringdesk://notification/accept?callID=c1&media=video');
-    expect(notificationLink('decline', 'c1', 'video')).toBe('ringdesk://notification/decline?callID=c1');
+    expect(notificationLink('open', 'c1', NONCE)).toBe(`ringdesk://notification/open?callID=c1&nonce=${NONCE}`);
+    expect(notificationLink('accept', 'c1', NONCE, 'video')).toBe(`ringdesk://notification/accept?callID=c1&media=video&nonce=${NONCE}`);
+    expect(notificationLink('decline', 'c1', NONCE, 'video')).toBe(`ringdesk://notification/decline?callID=c1&nonce=${NONCE}`);
   });
   it('percent-encodes whatever the call id holds', () => {
-    expect(notificationLink('open', 'a&b=c d')).toBe('ringdesk://notification/open?callID=a%26b%3Dc+d');
+    expect(notificationLink('open', 'a&b=c d', NONCE)).toBe(`ringdesk://notification/open?callID=a%26b%3Dc+d&nonce=${NONCE}`);
   });
 });
 
@@ -42,17 +43,17 @@ describe('buildIncomingCallToastXml', () => {
     expect(xml.endsWith('</toast>')).toBe(true);
     expect(attrOf(xml, 'toast', 'scenario')).toBe('incomingCall');
     expect(attrOf(xml, 'toast', 'activationType')).toBe('protocol');
-    expect(attrOf(xml, 'toast', 'launch')).toBe('ringdesk://notification/open?callID=call_42-A');
+    expect(attrOf(xml, 'toast', 'launch')).toBe(`ringdesk://notification/open?callID=call_42-A&amp;nonce=${NONCE}`);
     expect(xml).toContain('<audio silent="true"/>');
   });
 
   it('has Accept (with the media) and Decline, both protocol links, XML-escaped', () => {
     const xml = buildIncomingCallToastXml(alert);
     expect(attrOf(xml, 'action', 'content', 0)).toBe('Accept');
-    expect(attrOf(xml, 'action', 'arguments', 0)).toBe('ringdesk://notification/accept?callID=call_42-A&amp;media=video');
+    expect(attrOf(xml, 'action', 'arguments', 0)).toBe(`ringdesk://notification/accept?callID=call_42-A&amp;media=video&amp;nonce=${NONCE}`);
     expect(attrOf(xml, 'action', 'activationType', 0)).toBe('protocol');
     expect(attrOf(xml, 'action', 'content', 1)).toBe('Decline');
-    expect(attrOf(xml, 'action', 'arguments', 1)).toBe('ringdesk://notification/decline?callID=call_42-A');
+    expect(attrOf(xml, 'action', 'arguments', 1)).toBe(`ringdesk://notification/decline?callID=call_42-A&amp;nonce=${NONCE}`);
     expect(attrOf(xml, 'action', 'activationType', 1)).toBe('protocol');
     expect(xml.match(/<action /g)).toHaveLength(2);
   });

@@ -8,6 +8,8 @@ import type { MediaKind } from '../../shared/ipc/model.ts';
 
 export interface IncomingCallText {
   callID: string;
+  /** The one-time nonce every link of this notification carries (NotificationNonces). */
+  linkNonce: string;
   callerName: string;
   media: MediaKind;
   others: number;
@@ -22,10 +24,14 @@ export function incomingCallBody(media: MediaKind, others: number): string {
 
 export type NotificationLinkAction = 'open' | 'accept' | 'decline';
 
-/** The protocol link a Windows toast launches; it reaches us as a second instance's argv. */
-export function notificationLink(action: NotificationLinkAction, callID: string, media?: MediaKind): string {
+/**
+ * The protocol link a Windows toast launches; it reaches us as a second instance's argv. The
+ * nonce proves the link came from a notification we showed: any web page can open the same URL.
+ */
+export function notificationLink(action: NotificationLinkAction, callID: string, nonce: string, media?: MediaKind): string {
   const q = new URLSearchParams({ callID });
   if (action === 'accept' && media) q.set('media', media);
+  q.set('nonce', nonce);
   return `ringdesk://notification/${action}?${q.toString()}`;
 }
 
@@ -51,15 +57,15 @@ const DEFAULT_LABELS: ToastLabels = { accept: 'Accept', decline: 'Decline' };
 export function buildIncomingCallToastXml(call: IncomingCallText, labels: ToastLabels = DEFAULT_LABELS): string {
   const attr = (s: string): string => `"${xmlEscape(s)}"`;
   return [
-    `<toast scenario="incomingCall" useButtonStyle="true" launch=${attr(notificationLink('open', call.callID))} activationType="protocol">`,
+    `<toast scenario="incomingCall" useButtonStyle="true" launch=${attr(notificationLink('open', call.callID, call.linkNonce))} activationType="protocol">`,
     '<visual><binding template="ToastGeneric">',
     `<text hint-maxLines="1">${xmlEscape(call.callerName)}</text>`,
     `<text>${xmlEscape(incomingCallBody(call.media, call.others))}</text>`,
     '</binding></visual>',
     '<audio silent="true"/>',
     '<actions>',
-    `<action content=${attr(labels.accept)} arguments=${attr(notificationLink('accept', call.callID, call.media))} activationType="protocol" hint-buttonStyle="Success"/>`,
-    `<action content=${attr(labels.decline)} arguments=${attr(notificationLink('decline', call.callID))} activationType="protocol" hint-buttonStyle="Critical"/>`,
+    `<action content=${attr(labels.accept)} arguments=${attr(notificationLink('accept', call.callID, call.linkNonce, call.media))} activationType="protocol" hint-buttonStyle="Success"/>`,
+    `<action content=${attr(labels.decline)} arguments=${attr(notificationLink('decline', call.callID, call.linkNonce))} activationType="protocol" hint-buttonStyle="Critical"/>`,
     '</actions>',
     '</toast>',
   ].join('');

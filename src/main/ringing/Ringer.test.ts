@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CallView, MediaKind } from '../../shared/ipc/model.ts';
 import { asCallId, asDeviceId, asUserId, type CallId, type CallUserState, type UserId } from '../../shared/protocol/index.ts';
 import type { AttentionPort, IncomingCallActions, IncomingCallAlert, NotifierPort, RingingWindowPort } from '../platform/ports.ts';
+import { NotificationNonces } from './NotificationNonces.ts';
 import { Ringer, type RingAction } from './Ringer.ts';
 
 const ME = asUserId('bob');
@@ -60,15 +61,17 @@ function setup() {
   const attention: AttentionPort = { request: () => log.push('attention'), cancel: () => log.push('attention cancelled'), setBadge: () => undefined };
   const actions: [CallId, RingAction][] = [];
   const ringingChanges: boolean[] = [];
+  const nonces = new NotificationNonces(() => asDeviceId('d-desk'));
   const ringer = new Ringer({
     notifier,
     ringingWindow,
     attention,
+    nonces,
     nameOf: (u) => NAMES[u] ?? u,
     onAction: (id, a) => actions.push([id, a]),
     onRingingChanged: (r) => ringingChanges.push(r),
   });
-  return { ringer, log, alerts, actions, ringingChanges };
+  return { ringer, log, alerts, actions, ringingChanges, nonces };
 }
 
 describe('Ringer', () => {
@@ -76,7 +79,7 @@ describe('Ringer', () => {
     const t = setup();
     t.ringer.update([view('c1', { media: 'video', others: ['carol', 'dave'] })]);
     expect(t.alerts).toHaveLength(1);
-    expect(t.alerts[0]?.alert).toEqual({ callID: 'c1', callerId: 'alice', callerName: 'Alice A.', media: 'video', others: 2 });
+    expect(t.alerts[0]?.alert).toEqual({ callID: 'c1', callerId: 'alice', callerName: 'Alice A.', media: 'video', others: 2, linkNonce: expect.stringMatching(/^[\w-]{22}$/) });
     expect(t.log).toEqual(['notify c1', 'window c1', 'attention']);
     expect(t.ringingChanges).toEqual([true]);
     expect(t.ringer.ringing).toBe(true);
@@ -179,6 +182,21 @@ describe('Ringer', () => {
       ['c1', { kind: 'open' }],
       ['c2', { kind: 'accept', media: 'audio' }],
     ]);
+  });
+
+  it('each notification gets its own nonce for its call, which expires when that call stops ringing', () => {
+    const t = setup();
+    t.ringer.update([view('c1', { createdAt: 1000 }), view('c2', { createdAt: 2000 })]);
+    const [a1, a2] = t.alerts.map((a) => a.alert.linkNonce);
+    expect(a1).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(a2).not.toBe(a1);
+    expect(t.nonces.size).toBe(2);
+    t.ringer.update([view('c2', { createdAt: 2000 })]);
+    expect(t.nonces.consume(asCallId('c1'), a1 ?? null)).toEqual({ ok: false, reason: 'unknown' });
+    expect(t.nonces.consume(asCallId('c2'), a2 ?? null)).toEqual({ ok: true });
+    t.ringer.update([view('c2', { createdAt: 2000 })]);
+    t.ringer.stopAll();
+    expect(t.nonces.size).toBe(0);
   });
 
   it('update() with the same views twice does not notify, open or request again', () => {

@@ -1,6 +1,7 @@
 import type { CallView, MediaKind } from '../../shared/ipc/model.ts';
 import type { CallId, UserId } from '../../shared/protocol/index.ts';
 import type { AttentionPort, Closable, NotifierPort, RingingWindowPort } from '../platform/ports.ts';
+import type { NotificationNonces } from './NotificationNonces.ts';
 
 export type RingAction = { kind: 'accept'; media: MediaKind } | { kind: 'decline' } | { kind: 'open' };
 
@@ -8,6 +9,8 @@ export interface RingerDeps {
   notifier: NotifierPort;
   ringingWindow: RingingWindowPort;
   attention: AttentionPort;
+  /** The notification's links carry a nonce issued here and expired when the call stops ringing. */
+  nonces: Pick<NotificationNonces, 'issue' | 'expire'>;
   nameOf(userId: UserId): string;
   /** A button on the notification was pressed. */
   onAction(callID: CallId, action: RingAction): void;
@@ -45,6 +48,7 @@ export class Ringer {
     for (const [id, alert] of this.#alerts) {
       if (live.has(id)) continue;
       alert.close();
+      this.#d.nonces.expire(id);
       this.#alerts.delete(id);
     }
     for (const v of ringing) {
@@ -54,7 +58,7 @@ export class Ringer {
       this.#alerts.set(
         id,
         this.#d.notifier.showIncomingCall(
-          { callID: id, callerId: v.call.inviter, callerName: this.#d.nameOf(v.call.inviter), media: v.media, others: Math.max(0, others) },
+          { callID: id, callerId: v.call.inviter, callerName: this.#d.nameOf(v.call.inviter), media: v.media, others: Math.max(0, others), linkNonce: this.#d.nonces.issue(id) },
           {
             accept: (media) => this.#d.onAction(id, { kind: 'accept', media }),
             decline: () => this.#d.onAction(id, { kind: 'decline' }),

@@ -174,6 +174,27 @@ describe('bridge over the host WebSocket', () => {
     expect(made).toEqual([`ws://${location.host}/ipc`]);
   });
 
+  it("carries the host's per-run token from the page URL onto the socket", () => {
+    const made: string[] = [];
+    vi.stubGlobal(
+      'WebSocket',
+      class extends FakeSocket {
+        constructor(url: string) {
+          super(url);
+          made.push(url);
+        }
+      },
+    );
+    const before = location.href;
+    history.replaceState(null, '', '/?token=Ab-_9z#/home');
+    try {
+      void call('getSnapshot', {}).catch(() => undefined);
+      expect(made).toEqual([`ws://${location.host}/ipc?token=Ab-_9z`]);
+    } finally {
+      history.replaceState(null, '', before);
+    }
+  });
+
   it('uses window.ringdesk when the preload exposed it', async () => {
     const getDevice = vi.fn(async () => ({ ok: true as const, value: { deviceId: 'd', deviceName: 'n' } }));
     window.ringdesk = { getDevice } as unknown as NonNullable<Window['ringdesk']>; // only the method under test

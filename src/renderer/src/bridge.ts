@@ -148,8 +148,11 @@ export function createWsApi(o: WsApiOptions): WsApi {
 
 let ws: WsApi | null = null;
 
+/** The host refuses a socket without the per-run token it put in the page's URL (`?token=`). */
 function hostUrl(): string {
-  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ipc`;
+  const token = new URLSearchParams(location.search).get('token');
+  const query = token === null ? '' : `?token=${encodeURIComponent(token)}`;
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ipc${query}`;
 }
 
 /** The preload's api in Electron, else (built once) the same api over the host's WebSocket. */

@@ -112,7 +112,13 @@ export const EVENTS = {
   notice: NoticeSchema,
   /** A global shortcut the renderer acts on (mute lives with the media, in the renderer). */
   shortcut: z.object({ action: z.enum(['toggleMute']) }),
-  navigate: z.object({ to: z.enum(['home', 'history', 'missed', 'settings', 'call', 'dial']), callID: CallIdSchema.optional(), userId: UserIdSchema.optional() }),
+  /** `dial` (a ringdesk://call link) only opens the contact with Call focused: the user places the call. */
+  navigate: z.object({
+    to: z.enum(['home', 'history', 'missed', 'settings', 'call', 'dial']),
+    callID: CallIdSchema.optional(),
+    userId: UserIdSchema.optional(),
+    media: MediaKindSchema.optional(),
+  }),
   /** The updater's state: downloading, ready ("Restart to update"), disabled by policy... */
   update: UpdateStateSchema,
   /** Every SFU push for this device, as the server sent it. */

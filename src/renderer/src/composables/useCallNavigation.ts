@@ -1,8 +1,9 @@
 import { onScopeDispose, watch } from 'vue';
 import type { Router } from 'vue-router';
-import { errorCode, on } from '../bridge.ts';
+import { on } from '../bridge.ts';
 import { param } from '../router.ts';
 import { useCallsStore } from '../stores/calls.ts';
+import { useDialPromptStore } from '../stores/dialPrompt.ts';
 import { useSessionStore } from '../stores/session.ts';
 
 /**
@@ -13,6 +14,7 @@ import { useSessionStore } from '../stores/session.ts';
 export function useCallNavigation(router: Router): void {
   const session = useSessionStore();
   const calls = useCallsStore();
+  const dialPrompt = useDialPromptStore();
   const offs: (() => void)[] = [];
   let disposed = false;
   onScopeDispose(() => {
@@ -68,14 +70,10 @@ export function useCallNavigation(router: Router): void {
             if (n.callID) openCall(n.callID);
             return;
           case 'dial':
+            // A ringdesk://call link: ask, with Call focused; only the user's press places the call.
             if (!n.userId) return;
-            calls.invite([n.userId], 'audio').then(
-              (v) => openCall(v.call.callID),
-              (e: unknown) => {
-                calls.lastError = errorCode(e);
-                void router.push({ name: 'home' });
-              },
-            );
+            dialPrompt.ask(n.userId, n.media ?? 'audio');
+            void router.push({ name: 'home' });
             return;
         }
       }),

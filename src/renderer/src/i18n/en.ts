@@ -25,6 +25,14 @@ const en = {
     tokenNotStored: 'You will need to sign in again after a restart.',
     notificationsBlocked: 'Notifications are blocked.',
   },
+  dialPrompt: {
+    title: 'Call {name}?',
+    audio: 'Audio call',
+    video: 'Video call',
+    why: 'A link asked to call this person. Nothing happens until you press Call.',
+    call: 'Call',
+    cancel: 'Cancel',
+  },
   errors: {
     unknown: 'Something went wrong ({code}).',
     internal: 'Something went wrong inside the app.',

@@ -25,6 +25,14 @@ const zhCN: Messages = {
     tokenNotStored: '重启后需要重新登录。',
     notificationsBlocked: '通知已被阻止。',
   },
+  dialPrompt: {
+    title: '呼叫 {name}？',
+    audio: '语音通话',
+    video: '视频通话',
+    why: '一个链接请求呼叫此人。在你按下"呼叫"之前不会拨打。',
+    call: '呼叫',
+    cancel: '取消',
+  },
   errors: {
     unknown: '出现问题（{code}）。',
     internal: '应用内部出现问题。',

@@ -126,7 +126,7 @@ describe('following the calls', () => {
     expect(document.activeElement).toBe(m.get('accept-audio'));
   });
 
-  it('obeys navigate events, and dials a user for "dial"', async () => {
+  it('obeys navigate events; "dial" asks first, with Call focused, and calls only when Call is pressed', async () => {
     const f = new FakeBridge({ contacts: [makeContact('bob')] });
     f.handle('callInvite', (a) => ({ call: makeView(makeCall({ callID: 'd1', users: a.invitees.map((userId) => ({ userId, state: 'inviting' as const })) }), 'alice'), errorInvitees: [] }));
     m = await mountApp({ fake: f });
@@ -136,11 +136,29 @@ describe('following the calls', () => {
     m.fake.emit('navigate', { to: 'missed' });
     await settle();
     expect(m.router.currentRoute.value.fullPath).toBe('/history?filter=missed');
-    m.fake.emit('navigate', { to: 'dial', userId: makeContact('bob').userId });
+    m.fake.emit('navigate', { to: 'dial', userId: makeContact('bob').userId, media: 'video' });
     await settle();
-    expect(m.fake.argsOf('callInvite')).toEqual([{ invitees: ['bob'], media: 'audio', mode: 'normal' }]);
+    expect(m.fake.argsOf('callInvite')).toEqual([]);
+    expect(m.router.currentRoute.value.name).toBe('home');
+    expect(m.text('dial-prompt-media')).toBe('Video call');
+    expect(document.activeElement).toBe(m.get('dial-prompt-call'));
+    click(m.get('dial-prompt-call'));
+    await settle();
+    expect(m.fake.argsOf('callInvite')).toEqual([{ invitees: ['bob'], media: 'video', mode: 'normal' }]);
+    expect(m.find('dial-prompt')).toBeNull();
     expect(m.router.currentRoute.value.fullPath).toBe('/call/d1');
     expect(m.find('screen-outgoing')).not.toBeNull();
+  });
+
+  it('a dial prompt that is cancelled places no call', async () => {
+    m = await mountApp({ fake: new FakeBridge({ contacts: [makeContact('bob')] }) });
+    m.fake.emit('navigate', { to: 'dial', userId: makeContact('bob').userId });
+    await settle();
+    expect(m.text('dial-prompt-media')).toBe('Audio call');
+    click(m.get('dial-prompt-cancel'));
+    await settle();
+    expect(m.find('dial-prompt')).toBeNull();
+    expect(m.fake.argsOf('callInvite')).toEqual([]);
   });
 
   it('leaves the ringing window where it is', async () => {
