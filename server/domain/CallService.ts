@@ -191,8 +191,9 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
       case 'push': {
         this.#sessions.push(e.userId, e.device, e.push);
         const t0 = e.push.type === 'callInvitationReceived' ? this.#inviteStart.get(e.push.data.call.callID) : undefined;
-        const online = e.device === null ? this.#sessions.isOnline(e.userId) : this.#sessions.device(e.userId, e.device) !== undefined;
-        if (t0 !== undefined && online) this.emit('inviteDelivered', (performance.now() - t0) / 1000);
+        if (t0 !== undefined && (e.device === null ? this.#sessions.isOnline(e.userId) : this.#sessions.device(e.userId, e.device))) {
+          this.emit('inviteDelivered', (performance.now() - t0) / 1000);
+        }
         return;
       }
       case 'handledElsewhere': {
