@@ -123,6 +123,19 @@ export async function startServer(config: ServerConfig, rawStore: Store = new Sq
 
   let metrics: ServerMetrics | null = null;
   let metricsListener: MetricsListener | null = null;
+  const shutdown = async (): Promise<void> => {
+    closing = true;
+    await metricsListener?.close();
+    metrics?.close();
+    clearInterval(sweep);
+    calls.stop();
+    sfu.close();
+    presence.stop();
+    for (const c of conns) c.terminate();
+    await new Promise<void>((r) => wss.close(() => r()));
+    await new Promise<void>((r) => http.close(() => r()));
+    await store.close();
+  };
   if (config.metrics.enabled) {
     const m = new ServerMetrics({
       stats,
@@ -140,7 +153,7 @@ export async function startServer(config: ServerConfig, rawStore: Store = new Sq
     try {
       metricsListener = await startMetricsServer(config.metrics, m, readiness, health);
     } catch (e) {
-      await new Promise<void>((r) => http.close(() => r()));
+      await shutdown(); // nothing half-started is left behind (workers, timers, the public port)
       throw e;
     }
   }
@@ -152,7 +165,10 @@ export async function startServer(config: ServerConfig, rawStore: Store = new Sq
     metricsUrl: metricsListener?.url ?? null,
     readiness,
     reloadTls() {
-      if (!config.tls || !('setSecureContext' in http)) return { ok: true, subject: null };
+      if (!config.tls || !('setSecureContext' in http)) {
+        log.info('reload requested: no tls configured, nothing to reload');
+        return { ok: true, subject: null };
+      }
       try {
         const next = loadTls(config.tls);
         http.setSecureContext(next.options);
@@ -168,18 +184,6 @@ export async function startServer(config: ServerConfig, rawStore: Store = new Sq
         return { ok: false, error };
       }
     },
-    async close() {
-      closing = true;
-      await metricsListener?.close();
-      metrics?.close();
-      clearInterval(sweep);
-      calls.stop();
-      sfu.close();
-      presence.stop();
-      for (const c of conns) c.terminate();
-      await new Promise<void>((r) => wss.close(() => r()));
-      await new Promise<void>((r) => http.close(() => r()));
-      await store.close();
-    },
+    close: shutdown,
   };
 }

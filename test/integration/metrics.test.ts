@@ -187,3 +187,13 @@ describe('exposure and readiness', () => {
     expect(t.server.metricsUrl).toBeNull();
   });
 });
+
+describe('metrics listener that cannot start', () => {
+  it('fails the start with a message naming the address and the setting to change', async () => {
+    t = await startTestServer(['alice'], { sfu: { enabled: false } });
+    const taken = Number(new URL(t.server.metricsUrl ?? '').port);
+    await expect(startTestServer(['alice'], { sfu: { enabled: false }, metrics: { port: taken } })).rejects.toThrow(
+      new RegExp(`metrics listener on 127\\.0\\.0\\.1:${taken}: .*EADDRINUSE.*metrics\\.port`),
+    );
+  });
+});
