@@ -155,6 +155,7 @@ export class ClientConnection implements Connection {
       this.#reply(request.id, { result });
       if (pending) {
         this.#s.stats.signIns++;
+        this.#log().info('%s accepted', request.type);
         const { user, deviceId } = pending as Session; // set inside authenticate(), which TS's narrowing cannot see
         this.#s.calls.deviceOnline(user.userId, deviceId);
         this.#s.sfu.deviceOnline(user.userId, deviceId);
@@ -164,7 +165,12 @@ export class ClientConnection implements Connection {
       if (!isRingdeskError(e)) this.#log().error('%s failed: %s', request.type, e instanceof Error ? (e.stack ?? e.message) : String(e));
       const err = isRingdeskError(e) ? e : new RingdeskError('internal', 'internal server error');
       this.#reply(request.id, { error: err.toWire() });
-      if (PRE_AUTH_REQUESTS.has(request.type)) this.#s.stats.signInFailed(err.code);
+      if (PRE_AUTH_REQUESTS.has(request.type)) {
+        this.#s.stats.signInFailed(err.code);
+        // Who tried, never with what: the password and token stay out of the log.
+        const who = request.type === 'login' ? { userId: request.data.userId, device: request.data.deviceId } : request.type === 'resume' ? { device: request.data.deviceId } : {};
+        log.child(who).info('%s refused: %s', request.type, err.code);
+      }
       if (err.code === 'auth_failed' && ++this.#failedLogins >= MAX_FAILED_LOGINS) this.close(CLOSE.unauthenticated, 'too many failed sign-ins');
       if (err.code === 'account_disabled') this.close(CLOSE.accountDisabled, 'account disabled');
     }
