@@ -112,7 +112,7 @@ export class ServerMetrics {
       help: 'p99 event-loop delay since the previous scrape (perf_hooks.monitorEventLoopDelay, 10 ms resolution).',
       registers,
       collect() {
-        // Before any sample the histogram reports NaN-like huge values; 0 is the honest "no delay seen".
+        // No sample yet (a scrape right after start or reset): report 0 rather than the histogram's sentinels.
         this.set(loop.count > 0 ? loop.percentile(99) / 1e9 : 0);
         loop.reset();
       },
