@@ -124,17 +124,14 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
       throw new RingdeskError('invitee_unknown', `nobody to call: ${errorInvitees.map((e) => `${e.userId} (${e.reason})`).join(', ')}`);
     }
     const callID = asCallId(randomUUID());
-    this.#inviteStart.set(callID, t0);
-    const call = await this.#queue
-      .run(callID, () =>
-        this.#commit(
-          createCall(
-            { callID, inviter: actor.userId, device: actor.deviceId, invitees, mode: d.mode, timeoutSec: d.timeout, extendedData: d.extendedData },
-            this.#ctx(),
-          ),
+    const call = await this.#timed(callID, t0, () => this.#queue.run(callID, () =>
+      this.#commit(
+        createCall(
+          { callID, inviter: actor.userId, device: actor.deviceId, invitees, mode: d.mode, timeoutSec: d.timeout, extendedData: d.extendedData },
+          this.#ctx(),
         ),
-      )
-      .finally(() => this.#inviteStart.delete(callID));
+      ),
+    ));
     return { call: this.info(call), errorInvitees };
   }
 
@@ -142,11 +139,14 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     const t0 = performance.now();
     const { invitees, errorInvitees } = await this.#screen(actor.userId, d.invitees);
     if (invitees.length === 0) throw new RingdeskError('invitee_unknown', 'none of the invitees can be called');
-    this.#inviteStart.set(d.callID, t0);
-    const call = await this.dispatch(d.callID, { type: 'callingInvite', by: actor.userId, device: actor.deviceId, invitees, extendedData: d.extendedData ?? '' }).finally(() =>
-      this.#inviteStart.delete(d.callID),
-    );
+    const call = await this.#timed(d.callID, t0, () => this.dispatch(d.callID, { type: 'callingInvite', by: actor.userId, device: actor.deviceId, invitees, extendedData: d.extendedData ?? '' }));
     return { call: this.info(call), errorInvitees };
+  }
+
+  /** Remembers when an invite was taken while `task` runs, so #apply can time its delivery. */
+  #timed<T>(callID: CallId, t0: number, task: () => Promise<T>): Promise<T> {
+    this.#inviteStart.set(callID, t0);
+    return task().finally(() => this.#inviteStart.delete(callID));
   }
 
   /** Unknown, disabled and self invitees are reported back (ZIM's errorInvitees); busy and DND are answered by the machine. */
