@@ -304,6 +304,7 @@ const ERROR_MEANINGS: Record<ErrorCode, { by: 'server' | 'client' | 'both'; mean
   not_signed_in: { by: 'client', meaning: 'Ringdesk app only: a call API used while signed out.' },
   request_timeout: { by: 'client', meaning: 'Ringdesk app only: no response in time.' },
   disconnected: { by: 'client', meaning: 'Ringdesk app only: the connection closed before the response came.' },
+  insecure_server: { by: 'client', meaning: 'Ringdesk app only: sign-in to a `ws://` server that is not on this machine, without the `AllowInsecureServer` IT policy. Use the `wss://` address.' },
   internal: { by: 'both', meaning: 'An unexpected failure. The server logs it; the message says nothing more.' },
   ...SFU_ERROR_MEANINGS,
 };

@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { setListenerErrorSink } from '../src/shared/events.ts';
@@ -7,12 +8,18 @@ import type { ServerConfig } from './config.ts';
 import { CallService } from './domain/CallService.ts';
 import { Presence } from './domain/Presence.ts';
 import { Logger } from './logger.ts';
+import { startMetricsServer, type MetricsListener } from './metrics/MetricsServer.ts';
+import { instrumentStore } from './metrics/instrumentStore.ts';
+import { Readiness } from './metrics/Readiness.ts';
+import { ServerMetrics } from './metrics/ServerMetrics.ts';
+import { TransportStats } from './metrics/TransportStats.ts';
 import { SessionRegistry } from './routing/SessionRegistry.ts';
 import { SfuService } from './sfu/SfuService.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
 import type { Store } from './store/Store.ts';
 import { ClientConnection } from './transport/ClientConnection.ts';
 import type { Services } from './transport/handlers/index.ts';
+import { loadTls, type TlsMaterial } from './transport/tls.ts';
 
 const log = new Logger('Server');
 const listenerLog = new Logger('Listener');
@@ -28,14 +35,28 @@ export interface RingdeskServer {
   readonly url: string;
   readonly port: number;
   readonly services: Services;
+  /** http://host:port of the metrics listener (/metrics, /readyz), or null when metrics.enabled is false. */
+  readonly metricsUrl: string | null;
+  /** What /readyz checks; another component adds its own with one `add()`. */
+  readonly readiness: Readiness;
+  /**
+   * Re-reads tls.certFile/keyFile/caFile (SIGHUP). New connections get the new certificate, open
+   * ones keep theirs. A failure keeps the old certificate and says why. No-op without TLS.
+   */
+  reloadTls(): { ok: true; subject: string | null } | { ok: false; error: string };
   /** Stops accepting, closes every socket and the store. Started calls stay stored for the next start. */
   close(): Promise<void>;
 }
 
 /** Composition root of the signaling server. */
-export async function startServer(config: ServerConfig, store: Store = new SqliteStore(config.dbPath)): Promise<RingdeskServer> {
+export async function startServer(config: ServerConfig, rawStore: Store = new SqliteStore(config.dbPath)): Promise<RingdeskServer> {
+  // Before anything else: a bad certificate or key stops the start, naming the file (exit 2).
+  let tls: TlsMaterial | null = config.tls ? loadTls(config.tls) : null;
   setListenerErrorSink(logListenerError);
   const now = (): number => Date.now();
+  const stats = new TransportStats();
+  let observeCommit: (seconds: number) => void = () => undefined;
+  const store = config.metrics.enabled ? instrumentStore(rawStore, (s) => observeCommit(s)) : rawStore;
   const sessions = new SessionRegistry();
   const presence = new Presence(sessions, PRESENCE_FLUSH_MS);
   const auth = await AuthService.create(store, config.tokenSecret, config.tokenTtlSec, now);
@@ -44,19 +65,48 @@ export async function startServer(config: ServerConfig, store: Store = new Sqlit
   // Before listening: a missing worker is reported once, here, and the server runs on without media.
   const sfu = new SfuService({ config: config.sfu, calls, sessions, graceMs: config.heartbeatTimeoutMs });
   await sfu.start();
-  const services: Services = { config, store, auth, calls, sessions, presence, sfu, now };
+  const services: Services = { config, store, auth, calls, sessions, presence, sfu, now, stats };
+  const conns = new Set<ClientConnection>();
+  let closing = false;
+  const health = () => ({ ok: true, connections: sessions.connectionCount, activeCalls: calls.activeCallCount, media: { available: sfu.available, rooms: sfu.rooms.size } });
 
-  const http: Server = createServer((req, res) => {
-    if (req.url === '/healthz') {
+  const readiness = new Readiness();
+  readiness.add({ name: 'shutdown', check: () => (closing ? 'the server is shutting down' : null) });
+  readiness.add({
+    name: 'store',
+    // A read through the store proves it is open and answering, whatever the backend.
+    check: async () => {
+      await store.getMeta('readyz.probe');
+      return null;
+    },
+  });
+  readiness.add({
+    name: 'media',
+    check: () => {
+      if (!config.sfu.enabled) return null; // turned off on purpose: calls work without media
+      const up = sfu.pool?.workers.length ?? 0;
+      return up > 0 ? null : 'no mediasoup worker is running';
+    },
+  });
+
+  const routes = (req: IncomingMessage, res: ServerResponse): void => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, connections: sessions.connectionCount, activeCalls: calls.activeCallCount, media: { available: sfu.available, rooms: sfu.rooms.size } }));
+      res.end(JSON.stringify(health()));
+      return;
+    }
+    if (path === '/metrics' || path === '/readyz') {
+      // Served on the metrics listener only (metrics.host/port): internals stay off the public address.
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found\n');
       return;
     }
     res.writeHead(426, { 'content-type': 'text/plain' });
     res.end('Ringdesk signaling: connect with a WebSocket to /ws\n');
-  });
+  };
+  const http: Server | TlsServer = tls ? createTlsServer(tls.options, routes) : createServer(routes);
   const wss = new WebSocketServer({ server: http, path: '/ws', maxPayload: HARD_FRAME_CAP, perMessageDeflate: false });
-  const conns = new Set<ClientConnection>();
   wss.on('connection', (ws) => {
     const c = new ClientConnection(ws, services);
     conns.add(c);
@@ -74,22 +124,73 @@ export async function startServer(config: ServerConfig, store: Store = new Sqlit
     http.listen(config.port, config.host, () => resolve());
   });
   const { port } = http.address() as AddressInfo; // listening on TCP, so this is an AddressInfo
-  const url = `ws://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/ws`;
+  const url = `${tls ? 'wss' : 'ws'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/ws`;
   log.info('listening on %s (db %s)', url, config.dbPath);
+  if (tls) log.info('tls: serving %s, valid until %s', tls.subject, new Date(tls.notAfter).toISOString());
+
+  let metrics: ServerMetrics | null = null;
+  let metricsListener: MetricsListener | null = null;
+  const shutdown = async (): Promise<void> => {
+    closing = true;
+    await metricsListener?.close();
+    metrics?.close();
+    clearInterval(sweep);
+    calls.stop();
+    sfu.close();
+    presence.stop();
+    for (const c of conns) c.terminate();
+    await new Promise<void>((r) => wss.close(() => r()));
+    await new Promise<void>((r) => http.close(() => r()));
+    await store.close();
+  };
+  if (config.metrics.enabled) {
+    const m = new ServerMetrics({
+      stats,
+      calls,
+      sfu,
+      connections: () => {
+        let authenticated = 0;
+        for (const c of conns) if (c.authenticated) authenticated++;
+        return { preAuth: conns.size - authenticated, authenticated };
+      },
+    });
+    metrics = m;
+    observeCommit = (s) => m.observeStoreCommit(s);
+    if (tls) m.tlsLoaded(tls.notAfter);
+    try {
+      metricsListener = await startMetricsServer(config.metrics, m, readiness, health);
+    } catch (e) {
+      await shutdown(); // nothing half-started is left behind (workers, timers, the public port)
+      throw e;
+    }
+  }
 
   return {
     url,
     port,
     services,
-    async close() {
-      clearInterval(sweep);
-      calls.stop();
-      sfu.close();
-      presence.stop();
-      for (const c of conns) c.terminate();
-      await new Promise<void>((r) => wss.close(() => r()));
-      await new Promise<void>((r) => http.close(() => r()));
-      await store.close();
+    metricsUrl: metricsListener?.url ?? null,
+    readiness,
+    reloadTls() {
+      if (!config.tls || !('setSecureContext' in http)) {
+        log.info('reload requested: no tls configured, nothing to reload');
+        return { ok: true, subject: null };
+      }
+      try {
+        const next = loadTls(config.tls);
+        http.setSecureContext(next.options);
+        tls = next;
+        metrics?.tlsLoaded(next.notAfter);
+        metrics?.tlsReloaded(true);
+        log.info('tls reloaded: serving %s, valid until %s', next.subject, new Date(next.notAfter).toISOString());
+        return { ok: true, subject: next.subject };
+      } catch (e) {
+        const error = e instanceof Error ? e.message : String(e);
+        metrics?.tlsReloaded(false);
+        log.error('tls reload failed, still serving the previous certificate: %s', error);
+        return { ok: false, error };
+      }
     },
+    close: shutdown,
   };
 }

@@ -47,3 +47,17 @@ describe('server config', () => {
     expect(() => loadConfig({}, { sfu: { rtcMinPort: 50000, rtcMaxPort: 40000 } })).toThrow(/rtcMinPort/);
   });
 });
+
+describe('server config: tls and metrics', () => {
+  it('has no tls by default and metrics on loopback; env sets both, unknown keys stop', () => {
+    const d = loadConfig({}, {});
+    expect(d.tls).toBeUndefined();
+    expect(d.metrics).toEqual({ enabled: true, host: '127.0.0.1', port: 9464 });
+    const c = loadConfig({ RINGDESK_TLS_CERT: '/etc/ringdesk/fullchain.pem', RINGDESK_TLS_KEY: '/etc/ringdesk/privkey.pem', RINGDESK_METRICS_HOST: '10.0.0.5', RINGDESK_METRICS_PORT: '9100' }, {});
+    expect(c.tls).toEqual({ certFile: '/etc/ringdesk/fullchain.pem', keyFile: '/etc/ringdesk/privkey.pem' });
+    expect(c.metrics).toEqual({ enabled: true, host: '10.0.0.5', port: 9100 });
+    expect(() => loadConfig({ RINGDESK_TLS_CERT: '/x.pem' }, {})).toThrow(/tls\.keyFile|keyFile/);
+    expect(() => loadConfig({}, { tls: { certFile: 'a', keyFile: 'b', passphrase: 'x' } })).toThrow(/passphrase/);
+    expect(() => loadConfig({}, { metrics: { prot: 1 } })).toThrow(/prot/);
+  });
+});

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { describeIssues } from '../src/shared/protocol/index.ts';
+import { MetricsConfigSchema } from './metrics/MetricsConfig.ts';
 import { SfuConfigSchema } from './sfu/SfuConfig.ts';
+import { TlsConfigSchema } from './transport/TlsConfig.ts';
 
 /** Every server setting, with its default. Sources: defaults < JSON file (RINGDESK_SERVER_CONFIG) < env < flags. */
 export const ServerConfigSchema = z
@@ -30,6 +32,10 @@ export const ServerConfigSchema = z
     demo: z.boolean().default(false),
     /** The media server (mediasoup); see server/sfu/SfuConfig.ts and the README. */
     sfu: SfuConfigSchema.prefault({}),
+    /** Serve wss:// and https:// directly (server/transport/tls.ts); absent: plain ws:// behind a TLS proxy. */
+    tls: TlsConfigSchema.optional(),
+    /** /metrics and /readyz on their own listener, loopback by default (server/metrics/). */
+    metrics: MetricsConfigSchema.prefault({}),
   })
   .strict();
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
@@ -59,6 +65,12 @@ const SFU_ENV: Record<string, 'announcedAddress' | 'listenIp' | 'numWorkers' | '
   RINGDESK_SFU_PORT: 'webRtcServerPort',
 };
 
+const TLS_ENV: Record<string, 'certFile' | 'keyFile' | 'caFile'> = {
+  RINGDESK_TLS_CERT: 'certFile',
+  RINGDESK_TLS_KEY: 'keyFile',
+  RINGDESK_TLS_CA: 'caFile',
+};
+
 /** Reads the optional JSON file and env overrides; flags come in as `overrides`. */
 export function loadConfig(env: NodeJS.ProcessEnv, overrides: Record<string, unknown>): ServerConfig {
   let file: Record<string, unknown> = {};
@@ -86,6 +98,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Record<string, unk
     const v = env[k];
     if (v !== undefined) sfu[key] = key === 'numWorkers' || key === 'webRtcServerPort' ? Number(v) : v;
   }
+  const tls: Record<string, unknown> = {};
+  for (const [k, key] of Object.entries(TLS_ENV)) if (env[k] !== undefined) tls[key] = env[k];
+  const fileTls = typeof file['tls'] === 'object' && file['tls'] !== null ? file['tls'] : {};
+  if (Object.keys(tls).length > 0) fromEnv['tls'] = { ...fileTls, ...tls };
+  const metrics: Record<string, unknown> = {};
+  if (env['RINGDESK_METRICS_HOST'] !== undefined) metrics['host'] = env['RINGDESK_METRICS_HOST'];
+  if (env['RINGDESK_METRICS_PORT'] !== undefined) metrics['port'] = Number(env['RINGDESK_METRICS_PORT']);
+  const fileMetrics = typeof file['metrics'] === 'object' && file['metrics'] !== null ? file['metrics'] : {};
+  if (Object.keys(metrics).length > 0) fromEnv['metrics'] = { ...fileMetrics, ...metrics };
   const fileSfu = typeof file['sfu'] === 'object' && file['sfu'] !== null ? file['sfu'] : {};
   if (Object.keys(sfu).length > 0) fromEnv['sfu'] = { ...fileSfu, ...sfu };
   return parseConfig({ ...file, ...fromEnv, ...overrides }, path ? `${path}, env and flags` : 'env and flags');

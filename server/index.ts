@@ -11,7 +11,10 @@ const USAGE = `usage:
   node server/index.ts [serve] [--host H] [--port N] [--db PATH] [--demo]
   node server/index.ts user add <id> --password <pw> [--name "Display Name"] [--db PATH]
   node server/index.ts user list | disable <id> | enable <id> | passwd <id> --password <pw> [--db PATH]
-env: RINGDESK_HOST, RINGDESK_PORT, RINGDESK_DB, RINGDESK_TOKEN_SECRET, RINGDESK_SERVER_CONFIG (JSON file)`;
+env: RINGDESK_HOST, RINGDESK_PORT, RINGDESK_DB, RINGDESK_TOKEN_SECRET, RINGDESK_SERVER_CONFIG (JSON file),
+     RINGDESK_TLS_CERT, RINGDESK_TLS_KEY, RINGDESK_TLS_CA, RINGDESK_METRICS_HOST, RINGDESK_METRICS_PORT,
+     RINGDESK_LOG (debug|info|warn|error), RINGDESK_LOG_FORMAT (json|text)
+signals: SIGHUP reloads the TLS certificate and key; SIGINT/SIGTERM stop`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -55,6 +58,9 @@ async function main(argv: string[]): Promise<number> {
   if (config.demo) await seedDemoAccounts(store, (line) => console.log(line));
   const server = await startServer(config, store);
   console.log(`Ringdesk server ready at ${server.url}`);
+  if (server.metricsUrl) console.log(`metrics and readiness at ${server.metricsUrl}/metrics and /readyz`);
+  // Certificate renewal (certbot, cert-manager) ends with a SIGHUP: open connections stay up.
+  process.on('SIGHUP', () => void server.reloadTls());
   const stop = (): void => {
     void server.close().then(() => process.exit(0));
   };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import {
   callInfo,
   createCall,
@@ -39,6 +40,8 @@ type ErrorInvitee = RequestResult<'callInvite'>['errorInvitees'][number];
 export type CallServiceEvents = {
   /** A call changed (after it was stored and its pushes sent); an ended call is reported once more, ended. */
   changed: [call: Call];
+  /** An invitation's push was written to an online invitee's socket, this long after the invite request was taken (metrics). */
+  inviteDelivered: [seconds: number];
 };
 
 export interface CallServiceOptions {
@@ -64,6 +67,8 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
   readonly #byUser = new Map<UserId, Set<CallId>>();
   readonly #timers = new Map<CallId, NodeJS.Timeout>();
   readonly #grace = new Map<string, NodeJS.Timeout>();
+  /** When each invite being handled was taken (performance.now()), to time its delivery. */
+  readonly #inviteStart = new Map<CallId, number>();
   /** After stop() no timer is armed: sockets closing during shutdown must not touch a closed store. */
   #stopped = false;
 
@@ -112,28 +117,36 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
   }
 
   async invite(actor: Actor, d: RequestData<'callInvite'>): Promise<RequestResult<'callInvite'>> {
+    const t0 = performance.now();
     if (this.isBusy(actor.userId)) throw new RingdeskError('already_in_call', 'you are already in a call; end it first');
     const { invitees, errorInvitees } = await this.#screen(actor.userId, d.invitees);
     if (d.invitees.length > 0 && invitees.length === 0) {
       throw new RingdeskError('invitee_unknown', `nobody to call: ${errorInvitees.map((e) => `${e.userId} (${e.reason})`).join(', ')}`);
     }
     const callID = asCallId(randomUUID());
-    const call = await this.#queue.run(callID, () =>
+    const call = await this.#timed(callID, t0, () => this.#queue.run(callID, () =>
       this.#commit(
         createCall(
           { callID, inviter: actor.userId, device: actor.deviceId, invitees, mode: d.mode, timeoutSec: d.timeout, extendedData: d.extendedData },
           this.#ctx(),
         ),
       ),
-    );
+    ));
     return { call: this.info(call), errorInvitees };
   }
 
   async callingInvite(actor: Actor, d: RequestData<'callingInvite'>): Promise<RequestResult<'callingInvite'>> {
+    const t0 = performance.now();
     const { invitees, errorInvitees } = await this.#screen(actor.userId, d.invitees);
     if (invitees.length === 0) throw new RingdeskError('invitee_unknown', 'none of the invitees can be called');
-    const call = await this.dispatch(d.callID, { type: 'callingInvite', by: actor.userId, device: actor.deviceId, invitees, extendedData: d.extendedData ?? '' });
+    const call = await this.#timed(d.callID, t0, () => this.dispatch(d.callID, { type: 'callingInvite', by: actor.userId, device: actor.deviceId, invitees, extendedData: d.extendedData ?? '' }));
     return { call: this.info(call), errorInvitees };
+  }
+
+  /** Remembers when an invite was taken while `task` runs, so #apply can time its delivery. */
+  #timed<T>(callID: CallId, t0: number, task: () => Promise<T>): Promise<T> {
+    this.#inviteStart.set(callID, t0);
+    return task().finally(() => this.#inviteStart.delete(callID));
   }
 
   /** Unknown, disabled and self invitees are reported back (ZIM's errorInvitees); busy and DND are answered by the machine. */
@@ -175,9 +188,14 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
 
   #apply(e: Effect): void {
     switch (e.type) {
-      case 'push':
+      case 'push': {
         this.#sessions.push(e.userId, e.device, e.push);
+        const t0 = e.push.type === 'callInvitationReceived' ? this.#inviteStart.get(e.push.data.call.callID) : undefined;
+        if (t0 !== undefined && (e.device === null ? this.#sessions.isOnline(e.userId) : this.#sessions.device(e.userId, e.device))) {
+          this.emit('inviteDelivered', (performance.now() - t0) / 1000);
+        }
         return;
+      }
       case 'handledElsewhere': {
         const deviceName = this.#sessions.device(e.userId, e.device)?.deviceName ?? e.device;
         for (const c of this.#sessions.devices(e.userId)) {
@@ -222,7 +240,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     if (at === null) return;
     const t = setTimeout(() => {
       this.#timers.delete(call.callID);
-      this.dispatch(call.callID, { type: 'tick' }).catch((e: unknown) => log.error('tick failed [callID:%s]: %s', call.callID, String(e)));
+      this.dispatch(call.callID, { type: 'tick' }).catch((e: unknown) => log.child({ callID: call.callID }).error('tick failed: %s', String(e)));
     }, Math.max(0, at - this.#now()));
     this.#timers.set(call.callID, t);
   }
@@ -237,7 +255,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
         const m = this.#calls.get(callID) && findMember(this.#calls.get(callID) as Call, userId);
         // Back on the main device in time (or moved to another one that is connected): not lost.
         if (!m || (m.mainDevice && this.#sessions.device(userId, m.mainDevice))) return;
-        this.dispatch(callID, { type: 'memberLost', userId }).catch((e: unknown) => log.warn('memberLost refused: %s', String(e)));
+        this.dispatch(callID, { type: 'memberLost', userId }).catch((e: unknown) => log.child({ callID, userId }).warn('memberLost refused: %s', String(e)));
       }, this.#graceMs),
     );
   }
@@ -293,6 +311,6 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
 
   #background(callID: CallId, ev: CallEvent): void {
     if (this.#stopped) return;
-    this.dispatch(callID, ev).catch((e: unknown) => log.debug('%s ignored [callID:%s]: %s', ev.type, callID, String(e)));
+    this.dispatch(callID, ev).catch((e: unknown) => log.child({ callID }).debug('%s ignored: %s', ev.type, String(e)));
   }
 }

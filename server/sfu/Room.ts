@@ -58,7 +58,7 @@ export class Room {
     const router = await worker.worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { callID } });
     const observer = await router.createActiveSpeakerObserver({ interval: SPEAKER_INTERVAL_MS });
     worker.rooms++;
-    log.debug('create() [callID:%s, worker:%d]', callID, worker.index);
+    log.child({ callID }).debug('create() [worker:%d]', worker.index);
     return new Room(callID, worker, router, observer, notify, config);
   }
 
@@ -252,7 +252,7 @@ export class Room {
     this.#peers.clear();
     this.router.close();
     this.worker.rooms--;
-    log.debug('close() [callID:%s, reason:%s]', this.callID, reason);
+    log.child({ callID: this.callID }).debug('close() [reason:%s]', reason);
   }
 }
 

@@ -260,7 +260,7 @@ export class SfuService {
 
   #background(callID: CallId, task: () => Promise<void>): void {
     if (this.#closed) return;
-    this.#queue.run(callID, task).catch((e: unknown) => log.warn('room sync failed [callID:%s]: %s', callID, e instanceof Error ? e.message : String(e)));
+    this.#queue.run(callID, task).catch((e: unknown) => log.child({ callID }).warn('room sync failed: %s', e instanceof Error ? e.message : String(e)));
   }
 
   #onWorkerDied(index: number): void {

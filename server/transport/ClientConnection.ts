@@ -59,7 +59,7 @@ export class ClientConnection implements Connection {
     this.#authTimer = setTimeout(() => this.close(CLOSE.unauthenticated, 'authentication timeout'), s.config.authTimeoutMs);
     ws.on('message', (data, isBinary) => this.#onFrame(data, isBinary));
     ws.on('close', () => this.#onClose());
-    ws.on('error', (e) => log.debug('socket error: %s', e.message));
+    ws.on('error', (e) => this.#log().debug('socket error: %s', e.message));
   }
 
   get userId(): Session['user']['userId'] {
@@ -78,7 +78,9 @@ export class ClientConnection implements Connection {
   }
 
   send(frame: string): void {
-    if (this.#ws.readyState === this.#ws.OPEN) this.#ws.send(frame);
+    if (this.#ws.readyState !== this.#ws.OPEN) return;
+    this.#s.stats.framesOut++;
+    this.#ws.send(frame);
   }
   sendPush(push: Push): void {
     this.send(JSON.stringify(push));
@@ -100,10 +102,17 @@ export class ClientConnection implements Connection {
     if (!this.#session) this.close(err.code === 'unauthenticated' ? CLOSE.unauthenticated : CLOSE.badFrameBeforeAuth, err.message.slice(0, 120));
   }
 
+  /** The module logger with this connection's user and device once signed in. */
+  #log(): Logger {
+    return this.#session ? log.child({ userId: this.#session.user.userId, device: this.#session.deviceId }) : log;
+  }
+
   #onFrame(data: RawData, isBinary: boolean): void {
+    this.#s.stats.framesIn++;
     this.lastSeen = this.#s.now();
     // Every frame costs from the bucket, garbage included, before any parsing work is done on it.
     if (!this.#limiter.take(this.#s.now())) {
+      this.#s.stats.rateLimited++;
       if (++this.#violations > MAX_RATE_VIOLATIONS) return this.close(CLOSE.rateLimited, 'rate limit exceeded');
       return this.#reply(leadingId(data, isBinary), { error: { code: 'rate_limited', message: 'too many requests; slow down' } });
     }
@@ -145,15 +154,23 @@ export class ClientConnection implements Connection {
       if (pending) this.#register(pending);
       this.#reply(request.id, { result });
       if (pending) {
+        this.#s.stats.signIns++;
+        this.#log().info('%s accepted', request.type);
         const { user, deviceId } = pending as Session; // set inside authenticate(), which TS's narrowing cannot see
         this.#s.calls.deviceOnline(user.userId, deviceId);
         this.#s.sfu.deviceOnline(user.userId, deviceId);
       }
       if (this.#loggedOut) this.close(CLOSE.loggedOut, 'logged out');
     } catch (e) {
-      if (!isRingdeskError(e)) log.error('%s failed: %s', request.type, e instanceof Error ? (e.stack ?? e.message) : String(e));
+      if (!isRingdeskError(e)) this.#log().error('%s failed: %s', request.type, e instanceof Error ? (e.stack ?? e.message) : String(e));
       const err = isRingdeskError(e) ? e : new RingdeskError('internal', 'internal server error');
       this.#reply(request.id, { error: err.toWire() });
+      if (PRE_AUTH_REQUESTS.has(request.type)) {
+        this.#s.stats.signInFailed(err.code);
+        // Who tried, never with what: the password and token stay out of the log.
+        const who = request.type === 'login' ? { userId: request.data.userId, device: request.data.deviceId } : request.type === 'resume' ? { device: request.data.deviceId } : {};
+        log.child(who).info('%s refused: %s', request.type, err.code);
+      }
       if (err.code === 'auth_failed' && ++this.#failedLogins >= MAX_FAILED_LOGINS) this.close(CLOSE.unauthenticated, 'too many failed sign-ins');
       if (err.code === 'account_disabled') this.close(CLOSE.accountDisabled, 'account disabled');
     }

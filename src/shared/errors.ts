@@ -39,6 +39,7 @@ export const ERROR_CODES = [
   'not_signed_in',
   'request_timeout',
   'disconnected',
+  'insecure_server',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

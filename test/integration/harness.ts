@@ -55,7 +55,16 @@ export async function startTestServer(users: string[], overrides: ServerConfigIn
   await seed.close();
   workerBin();
   const config = parseConfig(
-    { port: 0, dbPath, tokenSecret: randomBytes(32).toString('hex'), heartbeatIntervalMs: 500, ...overrides, sfu: { ...TEST_SFU, ...overrides.sfu } },
+    {
+      port: 0,
+      dbPath,
+      tokenSecret: randomBytes(32).toString('hex'),
+      heartbeatIntervalMs: 500,
+      ...overrides,
+      sfu: { ...TEST_SFU, ...overrides.sfu },
+      // Ephemeral like the public port: test servers run side by side.
+      metrics: { port: 0, ...overrides.metrics },
+    },
     'test',
   );
   const t: TestServer = {

@@ -1,7 +1,7 @@
 // IT management through the desktop core on the headless platform: policy over settings, and an
 // update that waits for the call to end (against a real server, so the call is a real one).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DesktopCore } from '../../src/main/app/DesktopCore.ts';
@@ -58,6 +58,25 @@ describe('IT policy in the desktop core', () => {
     // The policy never lands in the user's own file.
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ startAtLogin: true, serverUrl: t.url });
     expect(core.updateSettings({ ringtone: 'chime' }).startAtLogin).toBe(true);
+  });
+
+  it('refuses ws:// to another machine with insecure_server, and signs in there once AllowInsecureServer is set', async ({ skip }) => {
+    const lan = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a?.family === 'IPv4' && !a.internal)?.address;
+    if (!lan) skip('this machine has no non-loopback IPv4 address');
+    const srv = await startTestServer(['alice'], { host: '0.0.0.0', sfu: { enabled: false } });
+    try {
+      const url = `ws://${lan}:${srv.server.port}/ws`;
+      const plain = await desk();
+      await expect(plain.core.login({ serverUrl: url, userId: asUserId('alice'), password: PASSWORD })).rejects.toMatchObject({ code: 'insecure_server' });
+      expect(srv.server.services.sessions.connectionCount).toBe(0); // refused before anything was sent
+      const allowed = await desk({ policy: [{ name: 'HKLM\\Software\\Policies\\Ringdesk', values: { AllowInsecureServer: 1 } }] });
+      await expect(allowed.core.login({ serverUrl: url, userId: asUserId('alice'), password: PASSWORD })).resolves.toMatchObject({ userId: 'alice' });
+      await allowed.core.logout();
+    } finally {
+      await srv.close();
+    }
   });
 
   it('has updates off in the headless host, and says so', async () => {

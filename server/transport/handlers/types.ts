@@ -4,6 +4,7 @@ import type { AuthService } from '../../auth/AuthService.ts';
 import type { ServerConfig } from '../../config.ts';
 import type { CallService } from '../../domain/CallService.ts';
 import type { Presence } from '../../domain/Presence.ts';
+import type { TransportStats } from '../../metrics/TransportStats.ts';
 import type { SessionRegistry } from '../../routing/SessionRegistry.ts';
 import type { SfuService } from '../../sfu/SfuService.ts';
 import type { Store, UserRow } from '../../store/Store.ts';
@@ -17,6 +18,8 @@ export interface Services {
   presence: Presence;
   sfu: SfuService;
   now(): number;
+  /** Frame and sign-in counters the transport bumps; read by /metrics. */
+  stats: TransportStats;
 }
 
 export interface Session {

@@ -147,9 +147,20 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     this.#updateTray();
     const s = this.settings.get();
     const token = this.#vault.load();
-    if (token && s.serverUrl && s.lastUserId) {
+    if (token && s.serverUrl && s.lastUserId && this.#resumable(s.serverUrl)) {
       this.#attach(new Connection({ ...this.#connOpts(s.serverUrl), credentials: { userId: s.lastUserId as UserId, token } })); // saved by us after a validated sign-in
       this.#conn?.sig.connect();
+    }
+  }
+
+  /** A saved session is not resumed where a sign-in would now be refused (ws:// off this machine, another locked server): the token would cross in clear. */
+  #resumable(serverUrl: string): boolean {
+    try {
+      this.#managed.checkServerUrl(serverUrl);
+      return true;
+    } catch (e) {
+      log.warn('not resuming the saved session: %s', e instanceof Error ? e.message : String(e));
+      return false;
     }
   }
 

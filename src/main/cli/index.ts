@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { RingdeskError } from '../../shared/errors.ts';
 import { describeIssues, DeviceIdSchema, UserIdSchema, type Push } from '../../shared/protocol/index.ts';
 import { CallingClient } from '../call/CallingClient.ts';
+import { transportVerdict } from '../policy/serverSecurity.ts';
 import { SignalingClient } from '../signaling/SignalingClient.ts';
 import { CliCommandSchema, type CliOutput } from './commands.ts';
 import { runCommand } from './runCommand.ts';
@@ -50,6 +51,10 @@ if (values.auto !== undefined && values.auto !== 'accept' && values.auto !== 're
 const waitMs = values.wait === undefined ? 0 : Number(values.wait) * 1000;
 if (!Number.isFinite(waitMs) || waitMs < 0) fail('--wait takes a number of seconds');
 
+// The CLI is a tool for admins and tests, so it still connects; the desktop app refuses (insecure_server).
+if (transportVerdict(values.server, false) === 'insecure') {
+  process.stderr.write(`warning: ${values.server} is not encrypted (ws://); the password is sent in clear. Use the server's wss:// address.\n`);
+}
 const sig = new SignalingClient({
   url: values.server,
   deviceId: device.data ?? fail('bad device'),

@@ -18,7 +18,7 @@ describe('resolvePolicy', () => {
     const r = resolvePolicy([
       {
         name: HKLM,
-        values: { ServerUrl: 'wss://calls.example.com/ws', ServerUrlLocked: 1, AutoUpdate: 0, UpdateFeedUrl: 'https://updates.example.com/ringdesk/', StartAtLogin: 'true', DefaultLanguage: 'zh-CN', DisableVideo: true, DisableScreenShare: 'yes' },
+        values: { ServerUrl: 'wss://calls.example.com/ws', ServerUrlLocked: 1, AutoUpdate: 0, UpdateFeedUrl: 'https://updates.example.com/ringdesk/', StartAtLogin: 'true', DefaultLanguage: 'zh-CN', DisableVideo: true, DisableScreenShare: 'yes', AllowInsecureServer: 1 },
       },
     ]);
     expect(r.warnings).toEqual([]);
@@ -30,6 +30,7 @@ describe('resolvePolicy', () => {
       startAtLogin: true,
       defaultLanguage: 'zh-CN',
       features: { video: false, screenShare: false },
+      allowInsecureServer: true,
     });
   });
 

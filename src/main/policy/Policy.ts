@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../../shared/ipc/constants.ts';
 import type { PolicyWarning } from '../../shared/ipc/managed.ts';
+import { transportVerdict } from './serverSecurity.ts';
 
 /**
  * IT policy: the keys an administrator may set, how each raw value is read, and how several
@@ -47,6 +48,8 @@ export const POLICY_KEYS = {
   DefaultLanguage: Language,
   DisableVideo: Bool,
   DisableScreenShare: Bool,
+  /** Allows signing in over unencrypted ws:// to other machines (a lab, or a trusted TLS proxy on the path). */
+  AllowInsecureServer: Bool,
 } as const;
 export type PolicyKey = keyof typeof POLICY_KEYS;
 const KEY_NAMES = Object.keys(POLICY_KEYS) as PolicyKey[]; // Object.keys loses the literal key type
@@ -64,6 +67,8 @@ export interface ManagedPolicy {
   startAtLogin: boolean | null;
   defaultLanguage: (typeof LANGUAGES)[number] | null;
   features: { video: boolean; screenShare: boolean };
+  /** ws:// to a server that is not on this machine is allowed (else refused with insecure_server). */
+  allowInsecureServer: boolean;
 }
 
 export interface ResolvedPolicy {
@@ -80,6 +85,7 @@ export const EMPTY_POLICY: ManagedPolicy = {
   startAtLogin: null,
   defaultLanguage: null,
   features: { video: true, screenShare: true },
+  allowInsecureServer: false,
 };
 
 const MAX_STRING = 2048;
@@ -128,6 +134,9 @@ export function resolvePolicy(readings: readonly PolicySourceReading[]): Resolve
   if (taken.ServerUrlLocked === true && taken.ServerUrl === undefined) {
     warnings.push({ source: 'policy', key: 'ServerUrlLocked', message: 'is set but no valid ServerUrl is: nothing to lock; ignored' });
   }
+  if (taken.ServerUrl !== undefined && taken.AllowInsecureServer !== true && transportVerdict(taken.ServerUrl, false) === 'insecure') {
+    warnings.push({ source: 'policy', key: 'ServerUrl', message: 'is an unencrypted ws:// address of another machine: sign-in will be refused unless AllowInsecureServer is set (use wss://)' });
+  }
   const policy: ManagedPolicy = {
     serverUrl: taken.ServerUrl === undefined ? null : { url: taken.ServerUrl, locked: taken.ServerUrlLocked === true },
     autoUpdate: taken.AutoUpdate ?? null,
@@ -135,6 +144,7 @@ export function resolvePolicy(readings: readonly PolicySourceReading[]): Resolve
     startAtLogin: taken.StartAtLogin ?? null,
     defaultLanguage: taken.DefaultLanguage ?? null,
     features: { video: taken.DisableVideo !== true, screenShare: taken.DisableScreenShare !== true },
+    allowInsecureServer: taken.AllowInsecureServer === true,
   };
   return { policy, sources: readings.map((r) => r.name).filter((n) => used.has(n)), warnings };
 }

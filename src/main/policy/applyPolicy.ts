@@ -2,6 +2,7 @@ import { RingdeskError } from '../../shared/errors.ts';
 import type { LockableSetting, PolicyInfo } from '../../shared/ipc/managed.ts';
 import type { MediaKind, Settings, SettingsPatch } from '../../shared/ipc/model.ts';
 import type { ManagedPolicy, ResolvedPolicy } from './Policy.ts';
+import { checkServerSecurity } from './serverSecurity.ts';
 
 /**
  * The one precedence order, managed policy > user settings > defaults, as pure functions over
@@ -32,11 +33,12 @@ export function checkPatch(patch: SettingsPatch, p: ManagedPolicy): void {
   }
 }
 
-/** Signing in to another server than the one the policy locks is refused. */
+/** Signing in to another server than the one the policy locks is refused, and so is ws:// off this machine unless allowed. */
 export function checkServerUrl(url: string, p: ManagedPolicy): void {
   if (p.serverUrl?.locked && url !== p.serverUrl.url) {
     throw new RingdeskError('forbidden', `Your organization requires the server ${p.serverUrl.url}.`);
   }
+  checkServerSecurity(url, p.allowInsecureServer);
 }
 
 /** Video calls (placing or answering with video) off by policy are refused before they reach the server. */

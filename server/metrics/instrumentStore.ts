@@ -1,0 +1,29 @@
+import { performance } from 'node:perf_hooks';
+import type { Store } from '../store/Store.ts';
+
+/**
+ * The same store, with `saveCall` timed (one call transition's commit). A Proxy rather than a
+ * class that lists every method, so methods other engineers add to Store pass through untouched.
+ * Methods are bound to the real store: SqliteStore's #private fields need their own `this`.
+ */
+export function instrumentStore(store: Store, observeCommit: (seconds: number) => void): Store {
+  const bound = new Map<PropertyKey, unknown>();
+  const saveCall: Store['saveCall'] = async (call, record) => {
+    const t0 = performance.now();
+    try {
+      return await store.saveCall(call, record);
+    } finally {
+      observeCommit((performance.now() - t0) / 1000);
+    }
+  };
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'saveCall') return saveCall;
+      const v: unknown = Reflect.get(target, prop, target);
+      if (typeof v !== 'function') return v;
+      let b = bound.get(prop);
+      if (b === undefined) bound.set(prop, (b = (v as (...a: unknown[]) => unknown).bind(target))); // a method of target, checked just above
+      return b;
+    },
+  });
+}
