@@ -36,7 +36,10 @@ describe('listener errors reach the log', () => {
     const stderr: string[] = [];
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (stderr.push(String(chunk)), true));
     throwing().ping();
-    expect(stderr.join('')).toMatch(/ERROR Listener: Probe: a "ping" listener threw: Error: listener bug 42/);
+    // The server logs JSON lines (server/logger.ts): one error line from the Listener logger.
+    const lines = stderr.join('').split('\n').filter((l) => l.startsWith('{'));
+    const logged = lines.map((l) => JSON.parse(l) as { level: string; logger: string; msg: string });
+    expect(logged).toContainEqual(expect.objectContaining({ level: 'error', logger: 'Listener', msg: expect.stringMatching(/^Probe: a "ping" listener threw: Error: listener bug 42/) }));
   });
 
   it('the desktop app: composeApp wires main’s logger (file log included), and close() restores the default', async () => {
