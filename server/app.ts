@@ -9,6 +9,7 @@ import { Presence } from './domain/Presence.ts';
 import { Logger } from './logger.ts';
 import { SessionRegistry } from './routing/SessionRegistry.ts';
 import { SfuService } from './sfu/SfuService.ts';
+import { TurnCredentials } from './sfu/TurnConfig.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
 import type { Store } from './store/Store.ts';
 import { ClientConnection } from './transport/ClientConnection.ts';
@@ -42,7 +43,8 @@ export async function startServer(config: ServerConfig, store: Store = new Sqlit
   const calls = new CallService({ store, sessions, graceMs: config.heartbeatTimeoutMs, now });
   await calls.start();
   // Before listening: a missing worker is reported once, here, and the server runs on without media.
-  const sfu = new SfuService({ config: config.sfu, calls, sessions, graceMs: config.heartbeatTimeoutMs });
+  const turn = config.turn ? new TurnCredentials(config.turn, now) : null;
+  const sfu = new SfuService({ config: config.sfu, calls, sessions, graceMs: config.heartbeatTimeoutMs, turn });
   await sfu.start();
   const services: Services = { config, store, auth, calls, sessions, presence, sfu, now };
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { describeIssues } from '../src/shared/protocol/index.ts';
 import { SfuConfigSchema } from './sfu/SfuConfig.ts';
+import { TurnConfigSchema, turnFromEnv } from './sfu/TurnConfig.ts';
 
 /** Every server setting, with its default. Sources: defaults < JSON file (RINGDESK_SERVER_CONFIG) < env < flags. */
 export const ServerConfigSchema = z
@@ -30,6 +31,8 @@ export const ServerConfigSchema = z
     demo: z.boolean().default(false),
     /** The media server (mediasoup); see server/sfu/SfuConfig.ts and the README. */
     sfu: SfuConfigSchema.prefault({}),
+    /** TURN servers handed to clients (server/sfu/TurnConfig.ts, README "TURN"); absent: none. */
+    turn: TurnConfigSchema.optional(),
   })
   .strict();
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
@@ -88,5 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Record<string, unk
   }
   const fileSfu = typeof file['sfu'] === 'object' && file['sfu'] !== null ? file['sfu'] : {};
   if (Object.keys(sfu).length > 0) fromEnv['sfu'] = { ...fileSfu, ...sfu };
+  const turn = turnFromEnv(env, file['turn']);
+  if (turn) fromEnv['turn'] = turn;
   return parseConfig({ ...file, ...fromEnv, ...overrides }, path ? `${path}, env and flags` : 'env and flags');
 }
