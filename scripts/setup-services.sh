@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The real servers the tests start themselves (never as system services): PostgreSQL for the
-# Postgres store, and openssl for the tests' own CA. Installed from Debian when missing.
+# Postgres store, openssl for the tests' own CA, and coturn (turnserver) for the TURN relay e2e.
+# Installed from Debian when missing.
 set -euo pipefail
 need=()
 compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || need+=(postgresql)
 command -v openssl >/dev/null || need+=(openssl)
+command -v turnserver >/dev/null || need+=(coturn)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "setup-services: installing ${need[*]} from Debian (the tests start their own servers)" >&2
   if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else

@@ -15,6 +15,7 @@ import { ServerMetrics } from './metrics/ServerMetrics.ts';
 import { TransportStats } from './metrics/TransportStats.ts';
 import { SessionRegistry } from './routing/SessionRegistry.ts';
 import { SfuService } from './sfu/SfuService.ts';
+import { TurnCredentials } from './sfu/TurnConfig.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
 import type { Store } from './store/Store.ts';
 import { ClientConnection } from './transport/ClientConnection.ts';
@@ -63,7 +64,8 @@ export async function startServer(config: ServerConfig, rawStore: Store = new Sq
   const calls = new CallService({ store, sessions, graceMs: config.heartbeatTimeoutMs, now });
   await calls.start();
   // Before listening: a missing worker is reported once, here, and the server runs on without media.
-  const sfu = new SfuService({ config: config.sfu, calls, sessions, graceMs: config.heartbeatTimeoutMs });
+  const turn = config.turn ? new TurnCredentials(config.turn, now) : null;
+  const sfu = new SfuService({ config: config.sfu, calls, sessions, graceMs: config.heartbeatTimeoutMs, turn });
   await sfu.start();
   const services: Services = { config, store, auth, calls, sessions, presence, sfu, now, stats };
   const conns = new Set<ClientConnection>();

@@ -4,6 +4,7 @@ import { describeIssues } from '../src/shared/protocol/index.ts';
 import { MetricsConfigSchema } from './metrics/MetricsConfig.ts';
 import { SfuConfigSchema } from './sfu/SfuConfig.ts';
 import { TlsConfigSchema } from './transport/TlsConfig.ts';
+import { TurnConfigSchema, turnFromEnv } from './sfu/TurnConfig.ts';
 
 /** Every server setting, with its default. Sources: defaults < JSON file (RINGDESK_SERVER_CONFIG) < env < flags. */
 export const ServerConfigSchema = z
@@ -36,6 +37,8 @@ export const ServerConfigSchema = z
     tls: TlsConfigSchema.optional(),
     /** /metrics and /readyz on their own listener, loopback by default (server/metrics/). */
     metrics: MetricsConfigSchema.prefault({}),
+    /** TURN servers handed to clients (server/sfu/TurnConfig.ts, README "TURN"); absent: none. */
+    turn: TurnConfigSchema.optional(),
   })
   .strict();
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
@@ -109,5 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Record<string, unk
   if (Object.keys(metrics).length > 0) fromEnv['metrics'] = { ...fileMetrics, ...metrics };
   const fileSfu = typeof file['sfu'] === 'object' && file['sfu'] !== null ? file['sfu'] : {};
   if (Object.keys(sfu).length > 0) fromEnv['sfu'] = { ...fileSfu, ...sfu };
+  const turn = turnFromEnv(env, file['turn']);
+  if (turn) fromEnv['turn'] = turn;
   return parseConfig({ ...file, ...fromEnv, ...overrides }, path ? `${path}, env and flags` : 'env and flags');
 }

@@ -11,6 +11,7 @@ import { mediasoupCall, toWire } from './mediaErrors.ts';
 import type { Peer } from './Peer.ts';
 import { Room } from './Room.ts';
 import type { SfuConfig } from './SfuConfig.ts';
+import type { TurnCredentials } from './TurnConfig.ts';
 import { WORKER_HELP, WorkerPool } from './WorkerPool.ts';
 
 const log = new Logger('SfuService');
@@ -30,6 +31,8 @@ export interface SfuServiceOptions {
   sessions: SessionRegistry;
   /** How long a device's media stays in the room after its connection drops (it may resume and restart ICE). */
   graceMs: number;
+  /** TURN servers to hand out with every transport; absent: clients connect to the SFU directly. */
+  turn?: TurnCredentials | null;
 }
 
 /** What tests (and a future admin view) may read of one room: server state, not what clients were told. */
@@ -50,6 +53,7 @@ export class SfuService {
   readonly #calls: CallService;
   readonly #sessions: SessionRegistry;
   readonly #graceMs: number;
+  readonly #turn: TurnCredentials | null;
   readonly #queue = new KeyedQueue();
   readonly #rooms = new Map<CallId, Room>();
   /** Calls whose room was created once: later a room is made only by sfuJoin (no endless pre-warming). */
@@ -64,6 +68,7 @@ export class SfuService {
     this.#calls = o.calls;
     this.#sessions = o.sessions;
     this.#graceMs = o.graceMs;
+    this.#turn = o.turn ?? null;
     o.calls.on('changed', (call) => this.#background(call.callID, () => this.#sync(call.callID)));
   }
 
@@ -173,7 +178,7 @@ export class SfuService {
         this.#closeIfEmpty(room);
         return {};
       case 'sfuCreateTransport':
-        return room.createTransport(peer, req.data.direction);
+        return { ...(await room.createTransport(peer, req.data.direction)), ...this.#iceConfig(actor) };
       case 'sfuConnectTransport': {
         const t = room.transport(peer, req.data.transportId);
         // Shape checked by DtlsParametersSchema; the worker checks the fingerprint at the handshake.
@@ -182,7 +187,9 @@ export class SfuService {
       }
       case 'sfuRestartIce': {
         const t = room.transport(peer, req.data.transportId);
-        return { iceParameters: await mediasoupCall('restartIce', () => t.restartIce()) };
+        // Fresh credentials too: the ones given with the transport may have expired since.
+        const iceServers = this.#turn?.iceServers(actor.userId);
+        return { iceParameters: await mediasoupCall('restartIce', () => t.restartIce()), ...(iceServers ? { iceServers } : {}) };
       }
       case 'sfuProduce':
         return room.produce(peer, req.data);
@@ -211,6 +218,12 @@ export class SfuService {
       default:
         return assertNever(req, 'sfu request');
     }
+  }
+
+  /** Minted per transport, so each credential names its user and lives turn.ttlSec from now. */
+  #iceConfig(actor: Actor): { iceServers?: ReturnType<TurnCredentials['iceServers']>; iceTransportPolicy?: 'all' | 'relay' } {
+    if (!this.#turn) return {};
+    return { iceServers: this.#turn.iceServers(actor.userId), iceTransportPolicy: this.#turn.iceTransportPolicy };
   }
 
   async #ensureRoom(callID: CallId): Promise<Room> {

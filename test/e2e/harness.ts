@@ -47,7 +47,7 @@ export interface Desktop {
 }
 
 /** One "installed app": a headless host with its own profile folder, and a page showing it. */
-export async function openDesktop(browser: Browser, name: string, o: { locale?: string } = {}): Promise<Desktop> {
+export async function openDesktop(browser: Browser, name: string, o: { locale?: string; initScript?: string } = {}): Promise<Desktop> {
   const dir = mkdtempSync(join(tmpdir(), `ringdesk-e2e-${name}-`));
   const host = await startHeadlessHost({
     rendererDir: RENDERER_DIR,
@@ -57,6 +57,8 @@ export async function openDesktop(browser: Browser, name: string, o: { locale?: 
     core: { backoff: { initialMs: 100, maxMs: 1000, jitter: 0.2 } },
   });
   const context = await browser.newContext({ locale: o.locale ?? 'en-US', viewport: { width: 960, height: 680 } });
+  // Runs before the app's own scripts in every document (CDP-injected, so the page's CSP allows it).
+  if (o.initScript) await context.addInitScript({ content: o.initScript });
   const page = await context.newPage();
   page.on('pageerror', (e) => process.stderr.write(`[${name} page error] ${e.message}\n`));
   await page.goto(host.url);

@@ -129,6 +129,22 @@ export const ProducerInfoSchema = z.object({
 });
 export type ProducerInfo = z.infer<typeof ProducerInfoSchema>;
 
+/**
+ * A TURN server as RTCIceServer takes it, with a time-limited credential (TURN REST API). Sent only
+ * when the server has TURN configured; a client passes it to the transport as it is.
+ */
+export const IceServerSchema = z.object({
+  urls: z.array(z.string().regex(/^turns?:/, 'a turn: or turns: URL').max(256)).min(1).max(8),
+  username: z.string().max(256),
+  credential: z.string().max(256),
+});
+/** Optional on sfuCreateTransport and sfuRestartIce: absent means "connect to the SFU directly". */
+const IceConfig = {
+  iceServers: z.array(IceServerSchema).max(4).optional(),
+  /** 'relay': the server's admin wants media through TURN only. */
+  iceTransportPolicy: z.enum(['all', 'relay']).optional(),
+};
+
 const RoomMemberSchema = z.object({ userId: UserIdSchema, deviceId: DeviceIdSchema, deviceName: z.string() });
 const InRoom = { callID: CallIdSchema };
 const Empty = z.object({});
@@ -150,10 +166,11 @@ export const SFU_REQUESTS = {
       iceParameters: IceParameters,
       iceCandidates: z.array(IceCandidate).max(16),
       dtlsParameters: DtlsParametersSchema,
+      ...IceConfig,
     }),
   },
   sfuConnectTransport: { data: z.object({ ...InRoom, transportId: Id, dtlsParameters: DtlsParametersSchema }), result: Empty },
-  sfuRestartIce: { data: z.object({ ...InRoom, transportId: Id }), result: z.object({ iceParameters: IceParameters }) },
+  sfuRestartIce: { data: z.object({ ...InRoom, transportId: Id }), result: z.object({ iceParameters: IceParameters, iceServers: IceConfig.iceServers }) },
   sfuProduce: {
     data: z.object({
       ...InRoom,

@@ -89,8 +89,11 @@ export function sfuExamples(s: Story): {
             { foundation: 'tcpcandidate', priority: 1076276479, address: '192.168.1.10', protocol: 'tcp', port: 40000, type: 'host', tcpType: 'passive' },
           ],
           dtlsParameters: { role: 'auto', fingerprints: [{ algorithm: 'sha-256', value: 'E9:B6:FB:51:68:87:1F:AB:9C:3F:6B:BF:5A:E0:7F:D5:06:98:7F:CB:44:19:62:73:5E:46:DE:65:ED:8A:F1:83' }] },
+          // The credential is base64(HMAC-SHA1('example-turn-shared-secret', username)), as coturn checks it.
+          iceServers: [{ urls: ['turn:turn.example.com:3478?transport=udp', 'turns:turn.example.com:443?transport=tcp'], username: `1767312000:${s.alice}`, credential: 'KJGHbJojaODFLfIXS3o9/Qz+1ME=' }],
+          iceTransportPolicy: 'all',
         },
-        note: "alice's send transport: the worker's one UDP and one TCP port, at the announced address (fingerprints shortened to sha-256).",
+        note: "alice's send transport: the worker's one UDP and one TCP port, at the announced address (fingerprints shortened to sha-256). This server has TURN configured, so it adds a TURN server with a credential valid for `turn.ttlSec`; without TURN, `iceServers` and `iceTransportPolicy` are absent.",
       },
       sfuConnectTransport: {
         data: { callID, transportId: SEND_TRANSPORT, dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: '82:5A:68:3D:36:C3:0A:DE:AF:E7:32:43:D2:88:83:57:AC:2D:65:E5:80:C4:B6:FB:AF:1A:A0:21:9F:6D:0C:AD' }] } },
@@ -100,7 +103,7 @@ export function sfuExamples(s: Story): {
       sfuRestartIce: {
         data: { callID, transportId: SEND_TRANSPORT },
         result: { iceParameters: { usernameFragment: 'x1zq8b2m7kq0c3v9w5e6r4t2y8u1i0o9', password: 'p3l7k1j9h5g2f8d4s6a0q2w4e6r8t0y1', iceLite: true } },
-        note: "alice's network changed: new ICE credentials for the same transport.",
+        note: "alice's network changed: new ICE credentials for the same transport (and, with TURN configured, fresh `iceServers` too, left out here).",
       },
       sfuProduce: {
         data: { callID, transportId: SEND_TRANSPORT, kind: 'video', rtpParameters: CAMERA_PARAMETERS, source: 'camera', paused: false, appData: { label: 'FaceTime HD Camera' } },

@@ -2,7 +2,7 @@
 // WebRTC path is covered by test/e2e/media.e2e.test.ts in Chromium; this checks what is sent when.
 import { FakeMediaStreamTrack } from 'fake-mediastreamtrack';
 import { Device, FakeHandler, testFakeParameters, type types } from 'mediasoup-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SfuPushEvent, SfuRequestInput, SfuRequestResult, SfuRequestType } from '../../../shared/ipc/sfu.ts';
 import { asCallId, asDeviceId, asUserId } from '../../../shared/protocol/common.ts';
 import type { ProducerInfo } from '../../../shared/protocol/sfu.ts';
@@ -265,6 +265,48 @@ describe('RoomClient', () => {
     r.close();
     expect(sfu.count('sfuLeave')).toBe(1);
     expect(r.state).toBe('closed');
+  });
+
+  it('gives both transports the server’s TURN servers and policy, and a transport fresh ones before its ICE restart', async () => {
+    const sfu = new FakeSfu();
+    let minted = 0;
+    const turn = () => [{ urls: ['turn:turn.example.com:3478?transport=udp'], username: `${++minted}:alice`, credential: `credential-${minted}` }];
+    const plain = sfu.request.bind(sfu);
+    // The server with a turn section: the same answers plus iceServers (see server/sfu/SfuService.ts).
+    sfu.request = (async (type: SfuRequestType, data: Record<string, unknown>) => {
+      const res = (await plain(type, data as SfuRequestInput<typeof type>)) as Record<string, unknown>;
+      if (type === 'sfuCreateTransport') return { ...res, iceServers: turn(), iceTransportPolicy: 'relay' };
+      if (type === 'sfuRestartIce') return { ...res, iceServers: turn() };
+      return res;
+    }) as FakeSfu['request']; // answers follow SFU_REQUESTS[type].result, with the optional TURN fields
+    let device: Device | null = null;
+    const r = new RoomClient({
+      port: sfu,
+      callID: CALL,
+      me: ME,
+      createDevice: async () => {
+        device = await fakeDevice();
+        vi.spyOn(device, 'createSendTransport');
+        vi.spyOn(device, 'createRecvTransport');
+        return device;
+      },
+    });
+    room = r;
+    await r.join();
+    const d = device as Device | null; // assigned by createDevice during join()
+    const sendOpts = vi.mocked(d?.createSendTransport)?.mock.calls[0]?.[0];
+    const recvOpts = vi.mocked(d?.createRecvTransport)?.mock.calls[0]?.[0];
+    expect(sendOpts?.iceTransportPolicy).toBe('relay');
+    expect(recvOpts?.iceTransportPolicy).toBe('relay');
+    expect([sendOpts?.iceServers?.[0]?.username, recvOpts?.iceServers?.[0]?.username].sort()).toEqual(['1:alice', '2:alice']);
+
+    const send = lastTransport('send');
+    const update = vi.spyOn(send, 'updateIceServers');
+    const restart = vi.spyOn(send, 'restartIce');
+    (send.handler as unknown as FakeHandler).setConnectionState('failed'); // createDevice above uses FakeHandler
+    await until(() => restart.mock.calls.length === 1, 'ICE restart');
+    expect(update).toHaveBeenCalledWith({ iceServers: [{ urls: ['turn:turn.example.com:3478?transport=udp'], username: '3:alice', credential: 'credential-3' }] });
+    expect(update.mock.invocationCallOrder[0]).toBeLessThan(restart.mock.invocationCallOrder[0] ?? 0);
   });
 });
 

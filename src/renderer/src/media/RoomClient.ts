@@ -317,7 +317,9 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   async #restartIce(t: types.Transport): Promise<void> {
     if (t.closed || this.closed || t.connectionState === 'connected') return;
     try {
-      const { iceParameters } = await this.#o.port.request('sfuRestartIce', { callID: this.callID, transportId: t.id });
+      const { iceParameters, iceServers } = await this.#o.port.request('sfuRestartIce', { callID: this.callID, transportId: t.id });
+      // A fresh TURN credential: the one given with the transport may have expired during a long call.
+      if (iceServers) await t.updateIceServers({ iceServers });
       // mediasoup's ICE parameters, shape-checked by the protocol schema.
       await t.restartIce({ iceParameters: iceParameters as types.IceParameters });
     } catch (e) {

@@ -26,6 +26,9 @@ export async function createTransport(w: TransportWiring): Promise<types.Transpo
   w.check();
   // The server's mediasoup WebRtcTransport parameters, shape-checked by the protocol schema.
   const opts = { id: t.transportId, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters } as types.TransportOptions;
+  // TURN, when the server has it configured: absent keys leave the browser's defaults.
+  if (t.iceServers) opts.iceServers = t.iceServers;
+  if (t.iceTransportPolicy) opts.iceTransportPolicy = t.iceTransportPolicy;
   const transport = direction === 'send' ? device.createSendTransport(opts) : device.createRecvTransport(opts);
   transport.on('connect', ({ dtlsParameters }, ok, fail) => {
     port.request('sfuConnectTransport', { callID, transportId: transport.id, dtlsParameters }).then(() => ok(), fail);
