@@ -382,9 +382,9 @@ export const ERROR_EXAMPLES: readonly ErrorExample[] = [
     note: 'The message names the request type and the path of the first failing fields (at most five).',
   },
   {
-    title: 'count above 100 is refused, not clamped',
-    sent: { frame: { id: 22, type: 'queryCallInvitationList', data: { count: 500 } } },
-    response: { id: 22, error: { code: 'bad_request', message: 'queryCallInvitationList: count: Too big: expected number to be <=100' } },
+    title: 'count below 1 is refused (above 100 is read as 100)',
+    sent: { frame: { id: 22, type: 'queryCallInvitationList', data: { count: 0 } } },
+    response: { id: 22, error: { code: 'bad_request', message: 'queryCallInvitationList: count: Too small: expected number to be >=1' } },
   },
   {
     title: 'An unknown request type',

@@ -8,6 +8,7 @@ import {
   DndStatusSchema,
   ExtendedDataSchema,
   LIMITS,
+  ListCountSchema,
   UserIdSchema,
 } from './common.ts';
 import { SFU_REQUESTS } from './sfu.ts';
@@ -90,7 +91,7 @@ export const REQUESTS = {
   callEnd: { data: WithExtended, result: z.object({ call: CallInfoSchema }) },
   queryCallInvitationList: {
     data: z.object({
-      count: z.number().int().min(1).max(LIMITS.maxListCount),
+      count: ListCountSchema,
       /** 0: start from the newest call. Otherwise the nextFlag of the previous page. */
       nextFlag: z.number().int().min(0).default(0),
     }),
