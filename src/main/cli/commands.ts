@@ -25,10 +25,14 @@ export const CliCommandSchema = z.discriminatedUnion('cmd', [
 ]);
 export type CliCommand = z.infer<typeof CliCommandSchema>;
 
+/** Which command an error line answers: null when it could not be read (or the error is not a command's). */
+export type CliTag = { cmd: string | null; id: string | number | null };
+export type CliError = { type: 'error'; error: { code: string; message: string } } & CliTag;
+
 /** What the CLI prints: one JSON object per line. */
 export type CliOutput =
   | { type: 'state'; state: string; detail: Record<string, unknown> }
   | { type: 'session'; userId: string; deviceId: string; resumed: boolean }
   | { type: 'event'; event: string; data: unknown }
   | { type: 'result'; cmd: string; id?: string | number; result: unknown }
-  | { type: 'error'; cmd?: string; id?: string | number; error: { code: string; message: string } };
+  | CliError;
