@@ -287,6 +287,11 @@ const ERROR_MEANINGS: Record<ErrorCode, { by: 'server' | 'client' | 'both'; mean
   account_disabled: { by: 'server', meaning: 'A correct password, or a token this server signed, for a disabled account. The connection is closed with 4403.' },
   token_invalid: { by: 'server', meaning: 'The token is damaged, expired, revoked, or was issued to another device. Sign in with the password.' },
   call_not_found: { by: 'server', meaning: 'No call has this `callID`.' },
+  storage_unavailable: {
+    by: 'server',
+    meaning:
+      "The server cannot write its database (disk full, read-only, I/O error). Nothing was changed and nothing was pushed: retry later (the Ringdesk client reconnects with backoff when a sign-in gets it). Any request may get it; `GET /healthz` shows `storage.ready: false` until a write succeeds again.",
+  },
   call_ended: { by: 'server', meaning: 'The call has ended.' },
   not_a_member: { by: 'server', meaning: 'You are not a member of this call (never invited to it, nor its inviter).' },
   state_forbids: {

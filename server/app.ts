@@ -8,7 +8,10 @@ import { Presence } from './domain/Presence.ts';
 import { Logger } from './logger.ts';
 import { SessionRegistry } from './routing/SessionRegistry.ts';
 import { SfuService } from './sfu/SfuService.ts';
+import { GuardedStore } from './store/GuardedStore.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
+import { StorageHealth } from './store/StorageHealth.ts';
+import { sqliteFault } from './store/storageFaults.ts';
 import type { Store } from './store/Store.ts';
 import { ClientConnection } from './transport/ClientConnection.ts';
 import type { Services } from './transport/handlers/index.ts';
@@ -17,6 +20,8 @@ const log = new Logger('Server');
 /** ws drops anything larger outright (close 1009); below it our own cap answers with frame_too_large. */
 const HARD_FRAME_CAP = 1024 * 1024;
 const PRESENCE_FLUSH_MS = 100;
+/** How often a down storage is retried without traffic. */
+const STORAGE_PROBE_MS = 1_000;
 
 export interface RingdeskServer {
   readonly url: string;
@@ -27,8 +32,11 @@ export interface RingdeskServer {
 }
 
 /** Composition root of the signaling server. */
-export async function startServer(config: ServerConfig, store: Store = new SqliteStore(config.dbPath)): Promise<RingdeskServer> {
+export async function startServer(config: ServerConfig, rawStore: Store = new SqliteStore(config.dbPath)): Promise<RingdeskServer> {
   const now = (): number => Date.now();
+  // Every store call goes through the guard: a full or read-only disk answers storage_unavailable, never crashes.
+  const storage = new StorageHealth(now);
+  const store = new GuardedStore(rawStore, storage, sqliteFault);
   const sessions = new SessionRegistry();
   const presence = new Presence(sessions, PRESENCE_FLUSH_MS);
   const auth = await AuthService.create(store, config.tokenSecret, config.tokenTtlSec, now);
@@ -37,12 +45,30 @@ export async function startServer(config: ServerConfig, store: Store = new Sqlit
   // Before listening: a missing worker is reported once, here, and the server runs on without media.
   const sfu = new SfuService({ config: config.sfu, calls, sessions, graceMs: config.heartbeatTimeoutMs });
   await sfu.start();
-  const services: Services = { config, store, auth, calls, sessions, presence, sfu, now };
+  const services: Services = { config, store, auth, calls, sessions, presence, sfu, storage, now };
+  // While storage is down, a harmless write every few seconds: readiness comes back without waiting for traffic.
+  let probing = false;
+  const probe = setInterval(() => {
+    if (storage.ready || probing) return;
+    probing = true;
+    void store.probe(now()).finally(() => (probing = false));
+  }, STORAGE_PROBE_MS);
+  probe.unref();
 
   const http: Server = createServer((req, res) => {
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, connections: sessions.connectionCount, activeCalls: calls.activeCallCount, media: { available: sfu.available, rooms: sfu.rooms.size } }));
+      // 200 while the process serves: a liveness probe must not restart a server that only waits for its disk. `ready` says whether it can do its job.
+      res.end(
+        JSON.stringify({
+          ok: true,
+          ready: storage.ready,
+          connections: sessions.connectionCount,
+          activeCalls: calls.activeCallCount,
+          media: { available: sfu.available, rooms: sfu.rooms.size },
+          storage: storage.state,
+        }),
+      );
       return;
     }
     res.writeHead(426, { 'content-type': 'text/plain' });
@@ -76,6 +102,7 @@ export async function startServer(config: ServerConfig, store: Store = new Sqlit
     services,
     async close() {
       clearInterval(sweep);
+      clearInterval(probe);
       calls.stop();
       sfu.close();
       presence.stop();

@@ -13,11 +13,18 @@ import {
 } from '../../src/shared/protocol/index.ts';
 import type { Call } from '../../src/shared/call/index.ts';
 import { decodeCall, encodeCall } from './callCodec.ts';
-import type { CallPage, Store, UserRow } from './Store.ts';
+import type { CallPage, RecordPage, Store, UserRow } from './Store.ts';
 import { Logger } from '../logger.ts';
 import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqliteMigrations.ts';
 
 const log = new Logger('SqliteStore');
+const safeJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+};
 type CallRow = { call_id: string; body: string };
 
 interface UserDbRow {
@@ -32,14 +39,35 @@ interface UserDbRow {
 
 /** Embedded default store on Node's built-in `node:sqlite`: WAL, one transaction per state change. */
 export class SqliteStore implements Store {
-  readonly #db: DatabaseSync;
+  readonly #path: string;
+  #db: DatabaseSync;
   readonly #stmts = new Map<string, StatementSync>();
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.#db = new DatabaseSync(path);
-    this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    this.#path = path;
+    this.#db = SqliteStore.#open(path);
     this.#migrate();
+  }
+
+  static #open(path: string): DatabaseSync {
+    const db = new DatabaseSync(path);
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    return db;
+  }
+
+  /** SQLite opens a file it cannot write read-only and keeps it so: after the disk is writable again, only a new connection can write. */
+  async reopen(): Promise<void> {
+    if (this.#path === ':memory:') return;
+    const db = SqliteStore.#open(this.#path);
+    this.#stmts.clear();
+    const old = this.#db;
+    this.#db = db;
+    try {
+      old.close();
+    } catch (e) {
+      log.warn('closing the old connection failed: %s', e instanceof Error ? e.message : String(e));
+    }
   }
 
   /** Runs every migration newer than the database, each in its own transaction; refuses a newer database. */
@@ -76,7 +104,15 @@ export class SqliteStore implements Store {
       this.#db.exec('COMMIT');
       return r;
     } catch (e) {
-      this.#db.exec('ROLLBACK');
+      // SQLite rolls back by itself on some errors (SQLITE_FULL, IOERR, BUSY): a ROLLBACK then would
+      // throw "no transaction is active" and hide the real error, which is the one to report.
+      if (this.#db.isTransaction) {
+        try {
+          this.#db.exec('ROLLBACK');
+        } catch (r) {
+          log.warn('rollback after "%s" failed: %s', e instanceof Error ? e.message : String(e), r instanceof Error ? r.message : String(r));
+        }
+      }
       throw e;
     }
   }
@@ -185,6 +221,23 @@ export class SqliteStore implements Store {
     const page = rows.slice(0, count);
     const last = page.at(-1);
     return { calls: this.#decode(page), nextFlag: rows.length > count && last ? last.seq : 0 };
+  }
+  async listRecordsFor(userId: UserId, count: number, nextFlag: number): Promise<RecordPage> {
+    const before = nextFlag > 0 ? nextFlag : Number.MAX_SAFE_INTEGER;
+    // Paged on the member index (by the call's seq), like listCallsFor: started calls have no record yet and are skipped.
+    const rows = this.#q(
+      `SELECT m.seq, r.call_id, r.body FROM call_members m JOIN call_records r ON r.call_id = m.call_id
+       WHERE m.user_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`,
+    ).all(userId, before, count + 1) as { seq: number; call_id: string; body: string }[]; // row shape fixed by the query
+    const page = rows.slice(0, count);
+    const last = page.at(-1);
+    const records: CallRecord[] = [];
+    for (const r of page) {
+      const parsed = CallRecordSchema.safeParse(safeJson(r.body));
+      if (parsed.success) records.push(parsed.data);
+      else log.error('skipping damaged call record %s', r.call_id);
+    }
+    return { records, nextFlag: rows.length > count && last ? last.seq : 0 };
   }
   async getRecord(callID: CallId): Promise<CallRecord | undefined> {
     const r = this.#q('SELECT body FROM call_records WHERE call_id = ?').get(callID) as { body: string } | undefined;

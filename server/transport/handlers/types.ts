@@ -6,6 +6,7 @@ import type { CallService } from '../../domain/CallService.ts';
 import type { Presence } from '../../domain/Presence.ts';
 import type { SessionRegistry } from '../../routing/SessionRegistry.ts';
 import type { SfuService } from '../../sfu/SfuService.ts';
+import type { StorageHealth } from '../../store/StorageHealth.ts';
 import type { Store, UserRow } from '../../store/Store.ts';
 
 export interface Services {
@@ -16,6 +17,8 @@ export interface Services {
   sessions: SessionRegistry;
   presence: Presence;
   sfu: SfuService;
+  /** Whether the database can be written; /healthz reads it. */
+  storage: StorageHealth;
   now(): number;
 }
 

@@ -51,6 +51,7 @@ const en = {
     invalid_invitee: 'That user cannot be called.',
     too_many_participants: 'A call holds at most 10 people.',
     invalid_server_url: 'The server address starts with ws:// or wss://.',
+    storage_unavailable: 'The server cannot save anything right now. Try again in a moment.',
     sfu_unavailable: 'The media server is not available right now.',
     media_forbidden: 'Only people in the call can send or receive its media.',
     media_not_found: 'That media stream is gone.',

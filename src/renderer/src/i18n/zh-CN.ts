@@ -51,6 +51,7 @@ const zhCN: Messages = {
     invalid_invitee: '无法呼叫该用户。',
     too_many_participants: '一个通话最多 10 人。',
     invalid_server_url: '服务器地址须以 ws:// 或 wss:// 开头。',
+    storage_unavailable: '服务器暂时无法保存数据，请稍后再试。',
     sfu_unavailable: '媒体服务器暂时不可用。',
     media_forbidden: '只有通话中的人才能收发该通话的音视频。',
     media_not_found: '该媒体流已不存在。',
