@@ -230,6 +230,9 @@ const FIELD_NOTES: Record<string, string> = {
   'queryCallInvitationList.data.count': 'more than 100 reads as 100 (clamped, as ZIM does)',
   'queryCallInvitationList.data.nextFlag': '0: from the newest call; otherwise the `nextFlag` of the previous page',
   'queryCallInvitationList.result.nextFlag': '0: nothing older',
+  'queryCallRecords.data.count': 'more than 100 reads as 100 (clamped, like `queryCallInvitationList`)',
+  'queryCallRecords.data.nextFlag': '0: from the newest record; otherwise the `nextFlag` of the previous page',
+  'queryCallRecords.result.nextFlag': '0: nothing older',
 };
 const usedNotes = new Set<string>();
 
@@ -387,6 +390,9 @@ const REQUEST_DOCS: Record<RequestType, RequestDoc> = {
   },
   queryCallInvitationList: {
     text: `The calls this user is or was a member of, in any state, started or ended, newest first (by creation), as they are now. Page with \`nextFlag\`. \`count\` must be at least 1; a larger \`count\` than ${LIMITS.maxListCount} is read as ${LIMITS.maxListCount}, as ZIM does.`,
+  },
+  queryCallRecords: {
+    text: `The call records of the ended calls this user was a member of, newest call first (by creation, the same order and \`nextFlag\` cursor as \`queryCallInvitationList\`; started calls have no record yet and are left out), each exactly as pushed in \`callRecord\` when the call ended: every participant's \`outcome\`, \`durationMs\`, the answering device. A device that was offline when a call ended (no \`callRecord\` reached it) reads its missed calls, their outcome and duration here; the Ringdesk app does so at every sign-in. \`count\` must be at least 1; more than ${LIMITS.maxListCount} is read as ${LIMITS.maxListCount}.`,
   },
   queryActiveCalls: {
     text: 'The started calls this user is a member of, in any user state (a member who already declined or quit a call that goes on is listed too). A client re-reads this after every (re)connect: pushes missed while offline are not replayed.',

@@ -16,6 +16,7 @@ export const CliCommandSchema = z.discriminatedUnion('cmd', [
   cmd('callQuit', REQUESTS.callQuit.data.shape),
   cmd('callEnd', REQUESTS.callEnd.data.shape),
   cmd('queryCallInvitationList', REQUESTS.queryCallInvitationList.data.shape),
+  cmd('queryCallRecords', REQUESTS.queryCallRecords.data.shape),
   cmd('setDNDStatus', REQUESTS.setDNDStatus.data.shape),
   cmd('listContacts', {}),
   /** The local view of current calls, as the desktop UI would show it. */

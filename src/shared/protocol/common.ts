@@ -143,6 +143,8 @@ export const CallRecordSchema = z.object({
   callID: CallIdSchema,
   inviter: UserIdSchema,
   mode: CallModeSchema,
+  /** The inviter's extendedData (Ringdesk puts the media kind there); absent in records stored before it existed. */
+  extendedData: z.string().optional(),
   createdAt: z.number().int(),
   endedAt: z.number().int(),
   /** From the first accept to the end; 0 when nobody answered. */
