@@ -227,9 +227,12 @@ const FIELD_NOTES: Record<string, string> = {
   'callingInvite.result.errorInvitees': 'invitees that were not called',
   'callingInvite.result.errorInvitees[].reason': '`alreadyInCall` is never sent (see `callInvite`)',
   'callEnd.data.extendedData': 'passed to everyone in `callInvitationEnded`',
-  'queryCallInvitationList.data.count': 'more than 100 is an error, not clamped',
+  'queryCallInvitationList.data.count': 'more than 100 reads as 100 (clamped, as ZIM does)',
   'queryCallInvitationList.data.nextFlag': '0: from the newest call; otherwise the `nextFlag` of the previous page',
   'queryCallInvitationList.result.nextFlag': '0: nothing older',
+  'queryCallRecords.data.count': 'more than 100 reads as 100 (clamped, like `queryCallInvitationList`)',
+  'queryCallRecords.data.nextFlag': '0: from the newest record; otherwise the `nextFlag` of the previous page',
+  'queryCallRecords.result.nextFlag': '0: nothing older',
 };
 const usedNotes = new Set<string>();
 
@@ -284,9 +287,14 @@ const ERROR_MEANINGS: Record<ErrorCode, { by: 'server' | 'client' | 'both'; mean
   unauthenticated: { by: 'server', meaning: 'A request other than `login`/`resume` before sign-in. The connection is closed with 4401.' },
   already_authenticated: { by: 'server', meaning: '`login` or `resume` on a connection that is already signed in.' },
   auth_failed: { by: 'server', meaning: `Wrong user id or password (the two are not told apart). The ${ordinal(SERVER_FACTS.maxFailedLogins)} on one connection closes it with 4401.` },
-  account_disabled: { by: 'server', meaning: 'A correct password for a disabled account. The connection is closed with 4403.' },
+  account_disabled: { by: 'server', meaning: 'A correct password, or a token this server signed, for a disabled account. The connection is closed with 4403.' },
   token_invalid: { by: 'server', meaning: 'The token is damaged, expired, revoked, or was issued to another device. Sign in with the password.' },
   call_not_found: { by: 'server', meaning: 'No call has this `callID`.' },
+  storage_unavailable: {
+    by: 'server',
+    meaning:
+      "The server cannot write its database (disk full, read-only, I/O error). Nothing was changed and nothing was pushed: retry later (the Ringdesk client reconnects with backoff when a sign-in gets it). Any request may get it; `GET /healthz` shows `storage.ready: false` until a write succeeds again.",
+  },
   call_ended: { by: 'server', meaning: 'The call has ended.' },
   not_a_member: { by: 'server', meaning: 'You are not a member of this call (never invited to it, nor its inviter).' },
   state_forbids: {
@@ -325,7 +333,7 @@ const CLOSE_DOCS: Record<keyof typeof CLOSE, { reason: string; when: string; the
     when: `Before sign-in: a request other than \`login\`/\`resume\` (after the \`unauthenticated\` response); no sign-in within \`authTimeoutMs\` (${seconds(DEFAULTS.authTimeoutMs)}); the ${ordinal(SERVER_FACTS.maxFailedLogins)} \`auth_failed\` on the connection.`,
     then: 'Ask the user to sign in again; do not retry in a loop.',
   },
-  accountDisabled: { reason: '`account disabled`', when: 'After an `account_disabled` response to `login`.', then: 'Stay signed out.' },
+  accountDisabled: { reason: '`account disabled`', when: 'After an `account_disabled` response to `login` or `resume`.', then: 'Stay signed out.' },
   replaced: { reason: '`signed in again on this device`', when: 'The same user signed in on the same device id over another connection (a `sessionClosed` push comes first).', then: 'Stay off: the other connection is this device now.' },
   rateLimited: { reason: '`rate limit exceeded`', when: `More than ${SERVER_FACTS.maxRateViolations} refused (\`rate_limited\`) frames in a row; no response to the last one.`, then: 'Reconnect after a pause, and slow down.' },
 };
@@ -340,7 +348,7 @@ const REQUEST_DOCS: Record<RequestType, RequestDoc> = {
     text: `Signs the connection in with a password. Allowed only before sign-in. Checks \`protocolVersion\` first (\`unsupported_version\`), then the password (\`auth_failed\`; the ${ordinal(SERVER_FACTS.maxFailedLogins)} failure on a connection closes it with 4401), then whether the account is disabled (\`account_disabled\`, then close 4403). The response carries a new token. After it, for every started call in which the user is still Inviting or NotYetReceived, this connection gets \`callInvitationReceived\`; the other members see the new device in \`callDeliveryChanged\` for calls where the user is pending; everyone signed in gets \`presenceChanged\` if this is the user's first device. If this device id was signed in on another connection, that one gets \`sessionClosed\` and close 4409.`,
   },
   resume: {
-    text: `Signs the connection in with a token from an earlier \`login\` or \`resume\` of **the same device id**. Everything else is as for \`login\`. A token that is damaged, expired, revoked or for another device gets \`token_invalid\` (the connection stays open for a \`login\`). The response carries a fresh token; keep the newest.`,
+    text: `Signs the connection in with a token from an earlier \`login\` or \`resume\` of **the same device id**. Everything else is as for \`login\`. A token that is damaged, expired, revoked or for another device gets \`token_invalid\` (the connection stays open for a \`login\`). A valid token of a disabled account gets \`account_disabled\` and close 4403, even though disabling also revoked it. The response carries a fresh token; keep the newest.`,
   },
   logout: {
     text: 'Revokes every token of this device issued up to now, answers `{}` and closes the connection with 4000. Other devices of the user stay signed in. In each started call where this device is the main device of a member who is Accepted or the inviter, that member is lost at once, without the grace period (see [Lost connections](#lost-connections)).',
@@ -358,7 +366,7 @@ const REQUEST_DOCS: Record<RequestType, RequestDoc> = {
     text: `Starts a call; the sender becomes its inviter, Accepted, and the sending device its main device. Refused with \`already_in_call\` while the sender is Accepted in another started call. Each listed invitee is screened: the sender, unknown and disabled accounts are not called and come back in \`errorInvitees\` (\`self\`, \`unknown\`); if nobody listed can be called the request fails with \`invitee_unknown\`. An invitee in DND who has not allow-listed the sender is Rejected with reason \`dnd\`; an invitee Accepted in another started call is Rejected with reason \`busy\`; everyone else becomes Inviting and rings. Pushes, sent before the response: \`callInvitationCreated\` to every device of the inviter, \`callInvitationReceived\` to every device of each ringing invitee (one who signs in later, within the timeout, gets it then). If every invitee was Rejected at once, the call ends in the same step (reason \`allAnswered\`): the result already shows it ended, and \`callInvitationEnded\` and \`callRecord\` follow.`,
   },
   callCancel: {
-    text: 'Withdraws invitations. Only the pending invitees that the sender invited can be cancelled (`invalid_invitee` for others, `state_forbids` for one no longer pending or when nobody is left), and only while no user the sender invited to this call has ever accepted (`already_answered`); a member who invited nobody gets `not_inviter`. Allowed in both modes. Each cancelled invitee gets `callInvitationCancelled` with this `extendedData`, and everyone in the `callUserStateChanged` column (the cancelled invitees included) gets `callUserStateChanged`. If then nobody is pending and no invitee ever accepted, the call ends with reason `cancelled`.',
+    text: 'Withdraws invitations. Only the pending invitees that the sender invited can be cancelled (`invalid_invitee` for others, `state_forbids` for one no longer pending or when nobody is left), and only while no user the sender invited to this call has ever accepted (`already_answered`); a member who invited nobody gets `not_inviter`, and someone who is not a member of the call gets `not_a_member`. Allowed in both modes. Each cancelled invitee gets `callInvitationCancelled` with this `extendedData`, and everyone in the `callUserStateChanged` column (the cancelled invitees included) gets `callUserStateChanged`. If then nobody is pending and no invitee ever accepted, the call ends with reason `cancelled`.',
   },
   callAccept: {
     text: "A pending invitee (Inviting, NotYetReceived or Received) answers, in either mode; the sending device becomes the member's main device. The user's other devices get `handledOnOtherDevice` (`accepted`); the `callUserStateChanged` audience (the accepter included) gets `callUserStateChanged`. A normal call then stays started until `callEnd` or a lost connection. Busy is not checked here: the server decided busy when the invitation was sent.",
@@ -382,7 +390,10 @@ const REQUEST_DOCS: Record<RequestType, RequestDoc> = {
     text: 'Any Accepted member ends the call for everyone, in either mode. Members who were Inviting, NotYetReceived, Received or Accepted get `callInvitationEnded` (`caller` is the sender, reason `ended`, this `extendedData`); every member gets `callRecord`.',
   },
   queryCallInvitationList: {
-    text: `The calls this user is or was a member of, in any state, started or ended, newest first (by creation), as they are now. Page with \`nextFlag\`. \`count\` must be 1–${LIMITS.maxListCount}.`,
+    text: `The calls this user is or was a member of, in any state, started or ended, newest first (by creation), as they are now. Page with \`nextFlag\`. \`count\` must be at least 1; a larger \`count\` than ${LIMITS.maxListCount} is read as ${LIMITS.maxListCount}, as ZIM does.`,
+  },
+  queryCallRecords: {
+    text: `The call records of the ended calls this user was a member of, newest call first (by creation, the same order and \`nextFlag\` cursor as \`queryCallInvitationList\`; started calls have no record yet and are left out), each exactly as pushed in \`callRecord\` when the call ended: every participant's \`outcome\`, \`durationMs\`, the answering device. A device that was offline when a call ended (no \`callRecord\` reached it) reads its missed calls, their outcome and duration here; the Ringdesk app does so at every sign-in. \`count\` must be at least 1; more than ${LIMITS.maxListCount} is read as ${LIMITS.maxListCount}.`,
   },
   queryActiveCalls: {
     text: 'The started calls this user is a member of, in any user state (a member who already declined or quit a call that goes on is listed too). A client re-reads this after every (re)connect: pushes missed while offline are not replayed.',
@@ -542,7 +553,7 @@ function auth(): string {
 - **Tokens.** Both answer with a ${link('Session')}: a new \`token\` and its \`expiresAt\`, \`tokenTtlSec\` after issue (default ${DEFAULTS.tokenTtlSec / 86_400} days). Tokens are opaque to clients (HMAC-signed by the server), **bound to the user and the device id**: \`resume\` with another device id gets \`token_invalid\`. Every sign-in issues a new token; older ones stay valid until they expire or are revoked, so keep the newest.
 - **Revocation.** \`logout\` revokes every token of that device issued up to then. An administrator's password change voids every token of the user issued before it; so does disabling or enabling the account.
 - **Failed sign-ins.** \`auth_failed\` does not close the connection, but the ${ordinal(SERVER_FACTS.maxFailedLogins)} on one connection closes it with 4401 ("too many failed sign-ins"). \`token_invalid\` and \`unsupported_version\` leave the connection open for a \`login\` until the auth deadline.
-- **Disabled accounts.** Disabling an account (\`user disable\`, an offline admin command) does not reach connections that are already signed in: they go on working (they can still place and answer calls) until they reconnect. Others can no longer call the user (\`errorInvitees\` reason \`unknown\`), and \`listContacts\` leaves the user out. Disabling also voids the user's tokens, so the next \`resume\` gets **\`token_invalid\`**, not \`account_disabled\`. Only a \`login\` with the right password gets \`account_disabled\` and close 4403 (a wrong one gets \`auth_failed\`).
+- **Disabled accounts.** Disabling an account (\`user disable\`, an offline admin command) does not reach connections that are already signed in: they go on working (they can still place and answer calls) until they reconnect. Others can no longer call the user (\`errorInvitees\` reason \`unknown\`), and \`listContacts\` leaves the user out. Disabling also voids the user's tokens; the next \`resume\` with one of them gets **\`account_disabled\`** and close 4403 (the disabled check comes before the revocation check, so the app can say why), and so does a \`login\` with the right password (a wrong one gets \`auth_failed\`).
 - **After sign-in** the server does not replay pushes missed while offline. It rings this device for started calls in which the user is still Inviting or NotYetReceived (\`callInvitationReceived\`); for everything else a client re-reads \`queryActiveCalls\` after every (re)connect.`;
 }
 
@@ -756,12 +767,11 @@ Ringdesk follows ZIM's call invitations (modes, user states, the API × state an
 - **A call ends by itself when nobody ever accepted and no invitee is still pending**, in both modes; the only exception is an advanced call whose only member is its creator (an empty room). An advanced call also ends when no Accepted member is left (reason \`everyoneLeft\`).
 - **Lost connections** (grace period \`heartbeatTimeoutMs\`, default ${seconds(DEFAULTS.heartbeatTimeoutMs)}, after the connection is gone; a silent connection is first dropped after the same time): the inviter before anyone accepted → the call is cancelled (\`callerLost\`); an Accepted member → Quit (advanced) or the call ends with reason \`connectionLost\` (normal).
 - **\`callCancel\`** is allowed only to the user who invited those invitees, and only while no user they invited to the call has accepted (\`already_answered\` even if the targets themselves have not answered). It works in both modes and for any member who invited someone with \`callingInvite\`.
-- **\`queryCallInvitationList\`** with \`count\` over ${LIMITS.maxListCount} is an error (\`bad_request\`), not clamped to ${LIMITS.maxListCount}.
 - **The ${LIMITS.maxParticipants}-participant limit counts active members** (pending or Accepted), not everyone ever invited; members who declined, timed out, were cancelled or quit free their place. Busy or DND invitees in a \`callingInvite\` count for that check even though they end up Rejected.
 - **Event audience is decided by each user's state before the event**: a cancelled or rejected invitee also hears its own \`callUserStateChanged\`; a Received invitee learns of its timeout from \`callUserStateChanged\`, and the Ringdesk client synthesizes \`callInvitationTimeout\` from it.
 - **\`callJoin\` is for members**: users who were never in the call get \`not_a_member\`.
 - **Additions** from other SDKs: \`callAck\` and \`delivery\` (an explicit acknowledgement drives Received; NotYetReceived after ${seconds(LIMITS.notReceivedCheckMs)}), \`handledOnOtherDevice\` (netcall's callerAckSync), busy and DND answered by the server with a reason (CloudRoom), \`callRecord\`, presence, \`queryActiveCalls\` and call \`version\`s.
-- **Disabled accounts**: connections already signed in go on until they reconnect; then \`resume\` gets \`token_invalid\` (disabling voids the tokens), and only a \`login\` with the right password gets \`account_disabled\` and close 4403.
+- **Disabled accounts**: connections already signed in go on until they reconnect; then \`resume\` with a token of theirs, or a \`login\` with the right password, gets \`account_disabled\` and close 4403.
 - **Offline push notifications** (ZIM's pushConfig) do not exist: an offline invitee is rung only when a device signs in within the timeout.`;
 }
 

@@ -16,7 +16,10 @@ import { TransportStats } from './metrics/TransportStats.ts';
 import { SessionRegistry } from './routing/SessionRegistry.ts';
 import { SfuService } from './sfu/SfuService.ts';
 import { TurnCredentials } from './sfu/TurnConfig.ts';
+import { GuardedStore } from './store/GuardedStore.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
+import { StorageHealth } from './store/StorageHealth.ts';
+import { sqliteFault } from './store/storageFaults.ts';
 import type { Store } from './store/Store.ts';
 import { ClientConnection } from './transport/ClientConnection.ts';
 import type { Services } from './transport/handlers/index.ts';
@@ -31,6 +34,8 @@ export function logListenerError(source: string, event: string, error: unknown):
 /** ws drops anything larger outright (close 1009); below it our own cap answers with frame_too_large. */
 const HARD_FRAME_CAP = 1024 * 1024;
 const PRESENCE_FLUSH_MS = 100;
+/** How often a down storage is retried without traffic. */
+const STORAGE_PROBE_MS = 1_000;
 
 export interface RingdeskServer {
   readonly url: string;
@@ -57,7 +62,10 @@ export async function startServer(config: ServerConfig, rawStore: Store = new Sq
   const now = (): number => Date.now();
   const stats = new TransportStats();
   let observeCommit: (seconds: number) => void = () => undefined;
-  const store = config.metrics.enabled ? instrumentStore(rawStore, (s) => observeCommit(s)) : rawStore;
+  const timed = config.metrics.enabled ? instrumentStore(rawStore, (s) => observeCommit(s)) : rawStore;
+  // Every store call goes through the guard: a full or read-only disk answers storage_unavailable, never crashes.
+  const storage = new StorageHealth(now);
+  const store = new GuardedStore(timed, storage, sqliteFault);
   const sessions = new SessionRegistry();
   const presence = new Presence(sessions, PRESENCE_FLUSH_MS);
   const auth = await AuthService.create(store, config.tokenSecret, config.tokenTtlSec, now);
@@ -67,13 +75,31 @@ export async function startServer(config: ServerConfig, rawStore: Store = new Sq
   const turn = config.turn ? new TurnCredentials(config.turn, now) : null;
   const sfu = new SfuService({ config: config.sfu, calls, sessions, graceMs: config.heartbeatTimeoutMs, turn });
   await sfu.start();
-  const services: Services = { config, store, auth, calls, sessions, presence, sfu, now, stats };
+  const services: Services = { config, store, auth, calls, sessions, presence, sfu, storage, now, stats };
   const conns = new Set<ClientConnection>();
   let closing = false;
-  const health = () => ({ ok: true, connections: sessions.connectionCount, activeCalls: calls.activeCallCount, media: { available: sfu.available, rooms: sfu.rooms.size } });
+  // 200 while the process serves: a liveness probe must not restart a server that only waits for its disk. `ready` says whether it can do its job.
+  const health = () => ({
+    ok: true,
+    ready: storage.ready,
+    connections: sessions.connectionCount,
+    activeCalls: calls.activeCallCount,
+    media: { available: sfu.available, rooms: sfu.rooms.size },
+    storage: storage.state,
+  });
+  // While storage is down, a harmless write every few seconds: readiness comes back without waiting for traffic.
+  let probing = false;
+  const probe = setInterval(() => {
+    if (storage.ready || probing) return;
+    probing = true;
+    void store.probe(now()).finally(() => (probing = false));
+  }, STORAGE_PROBE_MS);
+  probe.unref();
 
   const readiness = new Readiness();
   readiness.add({ name: 'shutdown', check: () => (closing ? 'the server is shutting down' : null) });
+  // A full, read-only or failing disk (StorageHealth): not ready until a write succeeds again.
+  readiness.add({ name: 'storage', check: () => (storage.ready ? null : `storage unavailable: ${storage.lastError?.code ?? 'unknown'} ${storage.lastError?.message ?? ''}`.trim()) });
   readiness.add({
     name: 'store',
     // A read through the store proves it is open and answering, whatever the backend.
@@ -137,6 +163,7 @@ export async function startServer(config: ServerConfig, rawStore: Store = new Sq
     await metricsListener?.close();
     metrics?.close();
     clearInterval(sweep);
+    clearInterval(probe);
     calls.stop();
     sfu.close();
     presence.stop();

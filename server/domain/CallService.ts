@@ -13,7 +13,7 @@ import {
   type Invitee,
   type TransitionResult,
 } from '../../src/shared/call/index.ts';
-import { RingdeskError } from '../../src/shared/errors.ts';
+import { RingdeskError, isRingdeskError } from '../../src/shared/errors.ts';
 import { TypedEmitter } from '../../src/shared/events.ts';
 import {
   asCallId,
@@ -30,6 +30,9 @@ import type { Store } from '../store/Store.ts';
 import { KeyedQueue } from './KeyedQueue.ts';
 
 const log = new Logger('CallService');
+/** A timer's step that could not be stored (storage_unavailable) is tried again after this long. */
+const STORAGE_RETRY_MS = 1_000;
+const storageDown = (e: unknown): boolean => isRingdeskError(e) && e.code === 'storage_unavailable';
 
 export interface Actor {
   userId: UserId;
@@ -231,7 +234,8 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     }
   }
 
-  #arm(call: Call): void {
+  /** `minDelay`: a retry after a failed save must not spin on a deadline that is already past. */
+  #arm(call: Call, minDelay = 0): void {
     if (this.#stopped) return;
     const old = this.#timers.get(call.callID);
     if (old) clearTimeout(old);
@@ -240,12 +244,17 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     if (at === null) return;
     const t = setTimeout(() => {
       this.#timers.delete(call.callID);
-      this.dispatch(call.callID, { type: 'tick' }).catch((e: unknown) => log.child({ callID: call.callID }).error('tick failed: %s', String(e)));
-    }, Math.max(0, at - this.#now()));
+      this.dispatch(call.callID, { type: 'tick' }).catch((e: unknown) => {
+        // The deadline is still due: keep trying until the disk is back, or the call would ring forever.
+        const now = this.#calls.get(call.callID);
+        if (storageDown(e) && now) this.#arm(now, STORAGE_RETRY_MS);
+        else if (!storageDown(e)) log.child({ callID: call.callID }).error('tick failed: %s', String(e));
+      });
+    }, Math.max(minDelay, at - this.#now()));
     this.#timers.set(call.callID, t);
   }
 
-  #startGrace(callID: CallId, userId: UserId): void {
+  #startGrace(callID: CallId, userId: UserId, delayMs = this.#graceMs): void {
     const key = `${callID}/${userId}`;
     if (this.#stopped || this.#grace.has(key)) return;
     this.#grace.set(
@@ -255,8 +264,11 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
         const m = this.#calls.get(callID) && findMember(this.#calls.get(callID) as Call, userId);
         // Back on the main device in time (or moved to another one that is connected): not lost.
         if (!m || (m.mainDevice && this.#sessions.device(userId, m.mainDevice))) return;
-        this.dispatch(callID, { type: 'memberLost', userId }).catch((e: unknown) => log.child({ callID, userId }).warn('memberLost refused: %s', String(e)));
-      }, this.#graceMs),
+        this.dispatch(callID, { type: 'memberLost', userId }).catch((e: unknown) => {
+          if (storageDown(e)) this.#startGrace(callID, userId, STORAGE_RETRY_MS);
+          else log.child({ callID, userId }).warn('memberLost refused: %s', String(e));
+        });
+      }, delayMs),
     );
   }
 
@@ -311,6 +323,10 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
 
   #background(callID: CallId, ev: CallEvent): void {
     if (this.#stopped) return;
-    this.dispatch(callID, ev).catch((e: unknown) => log.child({ callID }).debug('%s ignored: %s', ev.type, String(e)));
+    this.dispatch(callID, ev).catch((e: unknown) => {
+      // A logout's loss must not be dropped with the write: retry it like a grace that ran out.
+      if (storageDown(e) && ev.type === 'memberLost') this.#startGrace(callID, ev.userId, STORAGE_RETRY_MS);
+      else log.child({ callID }).debug('%s ignored: %s', ev.type, String(e));
+    });
   }
 }

@@ -18,6 +18,12 @@ export interface CallPage {
   nextFlag: number;
 }
 
+export interface RecordPage {
+  records: CallRecord[];
+  /** 0 when nothing older is left. */
+  nextFlag: number;
+}
+
 /**
  * Persistence behind one interface. SQLite is the default; the methods are async so that a
  * Postgres store can stand in later without touching the service.
@@ -45,6 +51,11 @@ export interface Store {
   startedCalls(): Promise<Call[]>;
   listCallsFor(userId: UserId, count: number, nextFlag: number): Promise<CallPage>;
   getRecord(callID: CallId): Promise<CallRecord | undefined>;
+  /** The records of ended calls this user was in, newest call first; same cursor as listCallsFor. */
+  listRecordsFor(userId: UserId, count: number, nextFlag: number): Promise<RecordPage>;
+
+  /** Drops and reopens the connection (a database opened read-only stays so until reopened). Optional. */
+  reopen?(): Promise<void>;
 
   close(): Promise<void>;
 }

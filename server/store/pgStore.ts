@@ -4,8 +4,8 @@ import type { Call } from '../../src/shared/call/index.ts';
 import { Logger } from '../logger.ts';
 import { encodeCall } from './callCodec.ts';
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './pgMigrations.ts';
-import { decodeCallRows, userFromRow, type UserDbRow } from './rows.ts';
-import type { CallPage, Store, UserRow } from './Store.ts';
+import { decodeCallRows, decodeRecordRows, userFromRow, type UserDbRow } from './rows.ts';
+import type { CallPage, RecordPage, Store, UserRow } from './Store.ts';
 
 const log = new Logger('PgStore');
 const INT8_OID = 20;
@@ -177,6 +177,18 @@ export class PgStore implements Store {
     const page = rows.slice(0, count);
     const last = page.at(-1);
     return { calls: decodeCallRows(page), nextFlag: rows.length > count && last ? last.seq : 0 };
+  }
+  async listRecordsFor(userId: UserId, count: number, nextFlag: number): Promise<RecordPage> {
+    const before = nextFlag > 0 ? nextFlag : Number.MAX_SAFE_INTEGER;
+    // Paged on the member index (by the call's seq), like listCallsFor: started calls have no record yet and are skipped.
+    const rows = await this.#rows<{ seq: number; call_id: string; body: string }>(
+      `SELECT m.seq, r.call_id, r.body FROM call_members m JOIN call_records r ON r.call_id = m.call_id
+       WHERE m.user_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3`,
+      [userId, before, count + 1],
+    );
+    const page = rows.slice(0, count);
+    const last = page.at(-1);
+    return { records: decodeRecordRows(page), nextFlag: rows.length > count && last ? last.seq : 0 };
   }
   async getRecord(callID: CallId): Promise<CallRecord | undefined> {
     const [r] = await this.#rows<{ body: string }>('SELECT body FROM call_records WHERE call_id = $1', [callID]);

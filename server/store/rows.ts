@@ -1,4 +1,4 @@
-import { DndStatusSchema, UserIdSchema } from '../../src/shared/protocol/index.ts';
+import { CallRecordSchema, DndStatusSchema, UserIdSchema, type CallRecord } from '../../src/shared/protocol/index.ts';
 import type { Call } from '../../src/shared/call/index.ts';
 import { Logger } from '../logger.ts';
 import { decodeCall } from './callCodec.ts';
@@ -39,6 +39,23 @@ export function decodeCallRows(rows: readonly { body: string; call_id: string }[
     } catch (e) {
       log.error('skipping damaged call row %s: %s', r.call_id, e instanceof Error ? e.message : String(e));
     }
+  }
+  return out;
+}
+
+/** Call records, likewise: a damaged one is reported and skipped. */
+export function decodeRecordRows(rows: readonly { body: string; call_id: string }[]): CallRecord[] {
+  const out: CallRecord[] = [];
+  for (const r of rows) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(r.body);
+    } catch {
+      raw = null;
+    }
+    const parsed = CallRecordSchema.safeParse(raw);
+    if (parsed.success) out.push(parsed.data);
+    else log.error('skipping damaged call record %s', r.call_id);
   }
   return out;
 }

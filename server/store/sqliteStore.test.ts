@@ -5,7 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { buildRecord } from '../../src/shared/call/index.ts';
 import { start, ok, step, bob, b1, T0 } from '../../src/shared/call/testkit.ts';
-import { asUserId } from '../../src/shared/protocol/index.ts';
+import { asCallId, asUserId } from '../../src/shared/protocol/index.ts';
 import { SqliteStore } from './sqliteStore.ts';
 import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqliteMigrations.ts';
 
@@ -50,6 +50,42 @@ describe('SqliteStore', () => {
     await expect(s.saveCall(broken, null)).rejects.toThrow(/invalid call/);
     await s.saveCall(done, buildRecord(done));
     expect((await s.getRecord(done.callID))?.endReason).toBe('callerLost');
+    await s.close();
+  });
+
+  it('when SQLite already rolled the transaction back itself (as on SQLITE_FULL), the real error comes out, not "cannot rollback"', async () => {
+    const p = path();
+    const s = new SqliteStore(p);
+    const { call } = start('normal');
+    await s.saveCall(call, null);
+    const done = ok(step(call, { type: 'memberLost', userId: asUserId('alice') })).call;
+    // RAISE(ROLLBACK) ends the transaction inside the statement, which is what SQLite does on a full disk.
+    const raw = new DatabaseSync(p);
+    raw.exec(`CREATE TRIGGER full_disk BEFORE INSERT ON call_records BEGIN SELECT RAISE(ROLLBACK, 'database or disk is full'); END;`);
+    await expect(s.saveCall(done, buildRecord(done))).rejects.toThrow(/database or disk is full/);
+    expect((await s.getCall(call.callID))?.callState).toBe('started');
+    raw.exec('DROP TRIGGER full_disk');
+    raw.close();
+    await s.saveCall(done, buildRecord(done)); // and the store still works
+    expect((await s.getCall(call.callID))?.callState).toBe('ended');
+    await s.close();
+  });
+
+  it('lists a user\'s call records newest call first, paged, leaving out started calls', async () => {
+    const s = new SqliteStore(path());
+    for (let i = 0; i < 3; i++) {
+      const { call } = start('normal');
+      const c = { ...call, callID: asCallId(`c${i}`) };
+      await s.saveCall(c, null);
+      const done = ok(step(c, { type: 'memberLost', userId: asUserId('alice') })).call;
+      await s.saveCall(done, buildRecord(done));
+    }
+    await s.saveCall({ ...start('normal').call, callID: asCallId('ringing') }, null);
+    const p1 = await s.listRecordsFor(bob, 2, 0);
+    expect(p1.records.map((r) => r.callID)).toEqual(['c2', 'c1']);
+    const p2 = await s.listRecordsFor(bob, 2, p1.nextFlag);
+    expect(p2).toMatchObject({ records: [{ callID: 'c0', participants: expect.arrayContaining([expect.objectContaining({ userId: 'bob', outcome: 'cancelled' })]) }], nextFlag: 0 });
+    expect(await s.listRecordsFor(asUserId('zed'), 10, 0)).toEqual({ records: [], nextFlag: 0 });
     await s.close();
   });
 

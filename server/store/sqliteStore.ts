@@ -3,8 +3,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   CallRecordSchema,
-  DndStatusSchema,
-  UserIdSchema,
   type CallId,
   type CallRecord,
   type DeviceId,
@@ -12,34 +10,47 @@ import {
   type UserId,
 } from '../../src/shared/protocol/index.ts';
 import type { Call } from '../../src/shared/call/index.ts';
-import { decodeCall, encodeCall } from './callCodec.ts';
-import type { CallPage, Store, UserRow } from './Store.ts';
+import { encodeCall } from './callCodec.ts';
+import type { CallPage, RecordPage, Store, UserRow } from './Store.ts';
 import { Logger } from '../logger.ts';
+import { decodeCallRows, decodeRecordRows, userFromRow, type UserDbRow } from './rows.ts';
 import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqliteMigrations.ts';
 
 const log = new Logger('SqliteStore');
 type CallRow = { call_id: string; body: string };
 
-interface UserDbRow {
-  user_id: string;
-  display_name: string;
-  password_hash: string;
-  disabled: number;
-  created_at: number;
-  tokens_after: number;
-  dnd: string;
-}
 
 /** Embedded default store on Node's built-in `node:sqlite`: WAL, one transaction per state change. */
 export class SqliteStore implements Store {
-  readonly #db: DatabaseSync;
+  readonly #path: string;
+  #db: DatabaseSync;
   readonly #stmts = new Map<string, StatementSync>();
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.#db = new DatabaseSync(path);
-    this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    this.#path = path;
+    this.#db = SqliteStore.#open(path);
     this.#migrate();
+  }
+
+  static #open(path: string): DatabaseSync {
+    const db = new DatabaseSync(path);
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    return db;
+  }
+
+  /** SQLite opens a file it cannot write read-only and keeps it so: after the disk is writable again, only a new connection can write. */
+  async reopen(): Promise<void> {
+    if (this.#path === ':memory:') return;
+    const db = SqliteStore.#open(this.#path);
+    this.#stmts.clear();
+    const old = this.#db;
+    this.#db = db;
+    try {
+      old.close();
+    } catch (e) {
+      log.warn('closing the old connection failed: %s', e instanceof Error ? e.message : String(e));
+    }
   }
 
   /** Runs every migration newer than the database, each in its own transaction; refuses a newer database. */
@@ -76,23 +87,19 @@ export class SqliteStore implements Store {
       this.#db.exec('COMMIT');
       return r;
     } catch (e) {
-      this.#db.exec('ROLLBACK');
+      // SQLite rolls back by itself on some errors (SQLITE_FULL, IOERR, BUSY): a ROLLBACK then would
+      // throw "no transaction is active" and hide the real error, which is the one to report.
+      if (this.#db.isTransaction) {
+        try {
+          this.#db.exec('ROLLBACK');
+        } catch (r) {
+          log.warn('rollback after "%s" failed: %s', e instanceof Error ? e.message : String(e), r instanceof Error ? r.message : String(r));
+        }
+      }
       throw e;
     }
   }
 
-  #user(r: UserDbRow): UserRow {
-    const dnd = DndStatusSchema.safeParse(JSON.parse(r.dnd));
-    return {
-      userId: UserIdSchema.parse(r.user_id),
-      displayName: r.display_name,
-      passwordHash: r.password_hash,
-      disabled: r.disabled !== 0,
-      createdAt: r.created_at,
-      tokensAfter: r.tokens_after,
-      dnd: dnd.success ? dnd.data : { enabled: false, allowList: [] },
-    };
-  }
 
   async createUser(u: Omit<UserRow, 'dnd' | 'tokensAfter'>): Promise<void> {
     this.#q('INSERT INTO users (user_id, display_name, password_hash, disabled, created_at, tokens_after) VALUES (?, ?, ?, ?, ?, 0)').run(
@@ -105,10 +112,10 @@ export class SqliteStore implements Store {
   }
   async getUser(userId: UserId): Promise<UserRow | undefined> {
     const r = this.#q('SELECT * FROM users WHERE user_id = ?').get(userId) as UserDbRow | undefined; // row shape fixed by the migrations
-    return r && this.#user(r);
+    return r && userFromRow(r);
   }
   async listUsers(): Promise<UserRow[]> {
-    return (this.#q('SELECT * FROM users ORDER BY user_id').all() as unknown as UserDbRow[]).map((r) => this.#user(r)); // row shape fixed by the migrations
+    return (this.#q('SELECT * FROM users ORDER BY user_id').all() as unknown as UserDbRow[]).map((r) => userFromRow(r)); // row shape fixed by the migrations
   }
   async setUserDisabled(userId: UserId, disabled: boolean): Promise<boolean> {
     return this.#q('UPDATE users SET disabled = ?, tokens_after = ? WHERE user_id = ?').run(disabled ? 1 : 0, Date.now(), userId).changes > 0;
@@ -157,24 +164,13 @@ export class SqliteStore implements Store {
     });
   }
 
-  #decode(rows: { body: string; call_id: string }[]): Call[] {
-    const out: Call[] = [];
-    for (const r of rows) {
-      try {
-        out.push(decodeCall(r.body));
-      } catch (e) {
-        log.error('skipping damaged call row %s: %s', r.call_id, e instanceof Error ? e.message : String(e));
-      }
-    }
-    return out;
-  }
 
   async getCall(callID: CallId): Promise<Call | undefined> {
     const r = this.#q('SELECT call_id, body FROM calls WHERE call_id = ?').get(callID) as { call_id: string; body: string } | undefined;
-    return r ? this.#decode([r])[0] : undefined;
+    return r ? decodeCallRows([r])[0] : undefined;
   }
   async startedCalls(): Promise<Call[]> {
-    return this.#decode(this.#q("SELECT call_id, body FROM calls WHERE call_state = 'started' ORDER BY seq").all() as unknown as CallRow[]); // row shape fixed by the query
+    return decodeCallRows(this.#q("SELECT call_id, body FROM calls WHERE call_state = 'started' ORDER BY seq").all() as unknown as CallRow[]); // row shape fixed by the query
   }
   async listCallsFor(userId: UserId, count: number, nextFlag: number): Promise<CallPage> {
     const before = nextFlag > 0 ? nextFlag : Number.MAX_SAFE_INTEGER;
@@ -184,7 +180,18 @@ export class SqliteStore implements Store {
     ).all(userId, before, count + 1) as { seq: number; call_id: string; body: string }[]; // row shape fixed by the query
     const page = rows.slice(0, count);
     const last = page.at(-1);
-    return { calls: this.#decode(page), nextFlag: rows.length > count && last ? last.seq : 0 };
+    return { calls: decodeCallRows(page), nextFlag: rows.length > count && last ? last.seq : 0 };
+  }
+  async listRecordsFor(userId: UserId, count: number, nextFlag: number): Promise<RecordPage> {
+    const before = nextFlag > 0 ? nextFlag : Number.MAX_SAFE_INTEGER;
+    // Paged on the member index (by the call's seq), like listCallsFor: started calls have no record yet and are skipped.
+    const rows = this.#q(
+      `SELECT m.seq, r.call_id, r.body FROM call_members m JOIN call_records r ON r.call_id = m.call_id
+       WHERE m.user_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`,
+    ).all(userId, before, count + 1) as { seq: number; call_id: string; body: string }[]; // row shape fixed by the query
+    const page = rows.slice(0, count);
+    const last = page.at(-1);
+    return { records: decodeRecordRows(page), nextFlag: rows.length > count && last ? last.seq : 0 };
   }
   async getRecord(callID: CallId): Promise<CallRecord | undefined> {
     const r = this.#q('SELECT body FROM call_records WHERE call_id = ?').get(callID) as { body: string } | undefined;

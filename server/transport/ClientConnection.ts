@@ -186,7 +186,7 @@ export class ClientConnection implements Connection {
       old.close(CLOSE.replaced, 'signed in again on this device');
     }
     if (!wasOnline) this.#s.presence.changed({ userId: s.user.userId, presence: 'online', dnd: s.user.dnd.enabled });
-    void this.#s.store.upsertDevice(s.user.userId, s.deviceId, s.deviceName, this.#s.now());
+    // The device row was stored (and awaited) by login/resume before the session was granted.
   }
 
   #onClose(): void {

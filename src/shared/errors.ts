@@ -34,6 +34,9 @@ export const ERROR_CODES = [
   'media_not_found',
   'media_limit',
   'media_rejected',
+  // the server's own resources
+  /** The database cannot be written (disk full, read-only, I/O error): nothing was changed; retry later. */
+  'storage_unavailable',
   // client side (IPC and the main process)
   'forbidden',
   'not_signed_in',

@@ -61,7 +61,14 @@ it('two CLI clients place and answer a call over JSON lines; bad lines get clear
   alice.p.stdin.end();
   const code = await new Promise<number | null>((r) => alice.p.once('exit', r));
   expect(code).toBe(0);
-  expect(alice.lines.filter((l) => l.type === 'error')).toHaveLength(3);
+  const errors = alice.lines.filter((l) => l.type === 'error');
+  expect(errors).toHaveLength(3);
+  // Each error line says which line it answers (README: "id" and "cmd"), null where the line named none.
+  expect(errors.map((l) => [l['cmd'], l['id'], (l['error'] as { code: string }).code])).toEqual([
+    [null, null, 'malformed_json'],
+    ['callInvite', null, 'bad_request'],
+    ['dial', null, 'unknown_type'],
+  ]);
 });
 
 it('refuses to start without a valid user id', async () => {

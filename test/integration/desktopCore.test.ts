@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DesktopCore } from '../../src/main/app/DesktopCore.ts';
 import { HeadlessPlatform } from '../../src/main/platform/headless.ts';
 import { asUserId, type CallId } from '../../src/shared/protocol/index.ts';
-import { PASSWORD, startTestServer, until, type TestServer } from './harness.ts';
+import { createHandlers } from '../../src/main/ipc/handlers.ts';
+import { PASSWORD, sleep, startTestServer, until, type TestServer } from './harness.ts';
 
 let t: TestServer;
 const made: { core: DesktopCore; dir: string }[] = [];
@@ -86,13 +87,13 @@ describe('DesktopCore on the headless platform', () => {
     const first = await desk('bob-pc', bobDir);
     await first.core.login({ serverUrl: t.url, userId: asUserId('bob'), password: PASSWORD });
     await first.core.logout(); // signed out: the app "is not running" for the server
-    const { call } = await alice.core.invite([asUserId('bob')], 'audio', 'normal', 1);
+    const { call } = await alice.core.invite([asUserId('bob')], 'video', 'normal', 1);
     await until(() => alice.core.calls().view(call.call.callID)?.call.callState === 'ended', 5000, 'call timed out');
 
     const bob = await desk('bob-pc', bobDir);
     await bob.core.login({ serverUrl: t.url, userId: asUserId('bob'), password: PASSWORD });
     await until(() => bob.core.snapshot().missed.count === 1, 5000, 'missed count');
-    expect(bob.core.snapshot().missed.calls[0]).toMatchObject({ callID: call.call.callID, from: 'alice' });
+    expect(bob.core.snapshot().missed.calls[0]).toMatchObject({ callID: call.call.callID, from: 'alice', media: 'video' });
     expect(bob.p.of('badge').at(-1)).toEqual({ kind: 'badge', count: 1 });
     expect(bob.p.of('missedNotification').at(-1)).toMatchObject({ from: 'alice', count: 1 });
 
@@ -103,6 +104,27 @@ describe('DesktopCore on the headless platform', () => {
     await until(() => again.core.sessionInfo() !== null, 5000, 'resumed from the saved token');
     await until(() => again.core.snapshot().missed.calls.length === 1, 5000, 'history read');
     expect(again.core.snapshot().missed.count).toBe(0);
+  });
+
+  it('history pages carry durations from the call records, also of a call that ended while the app was closed', async () => {
+    const alice = await signedIn('alice');
+    const bobDir = mkdtempSync(join(tmpdir(), 'ringdesk-desk-'));
+    const first = await desk('bob-pc', bobDir);
+    await first.core.login({ serverUrl: t.url, userId: asUserId('bob'), password: PASSWORD });
+    const { call } = await alice.core.invite([asUserId('bob')], 'video', 'normal', 30);
+    const callID = call.call.callID;
+    await until(() => ringingCallOf(first) === callID, 5000, 'bob rings');
+    await first.core.accept(callID, 'audio');
+    await sleep(60);
+    first.core.close(); // the app quits during the call
+    await until(() => !t.server.services.sessions.isOnline(asUserId('bob')), 5000, 'bob offline');
+    await alice.core.calls().callEnd(callID);
+
+    const again = await desk('bob-pc', bobDir);
+    await until(() => again.core.sessionInfo() !== null, 5000, 'resumed from the saved token');
+    const page = await createHandlers(again.core, null).listHistory({ count: 20, nextFlag: 0 }, { url: 'test://history' });
+    expect(page.calls.map((c) => [c.callID, c.callState])).toEqual([[callID, 'ended']]);
+    expect(page.durations?.[callID]).toBeGreaterThanOrEqual(60);
   });
 
   it('resumes a saved session after a restart without the password, and logout forgets it', async () => {

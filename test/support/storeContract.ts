@@ -112,6 +112,25 @@ export function storeContract(name: string, open: () => Promise<StoreFixture>): 
         expect((await store.listCallsFor(asUserId('nobody'), 10, 0)).calls).toEqual([]);
       }));
 
+    it('pages a member\'s call records newest first, skipping calls still started', () =>
+      withStore(async ({ store }) => {
+        const ended: string[] = [];
+        for (let i = 0; i < 3; i++) {
+          const c = newCall(bob);
+          const done = ok(step(c, { type: 'memberLost', userId: alice })).call;
+          await store.saveCall(c, null);
+          await store.saveCall(done, buildRecord(done));
+          ended.push(done.callID);
+        }
+        await store.saveCall(newCall(bob), null); // still ringing: no record yet
+        const first = await store.listRecordsFor(bob, 2, 0);
+        expect(first.records.map((r) => r.callID)).toEqual([ended[2], ended[1]]);
+        const rest = await store.listRecordsFor(bob, 2, first.nextFlag);
+        expect(rest.records.map((r) => r.callID)).toEqual([ended[0]]);
+        expect(rest.nextFlag).toBe(0);
+        expect((await store.listRecordsFor(carol, 10, 0)).records).toEqual([]);
+      }));
+
     it('a save that fails leaves nothing half-written, and a call the schema would not read back is refused', () =>
       withStore(async ({ store }) => {
         const c = newCall(bob);

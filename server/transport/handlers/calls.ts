@@ -13,7 +13,7 @@ async function answer(s: Services, ctx: RequestContext, d: { callID: CallId; ext
 
 /** The call-invitation API (ZIM's model), answered by CallService. */
 export const callHandlers: HandlerMap<
-  'callInvite' | 'callingInvite' | 'callCancel' | 'callAck' | 'queryCallInvitationList' | 'queryActiveCalls' | AnswerType
+  'callInvite' | 'callingInvite' | 'callCancel' | 'callAck' | 'queryCallInvitationList' | 'queryActiveCalls' | 'queryCallRecords' | AnswerType
 > = {
   callInvite: async (s, ctx, req) => s.calls.invite(actor(ctx), req.data),
   callingInvite: async (s, ctx, req) => s.calls.callingInvite(actor(ctx), req.data),
@@ -33,4 +33,5 @@ export const callHandlers: HandlerMap<
   },
   queryCallInvitationList: async (s, ctx, req) => s.calls.list(needUser(ctx).user.userId, req.data.count, req.data.nextFlag),
   queryActiveCalls: async (s, ctx) => ({ calls: s.calls.activeCalls(needUser(ctx).user.userId) }),
+  queryCallRecords: async (s, ctx, req) => s.store.listRecordsFor(needUser(ctx).user.userId, req.data.count, req.data.nextFlag),
 };

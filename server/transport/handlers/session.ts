@@ -8,12 +8,15 @@ export const sessionHandlers: HandlerMap<'login' | 'resume' | 'logout' | 'heartb
   login: async (s, ctx, req) => {
     checkVersion(req.data.protocolVersion);
     const user = await s.auth.login(req.data.userId, req.data.password);
+    // Stored before the session exists: logout revokes tokens on this row, so a token must not outlive a failed write.
+    await s.store.upsertDevice(user.userId, req.data.deviceId, req.data.deviceName, s.now());
     ctx.authenticate({ user, deviceId: req.data.deviceId, deviceName: req.data.deviceName });
     return sessionResult(s, user, req.data.deviceId);
   },
   resume: async (s, ctx, req) => {
     checkVersion(req.data.protocolVersion);
     const user = await s.auth.resume(req.data.token, req.data.deviceId);
+    await s.store.upsertDevice(user.userId, req.data.deviceId, req.data.deviceName, s.now());
     ctx.authenticate({ user, deviceId: req.data.deviceId, deviceName: req.data.deviceName });
     return sessionResult(s, user, req.data.deviceId);
   },

@@ -7,6 +7,7 @@ import type { Presence } from '../../domain/Presence.ts';
 import type { TransportStats } from '../../metrics/TransportStats.ts';
 import type { SessionRegistry } from '../../routing/SessionRegistry.ts';
 import type { SfuService } from '../../sfu/SfuService.ts';
+import type { StorageHealth } from '../../store/StorageHealth.ts';
 import type { Store, UserRow } from '../../store/Store.ts';
 
 export interface Services {
@@ -17,6 +18,8 @@ export interface Services {
   sessions: SessionRegistry;
   presence: Presence;
   sfu: SfuService;
+  /** Whether the database can be written; /healthz reads it. */
+  storage: StorageHealth;
   now(): number;
   /** Frame and sign-in counters the transport bumps; read by /metrics. */
   stats: TransportStats;

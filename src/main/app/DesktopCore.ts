@@ -366,8 +366,9 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     if (!conn) return;
     try {
       await this.listContacts();
-      const { calls } = await conn.calls.queryCallInvitationList(HISTORY_PAGE_AT_START);
-      const fresh = this.#missed.loadHistory(calls, s0(conn));
+      // Records, not call views: they carry the outcome of calls that ended while this device was away.
+      const { records } = await conn.calls.queryCallRecords(HISTORY_PAGE_AT_START);
+      const fresh = this.#missed.loadRecords(records, s0(conn));
       this.#missedChanged();
       const newest = fresh[0];
       if (newest && !resumed) this.p.notifier.showMissedCall({ userId: newest.from, name: this.#contacts.get(newest.from)?.displayName ?? newest.from }, fresh.length, () => this.#inputs.trayAction('missedCalls'));

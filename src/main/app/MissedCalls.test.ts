@@ -31,6 +31,25 @@ function call(
   };
 }
 
+/** The record the server keeps for an ended call (buildRecord's outcomes, as seen by ME); started calls have none. */
+function recordsOf(calls: readonly CallInfo[]): CallRecord[] {
+  const outcome = (state: CallUserState): CallOutcome =>
+    state === 'accepted' || state === 'quit' ? 'answered' : state === 'rejected' ? 'rejected' : state === 'cancelled' ? 'cancelled' : 'missed';
+  return calls
+    .filter((c) => c.callState === 'ended')
+    .map((c) => ({
+      callID: c.callID,
+      inviter: c.inviter,
+      mode: c.mode,
+      extendedData: c.extendedData,
+      createdAt: c.createdAt,
+      endedAt: c.endedAt ?? c.createdAt,
+      durationMs: 0,
+      endReason: c.endReason ?? 'ended',
+      participants: c.users.map((u) => ({ userId: u.userId, role: u.userId === c.inviter ? 'inviter' : 'invitee', outcome: outcome(u.state), deviceId: null })),
+    }));
+}
+
 function record(id: string, o: { at?: number; role?: 'inviter' | 'invitee'; outcome?: CallOutcome; inviter?: string } = {}): CallRecord {
   const at = o.at ?? 1000;
   return {
@@ -65,10 +84,10 @@ describe('isMissedCall', () => {
   });
 });
 
-describe('MissedCalls: loadHistory', () => {
+describe('MissedCalls: loadRecords (queryCallRecords at sign-in)', () => {
   it('keeps only the missed calls, newest first, with media and caller', () => {
     const m = new MissedCalls(0);
-    const fresh = m.loadHistory([...mixed].reverse(), ME);
+    const fresh = m.loadRecords(recordsOf([...mixed].reverse()), ME);
     expect(m.state.calls).toEqual([
       { callID: 'timedOut', from: 'alice', at: 600, media: 'video' },
       { callID: 'callerCancelled', from: 'alice', at: 500, media: 'audio' },
@@ -81,7 +100,7 @@ describe('MissedCalls: loadHistory', () => {
 
   it('caps the list at the 50 newest', () => {
     const m = new MissedCalls(0);
-    m.loadHistory(Array.from({ length: 60 }, (_, i) => call(`m${i}`, { at: 1000 + i })), ME);
+    m.loadRecords(recordsOf(Array.from({ length: 60 }, (_, i) => call(`m${i}`, { at: 1000 + i }))), ME);
     expect(m.state.calls).toHaveLength(50);
     expect(m.state.calls[0]?.callID).toBe('m59');
     expect(m.state.calls.at(-1)?.callID).toBe('m10');
@@ -90,16 +109,16 @@ describe('MissedCalls: loadHistory', () => {
 
   it('counts only calls after seenAt but still lists the seen ones', () => {
     const m = new MissedCalls(500);
-    m.loadHistory(mixed, ME);
+    m.loadRecords(recordsOf(mixed), ME);
     expect(m.state.calls).toHaveLength(4);
     expect(m.state.count).toBe(1);
   });
 
   it('returns only calls new since seen and not already known', () => {
     const m = new MissedCalls(550);
-    const first = m.loadHistory([call('a', { at: 600 }), call('b', { at: 500 })], ME);
+    const first = m.loadRecords(recordsOf([call('a', { at: 600 }), call('b', { at: 500 })]), ME);
     expect(first.map((c) => c.callID)).toEqual(['a']);
-    const second = m.loadHistory([call('c', { at: 700 }), call('a', { at: 600 }), call('b', { at: 500 })], ME);
+    const second = m.loadRecords(recordsOf([call('c', { at: 700 }), call('a', { at: 600 }), call('b', { at: 500 })]), ME);
     expect(second.map((c) => c.callID)).toEqual(['c']);
     expect(m.state.calls.map((c) => c.callID)).toEqual(['c', 'a', 'b']);
     expect(m.state.count).toBe(2);
@@ -108,7 +127,7 @@ describe('MissedCalls: loadHistory', () => {
   it('keeps calls learnt from records when a later page does not hold them', () => {
     const m = new MissedCalls(0);
     m.onRecord(record('r1', { at: 2000 }), ME);
-    m.loadHistory([call('a', { at: 600 })], ME);
+    m.loadRecords(recordsOf([call('a', { at: 600 })]), ME);
     expect(m.state.calls.map((c) => c.callID)).toEqual(['r1', 'a']);
   });
 });
@@ -130,11 +149,16 @@ describe('MissedCalls: onEnded and onRecord', () => {
     expect(m.state).toEqual({ count: 0, calls: [] });
   });
 
-  it('onEnded skips a call loadHistory already knows', () => {
+  it('onEnded skips a call loadRecords already knows', () => {
     const m = new MissedCalls(0);
-    m.loadHistory([call('x')], ME);
+    m.loadRecords(recordsOf([call('x')]), ME);
     expect(m.onEnded(call('x'), ME)).toBeNull();
     expect(m.state.calls).toHaveLength(1);
+  });
+
+  it('records say the media too (the inviter\'s extendedData)', () => {
+    const m = new MissedCalls(0);
+    expect(m.onRecord({ ...record('v', { at: 10 }), extendedData: '{"media":"video"}' }, ME)?.media).toBe('video');
   });
 
   it('onRecord counts missed and cancelled invitee outcomes, as audio', () => {
@@ -174,7 +198,7 @@ describe('MissedCalls: onEnded and onRecord', () => {
 describe('MissedCalls: markSeen', () => {
   it('zeroes the count and returns the new seenAt', () => {
     const m = new MissedCalls(0);
-    m.loadHistory([call('a', { at: 600 }), call('b', { at: 500 })], ME);
+    m.loadRecords(recordsOf([call('a', { at: 600 }), call('b', { at: 500 })]), ME);
     expect(m.markSeen(5000)).toBe(5000);
     expect(m.state.count).toBe(0);
     expect(m.state.calls).toHaveLength(2);
@@ -184,7 +208,7 @@ describe('MissedCalls: markSeen', () => {
 
   it('never sets seenAt before a listed call (server clock ahead of ours)', () => {
     const m = new MissedCalls(0);
-    m.loadHistory([call('a', { at: 9000 })], ME);
+    m.loadRecords(recordsOf([call('a', { at: 9000 })]), ME);
     expect(m.markSeen(5000)).toBe(9000);
     expect(m.state.count).toBe(0);
   });

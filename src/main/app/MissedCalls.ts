@@ -9,7 +9,7 @@ type Missed = MissedCallsState['calls'][number];
 type Entry = Missed & { missedAt: number };
 
 /**
- * Missed calls and the badge count. At every sign-in the newest page of history is read, so calls
+ * Missed calls and the badge count. At every sign-in the newest page of call records is read, so calls
  * missed while the app was not running are counted too; after that, call records keep it current.
  * "Seen" is a time kept in settings, so the count survives restarts.
  */
@@ -25,10 +25,13 @@ export class MissedCalls {
     return { count: this.#calls.filter((c) => c.missedAt > this.#seenAt).length, calls: this.#calls.map(({ missedAt: _, ...c }) => c) };
   }
 
-  /** Replaces what we know from a page of history (newest first). Returns the calls that are new since last seen. */
-  loadHistory(calls: readonly CallInfo[], me: UserId): Missed[] {
+  /**
+   * Replaces what we know from a page of call records (queryCallRecords, newest first): they hold
+   * the outcome of calls that ended while this device was away. Returns the calls new since last seen.
+   */
+  loadRecords(records: readonly CallRecord[], me: UserId): Missed[] {
     const known = new Set(this.#calls.map((c) => c.callID));
-    const fresh = calls.filter((c) => isMissedCall(c, me)).map(entryOf);
+    const fresh = records.filter((r) => missedIn(r, me)).map(entryOfRecord);
     this.#calls = this.#merge(fresh);
     return fresh.filter((c) => !known.has(c.callID) && c.missedAt > this.#seenAt).map(({ missedAt: _, ...c }) => c);
   }
@@ -43,11 +46,9 @@ export class MissedCalls {
 
   /** A record of a call we have no view of (ended while we were away) still counts when it says missed. */
   onRecord(record: CallRecord, me: UserId): Missed | null {
-    const mine = record.participants.find((p) => p.userId === me);
-    if (!mine || mine.role !== 'invitee' || (mine.outcome !== 'missed' && mine.outcome !== 'cancelled')) return null;
-    if (this.#calls.some((c) => c.callID === record.callID)) return null;
-    const m = { callID: record.callID, from: record.inviter, at: record.createdAt, media: 'audio' as const };
-    this.#calls = this.#merge([{ ...m, missedAt: record.endedAt }]);
+    if (!missedIn(record, me) || this.#calls.some((c) => c.callID === record.callID)) return null;
+    const { missedAt: _, ...m } = entryOfRecord(record);
+    this.#calls = this.#merge([entryOfRecord(record)]);
     return m;
   }
 
@@ -65,4 +66,14 @@ export class MissedCalls {
 
 function entryOf(c: CallInfo): Entry {
   return { callID: c.callID, from: c.inviter, at: c.createdAt, media: mediaOf(c.extendedData), missedAt: c.endedAt ?? c.createdAt };
+}
+
+/** The record's word for isMissedCall: I was invited and neither answered nor declined. */
+function missedIn(r: CallRecord, me: UserId): boolean {
+  const mine = r.participants.find((p) => p.userId === me);
+  return mine !== undefined && mine.role === 'invitee' && (mine.outcome === 'missed' || mine.outcome === 'cancelled');
+}
+
+function entryOfRecord(r: CallRecord): Entry {
+  return { callID: r.callID, from: r.inviter, at: r.createdAt, media: mediaOf(r.extendedData ?? ''), missedAt: r.endedAt };
 }

@@ -109,6 +109,10 @@ export class CallingClient extends TypedEmitter<CallingEvents> {
   queryCallInvitationList(count: number, nextFlag = 0): Promise<RequestResult<'queryCallInvitationList'>> {
     return this.#sig.request('queryCallInvitationList', { count, nextFlag });
   }
+  /** Records of ended calls, newest first: outcomes and durations, also of calls that ended while this device was away. */
+  queryCallRecords(count: number, nextFlag = 0): Promise<RequestResult<'queryCallRecords'>> {
+    return this.#sig.request('queryCallRecords', { count, nextFlag });
+  }
   setDNDStatus(dnd: DndStatus): Promise<DndStatus> {
     return this.#sig.request('setDNDStatus', dnd);
   }

@@ -16,6 +16,7 @@ export const CliCommandSchema = z.discriminatedUnion('cmd', [
   cmd('callQuit', REQUESTS.callQuit.data.shape),
   cmd('callEnd', REQUESTS.callEnd.data.shape),
   cmd('queryCallInvitationList', REQUESTS.queryCallInvitationList.data.shape),
+  cmd('queryCallRecords', REQUESTS.queryCallRecords.data.shape),
   cmd('setDNDStatus', REQUESTS.setDNDStatus.data.shape),
   cmd('listContacts', {}),
   /** The local view of current calls, as the desktop UI would show it. */
@@ -25,10 +26,14 @@ export const CliCommandSchema = z.discriminatedUnion('cmd', [
 ]);
 export type CliCommand = z.infer<typeof CliCommandSchema>;
 
+/** Which command an error line answers: null when it could not be read (or the error is not a command's). */
+export type CliTag = { cmd: string | null; id: string | number | null };
+export type CliError = { type: 'error'; error: { code: string; message: string } } & CliTag;
+
 /** What the CLI prints: one JSON object per line. */
 export type CliOutput =
   | { type: 'state'; state: string; detail: Record<string, unknown> }
   | { type: 'session'; userId: string; deviceId: string; resumed: boolean }
   | { type: 'event'; event: string; data: unknown }
   | { type: 'result'; cmd: string; id?: string | number; result: unknown }
-  | { type: 'error'; cmd?: string; id?: string | number; error: { code: string; message: string } };
+  | CliError;

@@ -8,7 +8,8 @@ import { describeIssues, DeviceIdSchema, UserIdSchema, type Push } from '../../s
 import { CallingClient } from '../call/CallingClient.ts';
 import { transportVerdict } from '../policy/serverSecurity.ts';
 import { SignalingClient } from '../signaling/SignalingClient.ts';
-import { CliCommandSchema, type CliOutput } from './commands.ts';
+import { type CliOutput } from './commands.ts';
+import { parseCliLine } from './parseLine.ts';
 import { runCommand } from './runCommand.ts';
 
 const USAGE = `usage: node src/main/cli/index.ts --user <id> [--password <pw> | env RINGDESK_PASSWORD]
@@ -68,8 +69,8 @@ sig.on('state', (state, detail) => {
   if (state === 'signedOut') process.exit(detail.reason?.includes('logged out') ? 0 : 3);
 });
 sig.on('session', (s, resumed) => out({ type: 'session', userId: s.userId, deviceId: s.deviceId, resumed }));
-sig.on('protocolError', (e) => out({ type: 'error', error: e.toWire() }));
-calls.on('error', (e) => out({ type: 'error', error: e.toWire() }));
+sig.on('protocolError', (e) => out({ type: 'error', cmd: null, id: null, error: e.toWire() }));
+calls.on('error', (e) => out({ type: 'error', cmd: null, id: null, error: e.toWire() }));
 const EVENTS = [
   'callInvitationReceived',
   'callInvitationCreated',
@@ -86,7 +87,7 @@ for (const ev of EVENTS) calls.on(ev, (data: Push['data']) => out({ type: 'event
 if (values.auto) {
   calls.on('callInvitationReceived', ({ call }) => {
     const act = values.auto === 'accept' ? calls.callAccept(call.callID) : calls.callReject(call.callID);
-    act.catch((e: unknown) => out({ type: 'error', cmd: `auto ${values.auto}`, error: toWire(e) }));
+    act.catch((e: unknown) => out({ type: 'error', cmd: `auto ${values.auto}`, id: null, error: toWire(e) }));
   });
 }
 
@@ -110,21 +111,15 @@ sig.connect();
 const rl = createInterface({ input: process.stdin });
 rl.on('line', (line) => {
   if (!line.trim()) return;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(line);
-  } catch {
-    return out({ type: 'error', error: { code: 'malformed_json', message: 'each line must be one JSON object' } });
-  }
-  const parsed = CliCommandSchema.safeParse(raw);
-  if (!parsed.success) return out({ type: 'error', error: { code: 'bad_request', message: describeIssues(parsed.error) } });
-  const c = parsed.data;
+  const parsed = parseCliLine(line);
+  if (!parsed.ok) return out(parsed.error);
+  const c = parsed.command;
   inFlight++;
   ready
     .then(() => runCommand(c, calls, sig))
     .then(
       (result) => out({ type: 'result', cmd: c.cmd, ...(c.id !== undefined ? { id: c.id } : {}), result }),
-      (e: unknown) => out({ type: 'error', cmd: c.cmd, ...(c.id !== undefined ? { id: c.id } : {}), error: toWire(e) }),
+      (e: unknown) => out({ type: 'error', cmd: c.cmd, id: c.id ?? null, error: toWire(e) }),
     )
     .finally(() => {
       inFlight--;

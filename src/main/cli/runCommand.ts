@@ -25,6 +25,8 @@ export async function runCommand(c: CliCommand, calls: CallingClient, sig: Signa
       return calls.callEnd(c.callID, x(c.extendedData));
     case 'queryCallInvitationList':
       return calls.queryCallInvitationList(c.count, c.nextFlag);
+    case 'queryCallRecords':
+      return calls.queryCallRecords(c.count, c.nextFlag);
     case 'setDNDStatus':
       return calls.setDNDStatus({ enabled: c.enabled, allowList: c.allowList });
     case 'listContacts':

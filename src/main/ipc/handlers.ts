@@ -34,7 +34,12 @@ export function createHandlers(core: DesktopCore, log: FileLog | null): IpcHandl
       return {};
     },
     listContacts: async () => ({ contacts: await core.listContacts() }),
-    listHistory: (a) => calls().queryCallInvitationList(a.count, a.nextFlag),
+    listHistory: async (a) => {
+      const page = await calls().queryCallInvitationList(a.count, a.nextFlag);
+      // Same cursor, ended calls only: this page's ended calls are all among these records.
+      const { records } = await calls().queryCallRecords(a.count, a.nextFlag);
+      return { ...page, durations: Object.fromEntries(records.map((r) => [r.callID, r.durationMs])) };
+    },
     setDnd: async (a) => {
       await core.setDnd(a);
       return core.dndState;

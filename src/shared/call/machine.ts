@@ -370,6 +370,8 @@ function cancelMembers(tx: Tx, targets: Member[], extendedData: string): void {
 function cancel(tx: Tx, ev: Extract<CallEvent, { type: 'cancel' }>): TransitionResult {
   const c = tx.call;
   if (c.callState === 'ended') return refuse('call_ended', `call ${c.callID} has ended`);
+  // Someone outside the call learns only that, like every other call API (guard()), not who invited whom.
+  if (!findMember(c, ev.by)) return refuse('not_a_member', `${ev.by} is not a member of call ${c.callID}`);
   const mine = c.members.filter((m) => m.invitedBy === ev.by);
   if (mine.length === 0) return refuse('not_inviter', `${ev.by} invited nobody in call ${c.callID}`);
   // ZIM: cancelling is possible only while nobody this user invited has answered.

@@ -33,6 +33,7 @@ export function buildRecord(call: Call): CallRecord {
     callID: call.callID,
     inviter: call.inviter,
     mode: call.mode,
+    extendedData: call.extendedData,
     createdAt: call.createdAt,
     endedAt,
     durationMs: call.firstAcceptedAt === null ? 0 : Math.max(0, endedAt - call.firstAcceptedAt),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CallMode, CallUserState } from '../protocol/common.ts';
 import type { CallEvent } from './machine.ts';
-import { a1, alice, avail, b1, b2, bob, c1, carol, dave, pushesTo, step, T0, withBobIn } from './testkit.ts';
+import { a1, alice, avail, b1, b2, bob, c1, carol, d1, dave, pushesTo, step, T0, withBobIn } from './testkit.ts';
 
 /** Parses a ✔/✖ grid copied from the seed. */
 function grid(text: string): { cols: string[]; rows: Map<string, Map<string, boolean>> } {
@@ -94,6 +94,14 @@ describe('callCancel column: only the inviter, only while nobody answered', () =
     it(`${mode}: somebody who invited nobody cannot cancel`, () => {
       const r = step(withBobIn(mode, 'received'), { type: 'cancel', by: carol, device: c1, invitees: null, extendedData: '' });
       expect(!r.ok && r.error.code).toBe('not_inviter');
+    });
+    it(`${mode}: somebody outside the call cannot cancel, and is told they are not a member`, () => {
+      const r = step(withBobIn(mode, 'received'), { type: 'cancel', by: dave, device: d1, invitees: null, extendedData: '' });
+      expect(!r.ok && r.error.code).toBe('not_a_member');
+    });
+    it(`${mode}: somebody outside the call naming an invitee is still not a member`, () => {
+      const r = step(withBobIn(mode, 'received'), { type: 'cancel', by: dave, device: d1, invitees: [bob], extendedData: '' });
+      expect(!r.ok && r.error.code).toBe('not_a_member');
     });
   }
 });

@@ -77,7 +77,12 @@ export const INVOKES = {
   listContacts: { args: Empty, result: z.object({ contacts: z.array(ContactSchema) }) },
   listHistory: {
     args: z.object({ count: z.number().int().min(1).max(LIMITS.maxListCount), nextFlag: z.number().int().min(0).default(0) }).strict(),
-    result: z.object({ calls: z.array(CallInfoSchema), nextFlag: z.number().int().min(0) }),
+    result: z.object({
+      calls: z.array(CallInfoSchema),
+      nextFlag: z.number().int().min(0),
+      /** durationMs by callID, from the call records (queryCallRecords) of this page's ended calls. */
+      durations: z.record(z.string(), z.number().int().min(0)).optional(),
+    }),
   },
   setDnd: { args: DndStatusSchema.strict(), result: DndStateSchema },
   markMissedSeen: { args: Empty, result: MissedCallsSchema },

@@ -17,6 +17,16 @@ export const LIMITS = {
   maxAllowList: 200,
 } as const;
 
+/**
+ * A page size. ZIM reads any count over the limit as the limit, so a client ported from it sends
+ * 500 and gets 100: clamped, not refused. Below 1 is still an error.
+ */
+export const ListCountSchema = z
+  .number()
+  .int()
+  .min(1)
+  .transform((n) => Math.min(n, LIMITS.maxListCount));
+
 /** UTF-8 length without TextEncoder, so this folder needs no runtime globals. */
 export function utf8Length(s: string): number {
   let n = 0;
@@ -133,6 +143,8 @@ export const CallRecordSchema = z.object({
   callID: CallIdSchema,
   inviter: UserIdSchema,
   mode: CallModeSchema,
+  /** The inviter's extendedData (Ringdesk puts the media kind there); absent in records stored before it existed. */
+  extendedData: z.string().optional(),
   createdAt: z.number().int(),
   endedAt: z.number().int(),
   /** From the first accept to the end; 0 when nobody answered. */

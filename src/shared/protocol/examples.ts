@@ -5,6 +5,7 @@ import {
   asUserId,
   type CallId,
   type CallInfo,
+  type CallRecord,
   type CallUserInfo,
   type Delivery,
   type DeviceId,
@@ -136,6 +137,22 @@ const call1Cancelled = call(CALL1, {
 const bobAccepted1 = member(bob, 'accepted', { invitedBy: alice });
 const call1Accepted = call(CALL1, { ...CALL1_BASE, version: 8, users: [alice1, bobAccepted1, carolCancelled] });
 const call1Ended = call(CALL1, { ...CALL1_BASE, version: 9, callState: 'ended', endedAt: AT.end, endReason: 'ended', users: [alice1, bobAccepted1, carolCancelled] });
+/** The normal call's record: pushed when it ends, and read back with queryCallRecords. */
+const CALL1_RECORD: CallRecord = {
+  callID: CALL1,
+  inviter: alice,
+  mode: 'normal',
+  extendedData: CALL1_BASE.extendedData,
+  createdAt: T0,
+  endedAt: AT.end,
+  durationMs: AT.end - AT.accept,
+  endReason: 'ended',
+  participants: [
+    { userId: alice, role: 'inviter', outcome: 'answered', deviceId: aliceLaptop },
+    { userId: bob, role: 'invitee', outcome: 'answered', deviceId: bobDesktop },
+    { userId: carol, role: 'invitee', outcome: 'cancelled', deviceId: null },
+  ],
+};
 
 // The advanced call, CALL2.
 const CALL2_BASE = { inviter: bob, mode: 'advanced', timeout: 30, extendedData: '{"topic":"design review"}', createdAt: T2 } as const;
@@ -282,6 +299,11 @@ export const REQUEST_EXAMPLES: RequestExamples = {
     result: { calls: [call2AliceQuit, call1Ended], nextFlag: 17 },
     note: 'alice reads her two newest calls; there are older ones, so nextFlag is not 0: send it back to get the next page.',
   },
+  queryCallRecords: {
+    data: { count: 20, nextFlag: 0 },
+    result: { records: [CALL1_RECORD], nextFlag: 0 },
+    note: "carol's laptop was closed when the normal call ended: at the next sign-in it reads her records and learns the call's outcome (hers: cancelled, a missed call) and duration. The advanced call has no record yet (still started); nothing is older, so nextFlag is 0.",
+  },
   queryActiveCalls: {
     data: {},
     result: { calls: [call2AliceQuit] },
@@ -315,22 +337,7 @@ export const PUSH_EXAMPLES: PushExamples = {
     note: "To bob's laptop when bob answers on his desktop: stop ringing here.",
   },
   callRecord: {
-    data: {
-      record: {
-        callID: CALL1,
-        inviter: alice,
-        mode: 'normal',
-        createdAt: T0,
-        endedAt: AT.end,
-        durationMs: AT.end - AT.accept,
-        endReason: 'ended',
-        participants: [
-          { userId: alice, role: 'inviter', outcome: 'answered', deviceId: aliceLaptop },
-          { userId: bob, role: 'invitee', outcome: 'answered', deviceId: bobDesktop },
-          { userId: carol, role: 'invitee', outcome: 'cancelled', deviceId: null },
-        ],
-      },
-    },
+    data: { record: CALL1_RECORD },
     note: 'To every device of alice, bob and carol when the normal call ends.',
   },
   presenceChanged: {
@@ -382,9 +389,9 @@ export const ERROR_EXAMPLES: readonly ErrorExample[] = [
     note: 'The message names the request type and the path of the first failing fields (at most five).',
   },
   {
-    title: 'count above 100 is refused, not clamped',
-    sent: { frame: { id: 22, type: 'queryCallInvitationList', data: { count: 500 } } },
-    response: { id: 22, error: { code: 'bad_request', message: 'queryCallInvitationList: count: Too big: expected number to be <=100' } },
+    title: 'count below 1 is refused (above 100 is read as 100)',
+    sent: { frame: { id: 22, type: 'queryCallInvitationList', data: { count: 0 } } },
+    response: { id: 22, error: { code: 'bad_request', message: 'queryCallInvitationList: count: Too small: expected number to be >=1' } },
   },
   {
     title: 'An unknown request type',
@@ -487,5 +494,6 @@ export const EXAMPLE_SENDERS: { [T in RequestType]: { userId: UserId; deviceId: 
   callEnd: { userId: bob, deviceId: bobDesktop },
   queryCallInvitationList: { userId: alice, deviceId: aliceLaptop },
   queryActiveCalls: { userId: bob, deviceId: bobDesktop },
+  queryCallRecords: { userId: carol, deviceId: carolLaptop },
   ...SFU.senders,
 };

@@ -3,11 +3,13 @@ import {
   CallIdSchema,
   CallInfoSchema,
   CallModeSchema,
+  CallRecordSchema,
   ContactSchema,
   DeviceIdSchema,
   DndStatusSchema,
   ExtendedDataSchema,
   LIMITS,
+  ListCountSchema,
   UserIdSchema,
 } from './common.ts';
 import { SFU_REQUESTS } from './sfu.ts';
@@ -90,7 +92,7 @@ export const REQUESTS = {
   callEnd: { data: WithExtended, result: z.object({ call: CallInfoSchema }) },
   queryCallInvitationList: {
     data: z.object({
-      count: z.number().int().min(1).max(LIMITS.maxListCount),
+      count: ListCountSchema,
       /** 0: start from the newest call. Otherwise the nextFlag of the previous page. */
       nextFlag: z.number().int().min(0).default(0),
     }),
@@ -99,6 +101,16 @@ export const REQUESTS = {
   },
   /** The calls still started that involve this user: what a reconnecting client re-reads. */
   queryActiveCalls: { data: z.object({}), result: z.object({ calls: z.array(CallInfoSchema) }) },
+  /** The records (话单) of ended calls this user was in, newest call first: outcomes and durations, also of calls that ended while the user was offline. */
+  queryCallRecords: {
+    data: z.object({
+      count: ListCountSchema,
+      /** 0: start from the newest record. Otherwise the nextFlag of the previous page. */
+      nextFlag: z.number().int().min(0).default(0),
+    }),
+    /** nextFlag 0 means there is nothing older. */
+    result: z.object({ records: z.array(CallRecordSchema), nextFlag: z.number().int().min(0) }),
+  },
   /** The SFU's signaling (sfu.ts): same socket, same envelope. */
   ...SFU_REQUESTS,
 } as const;

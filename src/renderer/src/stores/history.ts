@@ -14,7 +14,7 @@ export const useHistoryStore = defineStore('history', () => {
   const loading = ref(false);
   const error = ref<string | null>(null);
   const missedOnly = ref(false);
-  /** Durations from call records pushed while the app ran (CallInfo has none). */
+  /** Durations from call records (CallInfo has none): read with each page, and pushed while the app runs. */
   const durations = ref<Record<string, number>>({});
 
   const hasMore = computed(() => loaded.value && nextFlag.value !== 0);
@@ -31,6 +31,7 @@ export const useHistoryStore = defineStore('history', () => {
       const known = new Set(flag === 0 ? [] : calls.value.map((c) => c.callID));
       calls.value = [...(flag === 0 ? [] : calls.value), ...r.calls.filter((c) => !known.has(c.callID))];
       nextFlag.value = r.nextFlag;
+      durations.value = { ...durations.value, ...(r.durations ?? {}) };
       loaded.value = true;
       error.value = null;
     } catch (e) {
@@ -43,7 +44,7 @@ export const useHistoryStore = defineStore('history', () => {
   const refresh = (): Promise<void> => page(0);
   const more = (): Promise<void> => (hasMore.value ? page(nextFlag.value) : Promise.resolve());
 
-  function addRecord(r: CallRecord): void {
+  function addRecord(r: Pick<CallRecord, 'callID' | 'durationMs'>): void {
     durations.value = { ...durations.value, [r.callID]: r.durationMs };
   }
 

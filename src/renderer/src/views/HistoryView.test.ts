@@ -18,7 +18,7 @@ const busyOut = makeCall({ callID: 'h3', ...ended, users: [{ userId: 'carol', st
 const declinedIn = makeCall({ callID: 'h4', inviter: 'carol', ...ended, users: [{ userId: 'alice', state: 'rejected', reason: 'declined' }] });
 const cancelledIn = makeCall({ callID: 'h5', inviter: 'carol', ...ended, endReason: 'cancelled', users: [{ userId: 'alice', state: 'cancelled' }] });
 
-function paged(pages: Record<number, { calls: CallInfo[]; nextFlag: number }>): FakeBridge {
+function paged(pages: Record<number, { calls: CallInfo[]; nextFlag: number; durations?: Record<string, number> }>): FakeBridge {
   const fake = new FakeBridge({ contacts: [makeContact('bob', 'online', false, 'Bob Stone'), makeContact('carol')] });
   fake.handle('listHistory', (a) => pages[a.nextFlag] ?? { calls: [], nextFlag: 0 });
   return fake;
@@ -54,6 +54,11 @@ describe('history', () => {
       record: { callID: asCallId('h1'), inviter: answeredOut.inviter, mode: 'normal', createdAt: T0, endedAt: T0 + 60_000, durationMs: 125_000, endReason: 'allAnswered', participants: [] },
     });
     await settle();
+    expect(row('h1').querySelector('[data-testid="history-duration"]')?.textContent).toBe('Duration 02:05');
+  });
+
+  it('shows the duration the page brings from the call records (a call that ended while the app was closed)', async () => {
+    m = await mountApp({ fake: paged({ 0: { calls: [answeredOut], nextFlag: 0, durations: { h1: 125_000 } } }), path: '/history' });
     expect(row('h1').querySelector('[data-testid="history-duration"]')?.textContent).toBe('Duration 02:05');
   });
 

@@ -1,0 +1,31 @@
+/**
+ * Which database errors mean "the storage itself is unavailable" (retry later) rather than a bug or
+ * bad data. SQLite reports primary result codes in the low byte of `errcode` (extended codes such as
+ * SQLITE_IOERR_WRITE = 778 keep the primary one there).
+ */
+const SQLITE_PRIMARY: Readonly<Record<number, string>> = {
+  5: 'SQLITE_BUSY', // busy_timeout ran out: another process holds the write lock
+  8: 'SQLITE_READONLY',
+  10: 'SQLITE_IOERR',
+  13: 'SQLITE_FULL',
+  14: 'SQLITE_CANTOPEN',
+};
+
+export interface StorageFault {
+  /** e.g. SQLITE_FULL */
+  code: string;
+  /** The driver's own message, for the log. */
+  message: string;
+  /** The connection must be reopened before writes can work again (a read-only open stays read-only). */
+  reopen: boolean;
+}
+
+/** A node:sqlite error that means the storage is unavailable, or null for anything else. */
+export function sqliteFault(e: unknown): StorageFault | null {
+  if (!(e instanceof Error)) return null;
+  const errcode = (e as Error & { errcode?: unknown }).errcode; // node:sqlite's ERR_SQLITE_ERROR carries errcode
+  if (typeof errcode !== 'number') return null;
+  const code = SQLITE_PRIMARY[errcode & 0xff];
+  if (!code) return null;
+  return { code, message: e.message, reopen: code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' };
+}
