@@ -5,6 +5,7 @@ import { AuthService } from './auth/AuthService.ts';
 import type { ServerConfig } from './config.ts';
 import { CallService } from './domain/CallService.ts';
 import { Presence } from './domain/Presence.ts';
+import { DIRECTORY_LIMITS } from '../src/shared/protocol/index.ts';
 import { Logger } from './logger.ts';
 import { SessionRegistry } from './routing/SessionRegistry.ts';
 import { SfuService } from './sfu/SfuService.ts';
@@ -30,7 +31,7 @@ export interface RingdeskServer {
 export async function startServer(config: ServerConfig, store: Store = new SqliteStore(config.dbPath)): Promise<RingdeskServer> {
   const now = (): number => Date.now();
   const sessions = new SessionRegistry();
-  const presence = new Presence(sessions, PRESENCE_FLUSH_MS);
+  const presence = new Presence(PRESENCE_FLUSH_MS, DIRECTORY_LIMITS.maxSubscriptionsPerConnection);
   const auth = await AuthService.create(store, config.tokenSecret, config.tokenTtlSec, now);
   const calls = new CallService({ store, sessions, graceMs: config.heartbeatTimeoutMs, now });
   await calls.start();
@@ -53,7 +54,10 @@ export async function startServer(config: ServerConfig, store: Store = new Sqlit
   wss.on('connection', (ws) => {
     const c = new ClientConnection(ws, services);
     conns.add(c);
-    ws.on('close', () => conns.delete(c));
+    ws.on('close', () => {
+      conns.delete(c);
+      presence.drop(c);
+    });
   });
 
   // A connection silent past the heartbeat timeout is dead: terminate it so its member's grace starts.

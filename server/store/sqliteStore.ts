@@ -13,9 +13,10 @@ import {
 } from '../../src/shared/protocol/index.ts';
 import type { Call } from '../../src/shared/call/index.ts';
 import { decodeCall, encodeCall } from './callCodec.ts';
-import type { CallPage, Store, UserRow } from './Store.ts';
+import type { CallPage, CursorKey, DirectoryEntry, DirectoryPage, FavoriteAdd, Store, UserRow } from './Store.ts';
 import { Logger } from '../logger.ts';
 import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqliteMigrations.ts';
+import { SqliteDirectory } from './sqliteDirectory.ts';
 
 const log = new Logger('SqliteStore');
 type CallRow = { call_id: string; body: string };
@@ -34,12 +35,15 @@ interface UserDbRow {
 export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #stmts = new Map<string, StatementSync>();
+  readonly #dir: SqliteDirectory;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.#db = new DatabaseSync(path);
     this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
     this.#migrate();
+    this.#dir = new SqliteDirectory(this.#db, (sql) => this.#q(sql), (fn) => this.#tx(fn));
+    this.#dir.ensureIndexed();
   }
 
   /** Runs every migration newer than the database, each in its own transaction; refuses a newer database. */
@@ -95,13 +99,41 @@ export class SqliteStore implements Store {
   }
 
   async createUser(u: Omit<UserRow, 'dnd' | 'tokensAfter'>): Promise<void> {
-    this.#q('INSERT INTO users (user_id, display_name, password_hash, disabled, created_at, tokens_after) VALUES (?, ?, ?, ?, ?, 0)').run(
-      u.userId,
-      u.displayName,
-      u.passwordHash,
-      u.disabled ? 1 : 0,
-      u.createdAt,
-    );
+    this.#tx(() => {
+      this.#q('INSERT INTO users (user_id, display_name, password_hash, disabled, created_at, tokens_after) VALUES (?, ?, ?, ?, ?, 0)').run(
+        u.userId,
+        u.displayName,
+        u.passwordHash,
+        u.disabled ? 1 : 0,
+        u.createdAt,
+      );
+      this.#dir.index(u.userId, u.displayName);
+    });
+  }
+  async setDisplayName(userId: UserId, displayName: string): Promise<boolean> {
+    return this.#tx(() => {
+      const changed = this.#q('UPDATE users SET display_name = ? WHERE user_id = ?').run(displayName, userId).changes > 0;
+      if (changed) this.#dir.index(userId, displayName);
+      return changed;
+    });
+  }
+  async searchDirectory(words: string[], after: CursorKey | null, limit: number): Promise<DirectoryPage> {
+    return this.#dir.search(words, after, limit);
+  }
+  async directoryEntries(userIds: readonly UserId[]): Promise<(DirectoryEntry & { disabled: boolean })[]> {
+    return this.#dir.entries(userIds);
+  }
+  async listFavorites(userId: UserId, after: CursorKey | null, limit: number): Promise<DirectoryPage> {
+    return this.#dir.favorites(userId, after, limit);
+  }
+  async addFavorite(userId: UserId, favorite: UserId, max: number, now: number): Promise<FavoriteAdd> {
+    return this.#dir.addFavorite(userId, favorite, max, now);
+  }
+  async removeFavorite(userId: UserId, favorite: UserId): Promise<boolean> {
+    return this.#dir.removeFavorite(userId, favorite);
+  }
+  async listRecents(userId: UserId, window: number, after: CursorKey | null, limit: number): Promise<DirectoryPage> {
+    return this.#dir.recents(userId, window, after, limit);
   }
   async getUser(userId: UserId): Promise<UserRow | undefined> {
     const r = this.#q('SELECT * FROM users WHERE user_id = ?').get(userId) as UserDbRow | undefined; // row shape fixed by the migrations
