@@ -33,7 +33,14 @@ export function createHandlers(core: DesktopCore, log: FileLog | null): IpcHandl
       calls().dismiss(a.callID);
       return {};
     },
-    listContacts: async () => ({ contacts: await core.listContacts() }),
+    directorySearch: (a) => core.directory().search(a.query, a.cursor, a.limit),
+    directoryClear: () => {
+      core.directory().show('page', []);
+      return {};
+    },
+    getPeople: () => core.directory().people,
+    favoriteAdd: (a) => core.directory().addFavorite(a.userId),
+    favoriteRemove: (a) => core.directory().removeFavorite(a.userId),
     listHistory: (a) => calls().queryCallInvitationList(a.count, a.nextFlag),
     setDnd: async (a) => {
       await core.setDnd(a);
