@@ -31,8 +31,8 @@ export interface People {
 export type DirectoryEvents = {
   /** Favorites or recents changed (or a presence in them): what the home screen renders. */
   people: [people: People];
-  /** Presence of subscribed users changed. */
-  presence: [users: PresenceEntry[]];
+  /** Presence of subscribed users changed; a subscription's snapshot also carries their names. */
+  presence: [users: (PresenceEntry & { displayName?: string })[]];
   /** A background step (reload, re-subscribe) failed; reported, never thrown. */
   error: [error: RingdeskError];
 };
@@ -198,9 +198,9 @@ export class DirectoryClient extends TypedEmitter<DirectoryEvents> {
     for (const u of users) this.#known.set(u.userId, u);
   }
 
-  #emitPresence(users: readonly PresenceEntry[]): void {
+  #emitPresence(users: readonly (PresenceEntry & { displayName?: string })[]): void {
     if (users.length === 0) return;
-    this.emit('presence', users.map((u) => ({ userId: u.userId, presence: u.presence, dnd: u.dnd })));
+    this.emit('presence', users.map((u) => ({ userId: u.userId, presence: u.presence, dnd: u.dnd, ...(u.displayName !== undefined ? { displayName: u.displayName } : {}) })));
     const mine = new Set([...this.#favorites, ...this.#recents]);
     if (users.some((u) => mine.has(u.userId))) this.#emitPeople();
   }

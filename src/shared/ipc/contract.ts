@@ -112,7 +112,8 @@ export const EVENTS = {
   incomingCall: Call,
   handledElsewhere: PUSHES.handledOnOtherDevice,
   callRecord: z.object({ record: CallRecordSchema }),
-  presence: z.object({ users: z.array(PresenceEntrySchema) }),
+  /** `displayName` comes with a subscription's first snapshot (names of callers and call members). */
+  presence: z.object({ users: z.array(PresenceEntrySchema.extend({ displayName: z.string().optional() })) }),
   /** Favorites or recents changed (another device, a reload after reconnect, a presence in them). */
   people: People,
   missedCalls: MissedCallsSchema,

@@ -120,7 +120,8 @@ export const useContactsStore = defineStore('contacts', () => {
     favorites.value = patch(favorites.value);
     recents.value = patch(recents.value);
     results.value = patch(results.value);
-    learn(patch(Object.values(known.value).filter((u) => by.has(u.userId))));
+    const named = p.users.flatMap((u) => (u.displayName !== undefined ? [{ userId: u.userId, displayName: u.displayName, presence: u.presence, dnd: u.dnd }] : []));
+    learn([...patch(Object.values(known.value).filter((u) => by.has(u.userId))), ...named]);
   }
 
   function clear(): void {
