@@ -22,6 +22,16 @@ const { values } = parseArgs({ options: { users: { type: 'string' }, requests: {
 const USERS = Number(values.users ?? 50_000);
 const REQUESTS = Number(values.requests ?? 300);
 const PASSWORD = 'bench-password-1';
+/** Under the server's default rate limit (50 requests/s per connection), as a real client must be. */
+const RATE_PER_SEC = 40;
+let nextSlot = 0;
+/** Waits for the next send slot of a fixed schedule (open loop: a slow answer does not delay the schedule). */
+async function slot(): Promise<void> {
+  const now = performance.now();
+  nextSlot = Math.max(nextSlot + 1000 / RATE_PER_SEC, now);
+  const wait = nextSlot - now;
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+}
 
 const FIRST = ['Anna', 'André', 'Björn', 'Chloé', 'David', 'Élodie', 'Fatima', 'Gustav', 'Hana', 'Ivan', 'José', 'Kai', 'Léa', 'Mohammed', 'Noor', 'Olivia', 'Paweł', 'Quinn', 'Rafael', 'Søren', 'Tomás', 'Ursula', 'Victor', 'Wen', 'Xavier', 'Yuki', 'Zoë'];
 const LAST = ['Andersen', 'Brown', 'Castillo', 'Díaz', 'Eriksson', 'Fischer', 'García', 'Hoffmann', 'Ito', 'Jensen', 'Kowalski', 'López', 'Müller', 'Nguyen', 'Okafor', 'Petrov', 'Rossi', 'Schmidt', 'Tanaka', 'Ueda', 'Vargas', 'Weber', 'Yılmaz', 'Zhou'];
@@ -93,7 +103,10 @@ async function main(): Promise<void> {
   const results: { phase: string; requests: number; serverCpuMsPerRequest: number; overBaselineMs: number; usersPerPage: number }[] = [];
   // Baseline: the same number of requests doing nothing but the envelope and a reply.
   let c0 = cpuMs(pid);
-  for (let i = 0; i < REQUESTS; i++) await sig.request('heartbeat', {});
+  for (let i = 0; i < REQUESTS; i++) {
+    await slot();
+    await sig.request('heartbeat', {});
+  }
   const baseline = (cpuMs(pid) - c0) / REQUESTS;
   for (const [phase, queries] of Object.entries(phases)) {
     let n = 0;
@@ -104,6 +117,7 @@ async function main(): Promise<void> {
       let cursor: string | undefined;
       // Up to three pages, as someone scrolling the results would.
       for (let p = 0; p < 3 && n < REQUESTS; p++) {
+        await slot();
         const r = await sig.request('directorySearch', { query, limit: 50, ...(cursor ? { cursor } : {}) });
         n++;
         users += r.users.length;
