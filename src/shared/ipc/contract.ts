@@ -6,7 +6,6 @@ import {
   CallRecordSchema,
   DndStatusSchema,
   LIMITS,
-  PresenceSchema,
   UserIdSchema,
 } from '../protocol/common.ts';
 import { PUSHES } from '../protocol/pushes.ts';
