@@ -72,6 +72,8 @@ describe('Presence by subscription', () => {
     p.drop(b);
     p.drop(b); // twice is harmless
     expect(p.watchedUsers).toBe(0);
+    p.subscribe(a, [u(1)]); // a subscribe that finishes after its socket closed
+    expect(p.watchedUsers).toBe(0);
     p.changed(online(1));
     p.flush();
     expect(a.frames.length + b.frames.length).toBe(0);

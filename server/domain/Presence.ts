@@ -18,6 +18,8 @@ export class Presence {
   readonly #watchers = new Map<UserId, Set<PresenceSink>>();
   readonly #watching = new Map<PresenceSink, Set<UserId>>();
   readonly #pending = new Map<UserId, PresenceEntry>();
+  /** Connections already dropped: a subscribe whose store lookup outlived its socket must not index them again. */
+  readonly #dropped = new WeakSet<PresenceSink>();
   #timer: NodeJS.Timeout | null = null;
 
   constructor(flushMs: number, capPerConnection: number) {
@@ -32,7 +34,7 @@ export class Presence {
     if (mine.size + fresh.length > this.#cap) {
       throw new RingdeskError('limit_exceeded', `a connection may subscribe to at most ${this.#cap} users (${mine.size} now, ${fresh.length} more asked)`);
     }
-    if (fresh.length === 0) return mine.size;
+    if (fresh.length === 0 || this.#dropped.has(conn)) return mine.size;
     this.#watching.set(conn, mine);
     for (const u of fresh) {
       mine.add(u);
@@ -53,6 +55,7 @@ export class Presence {
 
   /** The connection closed: it leaves every index. */
   drop(conn: PresenceSink): void {
+    this.#dropped.add(conn);
     const mine = this.#watching.get(conn);
     if (!mine) return;
     this.#watching.delete(conn);
