@@ -19,7 +19,8 @@ import {
   CallStateSchema,
   CallUserInfoSchema,
   CallUserStateSchema,
-  ContactSchema,
+  DirectoryUserSchema,
+  UserPageSchema,
   DeliverySchema,
   DeviceIdSchema,
   DndStatusSchema,
@@ -46,6 +47,7 @@ import {
   type PushType,
   type RequestType,
 } from '../src/shared/protocol/index.ts';
+import { DIRECTORY_ERROR_MEANINGS, DIRECTORY_PUSH_DOCS, DIRECTORY_REQUEST_DOCS, directorySection } from './protocolDocDirectory.ts';
 import { SFU_ERROR_MEANINGS, SFU_LIMIT_DOCS, SFU_PUSH_DOCS, SFU_REQUEST_DOCS, sfuIntro } from './protocolDocSfu.ts';
 import {
   DEVICE_NAMES,
@@ -121,7 +123,8 @@ const NAMED_TYPES: [string, z.ZodType, string][] = [
   ['CallInfo', CallInfoSchema, 'A call as the server sends it. `users` lists the inviter first, then invitees in the order they were invited.'],
   ['CallRecord', CallRecordSchema, `The record of an ended call. See ${link('Call records')}.`],
   ['DndStatus', DndStatusSchema, `Do-not-disturb settings. \`allowList\`: at most ${LIMITS.maxAllowList} users whose calls still ring.`],
-  ['Contact', ContactSchema, 'Another account, as listed by `listContacts`.'],
+  ['DirectoryUser', DirectoryUserSchema, 'An account as the directory, favorites, recents and presence snapshots show it.'],
+  ['UserPage', UserPageSchema, `One page of users. See ${link('Directory and presence')}.`],
   ['Session', REQUESTS.login.result, 'What `login` and `resume` return.'],
   ['RtpCapabilities', RtpCapabilitiesSchema, "mediasoup's RtpCapabilities: what a router offers or a device can receive. Unknown fields are kept."],
   ['RtpParameters', RtpParametersSchema, "mediasoup's RtpParameters: what a producer sends or a consumer receives. Unknown fields are kept."],
@@ -314,6 +317,7 @@ const ERROR_MEANINGS: Record<ErrorCode, { by: 'server' | 'client' | 'both'; mean
   disconnected: { by: 'client', meaning: 'Ringdesk app only: the connection closed before the response came.' },
   insecure_server: { by: 'client', meaning: 'Ringdesk app only: sign-in to a `ws://` server that is not on this machine, without the `AllowInsecureServer` IT policy. Use the `wss://` address.' },
   internal: { by: 'both', meaning: 'An unexpected failure. The server logs it; the message says nothing more.' },
+  ...DIRECTORY_ERROR_MEANINGS,
   ...SFU_ERROR_MEANINGS,
 };
 
@@ -345,7 +349,7 @@ interface RequestDoc {
 
 const REQUEST_DOCS: Record<RequestType, RequestDoc> = {
   login: {
-    text: `Signs the connection in with a password. Allowed only before sign-in. Checks \`protocolVersion\` first (\`unsupported_version\`), then the password (\`auth_failed\`; the ${ordinal(SERVER_FACTS.maxFailedLogins)} failure on a connection closes it with 4401), then whether the account is disabled (\`account_disabled\`, then close 4403). The response carries a new token. After it, for every started call in which the user is still Inviting or NotYetReceived, this connection gets \`callInvitationReceived\`; the other members see the new device in \`callDeliveryChanged\` for calls where the user is pending; everyone signed in gets \`presenceChanged\` if this is the user's first device. If this device id was signed in on another connection, that one gets \`sessionClosed\` and close 4409.`,
+    text: `Signs the connection in with a password. Allowed only before sign-in. Checks \`protocolVersion\` first (\`unsupported_version\`), then the password (\`auth_failed\`; the ${ordinal(SERVER_FACTS.maxFailedLogins)} failure on a connection closes it with 4401), then whether the account is disabled (\`account_disabled\`, then close 4403). The response carries a new token. After it, for every started call in which the user is still Inviting or NotYetReceived, this connection gets \`callInvitationReceived\`; the other members see the new device in \`callDeliveryChanged\` for calls where the user is pending; the connections subscribed to the user get \`presenceChanged\` if this is the user's first device. If this device id was signed in on another connection, that one gets \`sessionClosed\` and close 4409.`,
   },
   resume: {
     text: `Signs the connection in with a token from an earlier \`login\` or \`resume\` of **the same device id**. Everything else is as for \`login\`. A token that is damaged, expired, revoked or for another device gets \`token_invalid\` (the connection stays open for a \`login\`). A valid token of a disabled account gets \`account_disabled\` and close 4403, even though disabling also revoked it. The response carries a fresh token; keep the newest.`,
@@ -356,11 +360,8 @@ const REQUEST_DOCS: Record<RequestType, RequestDoc> = {
   heartbeat: {
     text: `Keeps the connection alive: send it every \`heartbeatIntervalMs\` from the session (default ${seconds(DEFAULTS.heartbeatIntervalMs)}). Any frame counts as activity; a connection silent for \`heartbeatTimeoutMs\` (${seconds(DEFAULTS.heartbeatTimeoutMs)}) is dropped. \`serverTime\` is the server's clock.`,
   },
-  listContacts: {
-    text: "Every other account that is not disabled (for now everyone is everyone's contact), ordered by user id, with presence and whether DND is on. Changes arrive as `presenceChanged`.",
-  },
   setDNDStatus: {
-    text: "Replaces the user's do-not-disturb settings and returns them. Everyone signed in gets `presenceChanged` with the new `dnd` flag (the allow-list is not shared). It applies to invitations sent afterwards; calls already ringing go on ringing.",
+    text: "Replaces the user's do-not-disturb settings and returns them. The connections subscribed to the user get `presenceChanged` with the new `dnd` flag (the allow-list is not shared). It applies to invitations sent afterwards; calls already ringing go on ringing.",
   },
   callInvite: {
     text: `Starts a call; the sender becomes its inviter, Accepted, and the sending device its main device. Refused with \`already_in_call\` while the sender is Accepted in another started call. Each listed invitee is screened: the sender, unknown and disabled accounts are not called and come back in \`errorInvitees\` (\`self\`, \`unknown\`); if nobody listed can be called the request fails with \`invitee_unknown\`. An invitee in DND who has not allow-listed the sender is Rejected with reason \`dnd\`; an invitee Accepted in another started call is Rejected with reason \`busy\`; everyone else becomes Inviting and rings. Pushes, sent before the response: \`callInvitationCreated\` to every device of the inviter, \`callInvitationReceived\` to every device of each ringing invitee (one who signs in later, within the timeout, gets it then). If every invitee was Rejected at once, the call ends in the same step (reason \`allAnswered\`): the result already shows it ended, and \`callInvitationEnded\` and \`callRecord\` follow.`,
@@ -396,8 +397,9 @@ const REQUEST_DOCS: Record<RequestType, RequestDoc> = {
     text: `The call records of the ended calls this user was a member of, newest call first (by creation, the same order and \`nextFlag\` cursor as \`queryCallInvitationList\`; started calls have no record yet and are left out), each exactly as pushed in \`callRecord\` when the call ended: every participant's \`outcome\`, \`durationMs\`, the answering device. A device that was offline when a call ended (no \`callRecord\` reached it) reads its missed calls, their outcome and duration here; the Ringdesk app does so at every sign-in. \`count\` must be at least 1; more than ${LIMITS.maxListCount} is read as ${LIMITS.maxListCount}.`,
   },
   queryActiveCalls: {
-    text: 'The started calls this user is a member of, in any user state (a member who already declined or quit a call that goes on is listed too). A client re-reads this after every (re)connect: pushes missed while offline are not replayed.',
+    text: `The started calls this user is a member of, in any user state (a member who already declined or quit a call that goes on is listed too). A client re-reads this after every (re)connect: pushes missed while offline are not replayed. Bounded: at most the newest ${LIMITS.maxListCount} such calls (a user is Accepted in one call at a time; the rest are invitations still ringing, each ending within its \`timeout\`).`,
   },
+  ...DIRECTORY_REQUEST_DOCS,
   ...SFU_REQUEST_DOCS,
 };
 
@@ -417,9 +419,10 @@ const PUSH_DOCS: Record<PushType, string> = {
   handledOnOtherDevice:
     "To every other signed-in device of a user when one of its devices accepts, declines or joins (including moving a call to another device with `callJoin`): stop ringing or leave the call here. `deviceName` is the acting device's name.",
   callRecord: 'To every signed-in device of every member (in any state) when a call ends. A member with no device signed in misses it; no request reads records back yet.',
-  presenceChanged: `To every signed-in user (the subject included), batched: one push carries the changes of the last ${SERVER_FACTS.presenceFlushMs} ms. Sent when a user's first device signs in, the last one signs out or drops, or DND is switched.`,
+  presenceChanged: `To the connections subscribed to the users it lists (\`presenceSubscribe\`), and only those, batched: one push per connection carries the changes of the last ${SERVER_FACTS.presenceFlushMs} ms that it subscribed to. Sent when a user's first device signs in, the last one signs out or drops, or DND is switched.`,
   sessionClosed:
     'To a connection just before the server closes it on purpose. Only `replaced` is sent today (followed by close 4409); `loggedOut` and `accountDisabled` are in the schema but not sent: `logout` is answered and closed with 4000, and a disabled account is refused at its next sign-in.',
+  ...DIRECTORY_PUSH_DOCS,
   ...SFU_PUSH_DOCS,
 };
 
@@ -488,6 +491,7 @@ ${[
   'Close codes',
   'Errors',
   'The call model',
+  'Directory and presence',
   'Media (SFU)',
   'Requests',
   'Pushes',
@@ -553,7 +557,7 @@ function auth(): string {
 - **Tokens.** Both answer with a ${link('Session')}: a new \`token\` and its \`expiresAt\`, \`tokenTtlSec\` after issue (default ${DEFAULTS.tokenTtlSec / 86_400} days). Tokens are opaque to clients (HMAC-signed by the server), **bound to the user and the device id**: \`resume\` with another device id gets \`token_invalid\`. Every sign-in issues a new token; older ones stay valid until they expire or are revoked, so keep the newest.
 - **Revocation.** \`logout\` revokes every token of that device issued up to then. An administrator's password change voids every token of the user issued before it; so does disabling or enabling the account.
 - **Failed sign-ins.** \`auth_failed\` does not close the connection, but the ${ordinal(SERVER_FACTS.maxFailedLogins)} on one connection closes it with 4401 ("too many failed sign-ins"). \`token_invalid\` and \`unsupported_version\` leave the connection open for a \`login\` until the auth deadline.
-- **Disabled accounts.** Disabling an account (\`user disable\`, an offline admin command) does not reach connections that are already signed in: they go on working (they can still place and answer calls) until they reconnect. Others can no longer call the user (\`errorInvitees\` reason \`unknown\`), and \`listContacts\` leaves the user out. Disabling also voids the user's tokens; the next \`resume\` with one of them gets **\`account_disabled\`** and close 4403 (the disabled check comes before the revocation check, so the app can say why), and so does a \`login\` with the right password (a wrong one gets \`auth_failed\`).
+- **Disabled accounts.** Disabling an account (\`user disable\`, an offline admin command) does not reach connections that are already signed in: they go on working (they can still place and answer calls) until they reconnect. Others can no longer call the user (\`errorInvitees\` reason \`unknown\`), and the directory (\`directorySearch\`, favorites, recents) leaves the user out. Disabling also voids the user's tokens; the next \`resume\` with one of them gets **\`account_disabled\`** and close 4403 (the disabled check comes before the revocation check, so the app can say why), and so does a \`login\` with the right password (a wrong one gets \`auth_failed\`).
 - **After sign-in** the server does not replay pushes missed while offline. It rings this device for started calls in which the user is still Inviting or NotYetReceived (\`callInvitationReceived\`); for everything else a client re-reads \`queryActiveCalls\` after every (re)connect.`;
 }
 
@@ -778,7 +782,7 @@ Ringdesk follows ZIM's call invitations (modes, user states, the API × state an
 /** The whole of docs/protocol.md. Pure: the same code gives the same text. */
 export function renderProtocolDoc(): string {
   usedNotes.clear();
-  const doc = [intro(), transport(), versioning(), frames(), auth(), heartbeat(), rateLimit(), closeCodes(), errors(), callModel(), media(), requests(), pushes(), types(), zimDifferences()].join('\n\n');
+  const doc = [intro(), transport(), versioning(), frames(), auth(), heartbeat(), rateLimit(), closeCodes(), errors(), callModel(), directorySection(table, SERVER_FACTS.presenceFlushMs), media(), requests(), pushes(), types(), zimDifferences()].join('\n\n');
   const unused = Object.keys(FIELD_NOTES).filter((k) => !usedNotes.has(k)); // notes for fields that were renamed or removed
   if (unused.length) throw new Error(`FIELD_NOTES for fields that do not exist: ${unused.join(', ')}`);
   return `${doc}\n`;

@@ -7,6 +7,7 @@ import { AuthService } from './auth/AuthService.ts';
 import type { ServerConfig } from './config.ts';
 import { CallService } from './domain/CallService.ts';
 import { Presence } from './domain/Presence.ts';
+import { DIRECTORY_LIMITS } from '../src/shared/protocol/index.ts';
 import { Logger } from './logger.ts';
 import { startMetricsServer, type MetricsListener } from './metrics/MetricsServer.ts';
 import { instrumentStore } from './metrics/instrumentStore.ts';
@@ -67,7 +68,7 @@ export async function startServer(config: ServerConfig, rawStore: Store = new Sq
   const storage = new StorageHealth(now);
   const store = new GuardedStore(timed, storage, sqliteFault);
   const sessions = new SessionRegistry();
-  const presence = new Presence(sessions, PRESENCE_FLUSH_MS);
+  const presence = new Presence(PRESENCE_FLUSH_MS, DIRECTORY_LIMITS.maxSubscriptionsPerConnection);
   const auth = await AuthService.create(store, config.tokenSecret, config.tokenTtlSec, now);
   const calls = new CallService({ store, sessions, graceMs: config.heartbeatTimeoutMs, now });
   await calls.start();
@@ -138,7 +139,10 @@ export async function startServer(config: ServerConfig, rawStore: Store = new Sq
   wss.on('connection', (ws) => {
     const c = new ClientConnection(ws, services);
     conns.add(c);
-    ws.on('close', () => conns.delete(c));
+    ws.on('close', () => {
+      conns.delete(c);
+      presence.drop(c);
+    });
   });
 
   // A connection silent past the heartbeat timeout is dead: terminate it so its member's grace starts.

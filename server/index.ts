@@ -10,7 +10,7 @@ import { seedDemoAccounts } from './cli/demo.ts';
 const USAGE = `usage:
   node server/index.ts [serve] [--host H] [--port N] [--db PATH] [--demo]
   node server/index.ts user add <id> --password <pw> [--name "Display Name"] [--db PATH]
-  node server/index.ts user list | disable <id> | enable <id> | passwd <id> --password <pw> [--db PATH]
+  node server/index.ts user list | disable <id> | enable <id> | passwd <id> --password <pw> | rename <id> --name "New Name" [--db PATH]
 env: RINGDESK_HOST, RINGDESK_PORT, RINGDESK_DB, RINGDESK_TOKEN_SECRET, RINGDESK_SERVER_CONFIG (JSON file),
      RINGDESK_TLS_CERT, RINGDESK_TLS_KEY, RINGDESK_TLS_CA, RINGDESK_METRICS_HOST, RINGDESK_METRICS_PORT,
      RINGDESK_LOG (debug|info|warn|error), RINGDESK_LOG_FORMAT (json|text)

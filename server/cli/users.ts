@@ -4,7 +4,7 @@ import type { Store } from '../store/Store.ts';
 
 export const MIN_PASSWORD_LENGTH = 8;
 
-/** `user add|list|disable|enable|passwd`. Returns the exit code; prints through `out`. */
+/** `user add|list|disable|enable|passwd|rename`. Returns the exit code; prints through `out`. */
 export async function runUserCommand(
   store: Store,
   args: string[],
@@ -45,7 +45,15 @@ export async function runUserCommand(
       out(`password changed for ${userId}`);
       return 0;
     }
+    case 'rename': {
+      const userId = needId();
+      const name = opts.name?.trim();
+      if (!name) throw new Error('--name is required');
+      if (!(await store.setDisplayName(userId, name))) throw new Error(`no user ${userId}`);
+      out(`renamed ${userId} to ${name}`);
+      return 0;
+    }
     default:
-      throw new Error(`unknown user command "${sub ?? ''}": use add, list, disable, enable or passwd`);
+      throw new Error(`unknown user command "${sub ?? ''}": use add, list, disable, enable, passwd or rename`);
   }
 }

@@ -1,35 +1,114 @@
-import type { UserId } from '../../src/shared/protocol/index.ts';
-import type { SessionRegistry } from '../routing/SessionRegistry.ts';
+import { RingdeskError } from '../../src/shared/errors.ts';
+import type { PresenceEntry, UserId } from '../../src/shared/protocol/index.ts';
 
-type Change = { userId: UserId; presence: 'online' | 'offline'; dnd: boolean };
+/** What Presence needs of a connection: somewhere to write a frame. */
+export interface PresenceSink {
+  send(frame: string): void;
+}
 
 /**
- * Presence goes to every contact (for now: every user). Changes are batched per flush interval,
- * so a login storm costs one push per connection per interval, not one per login.
+ * Presence by subscription. Each connection subscribes to the users it shows; the server keeps
+ * the index user → subscribed connections (and connection → users, to clean up on close), so a
+ * change costs one write per subscriber, never one per online user. Changes are batched per flush
+ * interval: a login storm costs each subscriber one push per interval, not one per login.
  */
 export class Presence {
-  readonly #sessions: SessionRegistry;
   readonly #flushMs: number;
-  readonly #pending = new Map<UserId, Change>();
+  readonly #cap: number;
+  readonly #watchers = new Map<UserId, Set<PresenceSink>>();
+  readonly #watching = new Map<PresenceSink, Set<UserId>>();
+  readonly #pending = new Map<UserId, PresenceEntry>();
+  /** Connections already dropped: a subscribe whose store lookup outlived its socket must not index them again. */
+  readonly #dropped = new WeakSet<PresenceSink>();
   #timer: NodeJS.Timeout | null = null;
 
-  constructor(sessions: SessionRegistry, flushMs: number) {
-    this.#sessions = sessions;
+  constructor(flushMs: number, capPerConnection: number) {
     this.#flushMs = flushMs;
+    this.#cap = capPerConnection;
   }
 
-  changed(c: Change): void {
+  /** All or nothing: refused with limit_exceeded when the connection would pass its cap. Returns its new count. */
+  subscribe(conn: PresenceSink, userIds: readonly UserId[]): number {
+    const mine = this.#watching.get(conn) ?? new Set<UserId>();
+    const fresh = userIds.filter((u) => !mine.has(u));
+    if (mine.size + fresh.length > this.#cap) {
+      throw new RingdeskError('limit_exceeded', `a connection may subscribe to at most ${this.#cap} users (${mine.size} now, ${fresh.length} more asked)`);
+    }
+    if (fresh.length === 0 || this.#dropped.has(conn)) return mine.size;
+    this.#watching.set(conn, mine);
+    for (const u of fresh) {
+      mine.add(u);
+      let w = this.#watchers.get(u);
+      if (!w) this.#watchers.set(u, (w = new Set()));
+      w.add(conn);
+    }
+    return mine.size;
+  }
+
+  unsubscribe(conn: PresenceSink, userIds: readonly UserId[]): number {
+    const mine = this.#watching.get(conn);
+    if (!mine) return 0;
+    for (const u of userIds) if (mine.delete(u)) this.#unwatch(u, conn);
+    if (mine.size === 0) this.#watching.delete(conn);
+    return mine.size;
+  }
+
+  /** The connection closed: it leaves every index. */
+  drop(conn: PresenceSink): void {
+    this.#dropped.add(conn);
+    const mine = this.#watching.get(conn);
+    if (!mine) return;
+    this.#watching.delete(conn);
+    for (const u of mine) this.#unwatch(u, conn);
+  }
+
+  #unwatch(u: UserId, conn: PresenceSink): void {
+    const w = this.#watchers.get(u);
+    if (!w) return;
+    w.delete(conn);
+    if (w.size === 0) this.#watchers.delete(u);
+  }
+
+  subscriptionCount(conn: PresenceSink): number {
+    return this.#watching.get(conn)?.size ?? 0;
+  }
+  /** Users with at least one subscriber (for tests and metrics). */
+  get watchedUsers(): number {
+    return this.#watchers.size;
+  }
+
+  changed(c: PresenceEntry): void {
+    // Nobody watches: nothing to send, so nothing to batch.
+    if (!this.#watchers.has(c.userId)) return;
     this.#pending.set(c.userId, c);
     this.#timer ??= setTimeout(() => this.flush(), this.#flushMs);
   }
 
+  /** One push per subscribed connection with the changes it subscribed to: O(subscribers of the changed users). */
   flush(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     if (this.#pending.size === 0) return;
-    const users = [...this.#pending.values()];
+    const out = new Map<PresenceSink, PresenceEntry[]>();
+    for (const c of this.#pending.values()) {
+      for (const conn of this.#watchers.get(c.userId) ?? []) {
+        const list = out.get(conn);
+        if (list) list.push(c);
+        else out.set(conn, [c]);
+      }
+    }
     this.#pending.clear();
-    this.#sessions.broadcast(this.#sessions.onlineUsers(), { type: 'presenceChanged', data: { users } });
+    // A single change (the common case) is serialised once for all its subscribers.
+    const shared = new Map<PresenceEntry, string>();
+    for (const [conn, users] of out) {
+      const one = users.length === 1 ? users[0] : undefined;
+      let frame = one && shared.get(one);
+      if (!frame) {
+        frame = JSON.stringify({ type: 'presenceChanged', data: { users } });
+        if (one) shared.set(one, frame);
+      }
+      conn.send(frame);
+    }
   }
 
   stop(): void {

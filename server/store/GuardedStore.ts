@@ -3,7 +3,7 @@ import type { CallId, CallRecord, DeviceId, DndStatus, UserId } from '../../src/
 import type { Call } from '../../src/shared/call/index.ts';
 import type { StorageHealth } from './StorageHealth.ts';
 import type { StorageFault } from './storageFaults.ts';
-import type { CallPage, RecordPage, Store, UserRow } from './Store.ts';
+import type { CallPage, CursorKey, DirectoryEntry, DirectoryPage, FavoriteAdd, RecordPage, Store, UserRow } from './Store.ts';
 
 const UNAVAILABLE = 'the server cannot use its database right now; nothing was changed, try again shortly';
 
@@ -78,6 +78,27 @@ export class GuardedStore implements Store {
   }
   setDnd(userId: UserId, dnd: DndStatus): Promise<void> {
     return this.#write(() => this.#inner.setDnd(userId, dnd));
+  }
+  setDisplayName(userId: UserId, displayName: string): Promise<boolean> {
+    return this.#write(() => this.#inner.setDisplayName(userId, displayName));
+  }
+  searchDirectory(words: string[], after: CursorKey | null, limit: number): Promise<DirectoryPage> {
+    return this.#read(() => this.#inner.searchDirectory(words, after, limit));
+  }
+  directoryEntries(userIds: readonly UserId[]): Promise<(DirectoryEntry & { disabled: boolean })[]> {
+    return this.#read(() => this.#inner.directoryEntries(userIds));
+  }
+  listFavorites(userId: UserId, after: CursorKey | null, limit: number): Promise<DirectoryPage> {
+    return this.#read(() => this.#inner.listFavorites(userId, after, limit));
+  }
+  addFavorite(userId: UserId, favorite: UserId, max: number, now: number): Promise<FavoriteAdd> {
+    return this.#write(() => this.#inner.addFavorite(userId, favorite, max, now));
+  }
+  removeFavorite(userId: UserId, favorite: UserId): Promise<boolean> {
+    return this.#write(() => this.#inner.removeFavorite(userId, favorite));
+  }
+  listRecents(userId: UserId, window: number, after: CursorKey | null, limit: number): Promise<DirectoryPage> {
+    return this.#read(() => this.#inner.listRecents(userId, window, after, limit));
   }
   upsertDevice(userId: UserId, deviceId: DeviceId, name: string, now: number): Promise<void> {
     return this.#write(() => this.#inner.upsertDevice(userId, deviceId, name, now));

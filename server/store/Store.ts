@@ -12,6 +12,21 @@ export interface UserRow {
   dnd: DndStatus;
 }
 
+/** An account as the directory lists it (presence is added by the server, which knows who is online). */
+export interface DirectoryEntry {
+  userId: UserId;
+  displayName: string;
+  dnd: boolean;
+}
+/** Where a page ended, as the sort key's parts; the transport turns it into an opaque cursor. */
+export type CursorKey = readonly (string | number)[];
+export interface DirectoryPage {
+  users: DirectoryEntry[];
+  /** null when nothing follows. */
+  next: CursorKey | null;
+}
+export type FavoriteAdd = 'added' | 'exists' | 'full';
+
 export interface CallPage {
   calls: Call[];
   /** 0 when nothing older is left. */
@@ -41,6 +56,21 @@ export interface Store {
   /** Logout: this device's tokens issued at or before `before` stop working. */
   revokeDeviceTokens(userId: UserId, deviceId: DeviceId, before: number): Promise<void>;
   deviceTokensAfter(userId: UserId, deviceId: DeviceId): Promise<number>;
+
+  /** Renames a user; the directory index follows. */
+  setDisplayName(userId: UserId, displayName: string): Promise<boolean>;
+
+  // The directory (docs/protocol.md, "Directory and presence"). `words` are folded query words (directoryTerms.ts).
+  /** Users with a term starting with each word (none: browse by folded display name); disabled users left out. */
+  searchDirectory(words: string[], after: CursorKey | null, limit: number): Promise<DirectoryPage>;
+  /** These users if they exist, disabled ones included (flagged). */
+  directoryEntries(userIds: readonly UserId[]): Promise<(DirectoryEntry & { disabled: boolean })[]>;
+  listFavorites(userId: UserId, after: CursorKey | null, limit: number): Promise<DirectoryPage>;
+  /** Adds unless present or the user already has `max`; atomic, so two devices cannot pass the cap together. */
+  addFavorite(userId: UserId, favorite: UserId, max: number, now: number): Promise<FavoriteAdd>;
+  removeFavorite(userId: UserId, favorite: UserId): Promise<boolean>;
+  /** The distinct other members of the user's `window` newest calls, most recent first. */
+  listRecents(userId: UserId, window: number, after: CursorKey | null, limit: number): Promise<DirectoryPage>;
 
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;

@@ -31,6 +31,21 @@ CREATE INDEX IF NOT EXISTS call_members_by_user ON call_members (user_id, seq DE
 CREATE TABLE IF NOT EXISTS call_records (call_id TEXT NOT NULL PRIMARY KEY, ended_at INTEGER NOT NULL, body TEXT NOT NULL);
 `,
   },
+  {
+    version: 4,
+    name: 'directory: search terms, browse order, favorites; call members by call',
+    // user_search is filled from the users table by SqliteDirectory.ensureIndexed (the folding rule is code, not SQL).
+    sql: `
+CREATE TABLE IF NOT EXISTS user_search (user_id TEXT NOT NULL, term TEXT NOT NULL, PRIMARY KEY (user_id, term));
+CREATE INDEX IF NOT EXISTS user_search_by_term ON user_search (term, user_id);
+CREATE TABLE IF NOT EXISTS user_directory (user_id TEXT PRIMARY KEY, sort_key TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS user_directory_by_key ON user_directory (sort_key, user_id);
+CREATE TABLE IF NOT EXISTS favorites (
+  user_id TEXT NOT NULL, favorite_id TEXT NOT NULL, added_at INTEGER NOT NULL, PRIMARY KEY (user_id, favorite_id));
+CREATE INDEX IF NOT EXISTS call_members_by_call ON call_members (call_id);
+DELETE FROM meta WHERE key = 'directory_terms_version';
+`,
+  },
 ];
 
 /** The version a fully migrated database has. */

@@ -11,10 +11,11 @@ import {
 } from '../../src/shared/protocol/index.ts';
 import type { Call } from '../../src/shared/call/index.ts';
 import { encodeCall } from './callCodec.ts';
-import type { CallPage, RecordPage, Store, UserRow } from './Store.ts';
+import type { CallPage, CursorKey, DirectoryEntry, DirectoryPage, FavoriteAdd, RecordPage, Store, UserRow } from './Store.ts';
 import { Logger } from '../logger.ts';
 import { decodeCallRows, decodeRecordRows, userFromRow, type UserDbRow } from './rows.ts';
 import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqliteMigrations.ts';
+import { SqliteDirectory } from './sqliteDirectory.ts';
 
 const log = new Logger('SqliteStore');
 type CallRow = { call_id: string; body: string };
@@ -25,12 +26,15 @@ export class SqliteStore implements Store {
   readonly #path: string;
   #db: DatabaseSync;
   readonly #stmts = new Map<string, StatementSync>();
+  readonly #dir: SqliteDirectory;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.#path = path;
     this.#db = SqliteStore.#open(path);
     this.#migrate();
+    this.#dir = new SqliteDirectory(this.#db, (sql) => this.#q(sql), (fn) => this.#tx(fn));
+    this.#dir.ensureIndexed();
   }
 
   static #open(path: string): DatabaseSync {
@@ -102,13 +106,41 @@ export class SqliteStore implements Store {
 
 
   async createUser(u: Omit<UserRow, 'dnd' | 'tokensAfter'>): Promise<void> {
-    this.#q('INSERT INTO users (user_id, display_name, password_hash, disabled, created_at, tokens_after) VALUES (?, ?, ?, ?, ?, 0)').run(
-      u.userId,
-      u.displayName,
-      u.passwordHash,
-      u.disabled ? 1 : 0,
-      u.createdAt,
-    );
+    this.#tx(() => {
+      this.#q('INSERT INTO users (user_id, display_name, password_hash, disabled, created_at, tokens_after) VALUES (?, ?, ?, ?, ?, 0)').run(
+        u.userId,
+        u.displayName,
+        u.passwordHash,
+        u.disabled ? 1 : 0,
+        u.createdAt,
+      );
+      this.#dir.index(u.userId, u.displayName);
+    });
+  }
+  async setDisplayName(userId: UserId, displayName: string): Promise<boolean> {
+    return this.#tx(() => {
+      const changed = this.#q('UPDATE users SET display_name = ? WHERE user_id = ?').run(displayName, userId).changes > 0;
+      if (changed) this.#dir.index(userId, displayName);
+      return changed;
+    });
+  }
+  async searchDirectory(words: string[], after: CursorKey | null, limit: number): Promise<DirectoryPage> {
+    return this.#dir.search(words, after, limit);
+  }
+  async directoryEntries(userIds: readonly UserId[]): Promise<(DirectoryEntry & { disabled: boolean })[]> {
+    return this.#dir.entries(userIds);
+  }
+  async listFavorites(userId: UserId, after: CursorKey | null, limit: number): Promise<DirectoryPage> {
+    return this.#dir.favorites(userId, after, limit);
+  }
+  async addFavorite(userId: UserId, favorite: UserId, max: number, now: number): Promise<FavoriteAdd> {
+    return this.#dir.addFavorite(userId, favorite, max, now);
+  }
+  async removeFavorite(userId: UserId, favorite: UserId): Promise<boolean> {
+    return this.#dir.removeFavorite(userId, favorite);
+  }
+  async listRecents(userId: UserId, window: number, after: CursorKey | null, limit: number): Promise<DirectoryPage> {
+    return this.#dir.recents(userId, window, after, limit);
   }
   async getUser(userId: UserId): Promise<UserRow | undefined> {
     const r = this.#q('SELECT * FROM users WHERE user_id = ?').get(userId) as UserDbRow | undefined; // row shape fixed by the migrations

@@ -143,6 +143,7 @@ export class ClientConnection implements Connection {
     let pending: Session | null = null;
     const ctx: RequestContext = {
       session: this.#session,
+      connection: this,
       authenticate: (s) => (pending = s),
       logout: () => (this.#loggedOut = true),
     };

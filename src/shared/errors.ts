@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'unknown_type',
   'rate_limited',
   'unsupported_version',
+  'limit_exceeded',
   // authentication
   'unauthenticated',
   'already_authenticated',
@@ -28,6 +29,8 @@ export const ERROR_CODES = [
   'invitee_unknown',
   'invalid_invitee',
   'too_many_participants',
+  // directory
+  'user_not_found',
   // media (the SFU)
   'sfu_unavailable',
   'media_forbidden',

@@ -10,8 +10,9 @@ import { e2eSuite } from './suite.ts';
 const suite = e2eSuite();
 const desktop = (name: string, user: string): Promise<Desktop> => suite.desktop(name, user);
 
-/** Alice calls Bob from her contact list. */
+/** Alice finds Bob in the directory (a server search) and calls him. */
 async function aliceCallsBob(alice: Desktop, media: 'audio' | 'video' = 'audio'): Promise<void> {
+  await alice.page.getByTestId('contact-search').fill('bo');
   await alice.page.getByTestId(`call-${media}-bob`).click();
   await alice.page.getByTestId('screen-outgoing').waitFor();
 }
@@ -23,7 +24,8 @@ describe('calling between two desktops', () => {
     await screenshot(alice.page, 'home');
     await aliceCallsBob(alice, 'video');
     await bob.page.getByTestId('screen-incoming').waitFor();
-    await expect(bob.page.getByTestId('incoming-caller').innerText()).resolves.toContain('ALICE');
+    // bob has never seen alice: her name arrives with the presence snapshot of the call's members.
+    await bob.page.getByTestId('incoming-caller').filter({ hasText: 'ALICE' }).waitFor({ timeout: 5000 });
     await until(() => bob.host.platform.ringingCall !== null, 5000, 'ringing window');
     expect(bob.host.platform.of('notification')[0]?.alert).toMatchObject({ callerId: 'alice', media: 'video' });
     expect(bob.host.platform.trayState?.ringing).toBe(true);
@@ -106,10 +108,13 @@ describe('calling between two desktops', () => {
 
   it('the page reconnects to its host and repaints the same state (the host restarts the page socket)', async () => {
     const bob = await desktop('bob-pc', 'bob');
+    await bob.page.getByTestId('screen-home').waitFor();
+    await bob.host.core.directory().addFavorite(asUserId('alice'));
+    await bob.page.getByTestId('section-favorites').getByTestId('contact-alice').waitFor({ timeout: 5000 });
     bob.host.transport.dropPages();
     await until(() => bob.host.transport.pageCount === 1, 5000, 'page reconnected');
     await bob.page.getByTestId('screen-home').waitFor();
-    await expect(bob.page.getByTestId('contact-alice').isVisible()).resolves.toBe(true);
+    await bob.page.getByTestId('section-favorites').getByTestId('contact-alice').waitFor({ timeout: 5000 });
   });
 
   it('renders in Chinese when the OS locale is zh-CN', async () => {

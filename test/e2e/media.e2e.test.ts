@@ -68,6 +68,7 @@ const producer = (id: CallId, user: string, source: string) => [...(peer(id, use
 async function videoCall(): Promise<{ alice: Desktop; bob: Desktop; id: CallId }> {
   const alice = await desktop('alice-pc', 'alice');
   const bob = await desktop('bob-pc', 'bob');
+  await alice.page.getByTestId('contact-search').fill('bob'); // a directory search on the server
   await alice.page.getByTestId('call-video-bob').click();
   await bob.page.getByTestId('screen-incoming').waitFor();
   await bob.page.getByTestId('accept-video').click();
@@ -175,11 +176,13 @@ describe('media between desktops', () => {
     const bob = await desktop('bob-pc', 'bob');
     const carol = await desktop('carol-pc', 'carol');
     await alice.page.getByTestId('multi-party').click();
+    await alice.page.getByTestId('picker-search').fill('bob'); // the picker searches the directory
     await alice.page.getByTestId('pick-bob').click();
     await alice.page.getByTestId('picker-confirm').click();
     await bob.page.getByTestId('accept-video').click();
     await alice.page.getByTestId('screen-in-call').waitFor();
     await alice.page.getByTestId('invite-more').click();
+    await alice.page.getByTestId('picker-search').fill('carol');
     await alice.page.getByTestId('pick-carol').click();
     await alice.page.getByTestId('picker-confirm').click();
     await carol.page.getByTestId('accept-video').click();
@@ -227,7 +230,8 @@ describe('media between desktops', () => {
     try {
       const alice = await desktop('alice-pc', 'alice');
       const bob = await desktop('bob-pc', 'bob', denying);
-      await alice.page.getByTestId('call-video-bob').click();
+      await alice.page.getByTestId('contact-search').fill('bob'); // a directory search on the server
+  await alice.page.getByTestId('call-video-bob').click();
       await bob.page.getByTestId('accept-video').click();
       await bob.page.getByTestId('screen-in-call').waitFor();
       const mic = bob.page.getByTestId('media-problem-mic');

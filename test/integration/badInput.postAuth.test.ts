@@ -109,8 +109,7 @@ describe('frame size limits', () => {
     await until(() => !t.server.services.sessions.isOnline(alice), 1000, 'alice offline');
     expect(t.server.services.sessions.connectionCount).toBe(1); // carol only
     await expectNoCalls(t, 'alice');
-    const { contacts } = await watcher.calls.listContacts();
-    expect(contacts.find((u) => u.userId === 'alice')?.presence).toBe('offline');
+    expect((await watcher.sig.request('presenceSubscribe', { userIds: [alice] })).users[0]?.presence).toBe('offline');
     await expectServerHealthy(t, 'bob', 'dave');
   });
 });
@@ -240,6 +239,7 @@ describe('one connection per user and device', () => {
   it('the same user and device signing in on a second socket: the first gets sessionClosed "replaced" and close 4409', async () => {
     const t = await start();
     const watcher = await client(t.url, 'bob');
+    await watcher.sig.request('presenceSubscribe', { userIds: [alice] });
     const first = await rawSession(t.url, 'alice', 'desk');
     await until(() => watcher.heard.includes('presenceChanged'), 1000, 'bob sees alice online');
     const heard = watcher.heard.length;
@@ -252,7 +252,7 @@ describe('one connection per user and device', () => {
     expect(t.server.services.sessions.devices(alice)).toHaveLength(1);
     expect(t.server.services.sessions.connectionCount).toBe(2);
     expect(watcher.heard.length).toBe(heard);
-    expect((await watcher.calls.listContacts()).contacts.find((u) => u.userId === 'alice')?.presence).toBe('online');
+    expect((await watcher.sig.request('presenceSubscribe', { userIds: [alice] })).users[0]?.presence).toBe('online');
     await expectUsable(second);
   });
 });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterEach, expect, it } from 'vitest';
+import { asUserId } from '../../src/shared/protocol/index.ts';
 import { PASSWORD, startTestServer, type TestServer } from './harness.ts';
 
 const CLI = new URL('../../src/main/cli/index.ts', import.meta.url).pathname;
@@ -79,4 +80,36 @@ it('refuses to start without a valid user id', async () => {
   const code = await new Promise<number | null>((r) => p.once('exit', r));
   expect(code).toBe(2);
   expect(err).toContain('--user');
+});
+
+it('the directory over the CLI: search, favorites on two devices, a subscription that survives a reconnect', async () => {
+  srv = await startTestServer(['alice', 'bob', 'carol']);
+  const phone = cli(['--user', 'alice', '--device', 'alice-phone']);
+  await phone.next((l) => l.type === 'session');
+  const a = cli(['--user', 'alice']);
+  await a.next((l) => l.type === 'session');
+  a.send({ cmd: 'directorySearch', query: 'CAR', id: 's1' });
+  a.send({ cmd: 'directorySearch', query: 'a', limit: 51, id: 's2' });
+  a.send({ cmd: 'favoritesAdd', userId: 'bob', id: 'f1' });
+  a.send({ cmd: 'presenceSubscribe', userIds: ['bob'], id: 'p1' });
+  const s1 = await a.next((l) => l.type === 'result' && l['id'] === 's1');
+  expect(s1['result']).toEqual({ users: [{ userId: 'carol', displayName: 'CAROL', presence: 'offline', dnd: false }], nextCursor: null });
+  // Refused by the CLI's own schema (the protocol's), before it reaches the server.
+  const s2 = await a.next((l) => l.type === 'error' && String((l['error'] as { message: string }).message).includes('limit'));
+  expect(s2['error']).toEqual({ code: 'bad_request', message: 'limit: Too big: expected number to be <=50' });
+  await a.next((l) => l.type === 'result' && l['id'] === 'f1');
+  const pushed = await phone.next((l) => l.type === 'event' && l['event'] === 'favoritesChanged');
+  expect(pushed['data']).toMatchObject({ user: { userId: 'bob' }, favorite: true });
+  await a.next((l) => l.type === 'result' && l['id'] === 'p1');
+
+  // The server drops alice's CLI connection: after the reconnect it subscribes to bob again.
+  const devices = srv.server.services.sessions.devices(asUserId('alice'));
+  expect(devices.map((d) => d.deviceId).sort()).toEqual(['alice-phone', 'cli-alice']);
+  for (const d of devices) if (d.deviceId === 'cli-alice') d.close(1012, 'test restart');
+  await a.next((l) => l.type === 'state' && l['state'] === 'reconnecting');
+  await a.next((l) => l.type === 'event' && l['event'] === 'presenceResubscribed');
+  const b = cli(['--user', 'bob']);
+  await b.next((l) => l.type === 'session');
+  const online = await a.next((l) => l.type === 'event' && l['event'] === 'presenceChanged' && JSON.stringify(l['data']).includes('"presence":"online"'));
+  expect(JSON.stringify(online['data'])).toContain('"userId":"bob"');
 });

@@ -51,6 +51,8 @@ describe('DesktopCore on the headless platform', () => {
   it('rings with a notification, the ringing window, tray animation and attention, and stops all of it on accept', async () => {
     const alice = await signedIn('alice');
     const bob = await signedIn('bob');
+    // Names come from the directory: alice is one of bob's favorites, so her name is known before she calls.
+    await bob.core.directory().addFavorite(asUserId('alice'));
     const { call } = await alice.core.invite([asUserId('bob')], 'video', 'normal', 30);
     const id = call.call.callID;
     await until(() => ringingCallOf(bob) === id, 5000, 'bob ringing');
@@ -66,6 +68,9 @@ describe('DesktopCore on the headless platform', () => {
     expect(bob.p.trayState?.ringing).toBe(false);
     await until(() => alice.core.calls().view(id)?.call.users.find((u) => u.userId === 'bob')?.state === 'accepted', 5000, 'alice sees accepted');
     expect(bob.core.calls().view(id)?.myState).toBe('accepted');
+    // The members of a call in progress are shown, so their presence is watched (and the name known).
+    await until(() => alice.core.directory().subscribed.has(asUserId('bob')), 5000, 'alice watches bob');
+    await until(() => bob.core.directory().nameOf(asUserId('alice')) !== 'alice', 5000, "bob knows alice's name");
   });
 
   it('a second device of the invitee stops ringing when the first answers, and says which device did', async () => {

@@ -13,18 +13,19 @@ afterEach(async () => {
   await srv.close();
 });
 
-it('presence: contacts see a user come online and go offline, batched into one push', async () => {
+it('presence: a subscriber sees a user come online and go offline, batched into one push', async () => {
   srv = await startTestServer(['alice', 'bob']);
   const alice = await connect(srv.url, 'alice');
   clients.push(alice);
+  await alice.sig.request('presenceSubscribe', { userIds: [asUserId('bob')] });
   const online = once(alice.calls, 'presenceChanged', (d) => d.users.some((u) => u.userId === 'bob' && u.presence === 'online'));
   const bob = await connect(srv.url, 'bob');
   await online;
   const offline = once(alice.calls, 'presenceChanged', (d) => d.users.some((u) => u.userId === 'bob' && u.presence === 'offline'));
   bob.sig.close();
   await offline;
-  const { contacts } = await alice.calls.listContacts();
-  expect(contacts).toEqual([{ userId: 'bob', displayName: 'BOB', presence: 'offline', dnd: false }]);
+  const { users } = await alice.sig.request('directorySearch', { query: 'bob' });
+  expect(users).toEqual([{ userId: 'bob', displayName: 'BOB', presence: 'offline', dnd: false }]);
 });
 
 it('a connection that goes silent is dropped after the heartbeat timeout', async () => {

@@ -1,4 +1,4 @@
-import type { CallId, CallInfo } from '../../../src/shared/protocol/index.ts';
+import { LIMITS, type CallId, type CallInfo } from '../../../src/shared/protocol/index.ts';
 import { actor, needUser, type HandlerMap, type RequestContext, type Services } from './types.ts';
 
 type Answer = 'accept' | 'reject' | 'join' | 'quit' | 'end';
@@ -32,6 +32,7 @@ export const callHandlers: HandlerMap<
     return { call: s.calls.info(await s.calls.dispatch(req.data.callID, { type: 'ack', by: a.userId, device: a.deviceId })) };
   },
   queryCallInvitationList: async (s, ctx, req) => s.calls.list(needUser(ctx).user.userId, req.data.count, req.data.nextFlag),
-  queryActiveCalls: async (s, ctx) => ({ calls: s.calls.activeCalls(needUser(ctx).user.userId) }),
+  // Bounded like every list: the newest maxListCount (a user is Accepted in one call at a time; the rest ring and time out).
+  queryActiveCalls: async (s, ctx) => ({ calls: s.calls.activeCalls(needUser(ctx).user.userId).slice(-LIMITS.maxListCount) }),
   queryCallRecords: async (s, ctx, req) => s.store.listRecordsFor(needUser(ctx).user.userId, req.data.count, req.data.nextFlag),
 };

@@ -4,7 +4,7 @@ import type { UserRow } from '../../store/Store.ts';
 import { needUser, type HandlerMap, type Services } from './types.ts';
 
 /** Sign-in, sign-out, heartbeats, and the user's own settings. */
-export const sessionHandlers: HandlerMap<'login' | 'resume' | 'logout' | 'heartbeat' | 'listContacts' | 'setDNDStatus'> = {
+export const sessionHandlers: HandlerMap<'login' | 'resume' | 'logout' | 'heartbeat' | 'setDNDStatus'> = {
   login: async (s, ctx, req) => {
     checkVersion(req.data.protocolVersion);
     const user = await s.auth.login(req.data.userId, req.data.password);
@@ -27,15 +27,6 @@ export const sessionHandlers: HandlerMap<'login' | 'resume' | 'logout' | 'heartb
     return {};
   },
   heartbeat: async (s) => ({ serverTime: s.now() }),
-  listContacts: async (s, ctx) => {
-    const me = needUser(ctx);
-    const users = await s.store.listUsers();
-    return {
-      contacts: users
-        .filter((u) => u.userId !== me.user.userId && !u.disabled)
-        .map((u) => ({ userId: u.userId, displayName: u.displayName, presence: s.sessions.isOnline(u.userId) ? 'online' : 'offline', dnd: u.dnd.enabled })),
-    };
-  },
   setDNDStatus: async (s, ctx, req) => {
     const me = needUser(ctx);
     await s.store.setDnd(me.user.userId, req.data);

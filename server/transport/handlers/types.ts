@@ -5,7 +5,7 @@ import type { ServerConfig } from '../../config.ts';
 import type { CallService } from '../../domain/CallService.ts';
 import type { Presence } from '../../domain/Presence.ts';
 import type { TransportStats } from '../../metrics/TransportStats.ts';
-import type { SessionRegistry } from '../../routing/SessionRegistry.ts';
+import type { Connection, SessionRegistry } from '../../routing/SessionRegistry.ts';
 import type { SfuService } from '../../sfu/SfuService.ts';
 import type { StorageHealth } from '../../store/StorageHealth.ts';
 import type { Store, UserRow } from '../../store/Store.ts';
@@ -34,6 +34,8 @@ export interface Session {
 /** What a handler may see of the connection it serves. */
 export interface RequestContext {
   session: Session | null;
+  /** The connection the request came on (presence subscriptions belong to it); null outside a socket. */
+  connection: Connection | null;
   /** Called by login/resume once credentials are good; the transport registers the session after responding. */
   authenticate(session: Session): void;
   logout(): void;

@@ -2,6 +2,7 @@ import { RingdeskError } from '../../shared/errors.ts';
 import type { ConnectionInfo } from '../../shared/ipc/model.ts';
 import type { DeviceId, UserId } from '../../shared/protocol/index.ts';
 import { CallingClient } from '../call/CallingClient.ts';
+import { DirectoryClient } from '../directory/DirectoryClient.ts';
 import type { BackoffOptions } from '../signaling/backoff.ts';
 import { SignalingClient, type Credentials, type Session, type WebSocketFactory } from '../signaling/SignalingClient.ts';
 
@@ -20,6 +21,7 @@ export class Connection {
   readonly serverUrl: string;
   readonly sig: SignalingClient;
   readonly calls: CallingClient;
+  readonly directory: DirectoryClient;
 
   constructor(o: ConnectionOptions) {
     this.serverUrl = o.serverUrl;
@@ -33,6 +35,7 @@ export class Connection {
       ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
     });
     this.calls = new CallingClient(this.sig);
+    this.directory = new DirectoryClient(this.sig);
   }
 
   get me(): UserId | null {

@@ -3,7 +3,7 @@ import { TypedEmitter } from '../../shared/events.ts';
 import { encodeCallMeta } from '../../shared/ipc/callMeta.ts';
 import type { EventChannel, EventPayload } from '../../shared/ipc/contract.ts';
 import type { AppSnapshot, CallView, ConnectionInfo, MediaKind, Notice, SessionInfo, Settings, SettingsPatch } from '../../shared/ipc/model.ts';
-import type { CallId, CallMode, Contact, DndStatus, UserId } from '../../shared/protocol/index.ts';
+import type { CallId, CallMode, DndStatus, UserId } from '../../shared/protocol/index.ts';
 import type { UpdateState } from '../../shared/ipc/managed.ts';
 import { Logger } from '../log/Logger.ts';
 import type { Platform, TrayPresence } from '../platform/ports.ts';
@@ -57,7 +57,6 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
   #conn: Connection | null = null;
   #connOffs: (() => void)[] = [];
   #connection: ConnectionInfo;
-  #contacts = new Map<UserId, Contact>();
   readonly #notices: Notice[] = [];
   readonly #inputs: DesktopInputs;
   /** Contacts, history and DND are read after every sign-in; a fresh login waits for it. */
@@ -100,7 +99,7 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
       ringingWindow: this.p.ringingWindow,
       attention: this.p.attention,
       nonces: this.#nonces,
-      nameOf: (u) => this.#contacts.get(u)?.displayName ?? u,
+      nameOf: (u) => this.#nameOf(u),
       onAction: (id, a) => void this.#inputs.ringAction(id, a),
       onRingingChanged: () => this.#updateTray(),
     });
@@ -259,10 +258,14 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     this.#missedChanged();
   }
 
-  async listContacts(): Promise<Contact[]> {
-    const { contacts } = await this.calls().listContacts();
-    this.#contacts = new Map(contacts.map((c) => [c.userId, c]));
-    return contacts;
+  /** Favorites, recents, search and presence subscriptions of the signed-in connection. */
+  directory(): Connection['directory'] {
+    this.calls(); // signed in only
+    return (this.#conn as Connection).directory; // calls() threw unless there is a signed-in connection
+  }
+
+  #nameOf(u: UserId): string {
+    return this.#conn?.directory.nameOf(u) ?? u;
   }
 
   notice(code: Notice['code'], detail: string): void {
@@ -316,6 +319,8 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
         this.#ringer.update(views);
         this.#managed.callsChanged(views);
         for (const v of views) if (v.call.callState === 'ended') this.#noteMissed(this.#missed.onEnded(v.call, s0(conn)));
+        // The people of calls in progress are shown (call screens): watch their presence too.
+        conn.directory.show('calls', [...new Set(views.filter((v) => v.call.callState === 'started').flatMap((v) => v.call.users.map((u) => u.userId)))].filter((u) => u !== conn.me));
         this.emit('calls', { calls: views });
       }),
       calls.on('callInvitationReceived', ({ call }) => {
@@ -328,13 +333,9 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
         this.emit('callRecord', d);
         this.#noteMissed(this.#missed.onRecord(d.record, s0(conn)));
       }),
-      calls.on('presenceChanged', (d) => {
-        for (const u of d.users) {
-          const c = this.#contacts.get(u.userId);
-          if (c) this.#contacts.set(u.userId, { ...c, presence: u.presence, dnd: u.dnd });
-        }
-        this.emit('presence', d);
-      }),
+      conn.directory.on('presence', (users) => this.emit('presence', { users })),
+      conn.directory.on('people', (people) => this.emit('people', people)),
+      conn.directory.on('error', (e) => log.warn('directory: %s (%s)', e.message, e.code)),
       calls.on('error', (e) => log.warn('calling: %s (%s)', e.message, e.code)),
       sig.on('protocolError', (e) => log.warn('protocol: %s (%s)', e.message, e.code)),
     ];
@@ -350,6 +351,7 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     this.emit('connection', this.#connection);
     this.emit('session', null);
     this.emit('calls', { calls: [] });
+    this.emit('people', { favorites: [], recents: [] });
     this.#managed.callsChanged([]);
     this.#updateTray();
   }
@@ -365,13 +367,12 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     const conn = this.#conn;
     if (!conn) return;
     try {
-      await this.listContacts();
       // Records, not call views: they carry the outcome of calls that ended while this device was away.
       const { records } = await conn.calls.queryCallRecords(HISTORY_PAGE_AT_START);
       const fresh = this.#missed.loadRecords(records, s0(conn));
       this.#missedChanged();
       const newest = fresh[0];
-      if (newest && !resumed) this.p.notifier.showMissedCall({ userId: newest.from, name: this.#contacts.get(newest.from)?.displayName ?? newest.from }, fresh.length, () => this.#inputs.trayAction('missedCalls'));
+      if (newest && !resumed) this.p.notifier.showMissedCall({ userId: newest.from, name: this.#nameOf(newest.from) }, fresh.length, () => this.#inputs.trayAction('missedCalls'));
     } catch (e) {
       log.warn('reading contacts and history after sign-in failed: %s', e instanceof Error ? e.message : String(e));
     }
@@ -381,7 +382,7 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
 
   #noteMissed(m: ReturnType<MissedCalls['onEnded']>): void {
     if (!m) return;
-    this.p.notifier.showMissedCall({ userId: m.from, name: this.#contacts.get(m.from)?.displayName ?? m.from }, this.#missed.state.count, () => this.#inputs.trayAction('missedCalls'));
+    this.p.notifier.showMissedCall({ userId: m.from, name: this.#nameOf(m.from) }, this.#missed.state.count, () => this.#inputs.trayAction('missedCalls'));
     this.#missedChanged();
   }
 

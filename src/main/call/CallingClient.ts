@@ -116,9 +116,6 @@ export class CallingClient extends TypedEmitter<CallingEvents> {
   setDNDStatus(dnd: DndStatus): Promise<DndStatus> {
     return this.#sig.request('setDNDStatus', dnd);
   }
-  listContacts(): Promise<RequestResult<'listContacts'>> {
-    return this.#sig.request('listContacts', {});
-  }
 
   /** Forgets an ended call's view (the UI dismissed it). */
   dismiss(callID: CallId): void {
@@ -264,6 +261,8 @@ export class CallingClient extends TypedEmitter<CallingEvents> {
         return;
       case 'sessionClosed':
         return; // SignalingClient acts on it
+      case 'favoritesChanged':
+        return; // DirectoryClient acts on it
       default:
         assertNever(p, 'push');
     }

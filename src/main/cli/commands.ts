@@ -18,7 +18,14 @@ export const CliCommandSchema = z.discriminatedUnion('cmd', [
   cmd('queryCallInvitationList', REQUESTS.queryCallInvitationList.data.shape),
   cmd('queryCallRecords', REQUESTS.queryCallRecords.data.shape),
   cmd('setDNDStatus', REQUESTS.setDNDStatus.data.shape),
-  cmd('listContacts', {}),
+  cmd('directorySearch', REQUESTS.directorySearch.data.shape),
+  cmd('favoritesList', REQUESTS.favoritesList.data.shape),
+  cmd('favoritesAdd', REQUESTS.favoritesAdd.data.shape),
+  cmd('favoritesRemove', REQUESTS.favoritesRemove.data.shape),
+  cmd('recentsList', REQUESTS.recentsList.data.shape),
+  /** Kept across reconnects: the CLI subscribes again after every new session. */
+  cmd('presenceSubscribe', REQUESTS.presenceSubscribe.data.shape),
+  cmd('presenceUnsubscribe', REQUESTS.presenceUnsubscribe.data.shape),
   /** The local view of current calls, as the desktop UI would show it. */
   cmd('views', {}),
   /** Log out on the server and exit. */

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { RingdeskError } from '../../shared/errors.ts';
-import { describeIssues, DeviceIdSchema, UserIdSchema, type Push } from '../../shared/protocol/index.ts';
+import { describeIssues, DeviceIdSchema, DIRECTORY_LIMITS, UserIdSchema, type Push, type UserId } from '../../shared/protocol/index.ts';
 import { CallingClient } from '../call/CallingClient.ts';
 import { transportVerdict } from '../policy/serverSecurity.ts';
 import { SignalingClient } from '../signaling/SignalingClient.ts';
@@ -68,7 +68,23 @@ sig.on('state', (state, detail) => {
   out({ type: 'state', state, detail });
   if (state === 'signedOut') process.exit(detail.reason?.includes('logged out') ? 0 : 3);
 });
-sig.on('session', (s, resumed) => out({ type: 'session', userId: s.userId, deviceId: s.deviceId, resumed }));
+sig.on('session', (s, resumed) => {
+  out({ type: 'session', userId: s.userId, deviceId: s.deviceId, resumed });
+  void resubscribe(); // nothing on the first session
+});
+/** The users the CLI subscribed to: the server forgets them with the connection, so every new session subscribes again. */
+const subscriptions = new Set<UserId>();
+async function resubscribe(): Promise<void> {
+  const ids = [...subscriptions];
+  for (let i = 0; i < ids.length; i += DIRECTORY_LIMITS.maxSubscribePerRequest) {
+    try {
+      const r = await sig.request('presenceSubscribe', { userIds: ids.slice(i, i + DIRECTORY_LIMITS.maxSubscribePerRequest) });
+      out({ type: 'event', event: 'presenceResubscribed', data: r });
+    } catch (e) {
+      out({ type: 'error', cmd: 'presenceSubscribe', id: null, error: toWire(e) });
+    }
+  }
+}
 sig.on('protocolError', (e) => out({ type: 'error', cmd: null, id: null, error: e.toWire() }));
 calls.on('error', (e) => out({ type: 'error', cmd: null, id: null, error: e.toWire() }));
 const EVENTS = [
@@ -83,6 +99,9 @@ const EVENTS = [
   'callRecord',
   'presenceChanged',
 ] as const;
+sig.on('push', (p) => {
+  if (p.type === 'favoritesChanged') out({ type: 'event', event: p.type, data: p.data });
+});
 for (const ev of EVENTS) calls.on(ev, (data: Push['data']) => out({ type: 'event', event: ev, data }));
 if (values.auto) {
   calls.on('callInvitationReceived', ({ call }) => {
@@ -116,7 +135,7 @@ rl.on('line', (line) => {
   const c = parsed.command;
   inFlight++;
   ready
-    .then(() => runCommand(c, calls, sig))
+    .then(() => runCommand(c, calls, sig, subscriptions))
     .then(
       (result) => out({ type: 'result', cmd: c.cmd, ...(c.id !== undefined ? { id: c.id } : {}), result }),
       (e: unknown) => out({ type: 'error', cmd: c.cmd, id: c.id ?? null, error: toWire(e) }),

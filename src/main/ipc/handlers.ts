@@ -33,7 +33,14 @@ export function createHandlers(core: DesktopCore, log: FileLog | null): IpcHandl
       calls().dismiss(a.callID);
       return {};
     },
-    listContacts: async () => ({ contacts: await core.listContacts() }),
+    directorySearch: (a) => core.directory().search(a.query, a.cursor, a.limit),
+    directoryClear: () => {
+      core.directory().show('page', []);
+      return {};
+    },
+    getPeople: () => core.directory().people,
+    favoriteAdd: (a) => core.directory().addFavorite(a.userId),
+    favoriteRemove: (a) => core.directory().removeFavorite(a.userId),
     listHistory: async (a) => {
       const page = await calls().queryCallInvitationList(a.count, a.nextFlag);
       // Same cursor, ended calls only: this page's ended calls are all among these records.

@@ -182,8 +182,8 @@ describe('registerIpc: handler failures', () => {
   });
 
   it('turns a thrown non-Error value into internal too', async () => {
-    const { transport } = setup({ listContacts: () => Promise.reject('boom') });
-    expect(errorOf(await transport.invoke('listContacts', {}))).toEqual({ code: 'internal', message: 'internal error' });
+    const { transport } = setup({ getPeople: () => Promise.reject('boom') });
+    expect(errorOf(await transport.invoke('getPeople', {}))).toEqual({ code: 'internal', message: 'internal error' });
   });
 });
 

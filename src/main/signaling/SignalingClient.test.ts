@@ -132,7 +132,7 @@ describe('SignalingClient', () => {
     const slow = c.request('heartbeat', {});
     vi.advanceTimersByTime(1000);
     await expect(slow).rejects.toMatchObject({ code: 'request_timeout' });
-    const dropped = c.request('listContacts', {});
+    const dropped = c.request('favoritesList', {});
     last().serverClose(1006);
     await expect(dropped).rejects.toMatchObject({ code: 'disconnected' });
     await expect(c.request('heartbeat', {})).rejects.toMatchObject({ code: 'disconnected' });

@@ -123,7 +123,7 @@ describe('bridge over the host WebSocket', () => {
     const reopened = vi.fn();
     api.onReopen(reopened);
     last().open();
-    const inFlight = call('listContacts', {});
+    const inFlight = call('getPeople', {});
     const first = last();
     first.drop();
     await expect(inFlight).rejects.toMatchObject({ name: 'BridgeError', code: 'disconnected' });

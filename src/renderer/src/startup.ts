@@ -48,6 +48,7 @@ export function startStores(): () => void {
     on('session', (s) => session.setSession(s)),
     on('calls', (p) => calls.setCalls(p.calls)),
     on('presence', (p) => contacts.applyPresence(p)),
+    on('people', (p) => contacts.setPeople(p)),
     on('callRecord', (p) => history.addRecord(p.record)),
     on('missedCalls', (m) => missed.set(m)),
     on('dnd', (d) => dnd.set(d)),

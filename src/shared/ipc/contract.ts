@@ -4,13 +4,12 @@ import {
   CallInfoSchema,
   CallModeSchema,
   CallRecordSchema,
-  ContactSchema,
   DndStatusSchema,
   LIMITS,
-  PresenceSchema,
   UserIdSchema,
 } from '../protocol/common.ts';
 import { PUSHES } from '../protocol/pushes.ts';
+import { DirectoryUserSchema, PresenceEntrySchema } from '../protocol/directory.ts';
 import { REQUESTS } from '../protocol/requests.ts';
 import { INVOKE_CHANNELS, EVENT_CHANNELS } from './channels.ts';
 import {
@@ -33,6 +32,7 @@ const Empty = z.object({}).strict();
 const CallIdOnly = z.object({ callID: CallIdSchema }).strict();
 const Invitees = z.array(UserIdSchema).min(1).max(LIMITS.maxInviteesPerRequest);
 const Call = z.object({ call: CallViewSchema });
+const People = z.object({ favorites: z.array(DirectoryUserSchema), recents: z.array(DirectoryUserSchema) });
 
 /**
  * The IPC contract, declared once: renderer → main requests (`INVOKES`) and main → renderer
@@ -74,7 +74,14 @@ export const INVOKES = {
   callEnd: { args: CallIdOnly, result: Call },
   /** The UI closed an ended call's screen. */
   dismissCall: { args: CallIdOnly, result: Empty },
-  listContacts: { args: Empty, result: z.object({ contacts: z.array(ContactSchema) }) },
+  /** One page of the server's directory; main subscribes to the presence of what the page shows. */
+  directorySearch: { args: REQUESTS.directorySearch.data.strict(), result: REQUESTS.directorySearch.result },
+  /** The search closed: its results are no longer shown (their presence subscription ends). */
+  directoryClear: { args: Empty, result: Empty },
+  /** Favorites and recents with presence, as main holds them (the `people` event says when they change). */
+  getPeople: { args: Empty, result: People },
+  favoriteAdd: { args: z.object({ userId: UserIdSchema }).strict(), result: People },
+  favoriteRemove: { args: z.object({ userId: UserIdSchema }).strict(), result: People },
   listHistory: {
     args: z.object({ count: z.number().int().min(1).max(LIMITS.maxListCount), nextFlag: z.number().int().min(0).default(0) }).strict(),
     result: z.object({
@@ -109,7 +116,10 @@ export const EVENTS = {
   incomingCall: Call,
   handledElsewhere: PUSHES.handledOnOtherDevice,
   callRecord: z.object({ record: CallRecordSchema }),
-  presence: z.object({ users: z.array(z.object({ userId: UserIdSchema, presence: PresenceSchema, dnd: z.boolean() })) }),
+  /** `displayName` comes with a subscription's first snapshot (names of callers and call members). */
+  presence: z.object({ users: z.array(PresenceEntrySchema.extend({ displayName: z.string().optional() })) }),
+  /** Favorites or recents changed (another device, a reload after reconnect, a presence in them). */
+  people: People,
   missedCalls: MissedCallsSchema,
   dnd: DndStateSchema,
   settings: SettingsSchema,

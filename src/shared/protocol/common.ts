@@ -171,11 +171,3 @@ export const DndStatusSchema = z.object({
   allowList: z.array(UserIdSchema).max(LIMITS.maxAllowList),
 });
 export type DndStatus = z.infer<typeof DndStatusSchema>;
-
-export const ContactSchema = z.object({
-  userId: UserIdSchema,
-  displayName: z.string(),
-  presence: PresenceSchema,
-  dnd: z.boolean(),
-});
-export type Contact = z.infer<typeof ContactSchema>;

@@ -15,6 +15,7 @@ import type { RequestId } from './envelope.ts';
 import type { PushData, PushType } from './pushes.ts';
 import { REQUEST_TYPES, type RequestInput, type RequestResult, type RequestType } from './requests.ts';
 import { sfuExamples } from './sfuExamples.ts';
+import { directoryExamples } from './directoryExamples.ts';
 
 /**
  * One exact example per request, result and push: docs/protocol.md is generated from these
@@ -57,7 +58,6 @@ export const CALL2 = asCallId('8d4e2a90-1c7b-4f3e-a5d6-2b9c0e7f1a38');
 export const AT = {
   login: T0 - 120_000,
   heartbeat: T0 - 110_000,
-  listContacts: T0 - 100_000,
   invite: T0,
   bobAckDesktop: T0 + 320,
   bobAckLaptop: T0 + 410,
@@ -192,6 +192,8 @@ export interface PushExample<T extends PushType> {
 export type PushExamples = { [T in PushType]: PushExample<T> };
 
 /** The SFU's examples (sfuExamples.ts), in CALL2. */
+const DIRECTORY = directoryExamples({ alice, bob, carol, aliceLaptop });
+
 const SFU = sfuExamples({ alice, bob, aliceLaptop, bobDesktop, call: CALL2, deviceName: (d) => DEVICE_NAMES[d] ?? d });
 
 export const REQUEST_EXAMPLES: RequestExamples = {
@@ -225,16 +227,6 @@ export const REQUEST_EXAMPLES: RequestExamples = {
   },
   logout: { data: {}, result: {}, note: 'alice signs out of this device; the server then closes the socket with 4000.' },
   heartbeat: { data: {}, result: { serverTime: AT.heartbeat }, note: 'alice, ten seconds after signing in.' },
-  listContacts: {
-    data: {},
-    result: {
-      contacts: [
-        { userId: bob, displayName: 'Bob Ito', presence: 'online', dnd: false },
-        { userId: carol, displayName: 'Carol Diaz', presence: 'offline', dnd: false },
-      ],
-    },
-    note: 'alice, just after signing in: bob is online, carol is not.',
-  },
   setDNDStatus: {
     data: { enabled: true, allowList: [alice] },
     result: { enabled: true, allowList: [alice] },
@@ -309,6 +301,7 @@ export const REQUEST_EXAMPLES: RequestExamples = {
     result: { calls: [call2AliceQuit] },
     note: 'bob reads the calls still started that involve him, as a client does after every (re)connect.',
   },
+  ...DIRECTORY.requests,
   ...SFU.requests,
 };
 
@@ -342,9 +335,10 @@ export const PUSH_EXAMPLES: PushExamples = {
   },
   presenceChanged: {
     data: { users: [{ userId: carol, presence: 'online', dnd: false }] },
-    note: 'To everyone signed in when carol signs in at 10:00:07.',
+    note: 'To the connections subscribed to carol (alice\'s laptop) when carol signs in at 10:00:07.',
   },
   sessionClosed: { data: { reason: 'replaced' }, note: "To alice's old connection when her laptop signs in again on a new one." },
+  ...DIRECTORY.pushes,
   ...SFU.pushes,
 };
 
@@ -394,6 +388,17 @@ export const ERROR_EXAMPLES: readonly ErrorExample[] = [
     response: { id: 22, error: { code: 'bad_request', message: 'queryCallInvitationList: count: Too small: expected number to be >=1' } },
   },
   {
+    title: 'A directory page over 50 is refused, not clamped',
+    sent: { frame: { id: 25, type: 'directorySearch', data: { query: 'a', limit: 200 } } },
+    response: { id: 25, error: { code: 'bad_request', message: 'directorySearch: limit: Too big: expected number to be <=50' } },
+  },
+  {
+    title: 'Subscribing to more presence than a connection may',
+    sent: { frame: { id: 26, type: 'presenceSubscribe', data: { userIds: [bob] } } },
+    response: { id: 26, error: { code: 'limit_exceeded', message: 'a connection may subscribe to at most 500 users (500 now, 1 more asked)' } },
+    note: 'Nothing of the request is subscribed. Unsubscribe from users no longer shown first.',
+  },
+  {
     title: 'An unknown request type',
     sent: { frame: { id: 23, type: 'callInvte', data: { invitees: [bob] } } },
     response: { id: 23, error: { code: 'unknown_type', message: 'unknown request type "callInvte"' } },
@@ -406,7 +411,7 @@ export const ERROR_EXAMPLES: readonly ErrorExample[] = [
   },
   {
     title: 'A request before sign-in',
-    sent: { frame: { id: 1, type: 'listContacts', data: {} } },
+    sent: { frame: { id: 1, type: 'favoritesList', data: {} } },
     response: { id: 1, error: { code: 'unauthenticated', message: 'sign in first' } },
     close: 4401,
   },
@@ -481,7 +486,6 @@ export const EXAMPLE_SENDERS: { [T in RequestType]: { userId: UserId; deviceId: 
   resume: { userId: alice, deviceId: aliceLaptop },
   logout: { userId: alice, deviceId: aliceLaptop },
   heartbeat: { userId: alice, deviceId: aliceLaptop },
-  listContacts: { userId: alice, deviceId: aliceLaptop },
   setDNDStatus: { userId: carol, deviceId: carolLaptop },
   callInvite: { userId: alice, deviceId: aliceLaptop },
   callCancel: { userId: alice, deviceId: aliceLaptop },
@@ -495,5 +499,6 @@ export const EXAMPLE_SENDERS: { [T in RequestType]: { userId: UserId; deviceId: 
   queryCallInvitationList: { userId: alice, deviceId: aliceLaptop },
   queryActiveCalls: { userId: bob, deviceId: bobDesktop },
   queryCallRecords: { userId: carol, deviceId: carolLaptop },
+  ...DIRECTORY.senders,
   ...SFU.senders,
 };

@@ -3,3 +3,4 @@ export * from './requests.ts';
 export * from './pushes.ts';
 export * from './envelope.ts';
 export * from './sfu.ts';
+export * from './directory.ts';

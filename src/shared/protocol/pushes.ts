@@ -12,6 +12,7 @@ import {
   VersionSchema,
 } from './common.ts';
 import { SFU_PUSHES } from './sfu.ts';
+import { DIRECTORY_PUSHES } from './directory.ts';
 
 /** Every server→client push. Names follow ZIM's callbacks without the `on`. */
 export const PUSHES = {
@@ -44,12 +45,13 @@ export const PUSHES = {
     version: VersionSchema,
   }),
   callRecord: z.object({ record: CallRecordSchema }),
-  /** Batched: one push carries every change of the last flush interval. */
+  /** To subscribed connections only, batched: one push carries every change of the last flush interval. */
   presenceChanged: z.object({
     users: z.array(z.object({ userId: UserIdSchema, presence: PresenceSchema, dnd: z.boolean() })),
   }),
   /** Sent just before the server closes this connection on purpose. */
   sessionClosed: z.object({ reason: z.enum(['replaced', 'loggedOut', 'accountDisabled']) }),
+  ...DIRECTORY_PUSHES,
   /** The SFU's pushes (sfu.ts). */
   ...SFU_PUSHES,
 } as const;

@@ -4,7 +4,6 @@ import {
   CallInfoSchema,
   CallModeSchema,
   CallRecordSchema,
-  ContactSchema,
   DeviceIdSchema,
   DndStatusSchema,
   ExtendedDataSchema,
@@ -13,6 +12,7 @@ import {
   UserIdSchema,
 } from './common.ts';
 import { SFU_REQUESTS } from './sfu.ts';
+import { DIRECTORY_REQUESTS } from './directory.ts';
 
 const InviteeListSchema = z
   .array(UserIdSchema)
@@ -58,7 +58,6 @@ export const REQUESTS = {
   },
   logout: { data: z.object({}), result: z.object({}) },
   heartbeat: { data: z.object({}), result: z.object({ serverTime: z.number().int() }) },
-  listContacts: { data: z.object({}), result: z.object({ contacts: z.array(ContactSchema) }) },
   setDNDStatus: { data: DndStatusSchema, result: DndStatusSchema },
   callInvite: {
     data: z.object({
@@ -99,8 +98,8 @@ export const REQUESTS = {
     /** nextFlag 0 means there is nothing older. */
     result: z.object({ calls: z.array(CallInfoSchema), nextFlag: z.number().int().min(0) }),
   },
-  /** The calls still started that involve this user: what a reconnecting client re-reads. */
-  queryActiveCalls: { data: z.object({}), result: z.object({ calls: z.array(CallInfoSchema) }) },
+  /** The calls still started that involve this user (the newest maxListCount): what a reconnecting client re-reads. */
+  queryActiveCalls: { data: z.object({}), result: z.object({ calls: z.array(CallInfoSchema).max(LIMITS.maxListCount) }) },
   /** The records (话单) of ended calls this user was in, newest call first: outcomes and durations, also of calls that ended while the user was offline. */
   queryCallRecords: {
     data: z.object({
@@ -111,6 +110,8 @@ export const REQUESTS = {
     /** nextFlag 0 means there is nothing older. */
     result: z.object({ records: z.array(CallRecordSchema), nextFlag: z.number().int().min(0) }),
   },
+  /** The directory, favorites, recents and presence subscriptions (directory.ts). */
+  ...DIRECTORY_REQUESTS,
   /** The SFU's signaling (sfu.ts): same socket, same envelope. */
   ...SFU_REQUESTS,
 } as const;

@@ -14,7 +14,8 @@ import {
   type InvokeResult,
 } from '../../../shared/ipc/contract.ts';
 import type { AppSnapshot } from '../../../shared/ipc/model.ts';
-import { asDeviceId, type Contact } from '../../../shared/protocol/common.ts';
+import { asDeviceId } from '../../../shared/protocol/common.ts';
+import type { DirectoryUser } from '../../../shared/protocol/directory.ts';
 import { makeSnapshot } from './fixtures.ts';
 
 export type Handler<C extends InvokeChannel> = (args: InvokeParsedArgs<C>) => InvokeResult<C> | Promise<InvokeResult<C>>;
@@ -31,15 +32,20 @@ export class FakeBridge {
   /** Invokes main would refuse as bad_request (each with the schema's complaint). */
   readonly refused: { channel: string; issue: string }[] = [];
   snapshot: AppSnapshot;
-  contacts: Contact[] = [];
+  /** The fake directory; every one of them starts as a favorite (no recents unless set). */
+  contacts: DirectoryUser[] = [];
+  favorites: DirectoryUser[] = [];
+  recents: DirectoryUser[] = [];
   readonly api: RingdeskApi;
   readonly #handlers = new Map<string, AnyHandler>();
   readonly #failures = new Map<string, { code: string; message: string }[]>();
   readonly #listeners = new Map<string, Set<(p: unknown) => void>>();
 
-  constructor(o: { snapshot?: AppSnapshot; contacts?: Contact[] } = {}) {
+  constructor(o: { snapshot?: AppSnapshot; contacts?: DirectoryUser[]; recents?: DirectoryUser[] } = {}) {
     this.snapshot = o.snapshot ?? makeSnapshot();
     this.contacts = o.contacts ?? [];
+    this.favorites = [...this.contacts];
+    this.recents = o.recents ?? [];
     const api: Record<string, unknown> = {};
     for (const c of INVOKE_CHANNELS) api[c] = (args: unknown) => this.#invoke(c, args);
     for (const c of EVENT_CHANNELS) api[eventMethodName(c)] = (fn: (p: unknown) => void) => this.#listen(c, fn);
@@ -112,7 +118,26 @@ export class FakeBridge {
 
   #defaults(): void {
     this.handle('getSnapshot', () => this.snapshot);
-    this.handle('listContacts', () => ({ contacts: this.contacts }));
+    const people = () => ({ favorites: this.favorites, recents: this.recents });
+    this.handle('getPeople', people);
+    // Prefix of the id or of a name word, case-insensitive: enough of the server's rule for the views.
+    this.handle('directorySearch', (a) => {
+      const q = a.query.toLowerCase();
+      const hits = [...this.contacts, ...this.recents].filter((c, i, all) => all.findIndex((x) => x.userId === c.userId) === i && [c.userId, ...c.displayName.toLowerCase().split(/[^\p{L}\p{N}]+/u)].some((w) => w.startsWith(q)));
+      const start = a.cursor ? Number(a.cursor) : 0;
+      const page = hits.slice(start, start + a.limit);
+      return { users: page, nextCursor: start + a.limit < hits.length ? String(start + a.limit) : null };
+    });
+    this.handle('directoryClear', () => ({}));
+    this.handle('favoriteAdd', (a) => {
+      const u = [...this.contacts, ...this.recents].find((c) => c.userId === a.userId);
+      if (u && !this.favorites.some((f) => f.userId === a.userId)) this.favorites = [...this.favorites, u];
+      return people();
+    });
+    this.handle('favoriteRemove', (a) => {
+      this.favorites = this.favorites.filter((f) => f.userId !== a.userId);
+      return people();
+    });
     this.handle('login', (a) => {
       const session = { serverUrl: a.serverUrl, userId: a.userId, displayName: a.userId.toUpperCase(), deviceId: this.snapshot.session?.deviceId ?? asDeviceId('dev-1'), deviceName: 'this-pc' };
       this.snapshot = { ...this.snapshot, session };

@@ -3,6 +3,7 @@
 import type { AppSnapshot, CallView, ConnectionInfo, DndState, SessionInfo, Settings } from '../../../shared/ipc/model.ts';
 import { SettingsSchema } from '../../../shared/ipc/model.ts';
 import { NO_POLICY } from '../../../shared/ipc/managed.ts';
+import type { DirectoryUser } from '../../../shared/protocol/directory.ts';
 import {
   asCallId,
   asDeviceId,
@@ -10,7 +11,6 @@ import {
   type CallInfo,
   type CallUserInfo,
   type CallUserState,
-  type Contact,
   type RejectReason,
 } from '../../../shared/protocol/common.ts';
 
@@ -49,7 +49,8 @@ export function makeSnapshot(over: Partial<AppSnapshot> = {}): AppSnapshot {
   };
 }
 
-export function makeContact(userId: string, presence: Contact['presence'] = 'online', dnd = false, displayName = userId.toUpperCase()): Contact {
+/** A person as the directory shows them; FakeBridge serves them as favorites and as its directory. */
+export function makeContact(userId: string, presence: DirectoryUser['presence'] = 'online', dnd = false, displayName = userId.toUpperCase()): DirectoryUser {
   return { userId: asUserId(userId), displayName, presence, dnd };
 }
 

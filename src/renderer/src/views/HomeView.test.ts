@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { SEARCH_DEBOUNCE_MS } from '../stores/contacts.ts';
 import { asCallId, asUserId } from '../../../shared/protocol/common.ts';
 import { makeCall, makeContact, makeDnd, makeSnapshot, makeView } from '../testing/fixtures.ts';
 import { FakeBridge } from '../testing/fakeBridge.ts';
@@ -11,6 +12,12 @@ afterEach(() => {
 });
 
 const contacts = [makeContact('bob', 'online'), makeContact('carol', 'offline'), makeContact('dave', 'online', true, 'Dave Do-Not-Disturb')];
+
+/** Past the search debounce, then the answer. */
+async function pause(): Promise<void> {
+  await new Promise((r) => setTimeout(r, SEARCH_DEBOUNCE_MS + 30));
+  await settle();
+}
 
 function withCalls(): FakeBridge {
   const fake = new FakeBridge({ contacts });
@@ -41,26 +48,68 @@ describe('home', () => {
     expect(m.text('presence-bob')).toBe('DND');
   });
 
-  it('filters by name or id, with an empty state', async () => {
+  it('searches the server once typing pauses, with an empty state, and back to favorites when cleared', async () => {
     m = await mountApp({ fake: new FakeBridge({ contacts }) });
+    typeInto(m.get('contact-search'), 'd');
     typeInto(m.get('contact-search'), 'disturb');
-    await settle();
+    await pause();
+    expect(m.fake.argsOf('directorySearch')).toEqual([{ query: 'disturb', limit: 20 }]); // one request, for the last text
+    expect(m.find('section-results')).not.toBeNull();
     expect(m.find('contact-dave')).not.toBeNull();
     expect(m.find('contact-bob')).toBeNull();
     typeInto(m.get('contact-search'), 'zed');
-    await settle();
-    expect(m.text('contacts-empty')).toBe('No contact matches “zed”.');
+    await pause();
+    expect(m.text('contacts-empty')).toBe('Nobody in the directory matches “zed”.');
+    typeInto(m.get('contact-search'), '');
+    await pause();
+    expect(m.fake.argsOf('directoryClear')).toHaveLength(1); // main stops watching the results
+    expect(m.find('section-favorites')).not.toBeNull();
   });
 
-  it('says so when there are no contacts, and shows a failed load with a retry', async () => {
+  it('pages search results with "Show more"', async () => {
+    const many = Array.from({ length: 25 }, (_, i) => makeContact(`user${String(i).padStart(2, '0')}`, 'offline'));
+    m = await mountApp({ fake: new FakeBridge({ contacts: many }) });
+    typeInto(m.get('contact-search'), 'user');
+    await pause();
+    expect(m.get('section-results').querySelectorAll('li')).toHaveLength(20);
+    click(m.get('load-more'));
+    await settle();
+    expect(m.get('section-results').querySelectorAll('li')).toHaveLength(25);
+    expect(m.find('load-more')).toBeNull();
+    expect(m.fake.argsOf('directorySearch')[1]).toEqual({ query: 'user', limit: 20, cursor: '20' });
+  });
+
+  it('shows favorites and recents in their own sections, and stars and un-stars people', async () => {
+    const fake = new FakeBridge({ contacts: [makeContact('bob')], recents: [makeContact('erin', 'offline'), makeContact('bob')] });
+    m = await mountApp({ fake });
+    expect(m.get('section-favorites').textContent).toContain('BOB');
+    expect(m.get('section-recents').textContent).toContain('ERIN');
+    expect(m.get('section-recents').textContent).not.toContain('BOB'); // shown once, as a favorite
+    expect(m.get('favorite-erin').getAttribute('aria-label')).toBe('Add ERIN to favorites');
+    click(m.get('favorite-erin'));
+    await settle();
+    expect(m.fake.argsOf('favoriteAdd')).toEqual([{ userId: 'erin' }]);
+    expect(m.get('section-favorites').textContent).toContain('ERIN');
+    expect(m.get('favorite-erin').getAttribute('aria-pressed')).toBe('true');
+    click(m.get('favorite-bob'));
+    await settle();
+    expect(m.fake.argsOf('favoriteRemove')).toEqual([{ userId: 'bob' }]);
+    // Another device changed the favorites: main says so with a people event.
+    m.fake.emit('people', { favorites: [], recents: [makeContact('bob')] });
+    await settle();
+    expect(m.find('section-favorites')).toBeNull();
+    expect(m.get('section-recents').textContent).toContain('BOB');
+  });
+
+  it('says so when there is nobody to show yet, and shows a failed load with a retry', async () => {
     const fake = new FakeBridge();
-    fake.fail('listContacts', 'request_timeout');
+    fake.fail('getPeople', 'request_timeout');
     m = await mountApp({ fake });
     expect(m.text('contacts-error')).toContain('The server took too long to answer.');
     click(m.get('contacts-error').querySelector('button') as HTMLElement); // the retry button is the only one
     await settle();
     expect(m.find('contacts-error')).toBeNull();
-    expect(m.text('contacts-empty')).toBe('No contacts yet.');
+    expect(m.text('contacts-empty')).toBe('No favorites or recent calls yet. Search the directory to find people.');
   });
 
   it('places an audio call and opens the outgoing screen', async () => {

@@ -38,7 +38,7 @@ describe('sign-in', () => {
     expect(m.fake.refused).toEqual([]);
     expect(m.find('screen-home')).not.toBeNull();
     expect(m.router.currentRoute.value.name).toBe('home');
-    expect(m.fake.argsOf('listContacts')).toHaveLength(1);
+    expect(m.fake.argsOf('getPeople')).toHaveLength(1);
   });
 
   it('shows the translated error for the reply code and stays on sign-in', async () => {
