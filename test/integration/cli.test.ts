@@ -96,7 +96,8 @@ it('the directory over the CLI: search, favorites on two devices, a subscription
   expect(s1['result']).toEqual({ users: [{ userId: 'carol', displayName: 'CAROL', presence: 'offline', dnd: false }], nextCursor: null });
   // Refused by the CLI's own schema (the protocol's), before it reaches the server.
   const s2 = await a.next((l) => l.type === 'error' && String((l['error'] as { message: string }).message).includes('limit'));
-  expect(s2['error']).toEqual({ code: 'bad_request', message: 'limit: Too big: expected number to be <=50' });
+  expect(s2['error']).toEqual({ code: 'bad_request', message: 'directorySearch: limit: Too big: expected number to be <=50' });
+  expect([s2['cmd'], s2['id']]).toEqual(['directorySearch', 's2']); // error lines name the command and id they refuse
   await a.next((l) => l.type === 'result' && l['id'] === 'f1');
   const pushed = await phone.next((l) => l.type === 'event' && l['event'] === 'favoritesChanged');
   expect(pushed['data']).toMatchObject({ user: { userId: 'bob' }, favorite: true });
