@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { AuthService } from './auth/AuthService.ts';
+import { clientAddress } from './auth/clientAddress.ts';
+import { RevocationWatcher } from './auth/RevocationWatcher.ts';
 import type { ServerConfig } from './config.ts';
 import { CallService } from './domain/CallService.ts';
 import { Presence } from './domain/Presence.ts';
@@ -10,7 +12,7 @@ import { SessionRegistry } from './routing/SessionRegistry.ts';
 import { SfuService } from './sfu/SfuService.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
 import type { Store } from './store/Store.ts';
-import { ClientConnection } from './transport/ClientConnection.ts';
+import { CLOSE, ClientConnection } from './transport/ClientConnection.ts';
 import type { Services } from './transport/handlers/index.ts';
 
 const log = new Logger('Server');
@@ -31,13 +33,24 @@ export async function startServer(config: ServerConfig, store: Store = new Sqlit
   const now = (): number => Date.now();
   const sessions = new SessionRegistry();
   const presence = new Presence(sessions, PRESENCE_FLUSH_MS);
-  const auth = await AuthService.create(store, config.tokenSecret, config.tokenTtlSec, now);
+  const auth = await AuthService.create(store, config, { now });
+  const revocations = new RevocationWatcher({
+    store,
+    sessions,
+    pollMs: config.revocationPollMs,
+    closes: {
+      disabled: { code: CLOSE.accountDisabled, reason: 'account disabled', push: 'accountDisabled' },
+      password: { code: CLOSE.signedOut, reason: 'signed out: password changed', push: 'passwordChanged' },
+      signout: { code: CLOSE.signedOut, reason: 'signed out everywhere', push: 'signedOutEverywhere' },
+    },
+  });
+  await revocations.start();
   const calls = new CallService({ store, sessions, graceMs: config.heartbeatTimeoutMs, now });
   await calls.start();
   // Before listening: a missing worker is reported once, here, and the server runs on without media.
   const sfu = new SfuService({ config: config.sfu, calls, sessions, graceMs: config.heartbeatTimeoutMs });
   await sfu.start();
-  const services: Services = { config, store, auth, calls, sessions, presence, sfu, now };
+  const services: Services = { config, store, auth, revocations, calls, sessions, presence, sfu, now };
 
   const http: Server = createServer((req, res) => {
     if (req.url === '/healthz') {
@@ -50,8 +63,8 @@ export async function startServer(config: ServerConfig, store: Store = new Sqlit
   });
   const wss = new WebSocketServer({ server: http, path: '/ws', maxPayload: HARD_FRAME_CAP, perMessageDeflate: false });
   const conns = new Set<ClientConnection>();
-  wss.on('connection', (ws) => {
-    const c = new ClientConnection(ws, services);
+  wss.on('connection', (ws, req) => {
+    const c = new ClientConnection(ws, services, clientAddress(req, config.trustProxy));
     conns.add(c);
     ws.on('close', () => conns.delete(c));
   });
@@ -76,6 +89,7 @@ export async function startServer(config: ServerConfig, store: Store = new Sqlit
     services,
     async close() {
       clearInterval(sweep);
+      revocations.stop();
       calls.stop();
       sfu.close();
       presence.stop();

@@ -1,6 +1,7 @@
 import type { DeviceId, ParsedRequest, RequestResult, RequestType, UserId } from '../../../src/shared/protocol/index.ts';
 import { RingdeskError } from '../../../src/shared/errors.ts';
 import type { AuthService } from '../../auth/AuthService.ts';
+import type { RevocationWatcher } from '../../auth/RevocationWatcher.ts';
 import type { ServerConfig } from '../../config.ts';
 import type { CallService } from '../../domain/CallService.ts';
 import type { Presence } from '../../domain/Presence.ts';
@@ -12,6 +13,7 @@ export interface Services {
   config: ServerConfig;
   store: Store;
   auth: AuthService;
+  revocations: RevocationWatcher;
   calls: CallService;
   sessions: SessionRegistry;
   presence: Presence;
@@ -28,6 +30,8 @@ export interface Session {
 /** What a handler may see of the connection it serves. */
 export interface RequestContext {
   session: Session | null;
+  /** The client's address, for sign-in throttling. */
+  address: string;
   /** Called by login/resume once credentials are good; the transport registers the session after responding. */
   authenticate(session: Session): void;
   logout(): void;
