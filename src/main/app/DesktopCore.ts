@@ -288,6 +288,9 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
         this.#connection = connectionInfo(state, detail, this.#now());
         this.emit('connection', this.#connection);
         if (state === 'signedOut') this.#signedOut();
+        // Signed out by the server, not by this user: say why (the renderer shows the notice in their language).
+        if (state === 'signedOut' && detail.code === 'session_revoked') this.notice('sessionRevoked', detail.reason ?? 'signed out by the server');
+        if (state === 'signedOut' && detail.code === 'account_disabled') this.notice('accountDisabled', detail.reason ?? 'account disabled');
         this.#updateTray();
       }),
       sig.on('token', (t) => {
