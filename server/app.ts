@@ -29,8 +29,13 @@ export interface RingdeskServer {
 }
 
 /** Composition root of the signaling server. */
-export async function startServer(config: ServerConfig, store: Store = new SqliteStore(config.dbPath)): Promise<RingdeskServer> {
-  const now = (): number => Date.now();
+export async function startServer(
+  config: ServerConfig,
+  store: Store = new SqliteStore(config.dbPath),
+  /** Tests move time forward (token lifetimes) without waiting. */
+  clock: { now: () => number } = { now: () => Date.now() },
+): Promise<RingdeskServer> {
+  const now = (): number => clock.now();
   const sessions = new SessionRegistry();
   const presence = new Presence(sessions, PRESENCE_FLUSH_MS);
   const auth = await AuthService.create(store, config, { now });

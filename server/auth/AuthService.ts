@@ -48,7 +48,7 @@ export class AuthService {
     this.#now = deps.now;
     this.#verify = deps.verify ?? verifyPassword;
     this.#dummyHash = dummyHash;
-    this.#byIp = new Throttle(c.authThrottle);
+    this.#byIp = new Throttle({ ...c.authThrottle, freeFailures: c.authThrottle.addressFreeFailures ?? c.authThrottle.freeFailures });
     this.#byAccount = new Throttle(c.authThrottle);
     this.#failedFrom = new Throttle(c.authThrottle);
   }

@@ -9,8 +9,8 @@ interface Entry {
 
 /**
  * Exponential backoff on failed sign-ins, in memory, keyed by whatever the caller chooses.
- * After `freeFailures` failures each further one doubles the wait (base, 2·base, … up to
- * maxDelayMs); a key quiet for forgetAfterMs starts again from zero. Never a lockout: the wait
+ * Once `freeFailures` failures are counted the next attempt waits baseDelayMs, and each further
+ * failure doubles the wait (up to maxDelayMs); a key quiet for forgetAfterMs starts again from zero. Never a lockout: the wait
  * is capped and attempts refused during it do not extend it.
  */
 export class Throttle {
@@ -31,7 +31,8 @@ export class Throttle {
     const e = this.#live(key, now) ?? { failures: 0, lastFailure: now, blockedUntil: 0 };
     e.failures++;
     e.lastFailure = now;
-    const over = e.failures - this.#c.freeFailures;
+    // The failure that uses up the free ones starts the wait: "after 5 failures" means the 6th attempt waits.
+    const over = e.failures - this.#c.freeFailures + 1;
     if (over > 0) e.blockedUntil = now + Math.min(this.#c.maxDelayMs, this.#c.baseDelayMs * 2 ** Math.min(over - 1, 30));
     // Re-inserting keeps the map in last-failure order, so the oldest entry is the first to drop.
     this.#entries.delete(key);

@@ -18,8 +18,13 @@ export type ScryptCost = z.infer<typeof ScryptCostSchema>;
 
 const AuthThrottleSchema = z
   .object({
-    /** Failures allowed before backoff starts (per address, and per account from one address). */
+    /** Failures before backoff starts: the attempt after the last free one waits baseDelayMs (per address; per account for addresses that failed on it). */
     freeFailures: z.number().int().min(1).default(5),
+    /**
+     * Free failures per address, when it should differ from freeFailures: raise it when many
+     * people share one address (an office behind NAT, a proxy without trustProxy).
+     */
+    addressFreeFailures: z.number().int().min(1).optional(),
     /** The first wait after the free failures; doubled at each further failure. */
     baseDelayMs: z.number().int().min(10).default(1000),
     /** The longest wait: the backoff never grows into a lockout. */
