@@ -15,7 +15,7 @@ const DAY = 86_400_000;
 // A cheap scrypt cost keeps the unit tests fast; the parameters are what the tests compare.
 const COST = { N: 1024, r: 8, p: 1 };
 
-let stores: SqliteStore[] = [];
+const stores: SqliteStore[] = [];
 afterEach(async () => {
   for (const s of stores.splice(0)) await s.close();
 });
