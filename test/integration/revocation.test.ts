@@ -1,6 +1,12 @@
 // Revocation reaches live connections: `user disable|passwd|signout` run as separate processes beside a
 // running server on the same SQLite file, and `signOutEverywhere` from a signed-in client.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { DesktopCore } from '../../src/main/app/DesktopCore.ts';
+import { HeadlessPlatform } from '../../src/main/platform/headless.ts';
+import { TokenVault } from '../../src/main/settings/Identity.ts';
 import { asUserId } from '../../src/shared/protocol/index.ts';
 import { admin } from './adminProcess.ts';
 import { RawClient, rawSession } from './badInput.raw.ts';
@@ -8,8 +14,10 @@ import { connect, once, PASSWORD, startTestServer, until, type TestClient, type 
 
 let srv: TestServer;
 const clients: TestClient[] = [];
+const cleanup: (() => void)[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) c.sig.close();
+  for (const f of cleanup.splice(0)) f();
   await srv.close();
 });
 
@@ -109,4 +117,26 @@ it('signOutEverywhere on a raw socket: the reply comes before the close, and the
   expect(await me.request('signOutEverywhere', {})).toMatchObject({ result: {} });
   expect(await me.closeWithin(5000)).toEqual({ code: 4000, reason: 'logged out' });
   expect(await other.closeWithin(5000)).toEqual({ code: 4410, reason: 'signed out everywhere' });
+});
+
+it('the desktop app, when its password is changed by IT: signed out, the saved session deleted, and a notice that says why', async () => {
+  srv = await startTestServer(['alice']);
+  const dir = mkdtempSync(join(tmpdir(), 'ringdesk-desk-'));
+  const p = new HeadlessPlatform({ userDataDir: dir, hostName: 'alice-pc' });
+  const core = new DesktopCore({ platform: p, backoff: { initialMs: 50, maxMs: 300, jitter: 0.2 } });
+  cleanup.push(() => {
+    core.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await core.start();
+  await core.login({ serverUrl: srv.url, userId: asUserId('alice'), password: PASSWORD });
+  const vault = new TokenVault(dir, p.secrets);
+  expect(vault.load()).toBeTruthy();
+  const noticed = once(core, 'notice', (n) => n.code === 'sessionRevoked', 10_000);
+
+  expect((await admin(['passwd', 'alice'], srv.dbPath, { stdin: 'a-brand-new-password\n' })).code).toBe(0);
+  await noticed;
+  expect(core.sessionInfo()).toBeNull();
+  expect(core.snapshot().connection.state).toBe('signedOut');
+  expect(vault.load()).toBeNull();
 });
