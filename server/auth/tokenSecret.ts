@@ -39,8 +39,11 @@ export async function resolveTokenSecrets(config: Pick<ServerConfig, 'tokenSecre
   const stored = await store.getMeta(META_KEY);
   if (configured) {
     if (stored !== undefined) {
-      await store.deleteMeta(META_KEY);
-      log.warn('a token secret is configured: deleted the generated one from the database (tokens it signed no longer work)');
+      // Best effort: a read-only database must not stop a server whose secret is configured.
+      await store.deleteMeta(META_KEY).then(
+        () => log.warn('a token secret is configured: deleted the generated one from the database (tokens it signed no longer work)'),
+        (e: unknown) => log.error('could not delete the generated token secret from the database: %s', e instanceof Error ? e.message : String(e)),
+      );
     }
     return configured;
   }
