@@ -140,3 +140,30 @@ it('the desktop app, when its password is changed by IT: signed out, the saved s
   expect(core.snapshot().connection.state).toBe('signedOut');
   expect(vault.load()).toBeNull();
 });
+
+it('"Sign out everywhere" in the desktop app: the other desktop is signed out with a notice, both saved sessions are gone', async () => {
+  srv = await startTestServer(['alice']);
+  const desks = await Promise.all(
+    ['alice-laptop', 'alice-desktop'].map(async (name) => {
+      const dir = mkdtempSync(join(tmpdir(), 'ringdesk-desk-'));
+      const p = new HeadlessPlatform({ userDataDir: dir, hostName: name });
+      const core = new DesktopCore({ platform: p, backoff: { initialMs: 50, maxMs: 300, jitter: 0.2 } });
+      cleanup.push(() => {
+        core.close();
+        rmSync(dir, { recursive: true, force: true });
+      });
+      await core.start();
+      await core.login({ serverUrl: srv.url, userId: asUserId('alice'), password: PASSWORD });
+      return { core, vault: new TokenVault(dir, p.secrets) };
+    }),
+  );
+  const [laptop, desktop] = desks as [(typeof desks)[number], (typeof desks)[number]];
+  const noticed = once(desktop.core, 'notice', (n) => n.code === 'sessionRevoked', 10_000);
+  await laptop.core.signOutEverywhere();
+  expect(laptop.core.sessionInfo()).toBeNull();
+  expect(laptop.vault.load()).toBeNull();
+  await noticed;
+  expect(desktop.core.sessionInfo()).toBeNull();
+  expect(desktop.vault.load()).toBeNull();
+  await expect(laptop.core.signOutEverywhere()).rejects.toMatchObject({ code: 'not_signed_in' });
+});

@@ -173,6 +173,15 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     this.#vault.clear();
   }
 
+  /** Every device of this user is signed out by the server; this one too. Needs the connection: a failure keeps the session and says why. */
+  async signOutEverywhere(): Promise<void> {
+    const conn = this.#conn;
+    if (!conn || conn.sig.state !== 'connected') throw new RingdeskError('not_signed_in', 'connect first to sign out everywhere');
+    await conn.sig.signOutEverywhere();
+    this.#detach();
+    this.#vault.clear();
+  }
+
   sessionInfo(): SessionInfo | null {
     const c = this.#conn;
     const s = c?.sig.session;

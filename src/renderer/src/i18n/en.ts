@@ -318,6 +318,8 @@ const en = {
     policyWarnings: 'IT policy values that were ignored',
     account: 'Account',
     logout: 'Sign out',
+    signOutEverywhere: 'Sign out everywhere',
+    signOutEverywhereHint: 'Signs you out on every device, this one included (for a lost or shared computer).',
   },
 } as const;
 

@@ -318,6 +318,8 @@ const zhCN: Messages = {
     policyWarnings: '被忽略的 IT 策略值',
     account: '账号',
     logout: '退出登录',
+    signOutEverywhere: '在所有设备上退出',
+    signOutEverywhereHint: '在所有设备（包括本机）上退出登录，适用于电脑丢失或与他人共用的情况。',
   },
 };
 
