@@ -219,7 +219,7 @@ function openOne(c: Client): Promise<string | null> {
       const issuedAt = Date.now();
       const userId = asUserId(c.userId);
       const deviceId = asDeviceId(DEVICE_ID);
-      const token = signer.sign({ userId, deviceId, issuedAt, expiresAt: issuedAt + TOKEN_TTL_MS });
+      const token = signer.sign({ userId, deviceId, issuedAt, expiresAt: issuedAt + TOKEN_TTL_MS, authAt: issuedAt });
       request(c, 'resume', { token, deviceId, deviceName: 'bench', protocolVersion: PROTOCOL_VERSION }, (r) => {
         if (r.error) {
           ws.close();

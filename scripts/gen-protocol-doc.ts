@@ -291,7 +291,14 @@ const ERROR_MEANINGS: Record<ErrorCode, { by: 'server' | 'client' | 'both'; mean
   already_authenticated: { by: 'server', meaning: '`login` or `resume` on a connection that is already signed in.' },
   auth_failed: { by: 'server', meaning: `Wrong user id or password (the two are not told apart). The ${ordinal(SERVER_FACTS.maxFailedLogins)} on one connection closes it with 4401.` },
   account_disabled: { by: 'server', meaning: 'A correct password, or a token this server signed, for a disabled account. The connection is closed with 4403.' },
-  token_invalid: { by: 'server', meaning: 'The token is damaged, expired, revoked, or was issued to another device. Sign in with the password.' },
+  token_invalid: {
+    by: 'server',
+    meaning: `The token is damaged, expired, revoked, superseded by a newer one of this device (past the rotation grace), past the session's absolute lifetime (\`tokenMaxLifetimeSec\`, default ${DEFAULTS.tokenMaxLifetimeSec / 86_400} days), or was issued to another device. Sign in with the password.`,
+  },
+  auth_throttled: {
+    by: 'server',
+    meaning: `Too many failed sign-ins from this address, or on this account from this address: the password was not checked. \`retryAfterMs\` on the error says how long to wait. The wait starts after ${DEFAULTS.authThrottle.freeFailures} failures at ${seconds(DEFAULTS.authThrottle.baseDelayMs)} and doubles with each further failure, up to ${DEFAULTS.authThrottle.maxDelayMs / 60_000} minutes; it is never a lockout. See docs/accounts-and-tokens.md.`,
+  },
   call_not_found: { by: 'server', meaning: 'No call has this `callID`.' },
   storage_unavailable: {
     by: 'server',
@@ -313,6 +320,7 @@ const ERROR_MEANINGS: Record<ErrorCode, { by: 'server' | 'client' | 'both'; mean
   too_many_participants: { by: 'server', meaning: `The call would have more than ${LIMITS.maxParticipants} active (pending or Accepted) members.` },
   forbidden: { by: 'client', meaning: 'Ringdesk app only: an IPC call from a page that may not make it.' },
   not_signed_in: { by: 'client', meaning: 'Ringdesk app only: a call API used while signed out.' },
+  session_revoked: { by: 'client', meaning: 'Ringdesk app only: the server closed the session with 4410 (password changed, or sign out everywhere); the saved token was dropped and the user must sign in again.' },
   request_timeout: { by: 'client', meaning: 'Ringdesk app only: no response in time.' },
   disconnected: { by: 'client', meaning: 'Ringdesk app only: the connection closed before the response came.' },
   insecure_server: { by: 'client', meaning: 'Ringdesk app only: sign-in to a `ws://` server that is not on this machine, without the `AllowInsecureServer` IT policy. Use the `wss://` address.' },
@@ -337,7 +345,16 @@ const CLOSE_DOCS: Record<keyof typeof CLOSE, { reason: string; when: string; the
     when: `Before sign-in: a request other than \`login\`/\`resume\` (after the \`unauthenticated\` response); no sign-in within \`authTimeoutMs\` (${seconds(DEFAULTS.authTimeoutMs)}); the ${ordinal(SERVER_FACTS.maxFailedLogins)} \`auth_failed\` on the connection.`,
     then: 'Ask the user to sign in again; do not retry in a loop.',
   },
-  accountDisabled: { reason: '`account disabled`', when: 'After an `account_disabled` response to `login` or `resume`.', then: 'Stay signed out.' },
+  accountDisabled: {
+    reason: '`account disabled`',
+    when: `After an \`account_disabled\` response to \`login\` or \`resume\`; or, with a \`sessionClosed\` (\`accountDisabled\`) push first, on every live connection of the user within ${seconds(DEFAULTS.revocationPollMs)} of \`user disable\` (even run as a separate process).`,
+    then: 'Stay signed out; tell the user the account is disabled.',
+  },
+  signedOut: {
+    reason: '`signed out: password changed`, `signed out everywhere`',
+    when: `The user's sessions were revoked: \`user passwd\`, \`user signout\`, or \`signOutEverywhere\` from another device. A \`sessionClosed\` push (\`passwordChanged\` or \`signedOutEverywhere\`) comes first; the close follows within ${seconds(DEFAULTS.revocationPollMs)} of the change, whichever process made it.`,
+    then: 'Forget the token (it no longer works) and ask the user to sign in again, saying why.',
+  },
   replaced: { reason: '`signed in again on this device`', when: 'The same user signed in on the same device id over another connection (a `sessionClosed` push comes first).', then: 'Stay off: the other connection is this device now.' },
   rateLimited: { reason: '`rate limit exceeded`', when: `More than ${SERVER_FACTS.maxRateViolations} refused (\`rate_limited\`) frames in a row; no response to the last one.`, then: 'Reconnect after a pause, and slow down.' },
 };
@@ -352,7 +369,10 @@ const REQUEST_DOCS: Record<RequestType, RequestDoc> = {
     text: `Signs the connection in with a password. Allowed only before sign-in. Checks \`protocolVersion\` first (\`unsupported_version\`), then the password (\`auth_failed\`; the ${ordinal(SERVER_FACTS.maxFailedLogins)} failure on a connection closes it with 4401), then whether the account is disabled (\`account_disabled\`, then close 4403). The response carries a new token. After it, for every started call in which the user is still Inviting or NotYetReceived, this connection gets \`callInvitationReceived\`; the other members see the new device in \`callDeliveryChanged\` for calls where the user is pending; the connections subscribed to the user get \`presenceChanged\` if this is the user's first device. If this device id was signed in on another connection, that one gets \`sessionClosed\` and close 4409.`,
   },
   resume: {
-    text: `Signs the connection in with a token from an earlier \`login\` or \`resume\` of **the same device id**. Everything else is as for \`login\`. A token that is damaged, expired, revoked or for another device gets \`token_invalid\` (the connection stays open for a \`login\`). A valid token of a disabled account gets \`account_disabled\` and close 4403, even though disabling also revoked it. The response carries a fresh token; keep the newest.`,
+    text: `Signs the connection in with a token from an earlier \`login\` or \`resume\` of **the same device id**. Everything else is as for \`login\`. A token that is damaged, expired, revoked or for another device gets \`token_invalid\` (the connection stays open for a \`login\`). The response carries a **new, rotated** token: save it. The token you sent keeps working until the new one is used in a \`resume\`, and then for \`tokenRotationGraceSec\` (default ${DEFAULTS.tokenRotationGraceSec} s) more, so a lost reply costs nothing. However often a session is renewed, it ends \`tokenMaxLifetimeSec\` (default ${DEFAULTS.tokenMaxLifetimeSec / 86_400} days) after the password \`login\` that began it.`,
+  },
+  signOutEverywhere: {
+    text: "Revokes every token of the user, on every device, issued up to now, and answers `{}`. The user's other live connections get `sessionClosed` (`signedOutEverywhere`) and close 4410; this connection closes with 4000 after the reply, as for `logout`. An administrator does the same with `user signout <id>`.",
   },
   logout: {
     text: 'Revokes every token of this device issued up to now, answers `{}` and closes the connection with 4000. Other devices of the user stay signed in. In each started call where this device is the main device of a member who is Accepted or the inviter, that member is lost at once, without the grace period (see [Lost connections](#lost-connections)).',
@@ -421,7 +441,7 @@ const PUSH_DOCS: Record<PushType, string> = {
   callRecord: 'To every signed-in device of every member (in any state) when a call ends. A member with no device signed in misses it; no request reads records back yet.',
   presenceChanged: `To the connections subscribed to the users it lists (\`presenceSubscribe\`), and only those, batched: one push per connection carries the changes of the last ${SERVER_FACTS.presenceFlushMs} ms that it subscribed to. Sent when a user's first device signs in, the last one signs out or drops, or DND is switched.`,
   sessionClosed:
-    'To a connection just before the server closes it on purpose. Only `replaced` is sent today (followed by close 4409); `loggedOut` and `accountDisabled` are in the schema but not sent: `logout` is answered and closed with 4000, and a disabled account is refused at its next sign-in.',
+    'To a connection just before the server closes it on purpose: `replaced` (then close 4409), `accountDisabled` (then 4403), `passwordChanged` and `signedOutEverywhere` (then 4410). `loggedOut` is in the schema but not sent: `logout` and `signOutEverywhere` are answered, then closed with 4000.',
   ...DIRECTORY_PUSH_DOCS,
   ...SFU_PUSH_DOCS,
 };
@@ -554,10 +574,10 @@ function auth(): string {
 
 - **Sign in by first message.** A new connection must send \`login\` (user id and password) or \`resume\` (a saved token) within \`authTimeoutMs\` (default ${seconds(DEFAULTS.authTimeoutMs)}), or it is closed with 4401 ("authentication timeout"). Only ${[...PRE_AUTH_REQUESTS].map((t) => code(t)).join(' and ')} are allowed before sign-in; anything else gets \`unauthenticated\` and close 4401. After sign-in both get \`already_authenticated\`; a second one sent while the first is still being checked gets \`bad_request\`.
 - **Device.** Both carry \`deviceId\` (stable per installation), \`deviceName\` (shown on the user's other devices) and \`protocolVersion\`. A user may be signed in on several devices at once. Signing in as the same user with a device id that already has a connection replaces that connection: it gets \`sessionClosed\` (\`replaced\`) and close 4409.
-- **Tokens.** Both answer with a ${link('Session')}: a new \`token\` and its \`expiresAt\`, \`tokenTtlSec\` after issue (default ${DEFAULTS.tokenTtlSec / 86_400} days). Tokens are opaque to clients (HMAC-signed by the server), **bound to the user and the device id**: \`resume\` with another device id gets \`token_invalid\`. Every sign-in issues a new token; older ones stay valid until they expire or are revoked, so keep the newest.
-- **Revocation.** \`logout\` revokes every token of that device issued up to then. An administrator's password change voids every token of the user issued before it; so does disabling or enabling the account.
-- **Failed sign-ins.** \`auth_failed\` does not close the connection, but the ${ordinal(SERVER_FACTS.maxFailedLogins)} on one connection closes it with 4401 ("too many failed sign-ins"). \`token_invalid\` and \`unsupported_version\` leave the connection open for a \`login\` until the auth deadline.
-- **Disabled accounts.** Disabling an account (\`user disable\`, an offline admin command) does not reach connections that are already signed in: they go on working (they can still place and answer calls) until they reconnect. Others can no longer call the user (\`errorInvitees\` reason \`unknown\`), and the directory (\`directorySearch\`, favorites, recents) leaves the user out. Disabling also voids the user's tokens; the next \`resume\` with one of them gets **\`account_disabled\`** and close 4403 (the disabled check comes before the revocation check, so the app can say why), and so does a \`login\` with the right password (a wrong one gets \`auth_failed\`).
+- **Tokens.** Both answer with a ${link('Session')}: a new \`token\` and its \`expiresAt\`, \`tokenTtlSec\` after issue (default ${DEFAULTS.tokenTtlSec / 86_400} days). Tokens are opaque to clients (HMAC-signed by the server), **bound to the user and the device id**: \`resume\` with another device id gets \`token_invalid\`. Every sign-in issues a new token and **\`resume\` rotates it**: once the new token has been used, the one before it stops working after \`tokenRotationGraceSec\` (default ${DEFAULTS.tokenRotationGraceSec} s), so always keep the newest. \`expiresAt\` slides (\`tokenTtlSec\` after each renewal) but never past \`tokenMaxLifetimeSec\` (default ${DEFAULTS.tokenMaxLifetimeSec / 86_400} days) after the password sign-in; then \`resume\` gets \`token_invalid\` and the user signs in again.
+- **Revocation.** \`logout\` revokes every token of that device issued up to then. \`signOutEverywhere\` (or the admin's \`user signout\`) and a password change void every token of the user issued before it; so does disabling or enabling the account. **Revocation reaches live connections**: the server closes them within about ${seconds(DEFAULTS.revocationPollMs)} (\`revocationPollMs\`) even when the change was made by an admin command in another process on the same database: 4403 for a disabled account, 4410 for a password change or sign out everywhere, each after a \`sessionClosed\` push saying why.
+- **Failed sign-ins.** \`auth_failed\` does not close the connection, but the ${ordinal(SERVER_FACTS.maxFailedLogins)} on one connection closes it with 4401 ("too many failed sign-ins"). Across connections, failures are counted per client address and per account (only against the addresses that failed on it): after ${DEFAULTS.authThrottle.freeFailures} failures, \`login\` gets \`auth_throttled\` with \`retryAfterMs\` and the password is not checked. The user signing in from a clean address is not held back by an attack on the account. \`token_invalid\` and \`unsupported_version\` leave the connection open for a \`login\` until the auth deadline.
+- **Disabled accounts.** Disabling an account (\`user disable\`, also from another process beside the running server) closes the user's live connections with a \`sessionClosed\` (\`accountDisabled\`) push and 4403. Others can no longer call the user (\`errorInvitees\` reason \`unknown\`), and the directory (\`directorySearch\`, favorites, recents) leaves the user out. A \`resume\` with a saved token gets \`account_disabled\` and close 4403; so does a \`login\` with the right password (a wrong one gets \`auth_failed\`).
 - **After sign-in** the server does not replay pushes missed while offline. It rings this device for started calls in which the user is still Inviting or NotYetReceived (\`callInvitationReceived\`); for everything else a client re-reads \`queryActiveCalls\` after every (re)connect.`;
 }
 
@@ -775,7 +795,7 @@ Ringdesk follows ZIM's call invitations (modes, user states, the API × state an
 - **Event audience is decided by each user's state before the event**: a cancelled or rejected invitee also hears its own \`callUserStateChanged\`; a Received invitee learns of its timeout from \`callUserStateChanged\`, and the Ringdesk client synthesizes \`callInvitationTimeout\` from it.
 - **\`callJoin\` is for members**: users who were never in the call get \`not_a_member\`.
 - **Additions** from other SDKs: \`callAck\` and \`delivery\` (an explicit acknowledgement drives Received; NotYetReceived after ${seconds(LIMITS.notReceivedCheckMs)}), \`handledOnOtherDevice\` (netcall's callerAckSync), busy and DND answered by the server with a reason (CloudRoom), \`callRecord\`, presence, \`queryActiveCalls\` and call \`version\`s.
-- **Disabled accounts**: connections already signed in go on until they reconnect; then \`resume\` with a token of theirs, or a \`login\` with the right password, gets \`account_disabled\` and close 4403.
+- **Disabled accounts**: live connections are closed (4403) within \`revocationPollMs\`; a \`resume\` or a \`login\` with the right password gets \`account_disabled\` and close 4403.
 - **Offline push notifications** (ZIM's pushConfig) do not exist: an offline invitee is rung only when a device signs in within the timeout.`;
 }
 

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { setListenerErrorSink } from '../src/shared/events.ts';
 import { AuthService } from './auth/AuthService.ts';
+import { clientAddress } from './auth/clientAddress.ts';
+import { RevocationWatcher } from './auth/RevocationWatcher.ts';
 import type { ServerConfig } from './config.ts';
 import { CallService } from './domain/CallService.ts';
 import { Presence } from './domain/Presence.ts';
@@ -22,7 +24,7 @@ import { SqliteStore } from './store/sqliteStore.ts';
 import { StorageHealth } from './store/StorageHealth.ts';
 import { sqliteFault } from './store/storageFaults.ts';
 import type { Store } from './store/Store.ts';
-import { ClientConnection } from './transport/ClientConnection.ts';
+import { CLOSE, ClientConnection } from './transport/ClientConnection.ts';
 import type { Services } from './transport/handlers/index.ts';
 import { loadTls, type TlsMaterial } from './transport/tls.ts';
 
@@ -56,11 +58,16 @@ export interface RingdeskServer {
 }
 
 /** Composition root of the signaling server. */
-export async function startServer(config: ServerConfig, rawStore: Store = new SqliteStore(config.dbPath)): Promise<RingdeskServer> {
+export async function startServer(
+  config: ServerConfig,
+  rawStore: Store = new SqliteStore(config.dbPath),
+  /** Tests move time forward (token lifetimes) without waiting. */
+  clock: { now: () => number } = { now: () => Date.now() },
+): Promise<RingdeskServer> {
   // Before anything else: a bad certificate or key stops the start, naming the file (exit 2).
   let tls: TlsMaterial | null = config.tls ? loadTls(config.tls) : null;
   setListenerErrorSink(logListenerError);
-  const now = (): number => Date.now();
+  const now = (): number => clock.now();
   const stats = new TransportStats();
   let observeCommit: (seconds: number) => void = () => undefined;
   const timed = config.metrics.enabled ? instrumentStore(rawStore, (s) => observeCommit(s)) : rawStore;
@@ -69,14 +76,25 @@ export async function startServer(config: ServerConfig, rawStore: Store = new Sq
   const store = new GuardedStore(timed, storage, sqliteFault);
   const sessions = new SessionRegistry();
   const presence = new Presence(PRESENCE_FLUSH_MS, DIRECTORY_LIMITS.maxSubscriptionsPerConnection);
-  const auth = await AuthService.create(store, config.tokenSecret, config.tokenTtlSec, now);
+  const auth = await AuthService.create(store, config, { now });
+  const revocations = new RevocationWatcher({
+    store,
+    sessions,
+    pollMs: config.revocationPollMs,
+    closes: {
+      disabled: { code: CLOSE.accountDisabled, reason: 'account disabled', push: 'accountDisabled' },
+      password: { code: CLOSE.signedOut, reason: 'signed out: password changed', push: 'passwordChanged' },
+      signout: { code: CLOSE.signedOut, reason: 'signed out everywhere', push: 'signedOutEverywhere' },
+    },
+  });
+  await revocations.start();
   const calls = new CallService({ store, sessions, graceMs: config.heartbeatTimeoutMs, now });
   await calls.start();
   // Before listening: a missing worker is reported once, here, and the server runs on without media.
   const turn = config.turn ? new TurnCredentials(config.turn, now) : null;
   const sfu = new SfuService({ config: config.sfu, calls, sessions, graceMs: config.heartbeatTimeoutMs, turn });
   await sfu.start();
-  const services: Services = { config, store, auth, calls, sessions, presence, sfu, storage, now, stats };
+  const services: Services = { config, store, auth, revocations, calls, sessions, presence, sfu, storage, now, stats };
   const conns = new Set<ClientConnection>();
   let closing = false;
   // 200 while the process serves: a liveness probe must not restart a server that only waits for its disk. `ready` says whether it can do its job.
@@ -136,8 +154,8 @@ export async function startServer(config: ServerConfig, rawStore: Store = new Sq
   };
   const http: Server | TlsServer = tls ? createTlsServer(tls.options, routes) : createServer(routes);
   const wss = new WebSocketServer({ server: http, path: '/ws', maxPayload: HARD_FRAME_CAP, perMessageDeflate: false });
-  wss.on('connection', (ws) => {
-    const c = new ClientConnection(ws, services);
+  wss.on('connection', (ws, req) => {
+    const c = new ClientConnection(ws, services, clientAddress(req, config.trustProxy));
     conns.add(c);
     ws.on('close', () => {
       conns.delete(c);
@@ -168,6 +186,7 @@ export async function startServer(config: ServerConfig, rawStore: Store = new Sq
     metrics?.close();
     clearInterval(sweep);
     clearInterval(probe);
+    revocations.stop();
     calls.stop();
     sfu.close();
     presence.stop();

@@ -46,6 +46,24 @@ describe('server config', () => {
     expect(() => loadConfig({ RINGDESK_SFU_WORKERS: '0' }, {})).toThrow(/numWorkers/);
     expect(() => loadConfig({}, { sfu: { rtcMinPort: 50000, rtcMaxPort: 40000 } })).toThrow(/rtcMinPort/);
   });
+
+  it('sign-in and token settings: defaults, the secret file from env, the scrypt cost checked', () => {
+    const c = loadConfig({ RINGDESK_TOKEN_SECRET_FILE: '/run/secrets/ringdesk-token' }, {});
+    expect(c).toMatchObject({
+      tokenSecretFile: '/run/secrets/ringdesk-token',
+      tokenTtlSec: 30 * 86_400,
+      tokenMaxLifetimeSec: 90 * 86_400,
+      tokenRotationGraceSec: 60,
+      revocationPollMs: 250,
+      trustProxy: false,
+      scrypt: { N: 16384, r: 8, p: 1 },
+      authThrottle: { freeFailures: 5, baseDelayMs: 1000, maxDelayMs: 900_000 },
+    });
+    const p = file('auth.json', JSON.stringify({ scrypt: { N: 32768 }, authThrottle: { addressFreeFailures: 50 }, trustProxy: true }));
+    expect(loadConfig({ RINGDESK_SERVER_CONFIG: p }, {})).toMatchObject({ scrypt: { N: 32768, r: 8, p: 1 }, authThrottle: { freeFailures: 5, addressFreeFailures: 50 }, trustProxy: true });
+    expect(() => loadConfig({}, { scrypt: { N: 20000 } })).toThrow(/power of two/);
+    expect(() => loadConfig({}, { scrypt: { N: 1048576, r: 8 } })).toThrow(/256 MiB/);
+  });
 });
 
 describe('server config: tls and metrics', () => {

@@ -5,6 +5,7 @@ import { MetricsConfigSchema } from './metrics/MetricsConfig.ts';
 import { SfuConfigSchema } from './sfu/SfuConfig.ts';
 import { TlsConfigSchema } from './transport/TlsConfig.ts';
 import { TurnConfigSchema, turnFromEnv } from './sfu/TurnConfig.ts';
+import { AUTH_CONFIG } from './auth/authConfig.ts';
 
 /** Every server setting, with its default. Sources: defaults < JSON file (RINGDESK_SERVER_CONFIG) < env < flags. */
 export const ServerConfigSchema = z
@@ -27,8 +28,7 @@ export const ServerConfigSchema = z
     rateLimitPerSec: z.number().min(1).default(50),
     rateLimitBurst: z.number().int().min(1).default(200),
     tokenTtlSec: z.number().int().min(60).default(30 * 24 * 3600),
-    /** Hex, ≥ 32 bytes. Generated once and kept in the database when not given. */
-    tokenSecret: z.string().regex(/^[0-9a-f]{64,}$/i, 'tokenSecret must be at least 64 hex characters').optional(),
+    ...AUTH_CONFIG,
     /** Create demo accounts when the database has no users. */
     demo: z.boolean().default(false),
     /** The media server (mediasoup); see server/sfu/SfuConfig.ts and the README. */
@@ -59,6 +59,7 @@ const ENV: Record<string, keyof ServerConfig> = {
   RINGDESK_PORT: 'port',
   RINGDESK_DB: 'dbPath',
   RINGDESK_TOKEN_SECRET: 'tokenSecret',
+  RINGDESK_TOKEN_SECRET_FILE: 'tokenSecretFile',
 };
 /** The sfu keys settable from the environment (containers set these more often than a JSON file). */
 const SFU_ENV: Record<string, 'announcedAddress' | 'listenIp' | 'numWorkers' | 'webRtcServerPort'> = {

@@ -1,54 +1,109 @@
 import { randomBytes } from 'node:crypto';
 import { RingdeskError } from '../../src/shared/errors.ts';
 import type { DeviceId, UserId } from '../../src/shared/protocol/index.ts';
+import type { ServerConfig } from '../config.ts';
 import type { Store, UserRow } from '../store/Store.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
-import { TokenSigner } from './tokens.ts';
+import { hashPassword, verifyPassword, type ScryptParams } from './passwords.ts';
+import { Throttle } from './Throttle.ts';
+import { resolveTokenSecrets } from './tokenSecret.ts';
+import { TokenSigner, type TokenClaims } from './tokens.ts';
 
-/** A hash of a random password: unknown users cost the same scrypt as known ones, so timing does not reveal accounts. */
-let dummyHash: Promise<string> | null = null;
+export type AuthConfig = Pick<
+  ServerConfig,
+  'tokenSecret' | 'tokenSecretFile' | 'tokenTtlSec' | 'tokenMaxLifetimeSec' | 'tokenRotationGraceSec' | 'scrypt' | 'authThrottle'
+>;
 
+export interface AuthDeps {
+  now: () => number;
+  /** Tests count the scrypt work through this; production uses verifyPassword. */
+  verify?: (password: string, hash: string) => Promise<boolean>;
+}
+
+const INVALID = 'session expired or not valid for this device; sign in again';
+const DISABLED = 'this account is disabled; ask your administrator';
+
+/**
+ * Passwords, throttling and tokens. Design and trade-offs: docs/accounts-and-tokens.md.
+ * Sign-in throttling is three in-memory throttles: per address, per account, and which
+ * addresses have failed on which account (only those wait out the account's backoff).
+ */
 export class AuthService {
   readonly #store: Store;
   readonly #signer: TokenSigner;
-  readonly #ttlMs: number;
+  readonly #c: AuthConfig;
   readonly #now: () => number;
+  readonly #verify: (password: string, hash: string) => Promise<boolean>;
+  /** A hash of a random password at the configured cost: unknown users cost the same scrypt as known ones. */
+  readonly #dummyHash: string;
+  readonly #byIp: Throttle;
+  readonly #byAccount: Throttle;
+  readonly #failedFrom: Throttle;
+  /** Issue times are unique per device, so rotation can order tokens by them even within one ms. */
+  #lastIssuedAt = 0;
 
-  private constructor(store: Store, signer: TokenSigner, ttlSec: number, now: () => number) {
+  private constructor(store: Store, signer: TokenSigner, c: AuthConfig, deps: AuthDeps, dummyHash: string) {
     this.#store = store;
     this.#signer = signer;
-    this.#ttlMs = ttlSec * 1000;
-    this.#now = now;
+    this.#c = c;
+    this.#now = deps.now;
+    this.#verify = deps.verify ?? verifyPassword;
+    this.#dummyHash = dummyHash;
+    this.#byIp = new Throttle({ ...c.authThrottle, freeFailures: c.authThrottle.addressFreeFailures ?? c.authThrottle.freeFailures });
+    this.#byAccount = new Throttle(c.authThrottle);
+    this.#failedFrom = new Throttle(c.authThrottle);
   }
 
-  /** The signing secret comes from config, or is made once and kept in the database so tokens survive restarts. */
-  static async create(store: Store, secretHex: string | undefined, ttlSec: number, now: () => number = Date.now): Promise<AuthService> {
-    let hex = secretHex ?? (await store.getMeta('token_secret'));
-    if (!hex) {
-      hex = randomBytes(32).toString('hex');
-      await store.setMeta('token_secret', hex);
+  static async create(store: Store, c: AuthConfig, deps: AuthDeps): Promise<AuthService> {
+    const secrets = await resolveTokenSecrets(c, store);
+    const dummy = await hashPassword(randomBytes(16).toString('hex'), c.scrypt);
+    return new AuthService(store, new TokenSigner(secrets), c, deps, dummy);
+  }
+
+  get scrypt(): ScryptParams {
+    return this.#c.scrypt;
+  }
+
+  /** Checks a password sign-in from `address`; throttled attempts are refused before any scrypt work. */
+  async login(userId: UserId, password: string, address: string): Promise<UserRow> {
+    const now = this.#now();
+    const pair = `${userId}\n${address}`;
+    const wait = Math.max(this.#byIp.retryAfter(address, now), this.#failedFrom.failures(pair, now) > 0 ? this.#byAccount.retryAfter(userId, now) : 0);
+    if (wait > 0) {
+      throw new RingdeskError('auth_throttled', `too many failed sign-ins; try again in ${Math.ceil(wait / 1000)} s`, wait);
     }
-    return new AuthService(store, new TokenSigner(Buffer.from(hex, 'hex')), ttlSec, now);
-  }
-
-  async login(userId: UserId, password: string): Promise<UserRow> {
     const user = await this.#store.getUser(userId);
-    dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
-    const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
-    if (!user || !ok) throw new RingdeskError('auth_failed', 'wrong user or password');
-    if (user.disabled) throw new RingdeskError('account_disabled', 'this account is disabled; ask your administrator');
+    const ok = await this.#verify(password, user?.passwordHash ?? this.#dummyHash);
+    if (!user || !ok) {
+      const at = this.#now();
+      this.#byIp.fail(address, at);
+      this.#byAccount.fail(userId, at);
+      this.#failedFrom.fail(pair, at);
+      throw new RingdeskError('auth_failed', 'wrong user or password');
+    }
+    this.#failedFrom.reset(pair);
+    if (user.disabled) throw new RingdeskError('account_disabled', DISABLED);
     return user;
   }
 
-  async resume(token: string, deviceId: DeviceId): Promise<UserRow> {
-    const claims = this.#signer.verify(token, this.#now());
-    if (!claims || claims.deviceId !== deviceId) throw new RingdeskError('token_invalid', 'session expired or not valid for this device; sign in again');
+  /** Checks a saved token; returns the user and the sign-in time the next token inherits. */
+  async resume(token: string, deviceId: DeviceId): Promise<{ user: UserRow; authAt: number }> {
+    const now = this.#now();
+    const claims = this.#signer.verify(token, now);
+    if (!claims || claims.deviceId !== deviceId) throw new RingdeskError('token_invalid', INVALID);
     const user = await this.#store.getUser(claims.userId);
     // Before the revocation check (disabling also voids tokens): a token we signed may learn why.
-    if (user?.disabled) throw new RingdeskError('account_disabled', 'this account is disabled; ask your administrator');
-    const revokedUpTo = user ? Math.max(user.tokensAfter, await this.#store.deviceTokensAfter(user.userId, deviceId)) : 0;
-    if (!user || claims.issuedAt <= revokedUpTo) throw new RingdeskError('token_invalid', 'session expired or not valid for this device; sign in again');
-    return user;
+    if (user?.disabled) throw new RingdeskError('account_disabled', DISABLED);
+    if (!user || !(await this.#stillValid(claims, user, now))) throw new RingdeskError('token_invalid', INVALID);
+    await this.#store.tokenUsed(user.userId, deviceId, claims.issuedAt, now);
+    return { user, authAt: claims.authAt };
+  }
+
+  async #stillValid(c: TokenClaims, user: UserRow, now: number): Promise<boolean> {
+    if (now >= c.authAt + this.#c.tokenMaxLifetimeSec * 1000) return false;
+    const dev = await this.#store.deviceTokenState(c.userId, c.deviceId);
+    if (c.issuedAt <= Math.max(user.tokensAfter, dev.tokensAfter)) return false;
+    // A newer token of this device has been used: this one lives only through the grace.
+    return !(c.issuedAt < dev.supersededBefore && now >= dev.supersededAt + this.#c.tokenRotationGraceSec * 1000);
   }
 
   /** Logout: the device's current and older tokens stop working. */
@@ -56,9 +111,22 @@ export class AuthService {
     return this.#store.revokeDeviceTokens(userId, deviceId, this.#now());
   }
 
-  issue(userId: UserId, deviceId: DeviceId): { token: string; expiresAt: number } {
-    const issuedAt = this.#now();
-    const expiresAt = issuedAt + this.#ttlMs;
-    return { token: this.#signer.sign({ userId, deviceId, issuedAt, expiresAt }), expiresAt };
+  /** Sign out everywhere: every token of the user stops working, and the watcher closes the other devices' connections. */
+  async signOutEverywhere(userId: UserId, fromDevice: DeviceId): Promise<void> {
+    if (!(await this.#store.revokeUserSessions(userId, 'signout', fromDevice, this.#nextIssuedAt()))) {
+      throw new RingdeskError('unauthenticated', 'this account no longer exists');
+    }
+  }
+
+  /** A new token; `authAt` is the password sign-in this session descends from (now, for a login). */
+  issue(userId: UserId, deviceId: DeviceId, authAt: number): { token: string; expiresAt: number } {
+    const issuedAt = this.#nextIssuedAt();
+    const expiresAt = Math.min(issuedAt + this.#c.tokenTtlSec * 1000, authAt + this.#c.tokenMaxLifetimeSec * 1000);
+    return { token: this.#signer.sign({ userId, deviceId, issuedAt, expiresAt, authAt }), expiresAt };
+  }
+
+  #nextIssuedAt(): number {
+    this.#lastIssuedAt = Math.max(this.#now(), this.#lastIssuedAt + 1);
+    return this.#lastIssuedAt;
   }
 }

@@ -17,7 +17,7 @@ describe('passwords', () => {
 
 describe('tokens', () => {
   const signer = new TokenSigner(randomBytes(32));
-  const claims = { userId: asUserId('alice'), deviceId: asDeviceId('d1'), issuedAt: 1000, expiresAt: 5000 };
+  const claims = { userId: asUserId('alice'), deviceId: asDeviceId('d1'), issuedAt: 1000, expiresAt: 5000, authAt: 900 };
 
   it('round-trips until expiry', () => {
     const t = signer.sign(claims);

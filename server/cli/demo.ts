@@ -19,6 +19,6 @@ export async function seedDemoAccounts(store: Store, out: (line: string) => void
     await store.createUser({ userId: asUserId(id), displayName: name, passwordHash: await hashPassword(password), disabled: false, createdAt: Date.now() });
     out(`  ${id} / ${password}`);
   }
-  out('Reset one with: node server/index.ts user passwd <id> --password <new>');
+  out('Reset one with: node server/index.ts user passwd <id> (the new password on stdin)');
   return true;
 }

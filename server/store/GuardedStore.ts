@@ -3,7 +3,7 @@ import type { CallId, CallRecord, DeviceId, DndStatus, UserId } from '../../src/
 import type { Call } from '../../src/shared/call/index.ts';
 import type { StorageHealth } from './StorageHealth.ts';
 import type { StorageFault } from './storageFaults.ts';
-import type { CallPage, CursorKey, DirectoryEntry, DirectoryPage, FavoriteAdd, RecordPage, Store, UserRow } from './Store.ts';
+import type { CallPage, CursorKey, DeviceTokenState, DirectoryEntry, DirectoryPage, FavoriteAdd, RecordPage, Revocation, RevocationReason, Store, UserRow } from './Store.ts';
 
 const UNAVAILABLE = 'the server cannot use its database right now; nothing was changed, try again shortly';
 
@@ -99,6 +99,27 @@ export class GuardedStore implements Store {
   }
   listRecents(userId: UserId, window: number, after: CursorKey | null, limit: number): Promise<DirectoryPage> {
     return this.#read(() => this.#inner.listRecents(userId, window, after, limit));
+  }
+  createUsers(users: Omit<UserRow, 'dnd' | 'tokensAfter'>[]): Promise<void> {
+    return this.#write(() => this.#inner.createUsers(users));
+  }
+  revokeUserSessions(userId: UserId, reason: RevocationReason, exceptDevice: DeviceId | null, at: number): Promise<boolean> {
+    return this.#write(() => this.#inner.revokeUserSessions(userId, reason, exceptDevice, at));
+  }
+  revocationsAfter(afterSeq: number, limit: number): Promise<Revocation[]> {
+    return this.#read(() => this.#inner.revocationsAfter(afterSeq, limit));
+  }
+  lastRevocationSeq(): Promise<number> {
+    return this.#read(() => this.#inner.lastRevocationSeq());
+  }
+  deviceTokenState(userId: UserId, deviceId: DeviceId): Promise<DeviceTokenState> {
+    return this.#read(() => this.#inner.deviceTokenState(userId, deviceId));
+  }
+  tokenUsed(userId: UserId, deviceId: DeviceId, issuedAt: number, now: number): Promise<void> {
+    return this.#write(() => this.#inner.tokenUsed(userId, deviceId, issuedAt, now));
+  }
+  deleteMeta(key: string): Promise<void> {
+    return this.#write(() => this.#inner.deleteMeta(key));
   }
   upsertDevice(userId: UserId, deviceId: DeviceId, name: string, now: number): Promise<void> {
     return this.#write(() => this.#inner.upsertDevice(userId, deviceId, name, now));

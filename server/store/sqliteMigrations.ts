@@ -32,6 +32,19 @@ CREATE TABLE IF NOT EXISTS call_records (call_id TEXT NOT NULL PRIMARY KEY, ende
 `,
   },
   {
+    version: 2,
+    name: 'revocations seen by running servers; token rotation per device',
+    // A revocation row is how `user disable|passwd|signout` in another process reaches a running
+    // server: it polls `seq > last seen`, which the primary key answers without a scan.
+    sql: `
+CREATE TABLE IF NOT EXISTS revocations (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, reason TEXT NOT NULL,
+  except_device TEXT, at INTEGER NOT NULL);
+ALTER TABLE devices ADD COLUMN superseded_before INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE devices ADD COLUMN superseded_at INTEGER NOT NULL DEFAULT 0;
+`,
+  },
+  {
     version: 4,
     name: 'directory: search terms, browse order, favorites; call members by call',
     // user_search is filled from the users table by SqliteDirectory.ensureIndexed (the folding rule is code, not SQL).

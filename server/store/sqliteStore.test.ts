@@ -5,7 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { buildRecord } from '../../src/shared/call/index.ts';
 import { start, ok, step, bob, b1, T0 } from '../../src/shared/call/testkit.ts';
-import { asCallId, asUserId } from '../../src/shared/protocol/index.ts';
+import { asCallId, asDeviceId, asUserId } from '../../src/shared/protocol/index.ts';
 import { SqliteStore } from './sqliteStore.ts';
 import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqliteMigrations.ts';
 
@@ -134,5 +134,65 @@ describe('SqliteStore migrations', () => {
     raw.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema_version', '999')");
     raw.close();
     expect(() => new SqliteStore(p)).toThrow(/schema 999 is newer .*\(\d+\)/);
+  });
+});
+
+describe('SqliteStore migration 2: revocations and token rotation', () => {
+  it('a version-1 database keeps its devices (rotation columns start at 0) and gains an empty revocations table', async () => {
+    const p = path();
+    const raw = new DatabaseSync(p);
+    raw.exec('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    raw.exec(SQLITE_MIGRATIONS[0]?.sql ?? '');
+    raw.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', '1')").run();
+    raw.prepare("INSERT INTO users (user_id, display_name, password_hash, created_at) VALUES ('erin', 'Erin', 'h', 1)").run();
+    raw.prepare("INSERT INTO devices (user_id, device_id, name, last_seen, tokens_after) VALUES ('erin', 'd1', 'Laptop', 5, 7)").run();
+    raw.close();
+    const s = new SqliteStore(p);
+    const erin = asUserId('erin');
+    const d1 = asDeviceId('d1');
+    expect(await s.deviceTokenState(erin, d1)).toEqual({ tokensAfter: 7, supersededBefore: 0, supersededAt: 0 });
+    expect(await s.lastRevocationSeq()).toBe(0);
+    await s.close();
+  });
+
+  it('disable, passwd and revokeUserSessions each write one revocation in their transaction, with an increasing seq', async () => {
+    const s = new SqliteStore(path());
+    const erin = asUserId('erin');
+    await s.createUser({ userId: erin, displayName: 'Erin', passwordHash: 'h', disabled: false, createdAt: 1 });
+    expect(await s.setUserDisabled(erin, true)).toBe(true);
+    expect(await s.setUserDisabled(erin, false)).toBe(true); // enabling revokes nothing new
+    expect(await s.setPassword(erin, 'h2')).toBe(true);
+    expect(await s.revokeUserSessions(erin, 'signout', asDeviceId('d1'), 123)).toBe(true);
+    expect(await s.revokeUserSessions(asUserId('nobody'), 'signout', null, 123)).toBe(false);
+    const rows = await s.revocationsAfter(0, 10);
+    expect(rows.map((r) => [r.seq, r.reason, r.exceptDevice])).toEqual([
+      [1, 'disabled', null],
+      [2, 'password', null],
+      [3, 'signout', 'd1'],
+    ]);
+    expect(await s.revocationsAfter(2, 10)).toHaveLength(1);
+    expect(await s.lastRevocationSeq()).toBe(3);
+    await s.close();
+  });
+
+  it('tokenUsed: a newer token supersedes, an older one never moves it back, and the previous generation is voided', async () => {
+    const s = new SqliteStore(path());
+    const [u, d] = [asUserId('erin'), asDeviceId('d1')];
+    await s.tokenUsed(u, d, 100, 1000);
+    expect(await s.deviceTokenState(u, d)).toEqual({ tokensAfter: 0, supersededBefore: 100, supersededAt: 1000 });
+    await s.tokenUsed(u, d, 50, 2000); // an older token in its grace: no change
+    expect(await s.deviceTokenState(u, d)).toEqual({ tokensAfter: 0, supersededBefore: 100, supersededAt: 1000 });
+    await s.tokenUsed(u, d, 200, 3000);
+    expect(await s.deviceTokenState(u, d)).toEqual({ tokensAfter: 99, supersededBefore: 200, supersededAt: 3000 });
+    await s.close();
+  });
+
+  it('createUsers writes all rows or none', async () => {
+    const s = new SqliteStore(path());
+    const row = (id: string) => ({ userId: asUserId(id), displayName: id, passwordHash: 'h', disabled: false, createdAt: 1 });
+    await s.createUsers([row('a1'), row('a2')]);
+    await expect(s.createUsers([row('a3'), row('a1')])).rejects.toThrow(/UNIQUE/);
+    expect((await s.listUsers()).map((u) => u.userId)).toEqual(['a1', 'a2']);
+    await s.close();
   });
 });

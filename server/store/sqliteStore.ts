@@ -11,7 +11,7 @@ import {
 } from '../../src/shared/protocol/index.ts';
 import type { Call } from '../../src/shared/call/index.ts';
 import { encodeCall } from './callCodec.ts';
-import type { CallPage, CursorKey, DirectoryEntry, DirectoryPage, FavoriteAdd, RecordPage, Store, UserRow } from './Store.ts';
+import type { CallPage, CursorKey, DeviceTokenState, DirectoryEntry, DirectoryPage, FavoriteAdd, RecordPage, Revocation, RevocationReason, Store, UserRow } from './Store.ts';
 import { Logger } from '../logger.ts';
 import { decodeCallRows, decodeRecordRows, userFromRow, type UserDbRow } from './rows.ts';
 import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqliteMigrations.ts';
@@ -39,7 +39,9 @@ export class SqliteStore implements Store {
 
   static #open(path: string): DatabaseSync {
     const db = new DatabaseSync(path);
-    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    // busy_timeout first: every later statement, the journal-mode switch included, then waits for a
+    // writer in another process (the server beside `user add`) instead of failing "database is locked".
+    db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
     return db;
   }
 
@@ -68,6 +70,9 @@ export class SqliteStore implements Store {
     for (const m of SQLITE_MIGRATIONS) {
       if (m.version <= current) continue;
       this.#tx(() => {
+        // Another process (a server and an admin command started together) may have run it meanwhile.
+        const now = this.#q('SELECT value FROM meta WHERE key = ?').get('schema_version') as { value: string } | undefined;
+        if (now && Number(now.value) >= m.version) return;
         this.#db.exec(m.sql);
         this.#q('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run('schema_version', String(m.version));
       });
@@ -149,12 +154,51 @@ export class SqliteStore implements Store {
   async listUsers(): Promise<UserRow[]> {
     return (this.#q('SELECT * FROM users ORDER BY user_id').all() as unknown as UserDbRow[]).map((r) => userFromRow(r)); // row shape fixed by the migrations
   }
+  async createUsers(users: Omit<UserRow, 'dnd' | 'tokensAfter'>[]): Promise<void> {
+    const ins = this.#q('INSERT INTO users (user_id, display_name, password_hash, disabled, created_at, tokens_after) VALUES (?, ?, ?, ?, ?, 0)');
+    this.#tx(() => {
+      for (const u of users) ins.run(u.userId, u.displayName, u.passwordHash, u.disabled ? 1 : 0, u.createdAt);
+    });
+  }
   async setUserDisabled(userId: UserId, disabled: boolean): Promise<boolean> {
-    return this.#q('UPDATE users SET disabled = ?, tokens_after = ? WHERE user_id = ?').run(disabled ? 1 : 0, Date.now(), userId).changes > 0;
+    const now = Date.now();
+    return this.#tx(() => {
+      const changed = this.#q('UPDATE users SET disabled = ?, tokens_after = ? WHERE user_id = ?').run(disabled ? 1 : 0, now, userId).changes > 0;
+      if (changed && disabled) this.#revocation(userId, 'disabled', null, now);
+      return changed;
+    });
   }
   async setPassword(userId: UserId, passwordHash: string): Promise<boolean> {
     // A new password signs out every device: tokens issued before now stop working.
-    return this.#q('UPDATE users SET password_hash = ?, tokens_after = ? WHERE user_id = ?').run(passwordHash, Date.now(), userId).changes > 0;
+    const now = Date.now();
+    return this.#tx(() => {
+      const changed = this.#q('UPDATE users SET password_hash = ?, tokens_after = ? WHERE user_id = ?').run(passwordHash, now, userId).changes > 0;
+      if (changed) this.#revocation(userId, 'password', null, now);
+      return changed;
+    });
+  }
+  async revokeUserSessions(userId: UserId, reason: RevocationReason, exceptDevice: DeviceId | null, at: number): Promise<boolean> {
+    return this.#tx(() => {
+      const changed = this.#q('UPDATE users SET tokens_after = MAX(tokens_after, ?) WHERE user_id = ?').run(at, userId).changes > 0;
+      if (changed) this.#revocation(userId, reason, exceptDevice, at);
+      return changed;
+    });
+  }
+  #revocation(userId: UserId, reason: RevocationReason, exceptDevice: DeviceId | null, at: number): void {
+    this.#q('INSERT INTO revocations (user_id, reason, except_device, at) VALUES (?, ?, ?, ?)').run(userId, reason, exceptDevice, at);
+  }
+  async revocationsAfter(afterSeq: number, limit: number): Promise<Revocation[]> {
+    const rows = this.#q('SELECT seq, user_id, reason, except_device, at FROM revocations WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as {
+      seq: number;
+      user_id: string;
+      reason: RevocationReason;
+      except_device: string | null;
+      at: number;
+    }[]; // row shape fixed by the query; reason written only by #revocation
+    return rows.map((r) => ({ seq: r.seq, userId: r.user_id as UserId, reason: r.reason, exceptDevice: r.except_device as DeviceId | null, at: r.at })); // ids were validated when written
+  }
+  async lastRevocationSeq(): Promise<number> {
+    return (this.#q('SELECT MAX(seq) AS seq FROM revocations').get() as { seq: number | null }).seq ?? 0;
   }
   async revokeDeviceTokens(userId: UserId, deviceId: DeviceId, before: number): Promise<void> {
     this.#q('UPDATE devices SET tokens_after = ? WHERE user_id = ? AND device_id = ?').run(before, userId, deviceId);
@@ -162,6 +206,21 @@ export class SqliteStore implements Store {
   async deviceTokensAfter(userId: UserId, deviceId: DeviceId): Promise<number> {
     const r = this.#q('SELECT tokens_after FROM devices WHERE user_id = ? AND device_id = ?').get(userId, deviceId) as { tokens_after: number } | undefined;
     return r?.tokens_after ?? 0;
+  }
+  async deviceTokenState(userId: UserId, deviceId: DeviceId): Promise<DeviceTokenState> {
+    const r = this.#q('SELECT tokens_after, superseded_before, superseded_at FROM devices WHERE user_id = ? AND device_id = ?').get(userId, deviceId) as
+      | { tokens_after: number; superseded_before: number; superseded_at: number }
+      | undefined; // row shape fixed by the query
+    return { tokensAfter: r?.tokens_after ?? 0, supersededBefore: r?.superseded_before ?? 0, supersededAt: r?.superseded_at ?? 0 };
+  }
+  async tokenUsed(userId: UserId, deviceId: DeviceId, issuedAt: number, now: number): Promise<void> {
+    this.#q(
+      `INSERT INTO devices (user_id, device_id, name, last_seen, superseded_before, superseded_at) VALUES (?, ?, '', ?, ?, ?)
+       ON CONFLICT (user_id, device_id) DO UPDATE SET
+         tokens_after = CASE WHEN superseded_before > 0 THEN MAX(tokens_after, superseded_before - 1) ELSE tokens_after END,
+         superseded_before = excluded.superseded_before, superseded_at = excluded.superseded_at
+       WHERE excluded.superseded_before > devices.superseded_before`,
+    ).run(userId, deviceId, now, issuedAt, now);
   }
   async setDnd(userId: UserId, dnd: DndStatus): Promise<void> {
     this.#q('UPDATE users SET dnd = ? WHERE user_id = ?').run(JSON.stringify(dnd), userId);
@@ -177,6 +236,10 @@ export class SqliteStore implements Store {
   }
   async setMeta(key: string, value: string): Promise<void> {
     this.#q('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  async deleteMeta(key: string): Promise<void> {
+    this.#q('DELETE FROM meta WHERE key = ?').run(key);
   }
 
   async saveCall(call: Call, record: CallRecord | null): Promise<void> {

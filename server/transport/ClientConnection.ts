@@ -15,6 +15,8 @@ export const CLOSE = {
   unauthenticated: 4401,
   accountDisabled: 4403,
   replaced: 4409,
+  /** The session was revoked: a password change, or sign out everywhere (server/auth/RevocationWatcher.ts). */
+  signedOut: 4410,
   rateLimited: 4429,
 } as const;
 
@@ -51,9 +53,13 @@ export class ClientConnection implements Connection {
   #authInFlight = false;
   lastSeen: number;
 
-  constructor(ws: WebSocket, s: Services) {
+  /** Where sign-in throttling counts this connection's failures (server/auth/clientAddress.ts). */
+  readonly #address: string;
+
+  constructor(ws: WebSocket, s: Services, address = 'unknown') {
     this.#ws = ws;
     this.#s = s;
+    this.#address = address;
     this.lastSeen = s.now();
     this.#limiter = new RateLimiter(s.config.rateLimitPerSec, s.config.rateLimitBurst, s.now());
     this.#authTimer = setTimeout(() => this.close(CLOSE.unauthenticated, 'authentication timeout'), s.config.authTimeoutMs);
@@ -144,6 +150,7 @@ export class ClientConnection implements Connection {
     const ctx: RequestContext = {
       session: this.#session,
       connection: this,
+      address: this.#address,
       authenticate: (s) => (pending = s),
       logout: () => (this.#loggedOut = true),
     };

@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'auth_failed',
   'account_disabled',
   'token_invalid',
+  'auth_throttled',
   // calls
   'call_not_found',
   'call_ended',
@@ -43,6 +44,8 @@ export const ERROR_CODES = [
   // client side (IPC and the main process)
   'forbidden',
   'not_signed_in',
+  /** The server ended every session of the user (password changed, sign out everywhere): close 4410. */
+  'session_revoked',
   'request_timeout',
   'disconnected',
   'insecure_server',
@@ -53,18 +56,22 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface WireError {
   code: ErrorCode;
   message: string;
+  /** Only on errors that say when to try again (`auth_throttled`): wait at least this long. */
+  retryAfterMs?: number;
 }
 
 /** An error that crosses a boundary: the code is for programs, the message for people. */
 export class RingdeskError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
+  readonly retryAfterMs: number | undefined;
+  constructor(code: ErrorCode, message: string, retryAfterMs?: number) {
     super(message);
     this.name = 'RingdeskError';
     this.code = code;
+    this.retryAfterMs = retryAfterMs;
   }
   toWire(): WireError {
-    return { code: this.code, message: this.message };
+    return this.retryAfterMs === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, retryAfterMs: this.retryAfterMs };
   }
 }
 

@@ -166,7 +166,8 @@ describe('sign-in refusals', () => {
   });
 
   it('five failed sign-ins: each answered auth_failed, the fifth closes 4401 "too many failed sign-ins"', async () => {
-    const t = await start();
+    // The per-connection limit alone: the per-address backoff (throttle.test.ts) would hold back the health check from 127.0.0.1.
+    const t = await start({ authThrottle: { freeFailures: 100 } });
     const c = await RawClient.open(t.url);
     for (let i = 1; i <= 4; i++) {
       expect(await c.login(i % 2 ? 'alice' : 'mallory', 'd1', `wrong-${i}`)).toEqual({ id: i, error: BAD_CREDENTIALS });

@@ -46,7 +46,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(users: string[], overrides: ServerConfigInput = {}): Promise<TestServer> {
+export async function startTestServer(users: string[], overrides: ServerConfigInput = {}, clock?: { now: () => number }): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'ringdesk-it-'));
   const dbPath = join(dir, 'db.sqlite');
   const seed = new SqliteStore(dbPath);
@@ -68,13 +68,13 @@ export async function startTestServer(users: string[], overrides: ServerConfigIn
     'test',
   );
   const t: TestServer = {
-    server: await startServer(config),
+    server: await startServer(config, undefined, clock),
     url: '',
     dbPath,
     async restart() {
       const port = t.server.port;
       await t.server.close();
-      t.server = await startServer({ ...config, port });
+      t.server = await startServer({ ...config, port }, undefined, clock);
     },
     async close() {
       await t.server.close();

@@ -1,5 +1,6 @@
 import { RingdeskError } from '../../../src/shared/errors.ts';
 import type { ParsedRequest, RequestResult, RequestType } from '../../../src/shared/protocol/index.ts';
+import { accountHandlers } from './account.ts';
 import { callHandlers } from './calls.ts';
 import { directoryHandlers } from './directory.ts';
 import { sessionHandlers } from './session.ts';
@@ -12,7 +13,7 @@ export type { RequestContext, Services, Session } from './types.ts';
  * Every request type's handler, one file per domain. `satisfies HandlerMap<RequestType>` makes a
  * missing type, an extra one, or a handler whose result is not its type's result a compile error.
  */
-const HANDLERS = { ...sessionHandlers, ...callHandlers, ...directoryHandlers, ...sfuHandlers } satisfies HandlerMap<RequestType>;
+const HANDLERS = { ...sessionHandlers, ...accountHandlers, ...callHandlers, ...directoryHandlers, ...sfuHandlers } satisfies HandlerMap<RequestType>;
 
 /** Answers one parsed request. */
 export function handle<T extends RequestType>(s: Services, ctx: RequestContext, req: Extract<ParsedRequest, { type: T }>): Promise<RequestResult<T>> {

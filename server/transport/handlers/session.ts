@@ -7,18 +7,19 @@ import { needUser, type HandlerMap, type Services } from './types.ts';
 export const sessionHandlers: HandlerMap<'login' | 'resume' | 'logout' | 'heartbeat' | 'setDNDStatus'> = {
   login: async (s, ctx, req) => {
     checkVersion(req.data.protocolVersion);
-    const user = await s.auth.login(req.data.userId, req.data.password);
+    const user = await s.auth.login(req.data.userId, req.data.password, ctx.address);
     // Stored before the session exists: logout revokes tokens on this row, so a token must not outlive a failed write.
     await s.store.upsertDevice(user.userId, req.data.deviceId, req.data.deviceName, s.now());
     ctx.authenticate({ user, deviceId: req.data.deviceId, deviceName: req.data.deviceName });
-    return sessionResult(s, user, req.data.deviceId);
+    return sessionResult(s, user, req.data.deviceId, s.now());
   },
   resume: async (s, ctx, req) => {
     checkVersion(req.data.protocolVersion);
-    const user = await s.auth.resume(req.data.token, req.data.deviceId);
+    // The token is rotated: the result carries a new one that keeps the original sign-in time.
+    const { user, authAt } = await s.auth.resume(req.data.token, req.data.deviceId);
     await s.store.upsertDevice(user.userId, req.data.deviceId, req.data.deviceName, s.now());
     ctx.authenticate({ user, deviceId: req.data.deviceId, deviceName: req.data.deviceName });
-    return sessionResult(s, user, req.data.deviceId);
+    return sessionResult(s, user, req.data.deviceId, authAt);
   },
   logout: async (s, ctx) => {
     const me = needUser(ctx);
@@ -40,8 +41,8 @@ function checkVersion(v: number): void {
   if (v !== PROTOCOL_VERSION) throw new RingdeskError('unsupported_version', `server speaks protocol ${PROTOCOL_VERSION}, client sent ${v}`);
 }
 
-function sessionResult(s: Services, user: UserRow, deviceId: DeviceId): RequestResult<'login'> {
-  const { token, expiresAt } = s.auth.issue(user.userId, deviceId);
+function sessionResult(s: Services, user: UserRow, deviceId: DeviceId, authAt: number): RequestResult<'login'> {
+  const { token, expiresAt } = s.auth.issue(user.userId, deviceId, authAt);
   return {
     token,
     expiresAt,

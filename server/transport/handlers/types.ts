@@ -1,6 +1,7 @@
 import type { DeviceId, ParsedRequest, RequestResult, RequestType, UserId } from '../../../src/shared/protocol/index.ts';
 import { RingdeskError } from '../../../src/shared/errors.ts';
 import type { AuthService } from '../../auth/AuthService.ts';
+import type { RevocationWatcher } from '../../auth/RevocationWatcher.ts';
 import type { ServerConfig } from '../../config.ts';
 import type { CallService } from '../../domain/CallService.ts';
 import type { Presence } from '../../domain/Presence.ts';
@@ -14,6 +15,7 @@ export interface Services {
   config: ServerConfig;
   store: Store;
   auth: AuthService;
+  revocations: RevocationWatcher;
   calls: CallService;
   sessions: SessionRegistry;
   presence: Presence;
@@ -36,6 +38,8 @@ export interface RequestContext {
   session: Session | null;
   /** The connection the request came on (presence subscriptions belong to it); null outside a socket. */
   connection: Connection | null;
+  /** The client's address, for sign-in throttling. */
+  address: string;
   /** Called by login/resume once credentials are good; the transport registers the session after responding. */
   authenticate(session: Session): void;
   logout(): void;

@@ -188,6 +188,15 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     this.#vault.clear();
   }
 
+  /** Every device of this user is signed out by the server; this one too. Needs the connection: a failure keeps the session and says why. */
+  async signOutEverywhere(): Promise<void> {
+    const conn = this.#conn;
+    if (!conn || conn.sig.state !== 'connected') throw new RingdeskError('not_signed_in', 'connect first to sign out everywhere');
+    await conn.sig.signOutEverywhere();
+    this.#detach();
+    this.#vault.clear();
+  }
+
   sessionInfo(): SessionInfo | null {
     const c = this.#conn;
     const s = c?.sig.session;
@@ -307,6 +316,9 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
         this.#connection = connectionInfo(state, detail, this.#now());
         this.emit('connection', this.#connection);
         if (state === 'signedOut') this.#signedOut();
+        // Signed out by the server, not by this user: say why (the renderer shows the notice in their language).
+        if (state === 'signedOut' && detail.code === 'session_revoked') this.notice('sessionRevoked', detail.reason ?? 'signed out by the server');
+        if (state === 'signedOut' && detail.code === 'account_disabled') this.notice('accountDisabled', detail.reason ?? 'account disabled');
         this.#updateTray();
       }),
       sig.on('token', (t) => {

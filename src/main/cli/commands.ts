@@ -30,6 +30,8 @@ export const CliCommandSchema = z.discriminatedUnion('cmd', [
   cmd('views', {}),
   /** Log out on the server and exit. */
   cmd('logout', {}),
+  /** End every session of this user on every device (the server closes the others with 4410), then exit. */
+  cmd('signOutEverywhere', {}),
 ]);
 export type CliCommand = z.infer<typeof CliCommandSchema>;
 

@@ -53,6 +53,9 @@ export async function runCommand(c: CliCommand, calls: CallingClient, sig: Signa
     case 'logout':
       await sig.logout();
       return {};
+    case 'signOutEverywhere':
+      await sig.signOutEverywhere();
+      return {};
     default:
       return assertNever(c, 'cli command');
   }

@@ -21,6 +21,10 @@ export function createHandlers(core: DesktopCore, log: FileLog | null): IpcHandl
       await core.logout();
       return {};
     },
+    signOutEverywhere: async () => {
+      await core.signOutEverywhere();
+      return {};
+    },
     callInvite: (a) => core.invite(a.invitees, a.media, a.mode, a.timeout),
     callCancel: (a) => viewAfter(a.callID, calls().callCancel(a.callID, a.invitees)),
     callAccept: async (a) => ({ call: await core.accept(a.callID, a.media) }),

@@ -43,6 +43,11 @@ const session = (token = 't1') => ({
 });
 
 let sockets: FakeSocket[];
+/** The server's way of ending a session on purpose: a sessionClosed push, then the close. */
+function push(s: FakeSocket, reason: string, code: number): void {
+  s.onmessage?.({ data: JSON.stringify({ type: 'sessionClosed', data: { reason } }) });
+  s.serverClose(code, 'closed by the server');
+}
 function client(opts: { token?: string; password?: string } = { password: 'pw' }) {
   return new SignalingClient({
     url: 'ws://x/ws',
@@ -169,6 +174,47 @@ describe('SignalingClient', () => {
     await flush();
     last().serverClose(4409, 'signed in again on this device');
     expect(c.state).toBe('signedOut');
+  });
+
+  it.each([
+    ['close 4410 alone', (s: FakeSocket) => s.serverClose(4410, 'signed out: password changed'), 'session_revoked', 'signed out: password changed'],
+    ['sessionClosed passwordChanged, then 4410', (s: FakeSocket) => push(s, 'passwordChanged', 4410), 'session_revoked', 'the password was changed; sign in again'],
+    ['sessionClosed signedOutEverywhere, then 4410', (s: FakeSocket) => push(s, 'signedOutEverywhere', 4410), 'session_revoked', 'signed out on every device; sign in again'],
+    ['sessionClosed accountDisabled, then 4403', (s: FakeSocket) => push(s, 'accountDisabled', 4403), 'account_disabled', 'this account was disabled'],
+    ['close 4403 alone', (s: FakeSocket) => s.serverClose(4403, 'account disabled'), 'account_disabled', 'account disabled'],
+  ] as const)('revoked by the server (%s): signed out for good with the reason, the saved token dropped, no reconnect', async (_name, end, code, reason) => {
+    const c = client({ token: 't0', password: 'pw' });
+    const states: [string, unknown][] = [];
+    const tokens: (string | null)[] = [];
+    c.on('state', (s, d) => states.push([s, d]));
+    c.on('token', (t) => tokens.push(t));
+    c.connect();
+    last().open();
+    await flush();
+    last().reply(1, { result: session('t1') });
+    await flush();
+    end(last());
+    await flush();
+    expect(c.state).toBe('signedOut');
+    expect(states.at(-1)).toEqual(['signedOut', { code, reason }]);
+    expect(tokens).toEqual(['t1', null]);
+    vi.advanceTimersByTime(60_000);
+    expect(sockets).toHaveLength(1);
+  });
+
+  it('replaced (4409) keeps the saved token: the connection that replaced this one is the same device', async () => {
+    const c = client({ token: 't0' });
+    const tokens: (string | null)[] = [];
+    c.on('token', (t) => tokens.push(t));
+    c.connect();
+    last().open();
+    await flush();
+    last().reply(1, { result: session('t1') });
+    await flush();
+    push(last(), 'replaced', 4409);
+    await flush();
+    expect(c.state).toBe('signedOut');
+    expect(tokens).toEqual(['t1']);
   });
 
   it('garbage from the server is reported and ignored, and results are schema-checked', async () => {

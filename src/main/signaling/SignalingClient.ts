@@ -58,8 +58,21 @@ export interface SignalingOptions {
 }
 
 /** Server close codes after which reconnecting cannot help (see docs/protocol.md). */
-const FINAL_CLOSE_CODES = new Set([4000, 4401, 4403, 4409]);
-const FINAL_AUTH_ERRORS = new Set<ErrorCode>(['auth_failed', 'account_disabled', 'unsupported_version']);
+const FINAL_CLOSE_CODES = new Set([4000, 4401, 4403, 4409, 4410]);
+/**
+ * Closes and sessionClosed reasons that mean the saved token is dead: forget it and say why.
+ * (`replaced` is not one: the connection that replaced us is this device, with the same token.)
+ */
+const REVOKED_BY_CLOSE: ReadonlyMap<number, { code: ErrorCode; reason: string }> = new Map([
+  [4403, { code: 'account_disabled', reason: 'this account was disabled' }],
+  [4410, { code: 'session_revoked', reason: 'signed out by the server' }],
+]);
+const REVOKED_BY_PUSH: Partial<Record<Extract<Push, { type: 'sessionClosed' }>['data']['reason'], { code: ErrorCode; reason: string }>> = {
+  accountDisabled: { code: 'account_disabled', reason: 'this account was disabled' },
+  passwordChanged: { code: 'session_revoked', reason: 'the password was changed; sign in again' },
+  signedOutEverywhere: { code: 'session_revoked', reason: 'signed out on every device; sign in again' },
+};
+const FINAL_AUTH_ERRORS = new Set<ErrorCode>(['auth_failed', 'auth_throttled', 'account_disabled', 'unsupported_version']);
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: RingdeskError) => void; timer: ReturnType<typeof setTimeout> };
 
@@ -135,6 +148,16 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   /** Ends the session for good: logs out on the server when connected, forgets the token. */
   async logout(): Promise<void> {
     if (this.#state === 'connected') await this.request('logout', {}).catch(() => undefined);
+    this.#forget();
+  }
+
+  /** Ends every session of this user, on every device (the server closes the others with 4410), then forgets the token. */
+  async signOutEverywhere(): Promise<void> {
+    await this.request('signOutEverywhere', {});
+    this.#forget();
+  }
+
+  #forget(): void {
     this.#creds = { userId: this.#creds.userId };
     this.emit('token', null);
     this.close();
@@ -211,7 +234,11 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       return;
     }
     if (frame.kind === 'push') {
-      if (frame.push.type === 'sessionClosed') this.#signOut(`session closed: ${frame.push.data.reason}`);
+      if (frame.push.type === 'sessionClosed') {
+        const revoked = REVOKED_BY_PUSH[frame.push.data.reason];
+        if (revoked) this.#revoked(revoked.reason, revoked.code);
+        else this.#signOut(`session closed: ${frame.push.data.reason}`);
+      }
       if (this.#state === 'connecting') this.#early.push(frame.push);
       else this.emit('push', frame.push);
       return;
@@ -224,7 +251,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     }
     this.#pending.delete(id as number); // found by this numeric id just above
     clearTimeout(p.timer);
-    if ('error' in frame.frame) p.reject(new RingdeskError(frame.frame.error.code, frame.frame.error.message));
+    if ('error' in frame.frame) p.reject(new RingdeskError(frame.frame.error.code, frame.frame.error.message, frame.frame.error.retryAfterMs));
     else p.resolve(frame.frame.result);
   }
 
@@ -235,8 +262,17 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.#stopHeartbeat();
     this.#failPending('disconnected', `connection closed (${code}${reason ? `: ${reason}` : ''})`);
     if (this.#state === 'closed' || this.#state === 'signedOut') return;
-    if (FINAL_CLOSE_CODES.has(code)) this.#signOut(reason || `closed with ${code}`);
+    const revoked = REVOKED_BY_CLOSE.get(code);
+    if (revoked) this.#revoked(reason || revoked.reason, revoked.code);
+    else if (FINAL_CLOSE_CODES.has(code)) this.#signOut(reason || `closed with ${code}`);
     else this.#scheduleReconnect(reason || `closed with ${code}`);
+  }
+
+  /** The server ended this session for good: the saved token no longer works, so it is dropped too. */
+  #revoked(reason: string, code: ErrorCode): void {
+    this.#creds.token = undefined;
+    this.emit('token', null);
+    this.#signOut(reason, code);
   }
 
   #signOut(reason: string, code?: ErrorCode): void {

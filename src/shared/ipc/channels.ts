@@ -6,6 +6,7 @@ export const INVOKE_CHANNELS = [
   'getSnapshot',
   'login',
   'logout',
+  'signOutEverywhere',
   'callInvite',
   'callCancel',
   'callAccept',

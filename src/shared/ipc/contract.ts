@@ -52,6 +52,8 @@ export const INVOKES = {
     result: SessionInfoSchema,
   },
   logout: { args: Empty, result: Empty },
+  /** Ends every session of this user on every device (lost laptop), then signs out here. */
+  signOutEverywhere: { args: Empty, result: Empty },
   callInvite: {
     args: z
       .object({

@@ -115,7 +115,7 @@ export type NotificationCheck = z.infer<typeof NotificationCheckSchema>;
 
 /** Something the user should know that is not an error of their last action. */
 export const NoticeSchema = z.object({
-  code: z.enum(['settingsReset', 'shortcutsTaken', 'tokenNotStored', 'notificationsBlocked']),
+  code: z.enum(['settingsReset', 'shortcutsTaken', 'tokenNotStored', 'notificationsBlocked', 'sessionRevoked', 'accountDisabled']),
   detail: z.string(),
   at: z.number().int(),
 });

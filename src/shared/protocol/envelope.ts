@@ -14,7 +14,7 @@ export const RequestIdSchema = z.union([z.number().int().min(0), z.string().min(
 export type RequestId = z.infer<typeof RequestIdSchema>;
 
 const RequestFrameSchema = z.object({ id: RequestIdSchema, type: z.string().max(64), data: z.unknown().optional() });
-const WireErrorSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string() });
+const WireErrorSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string(), retryAfterMs: z.number().int().min(0).optional() });
 /** A frame the server could not read at all is answered with `id: null`. */
 const ResponseIdSchema = RequestIdSchema.nullable();
 const ResponseFrameSchema = z.union([

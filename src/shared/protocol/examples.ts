@@ -226,6 +226,11 @@ export const REQUEST_EXAMPLES: RequestExamples = {
     note: "alice's laptop reconnects at 12:00 with the token it saved; the answer carries a fresh token.",
   },
   logout: { data: {}, result: {}, note: 'alice signs out of this device; the server then closes the socket with 4000.' },
+  signOutEverywhere: {
+    data: {},
+    result: {},
+    note: "alice lost her phone: she signs out everywhere from her laptop. Her other devices get sessionClosed (signedOutEverywhere) and close 4410; the laptop's socket closes with 4000 after this reply. Every token she holds stops working.",
+  },
   heartbeat: { data: {}, result: { serverTime: AT.heartbeat }, note: 'alice, ten seconds after signing in.' },
   setDNDStatus: {
     data: { enabled: true, allowList: [alice] },
@@ -428,6 +433,12 @@ export const ERROR_EXAMPLES: readonly ErrorExample[] = [
     note: 'The fifth failure on one connection closes it with 4401.',
   },
   {
+    title: 'Sign-ins throttled after repeated failures',
+    sent: { frame: { id: 1, type: 'login', data: { ...REQUEST_EXAMPLES.login.data, password: 'guess-7' } } },
+    response: { id: 1, error: { code: 'auth_throttled', message: 'too many failed sign-ins; try again in 4 s', retryAfterMs: 3_912 } },
+    note: 'The password was not checked. Wait retryAfterMs before trying again; the wait doubles with each further failure, up to authThrottle.maxDelayMs.',
+  },
+  {
     title: 'A token that is expired, revoked, damaged or for another device',
     sent: { frame: { id: 1, type: 'resume', data: { ...REQUEST_EXAMPLES.resume.data, deviceId: bobLaptop } } },
     response: { id: 1, error: { code: 'token_invalid', message: 'session expired or not valid for this device; sign in again' } },
@@ -485,6 +496,7 @@ export const EXAMPLE_SENDERS: { [T in RequestType]: { userId: UserId; deviceId: 
   login: { userId: alice, deviceId: aliceLaptop },
   resume: { userId: alice, deviceId: aliceLaptop },
   logout: { userId: alice, deviceId: aliceLaptop },
+  signOutEverywhere: { userId: alice, deviceId: aliceLaptop },
   heartbeat: { userId: alice, deviceId: aliceLaptop },
   setDNDStatus: { userId: carol, deviceId: carolLaptop },
   callInvite: { userId: alice, deviceId: aliceLaptop },

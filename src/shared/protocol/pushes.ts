@@ -50,7 +50,7 @@ export const PUSHES = {
     users: z.array(z.object({ userId: UserIdSchema, presence: PresenceSchema, dnd: z.boolean() })),
   }),
   /** Sent just before the server closes this connection on purpose. */
-  sessionClosed: z.object({ reason: z.enum(['replaced', 'loggedOut', 'accountDisabled']) }),
+  sessionClosed: z.object({ reason: z.enum(['replaced', 'loggedOut', 'accountDisabled', 'passwordChanged', 'signedOutEverywhere']) }),
   ...DIRECTORY_PUSHES,
   /** The SFU's pushes (sfu.ts). */
   ...SFU_PUSHES,

@@ -57,6 +57,8 @@ export const REQUESTS = {
     result: SessionSchema,
   },
   logout: { data: z.object({}), result: z.object({}) },
+  /** Ends every session of this user (every device's tokens); the others are closed with 4410, this one with 4000 after the reply. */
+  signOutEverywhere: { data: z.object({}), result: z.object({}) },
   heartbeat: { data: z.object({}), result: z.object({ serverTime: z.number().int() }) },
   setDNDStatus: { data: DndStatusSchema, result: DndStatusSchema },
   callInvite: {

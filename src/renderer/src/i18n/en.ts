@@ -23,6 +23,8 @@ const en = {
     settingsReset: 'Your settings could not be read and were reset.',
     shortcutsTaken: 'Some keyboard shortcuts are taken by another app.',
     tokenNotStored: 'You will need to sign in again after a restart.',
+    sessionRevoked: 'You were signed out on every device: your password was changed, or someone chose “Sign out everywhere”. Sign in again.',
+    accountDisabled: 'Your account was disabled, so you were signed out. Ask your administrator.',
     notificationsBlocked: 'Notifications are blocked.',
   },
   dialPrompt: {
@@ -47,6 +49,8 @@ const en = {
     auth_failed: 'Wrong user name or password.',
     account_disabled: 'This account is disabled.',
     token_invalid: 'Your session expired. Sign in again.',
+    auth_throttled: 'Too many failed sign-ins. Wait a little, then try again.',
+    session_revoked: 'You were signed out on every device. Sign in again.',
     call_not_found: 'That call no longer exists.',
     call_ended: 'That call has already ended.',
     not_a_member: 'You are not in that call.',
@@ -332,6 +336,8 @@ const en = {
     policyWarnings: 'IT policy values that were ignored',
     account: 'Account',
     logout: 'Sign out',
+    signOutEverywhere: 'Sign out everywhere',
+    signOutEverywhereHint: 'Signs you out on every device, this one included (for a lost or shared computer).',
   },
 } as const;
 

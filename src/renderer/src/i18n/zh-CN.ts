@@ -23,6 +23,8 @@ const zhCN: Messages = {
     settingsReset: '无法读取设置，已恢复默认设置。',
     shortcutsTaken: '部分快捷键已被其他应用占用。',
     tokenNotStored: '重启后需要重新登录。',
+    sessionRevoked: '你已在所有设备上退出登录：密码已更改，或有人选择了“在所有设备上退出”。请重新登录。',
+    accountDisabled: '你的账号已被停用，因此已退出登录。请联系管理员。',
     notificationsBlocked: '通知已被阻止。',
   },
   dialPrompt: {
@@ -47,6 +49,8 @@ const zhCN: Messages = {
     auth_failed: '用户名或密码错误。',
     account_disabled: '此账号已被停用。',
     token_invalid: '登录已过期，请重新登录。',
+    auth_throttled: '登录失败次数过多，请稍后再试。',
+    session_revoked: '你已在所有设备上退出登录，请重新登录。',
     call_not_found: '该通话已不存在。',
     call_ended: '该通话已结束。',
     not_a_member: '你不在该通话中。',
@@ -331,6 +335,8 @@ const zhCN: Messages = {
     policyWarnings: '被忽略的 IT 策略值',
     account: '账号',
     logout: '退出登录',
+    signOutEverywhere: '在所有设备上退出',
+    signOutEverywhereHint: '在所有设备（包括本机）上退出登录，适用于电脑丢失或与他人共用的情况。',
   },
 };
 

@@ -46,5 +46,10 @@ export const useSessionStore = defineStore('session', () => {
     session.value = null;
   }
 
-  return { ready, bootError, platform, osLocale, connection, session, me, signedIn, applySnapshot, setConnection, setSession, login, logout };
+  async function signOutEverywhere(): Promise<void> {
+    await call('signOutEverywhere', {});
+    session.value = null;
+  }
+
+  return { ready, bootError, platform, osLocale, connection, session, me, signedIn, applySnapshot, setConnection, setSession, login, logout, signOutEverywhere };
 });

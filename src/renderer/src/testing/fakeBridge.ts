@@ -147,6 +147,10 @@ export class FakeBridge {
       this.snapshot = { ...this.snapshot, session: null };
       return {};
     });
+    this.handle('signOutEverywhere', () => {
+      this.snapshot = { ...this.snapshot, session: null };
+      return {};
+    });
     this.handle('listHistory', () => ({ calls: [], nextFlag: 0 }));
     this.handle('getSettings', () => this.snapshot.settings);
     this.handle('updateSettings', (patch) => {

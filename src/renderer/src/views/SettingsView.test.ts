@@ -118,6 +118,15 @@ describe('settings', () => {
     expect(m.fake.argsOf('updateSettings')).toEqual([{ media: { microphoneId: null, cameraId: 'cam-1', speakerId: null } }]);
   });
 
+  it('signs out everywhere', async () => {
+    m = await open();
+    click(m.get('settings-signout-everywhere'));
+    await settle();
+    expect(m.fake.argsOf('signOutEverywhere')).toEqual([{}]);
+    expect(m.fake.argsOf('logout')).toEqual([]);
+    expect(m.find('screen-signin')).not.toBeNull();
+  });
+
   it('signs out', async () => {
     m = await open();
     click(m.get('settings-logout'));
