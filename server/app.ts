@@ -26,9 +26,26 @@ export interface RingdeskServer {
   close(): Promise<void>;
 }
 
+/**
+ * Time as the server sees it. Tests pass their own so that rate limits, the sign-in deadline and the
+ * heartbeat sweep do not depend on how fast a busy machine runs them (docs/testing.md).
+ */
+export interface ServerClock {
+  now(): number;
+  /** Runs `fn` once after `ms`; the returned function cancels it. */
+  after(ms: number, fn: () => void): () => void;
+}
+export const SYSTEM_CLOCK: ServerClock = {
+  now: () => Date.now(),
+  after(ms, fn) {
+    const t = setTimeout(fn, ms);
+    return () => clearTimeout(t);
+  },
+};
+
 /** Composition root of the signaling server. */
-export async function startServer(config: ServerConfig, store: Store = new SqliteStore(config.dbPath)): Promise<RingdeskServer> {
-  const now = (): number => Date.now();
+export async function startServer(config: ServerConfig, store: Store = new SqliteStore(config.dbPath), clock: ServerClock = SYSTEM_CLOCK): Promise<RingdeskServer> {
+  const now = (): number => clock.now();
   const sessions = new SessionRegistry();
   const presence = new Presence(sessions, PRESENCE_FLUSH_MS);
   const auth = await AuthService.create(store, config.tokenSecret, config.tokenTtlSec, now);
@@ -37,7 +54,7 @@ export async function startServer(config: ServerConfig, store: Store = new Sqlit
   // Before listening: a missing worker is reported once, here, and the server runs on without media.
   const sfu = new SfuService({ config: config.sfu, calls, sessions, graceMs: config.heartbeatTimeoutMs });
   await sfu.start();
-  const services: Services = { config, store, auth, calls, sessions, presence, sfu, now };
+  const services: Services = { config, store, auth, calls, sessions, presence, sfu, now, after: clock.after };
 
   const http: Server = createServer((req, res) => {
     if (req.url === '/healthz') {

@@ -17,6 +17,8 @@ export interface Services {
   presence: Presence;
   sfu: SfuService;
   now(): number;
+  /** A one-shot timer on the server's clock (see ServerClock); returns its cancel. */
+  after(ms: number, fn: () => void): () => void;
 }
 
 export interface Session {
