@@ -155,7 +155,8 @@ describe('history and persistence', () => {
     srv = await startTestServer(['alice', 'bob'], { heartbeatTimeoutMs: 10_000 });
     const [alice, b] = [await client('alice'), await client('bob')];
     const rang = once(b.calls, 'callInvitationReceived');
-    const { call } = await alice.calls.callInvite([bob], { timeout: 3 });
+    // 8 s of ringing: the restart and both resumes must fit in it before the checks below, also on a busy machine.
+    const { call } = await alice.calls.callInvite([bob], { timeout: 8 });
     await rang;
     const resumed = Promise.all([once(alice.sig, 'session', (_s, r) => r), once(b.sig, 'session', (_s, r) => r)]);
     await srv.restart();
