@@ -68,8 +68,10 @@ describe('one invitee', () => {
   it('invite → cancel: the callee stops ringing', async () => {
     const [alice, b] = [await client('alice'), await client('bob')];
     const rang = once(b.calls, 'callInvitationReceived');
+    const acked = once(alice.calls, 'callUserStateChanged', (d) => d.users.some((u) => u.userId === bob && u.state === 'received'));
     const { call } = await alice.calls.callInvite([bob]);
     await rang;
+    await acked; // bob's ack reached the server: on a busy machine the cancel could otherwise overtake it
     const cancelled = once(b.calls, 'callInvitationCancelled');
     await alice.calls.callCancel(call.callID, undefined, 'never mind');
     const [c] = await cancelled;
