@@ -57,12 +57,32 @@ export interface RingdeskServer {
   close(): Promise<void>;
 }
 
+/**
+ * Time as the server sees it. Tests pass their own so that rate limits, the sign-in deadline and the
+ * heartbeat sweep do not depend on how fast a busy machine runs them (docs/testing.md).
+ */
+export interface ServerClock {
+  now(): number;
+  /** Runs `fn` once after `ms`; the returned function cancels it. */
+  after(ms: number, fn: () => void): () => void;
+}
+export const SYSTEM_CLOCK: ServerClock = {
+  now: () => Date.now(),
+  after(ms, fn) {
+    const t = setTimeout(fn, ms);
+    return () => clearTimeout(t);
+  },
+};
+
 /** Composition root of the signaling server. */
 export async function startServer(
   config: ServerConfig,
   rawStore: Store = new SqliteStore(config.dbPath),
-  /** Tests move time forward (token lifetimes) without waiting. */
-  clock: { now: () => number } = { now: () => Date.now() },
+  /**
+   * The server's time and one-shot timers: tests move time forward (token lifetimes, sign-in
+   * deadlines) without waiting. A clock without `after` keeps real timers.
+   */
+  clock: Pick<ServerClock, 'now'> & Partial<ServerClock> = SYSTEM_CLOCK,
 ): Promise<RingdeskServer> {
   // Before anything else: a bad certificate or key stops the start, naming the file (exit 2).
   let tls: TlsMaterial | null = config.tls ? loadTls(config.tls) : null;
@@ -94,7 +114,7 @@ export async function startServer(
   const turn = config.turn ? new TurnCredentials(config.turn, now) : null;
   const sfu = new SfuService({ config: config.sfu, calls, sessions, graceMs: config.heartbeatTimeoutMs, turn });
   await sfu.start();
-  const services: Services = { config, store, auth, revocations, calls, sessions, presence, sfu, storage, now, stats };
+  const services: Services = { config, store, auth, revocations, calls, sessions, presence, sfu, storage, now, after: clock.after ?? SYSTEM_CLOCK.after, stats };
   const conns = new Set<ClientConnection>();
   let closing = false;
   // 200 while the process serves: a liveness probe must not restart a server that only waits for its disk. `ready` says whether it can do its job.

@@ -44,7 +44,7 @@ export class ClientConnection implements Connection {
   readonly #ws: WebSocket;
   readonly #s: Services;
   readonly #limiter: RateLimiter;
-  readonly #authTimer: NodeJS.Timeout;
+  readonly #cancelAuthDeadline: () => void;
   #session: Session | null = null;
   #failedLogins = 0;
   #violations = 0;
@@ -62,7 +62,7 @@ export class ClientConnection implements Connection {
     this.#address = address;
     this.lastSeen = s.now();
     this.#limiter = new RateLimiter(s.config.rateLimitPerSec, s.config.rateLimitBurst, s.now());
-    this.#authTimer = setTimeout(() => this.close(CLOSE.unauthenticated, 'authentication timeout'), s.config.authTimeoutMs);
+    this.#cancelAuthDeadline = s.after(s.config.authTimeoutMs, () => this.close(CLOSE.unauthenticated, 'authentication timeout'));
     ws.on('message', (data, isBinary) => this.#onFrame(data, isBinary));
     ws.on('close', () => this.#onClose());
     ws.on('error', (e) => this.#log().debug('socket error: %s', e.message));
@@ -185,7 +185,7 @@ export class ClientConnection implements Connection {
   }
 
   #register(s: Session): void {
-    clearTimeout(this.#authTimer);
+    this.#cancelAuthDeadline();
     this.#session = s;
     const wasOnline = this.#s.sessions.isOnline(s.user.userId);
     const old = this.#s.sessions.add(this) as ClientConnection | undefined; // the registry only ever holds ClientConnections
@@ -198,7 +198,7 @@ export class ClientConnection implements Connection {
   }
 
   #onClose(): void {
-    clearTimeout(this.#authTimer);
+    this.#cancelAuthDeadline();
     const s = this.#session;
     if (!s || !this.#s.sessions.remove(this)) return;
     this.#s.calls.deviceOffline(s.user.userId, s.deviceId, this.#loggedOut);

@@ -25,11 +25,11 @@ describe('calling between two desktops', () => {
     await aliceCallsBob(alice, 'video');
     await bob.page.getByTestId('screen-incoming').waitFor();
     // bob has never seen alice: her name arrives with the presence snapshot of the call's members.
-    await bob.page.getByTestId('incoming-caller').filter({ hasText: 'ALICE' }).waitFor({ timeout: 5000 });
-    await until(() => bob.host.platform.ringingCall !== null, 5000, 'ringing window');
+    await bob.page.getByTestId('incoming-caller').filter({ hasText: 'ALICE' }).waitFor({ timeout: 15_000 });
+    await until(() => bob.host.platform.ringingCall !== null, undefined, 'ringing window');
     expect(bob.host.platform.of('notification')[0]?.alert).toMatchObject({ callerId: 'alice', media: 'video' });
     expect(bob.host.platform.trayState?.ringing).toBe(true);
-    await until(() => alice.host.core.calls().views[0]?.call.users.find((u) => u.userId === 'bob')?.state === 'received', 5000, 'received');
+    await until(() => alice.host.core.calls().views[0]?.call.users.find((u) => u.userId === 'bob')?.state === 'received', undefined, 'received');
     await expect(alice.page.getByTestId('invitee-bob').getAttribute('data-state')).resolves.toBe('received');
     await expect(alice.page.getByTestId('invitee-delivery-bob').innerText()).resolves.toMatch(/ringing on 1 device/i);
     await screenshot(alice.page, 'outgoing');
@@ -38,7 +38,7 @@ describe('calling between two desktops', () => {
     await bob.page.getByTestId('accept-audio').click();
     await bob.page.getByTestId('screen-in-call').waitFor();
     await alice.page.getByTestId('screen-in-call').waitFor();
-    await until(() => bob.host.platform.ringingCall === null, 2000, 'ringing stopped');
+    await until(() => bob.host.platform.ringingCall === null, undefined, 'ringing stopped');
     expect(bob.host.platform.trayState?.ringing).toBe(false);
     await screenshot(bob.page, 'in-call');
   });
@@ -51,7 +51,7 @@ describe('calling between two desktops', () => {
     await bob.page.getByTestId('decline').click();
     await alice.page.getByTestId('screen-call-ended').waitFor();
     await expect(alice.page.getByTestId('screen-call-ended').innerText()).resolves.toMatch(/declined/i);
-    await until(() => bob.host.platform.ringingCall === null, 2000, 'ringing stopped');
+    await until(() => bob.host.platform.ringingCall === null, undefined, 'ringing stopped');
     await screenshot(alice.page, 'ended-declined');
   });
 
@@ -61,7 +61,7 @@ describe('calling between two desktops', () => {
     await aliceCallsBob(alice);
     await bob.page.getByTestId('screen-incoming').waitFor();
     await alice.page.getByTestId('cancel-call').click();
-    await until(() => bob.host.platform.ringingCall === null, 2000, 'ringing stopped');
+    await until(() => bob.host.platform.ringingCall === null, undefined, 'ringing stopped');
     await bob.page.getByTestId('screen-incoming').waitFor({ state: 'detached' });
     expect(bob.host.platform.of('notificationClosed')).toHaveLength(1);
   });
@@ -72,8 +72,8 @@ describe('calling between two desktops', () => {
     await alice.host.core.invite([asUserId('bob')], 'audio', 'normal', 2);
     await bob.page.getByTestId('screen-incoming').waitFor();
     await bob.page.getByTestId('screen-incoming').waitFor({ state: 'detached', timeout: 6000 });
-    await until(() => bob.host.platform.ringingCall === null, 2000, 'ringing stopped');
-    await until(() => bob.host.core.snapshot().missed.count === 1, 3000, 'missed call counted');
+    await until(() => bob.host.platform.ringingCall === null, undefined, 'ringing stopped');
+    await until(() => bob.host.core.snapshot().missed.count === 1, undefined, 'missed call counted');
     await bob.page.getByTestId('dismiss-call').click({ timeout: 3000 }).catch(() => undefined);
     await bob.page.getByTestId('screen-home').waitFor();
     await expect(bob.page.getByTestId('missed-count').innerText()).resolves.toContain('1');
@@ -87,7 +87,7 @@ describe('calling between two desktops', () => {
     await desk.page.getByTestId('screen-incoming').waitFor();
     await laptop.page.getByTestId('screen-incoming').waitFor();
     await desk.page.getByTestId('accept-audio').click();
-    await until(() => laptop.host.platform.ringingCall === null, 2000, 'laptop stopped ringing');
+    await until(() => laptop.host.platform.ringingCall === null, undefined, 'laptop stopped ringing');
     await expect(laptop.page.getByTestId('handled-elsewhere').innerText()).resolves.toContain('Answered on bob-desk');
     await desk.page.getByTestId('screen-in-call').waitFor();
     await screenshot(laptop.page, 'answered-elsewhere');
@@ -112,7 +112,7 @@ describe('calling between two desktops', () => {
     await bob.host.core.directory().addFavorite(asUserId('alice'));
     await bob.page.getByTestId('section-favorites').getByTestId('contact-alice').waitFor({ timeout: 5000 });
     bob.host.transport.dropPages();
-    await until(() => bob.host.transport.pageCount === 1, 5000, 'page reconnected');
+    await until(() => bob.host.transport.pageCount === 1, undefined, 'page reconnected');
     await bob.page.getByTestId('screen-home').waitFor();
     await bob.page.getByTestId('section-favorites').getByTestId('contact-alice').waitFor({ timeout: 5000 });
   });

@@ -94,21 +94,21 @@ describe('media between desktops', () => {
   it('simulcast: the camera goes as three layers, and each receiver gets the layer its tile needs', async () => {
     const { alice, bob, id } = await videoCall();
     await showsVideo(alice.page, 'remote-video-bob');
-    await until(() => producer(id, 'bob', 'camera') !== undefined, 10_000, 'bob produces his camera');
+    await until(() => producer(id, 'bob', 'camera') !== undefined, undefined, 'bob produces his camera');
     const cam = producer(id, 'bob', 'camera');
     expect(cam?.type).toBe('simulcast');
     expect(cam?.rtpParameters.encodings?.map((e) => e.rid)).toEqual(['r0', 'r1', 'r2']);
     expect(cam?.rtpParameters.codecs[0]?.mimeType).toBe('video/VP8');
     // A screen share stays one layer.
     await bob.page.getByTestId('screen-share').click();
-    await until(() => producer(id, 'bob', 'screen') !== undefined, 10_000, 'screen producer on the server');
+    await until(() => producer(id, 'bob', 'screen') !== undefined, undefined, 'screen producer on the server');
     expect(producer(id, 'bob', 'screen')?.rtpParameters.encodings).toHaveLength(1);
     await showsVideo(alice.page, 'remote-screen-bob');
 
     // Alice's consumer of Bob's camera: with Bob's screen on the stage his tile is a thumbnail.
     const consumerOf = (producerId: string) => [...(peer(id, 'alice')?.consumers.values() ?? [])].find((c) => c.producerId === producerId);
     const camId = cam?.id ?? '';
-    await until(() => consumerOf(camId)?.preferredLayers?.spatialLayer === 0, 10_000, 'alice asks for the small layer for a thumbnail');
+    await until(() => consumerOf(camId)?.preferredLayers?.spatialLayer === 0, undefined, 'alice asks for the small layer for a thumbnail');
     await alice.page.locator('[data-testid="tile-bob"][data-preferred-layer="0"]').waitFor({ timeout: 5000 });
     await until(() => consumerOf(camId)?.currentLayers?.spatialLayer === 0, 15_000, 'the SFU forwards the small layer');
     await alice.page.locator(`[data-testid="stats-${consumerOf(camId)?.id ?? ''}"][data-spatial-layer="0"]`).waitFor({ state: 'attached', timeout: 10_000 });
@@ -116,7 +116,7 @@ describe('media between desktops', () => {
     // Sharing stops: Bob's tile is 1:1-sized again, so Alice asks for the full layer and gets it.
     await bob.page.getByTestId('screen-share').click();
     await alice.page.getByTestId('remote-screen-bob').waitFor({ state: 'detached', timeout: 10_000 });
-    await until(() => consumerOf(camId)?.preferredLayers?.spatialLayer === 2, 10_000, 'alice asks for the full layer');
+    await until(() => consumerOf(camId)?.preferredLayers?.spatialLayer === 2, undefined, 'alice asks for the full layer');
     await until(() => (consumerOf(camId)?.currentLayers?.spatialLayer ?? -1) >= 1, 20_000, 'the SFU forwards a bigger layer');
     await keepsFlowing(alice.page, 'bob', 'video');
     await screenshot(alice.page, 'media-simulcast');
@@ -145,15 +145,15 @@ describe('media between desktops', () => {
   it('mute shows on the other side and pauses the producer on the server', async () => {
     const { alice, bob, id } = await videoCall();
     await showsVideo(alice.page, 'remote-video-bob');
-    await until(() => producer(id, 'bob', 'mic') !== undefined, 10_000, 'bob produces audio');
+    await until(() => producer(id, 'bob', 'mic') !== undefined, undefined, 'bob produces audio');
     await bob.page.getByTestId('mute').click();
     await expect(bob.page.getByTestId('mute').getAttribute('aria-pressed')).resolves.toBe('true');
     await alice.page.locator('[data-testid="tile-bob"][data-mic="muted"]').waitFor({ timeout: 10_000 });
-    await until(() => producer(id, 'bob', 'mic')?.paused === true, 5000, 'bob’s mic paused on the server');
+    await until(() => producer(id, 'bob', 'mic')?.paused === true, undefined, 'bob’s mic paused on the server');
     await screenshot(alice.page, 'media-remote-muted');
     await bob.page.getByTestId('mute').click();
     await alice.page.locator('[data-testid="tile-bob"][data-mic="on"]').waitFor({ timeout: 10_000 });
-    await until(() => producer(id, 'bob', 'mic')?.paused === false, 5000, 'bob’s mic resumed on the server');
+    await until(() => producer(id, 'bob', 'mic')?.paused === false, undefined, 'bob’s mic resumed on the server');
     await keepsFlowing(alice.page, 'bob', 'audio');
   });
 
@@ -163,11 +163,11 @@ describe('media between desktops', () => {
     await bob.page.getByTestId('screen-share').click();
     await showsVideo(alice.page, 'remote-screen-bob');
     await expect(alice.page.getByTestId('media-stage').getAttribute('data-layout')).resolves.toBe('stage');
-    await until(() => producer(id, 'bob', 'screen') !== undefined, 5000, 'screen producer on the server');
+    await until(() => producer(id, 'bob', 'screen') !== undefined, undefined, 'screen producer on the server');
     await screenshot(alice.page, 'media-screen-share');
     await bob.page.getByTestId('screen-share').click();
     await alice.page.getByTestId('remote-screen-bob').waitFor({ state: 'detached', timeout: 10_000 });
-    await until(() => producer(id, 'bob', 'screen') === undefined || producer(id, 'bob', 'screen')?.closed === true, 5000, 'screen producer closed');
+    await until(() => producer(id, 'bob', 'screen') === undefined || producer(id, 'bob', 'screen')?.closed === true, undefined, 'screen producer closed');
     await expect(alice.page.getByTestId('media-stage').getAttribute('data-layout')).resolves.toBe('one');
   });
 
@@ -204,7 +204,7 @@ describe('media between desktops', () => {
     const carolTransports = [...(peer(id, 'carol')?.transports.values() ?? [])].map((e) => e.transport);
     expect(carolTransports.length).toBeGreaterThan(0);
     await carol.page.getByTestId('quit-call').click();
-    await until(() => carolTransports.every((tr) => tr.closed) && peer(id, 'carol') === undefined, 5000, 'carol’s transports closed');
+    await until(() => carolTransports.every((tr) => tr.closed) && peer(id, 'carol') === undefined, undefined, 'carol’s transports closed');
     await alice.page.getByTestId('tile-carol').waitFor({ state: 'detached', timeout: 10_000 });
     await keepsFlowing(alice.page, 'bob', 'video');
   });
@@ -215,9 +215,9 @@ describe('media between desktops', () => {
     await showsVideo(bob.page, 'remote-video-alice');
     const before = peer(id, 'bob');
     for (const c of suite.t.server.services.sessions.devices(asUserId('bob'))) if (c instanceof ClientConnection) c.terminate(); // a dead network, not a clean close
-    await until(() => bob.host.core.connection?.sig.state !== 'connected', 5000, 'bob disconnected');
-    await until(() => bob.host.core.connection?.sig.state === 'connected', 10_000, 'bob reconnected');
-    await until(() => peer(id, 'bob') !== undefined && peer(id, 'bob') !== before, 10_000, 'bob back in the room');
+    await until(() => bob.host.core.connection?.sig.state !== 'connected', undefined, 'bob disconnected');
+    await until(() => bob.host.core.connection?.sig.state === 'connected', undefined, 'bob reconnected');
+    await until(() => peer(id, 'bob') !== undefined && peer(id, 'bob') !== before, undefined, 'bob back in the room');
     await bob.page.getByTestId('media-state').waitFor({ state: 'detached', timeout: 15_000 });
     await showsVideo(alice.page, 'remote-video-bob');
     await keepsFlowing(alice.page, 'bob', 'video');
@@ -263,7 +263,7 @@ describe('media between desktops', () => {
     expect(transports.length).toBe(4);
     await alice.page.getByTestId('end-call').click();
     await alice.page.getByTestId('screen-call-ended').waitFor();
-    await until(() => transports.every((tr) => tr.closed) && room(id) === undefined, 5000, 'transports and room closed');
+    await until(() => transports.every((tr) => tr.closed) && room(id) === undefined, undefined, 'transports and room closed');
     expect(suite.t.server.services.sfu.inspect(id)).toBeNull();
   });
 });

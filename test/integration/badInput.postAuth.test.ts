@@ -2,16 +2,18 @@
 // nothing changes in calls or presence, and only the protocol's hard limits close the socket.
 import { afterEach, describe, expect, it } from 'vitest';
 import { asCallId, asUserId } from '../../src/shared/protocol/index.ts';
+import type { ServerClock } from '../../server/app.ts';
 import type { ServerConfigInput } from '../../server/config.ts';
-import { once, sleep, startTestServer, until, type TestServer } from './harness.ts';
+import { once, startTestServer, until, type TestServer } from './harness.ts';
 import { cleanupSockets, client, errorOf, expectNoCalls, expectServerHealthy, RawClient, rawSession } from './badInput.raw.ts';
+import { TestClock } from './testClock.ts';
 
 const alice = asUserId('alice');
 const bob = asUserId('bob');
 
 let srv: TestServer | undefined;
-async function start(overrides: ServerConfigInput = {}): Promise<TestServer> {
-  srv = await startTestServer(['alice', 'bob', 'carol', 'dave'], overrides);
+async function start(overrides: ServerConfigInput = {}, clock?: ServerClock): Promise<TestServer> {
+  srv = await startTestServer(['alice', 'bob', 'carol', 'dave'], overrides, clock);
   return srv;
 }
 afterEach(async () => {
@@ -106,7 +108,7 @@ describe('frame size limits', () => {
     const c = await rawSession(t.url, 'alice');
     c.send('callInvite', { invitees: ['bob'], extendedData: 'x'.repeat(1024 * 1024) });
     expect((await c.closeWithin()).code).toBe(1009);
-    await until(() => !t.server.services.sessions.isOnline(alice), 1000, 'alice offline');
+    await until(() => !t.server.services.sessions.isOnline(alice), undefined, 'alice offline');
     expect(t.server.services.sessions.connectionCount).toBe(1); // carol only
     await expectNoCalls(t, 'alice');
     expect((await watcher.sig.request('presenceSubscribe', { userIds: [alice] })).users[0]?.presence).toBe('offline');
@@ -161,9 +163,13 @@ describe('requests that make no sense on this connection', () => {
     const t = await start();
     const [a, b, d] = [await client(t.url, 'alice'), await client(t.url, 'bob'), await client(t.url, 'dave')];
     const rang = once(b.calls, 'callInvitationReceived');
+    const received = once(a.calls, 'callUserStateChanged', (ch) => ch.users.some((u) => u.userId === bob && u.state === 'received'));
     const { call } = await a.calls.callInvite([bob]);
     await rang;
-    await sleep(50); // let bob's ack land so the stored call is settled
+    await received; // bob's ack has landed: the call is stored before anyone hears of it
+    // Round trips as markers, not sleeps: whatever the server pushed before answering these has arrived.
+    const settle = (): Promise<unknown> => Promise.all([a, b, d].map((x) => x.sig.request('heartbeat', {})));
+    await settle();
     const before = await t.server.services.store.getCall(asCallId(call.callID));
     // Call pushes only: carol signing in makes a presence push that may land at any time.
     const callPushes = (c: { heard: string[] }): number => c.heard.filter((p) => p !== 'presenceChanged').length;
@@ -174,7 +180,7 @@ describe('requests that make no sense on this connection', () => {
     expect(r.id).toBe(1 + 1); // login was 1
     expect(errorOf(r)?.code).toBe(code);
     expect(errorOf(r)?.message).toMatch(/^carol /);
-    await sleep(50);
+    await settle(); // a push the refusal wrongly caused was sent before carol's answer, so before these answers
     expect(await t.server.services.store.getCall(asCallId(call.callID))).toEqual(before);
     expect(before?.members.map((m) => [m.userId, m.state])).toEqual([
       ['alice', 'accepted'],
@@ -186,51 +192,69 @@ describe('requests that make no sense on this connection', () => {
   });
 });
 
+/**
+ * The health check's real clients heartbeat at the interval the server gives them (500 ms in the harness):
+ * at 1 token/s that drains the bucket if the check runs long on a busy machine. One every 10 s costs nothing.
+ */
+const SLOW_HEARTBEATS = { heartbeatIntervalMs: 10_000 } as const;
+
 describe('rate limit', () => {
+  // The bucket refills by the server's clock. These tests stop it, so the bucket holds exactly what the
+  // test put in it however slowly a busy machine handles the frames (a second of real time would refill one).
   it('a burst past the bucket: the overflow is answered rate_limited with each id, and the connection recovers', async () => {
-    const t = await start({ rateLimitPerSec: 5, rateLimitBurst: 3 });
+    const clock = new TestClock().stop();
+    const t = await start({ rateLimitPerSec: 5, rateLimitBurst: 3 }, clock);
     const c = await rawSession(t.url, 'alice'); // takes one token
-    await sleep(650); // the bucket refills to its burst of 3
+    clock.advance(1000); // the bucket refills to its burst of 3
     const ids = Array.from({ length: 10 }, () => c.send('heartbeat', {}));
     const answers = await Promise.all(ids.map((id) => c.response(id)));
     expect(answers.map((r) => ('result' in r ? 'ok' : r.error.code))).toEqual([...Array<string>(3).fill('ok'), ...Array<string>(7).fill('rate_limited')]);
     expect(errorOf(answers[9] ?? answers[0]!)).toEqual({ code: 'rate_limited', message: 'too many requests; slow down' });
     expect(c.open).toBe(true);
-    await sleep(250); // one token back at 5/s
+    clock.advance(200); // one token back at 5/s
     await expectUsable(c);
     expect(t.server.services.sessions.isOnline(alice)).toBe(true);
   });
 
   it('far past the limit: 200 refusals in a row, then close 4429 "rate limit exceeded"; the user goes offline, others are served', async () => {
-    // A bucket of 10 at 1/s: enough for the health check's real clients, and nothing refills during the flood.
-    const t = await start({ rateLimitPerSec: 1, rateLimitBurst: 10 });
-    const c = await rawSession(t.url, 'alice'); // the login took one token: 9 left
-    for (let i = 0; i < 260; i++) c.send('heartbeat', {});
+    const clock = new TestClock().stop();
+    const t = await start({ rateLimitPerSec: 1, rateLimitBurst: 10, ...SLOW_HEARTBEATS }, clock);
+    const c = await rawSession(t.url, 'alice'); // the login took one token: 9 left, and none come back while the clock is stopped
+    // The 9 the bucket allows, answered first: a success is answered after its handler, so one still running
+    // when the close is decided is never sent (on a busy machine the whole flood can arrive in one read).
+    const allowed = Array.from({ length: 9 }, () => c.send('heartbeat', {}));
+    expect((await Promise.all(allowed.map((id) => c.response(id)))).map((r) => ('result' in r ? 'ok' : r.error.code))).toEqual(Array<string>(9).fill('ok'));
+    for (let i = 0; i < 250; i++) c.send('heartbeat', {});
     expect(await c.closeWithin()).toEqual({ code: 4429, reason: 'rate limit exceeded' });
-    // Refusals are answered at once and successes after their handler, so compare by id, not arrival order.
-    const byId = new Map<unknown, string>();
-    for (const f of c.unread) if (f.kind === 'response') byId.set(f.frame.id, 'error' in f.frame ? f.frame.error.code : 'ok');
-    expect(c.unread).toHaveLength(209);
-    expect(Array.from({ length: 209 }, (_, i) => byId.get(i + 2))).toEqual([...Array<string>(9).fill('ok'), ...Array<string>(200).fill('rate_limited')]);
-    await until(() => !t.server.services.sessions.isOnline(alice), 1000, 'alice offline');
+    // Ids 11..210 refused in order, then the close: nothing answered after it. (Responses only: alice's own
+    // presence push comes on a 100 ms flush timer, before or after the flood depending on the machine.)
+    const codes = c.unread.flatMap((f) => (f.kind === 'response' ? [[f.frame.id, 'error' in f.frame ? f.frame.error.code : 'ok']] : []));
+    expect(codes).toEqual(Array.from({ length: 200 }, (_, i) => [i + 11, 'rate_limited']));
+    await until(() => !t.server.services.sessions.isOnline(alice), undefined, 'alice offline');
+    clock.start(); // the bucket refills again for the health check's clients
     await expectServerHealthy(t, 'bob', 'carol');
   });
+
   it('garbage costs from the bucket too: a signed-in flood of malformed frames is refused and then closed 4429', async () => {
-    const t = await start({ rateLimitPerSec: 1, rateLimitBurst: 5 });
+    const clock = new TestClock().stop();
+    const t = await start({ rateLimitPerSec: 1, rateLimitBurst: 5, ...SLOW_HEARTBEATS }, clock);
     const c = await rawSession(t.url, 'alice'); // one token: 4 left
     for (let i = 0; i < 210; i++) c.sendText('{"id": 7, this is not json');
     expect(await c.closeWithin()).toEqual({ code: 4429, reason: 'rate limit exceeded' });
     const codes = c.unread.flatMap((f) => (f.kind === 'response' && 'error' in f.frame ? [f.frame.error.code] : []));
     expect(codes.filter((x) => x === 'malformed_json')).toHaveLength(4);
     expect(codes.filter((x) => x === 'rate_limited')).toHaveLength(200);
+    clock.start();
     await expectServerHealthy(t, 'bob', 'carol');
   });
 
   it('a refused frame still carries its id when the id comes first, so the client can fail that request at once', async () => {
-    const t = await start({ rateLimitPerSec: 1, rateLimitBurst: 2 });
+    const clock = new TestClock().stop();
+    const t = await start({ rateLimitPerSec: 1, rateLimitBurst: 2 }, clock);
     const c = await rawSession(t.url, 'alice'); // one token: 1 left
     c.send('heartbeat', {}, 41);
     c.send('heartbeat', {}, 42);
+    expect(await c.response(41)).toMatchObject({ id: 41, result: { serverTime: expect.any(Number) } });
     expect(errorOf(await c.response(42))).toEqual({ code: 'rate_limited', message: 'too many requests; slow down' });
   });
 });
@@ -239,19 +263,32 @@ describe('one connection per user and device', () => {
   it('the same user and device signing in on a second socket: the first gets sessionClosed "replaced" and close 4409', async () => {
     const t = await start();
     const watcher = await client(t.url, 'bob');
-    await watcher.sig.request('presenceSubscribe', { userIds: [alice] });
+    // Presence goes to subscribers only: bob watches alice, and carol (the marker below).
+    await watcher.sig.request('presenceSubscribe', { userIds: [alice, asUserId('carol')] });
+    // What bob hears about presence, one "user state" per user in each push (a push may batch several).
+    const presence: string[] = [];
+    watcher.sig.on('push', (p) => {
+      if (p.type === 'presenceChanged') for (const u of p.data.users) presence.push(`${u.userId} ${u.presence}`);
+    });
+    const heard = (entry: string) => once(watcher.sig, 'push', (p) => p.type === 'presenceChanged' && p.data.users.some((u) => `${u.userId} ${u.presence}` === entry));
+    // Wait for alice's own online push: bob's sign-in makes a push of its own, which may come before or after alice's.
+    const aliceOnline = heard('alice online');
     const first = await rawSession(t.url, 'alice', 'desk');
-    await until(() => watcher.heard.includes('presenceChanged'), 1000, 'bob sees alice online');
-    const heard = watcher.heard.length;
+    await aliceOnline;
+    presence.length = 0;
 
     const second = await rawSession(t.url, 'alice', 'desk');
     expect(await first.push('sessionClosed')).toEqual({ type: 'sessionClosed', data: { reason: 'replaced' } });
     expect(await first.closeWithin()).toEqual({ code: 4409, reason: 'signed in again on this device' });
 
-    await sleep(250); // past the presence flush: a spurious offline/online would have been pushed by now
+    // A marker instead of a sleep: carol's sign-in is a presence change bob must hear. A spurious alice
+    // offline/online from the replacement was queued before it, so it is pushed with it or before it.
+    const carolOnline = heard('carol online');
+    await rawSession(t.url, 'carol');
+    await carolOnline;
+    expect(presence).toEqual(['carol online']);
     expect(t.server.services.sessions.devices(alice)).toHaveLength(1);
-    expect(t.server.services.sessions.connectionCount).toBe(2);
-    expect(watcher.heard.length).toBe(heard);
+    expect(t.server.services.sessions.connectionCount).toBe(3);
     expect((await watcher.sig.request('presenceSubscribe', { userIds: [alice] })).users[0]?.presence).toBe('online');
     await expectUsable(second);
   });

@@ -2,17 +2,19 @@
 // leaves no session or call behind, and the server goes on serving everyone else.
 import { afterEach, describe, expect, it } from 'vitest';
 import { asUserId } from '../../src/shared/protocol/index.ts';
+import type { ServerClock } from '../../server/app.ts';
 import type { ServerConfigInput } from '../../server/config.ts';
-import { PASSWORD, sleep, startTestServer, type TestServer } from './harness.ts';
+import { PASSWORD, sleep, startTestServer, until, type TestServer } from './harness.ts';
 import { cleanupSockets, errorOf, expectNoCalls, expectServerHealthy, RawClient } from './badInput.raw.ts';
+import { TestClock } from './testClock.ts';
 
 const alice = asUserId('alice');
 const BAD_CREDENTIALS = { code: 'auth_failed', message: 'wrong user or password' };
 const TOKEN_INVALID = { code: 'token_invalid', message: 'session expired or not valid for this device; sign in again' };
 
 let srv: TestServer | undefined;
-async function start(overrides: ServerConfigInput = {}): Promise<TestServer> {
-  srv = await startTestServer(['alice', 'bob', 'carol'], overrides);
+async function start(overrides: ServerConfigInput = {}, clock?: ServerClock): Promise<TestServer> {
+  srv = await startTestServer(['alice', 'bob', 'carol'], overrides, clock);
   return srv;
 }
 afterEach(async () => {
@@ -112,21 +114,40 @@ describe('before sign-in, garbage is answered and the socket closed with a reaso
 
 describe('the sign-in deadline', () => {
   it('a socket that sends nothing is closed 4401 "authentication timeout" once authTimeoutMs has passed, not before', async () => {
-    const t = await start({ authTimeoutMs: 300 });
-    const opened = Date.now();
-    const c = await RawClient.open(t.url);
-    expect(await c.closeWithin(1200)).toEqual({ code: 4401, reason: 'authentication timeout' });
-    expect(Date.now() - opened).toBeGreaterThanOrEqual(280);
+    // The server's clock is stopped, so only advance() moves it: a busy machine cannot make the deadline
+    // fire early or late relative to the test's steps.
+    const clock = new TestClock().stop();
+    const t = await start({ authTimeoutMs: 300 }, clock);
+    const c = await RawClient.open(t.url); // 'open' comes after the server's connection handler set the deadline
+    clock.advance(299);
+    await c.roundTrip(); // a close decided at 299 ms would have reached us before the pong
+    expect(c.closedWith).toBeNull();
+    clock.advance(1);
+    expect(await c.closeWithin()).toEqual({ code: 4401, reason: 'authentication timeout' });
     expect(c.unread).toEqual([]);
     expectNoSessions(t);
+    // Still stopped: with a running clock the health check's own sign-ins would race the 300 ms deadline.
     await expectServerHealthy(t, 'alice', 'bob');
   });
 
-  it('a socket that signs in before the deadline is not closed by it', async () => {
+  it('with real timers too: the close comes no sooner than authTimeoutMs after the socket was opened', async () => {
+    // Only a lower bound: the deadline starts after `opened` and a timer never fires early, whatever the
+    // load. How much later it comes depends on the machine, so the only upper bound is the wait itself.
     const t = await start({ authTimeoutMs: 300 });
+    const opened = Date.now();
     const c = await RawClient.open(t.url);
+    expect(await c.closeWithin()).toEqual({ code: 4401, reason: 'authentication timeout' });
+    expect(Date.now() - opened).toBeGreaterThanOrEqual(300 - 5); // 5 ms: the millisecond rounding of two clocks
+  });
+
+  it('a socket that signs in before the deadline is not closed by it', async () => {
+    const clock = new TestClock().stop();
+    const t = await start({ authTimeoutMs: 300 }, clock);
+    const c = await RawClient.open(t.url);
+    const idle = await RawClient.open(t.url); // the control: same deadline, never signs in
     expect(await c.login('alice')).toMatchObject({ result: { userId: 'alice' } });
-    await sleep(450);
+    clock.advance(450); // both deadlines are past
+    expect(await idle.closeWithin()).toEqual({ code: 4401, reason: 'authentication timeout' }); // so the deadline did fire
     expect(await c.request('heartbeat', {})).toMatchObject({ result: { serverTime: expect.any(Number) } });
     expect(c.open).toBe(true);
   });
@@ -137,9 +158,11 @@ describe('the sign-in deadline', () => {
     c.send('login', { userId: 'alice', password: PASSWORD, deviceId: 'd1', deviceName: 'd1', protocolVersion: 1 });
     c.ws.terminate();
     await c.closed;
-    await sleep(400); // well past the scrypt check the server is still running
+    await sleep(400); // usually past the scrypt check the server is still running; on a busy machine, see below
     expectNoSessions(t);
     await expectServerHealthy(t, 'bob', 'alice');
+    // Seconds later, whatever the load: the hung-up device never became a session.
+    expect(t.server.services.sessions.devices(alice).map((d) => d.deviceId)).not.toContain('d1');
   });
 });
 
@@ -231,7 +254,8 @@ describe('resume with a bad token', () => {
     if (!('result' in r)) throw new Error(`login failed: ${JSON.stringify(r)}`);
     c.ws.close();
     await c.closed;
-    await sleep(20);
+    // Our side closing does not mean the server has handled it yet: wait for that, not for a guessed 20 ms.
+    await until(() => t.server.services.sessions.connectionCount === 0, undefined, 'the server dropped the session');
     expectNoSessions(t);
     return (r.result as { token: string }).token; // login result shape checked by toMatchObject elsewhere
   }

@@ -3,7 +3,7 @@
 import { expect } from 'vitest';
 import WebSocket from 'ws';
 import { asUserId, parseServerFrame, type Push, type RequestId, type ResponseFrame, type ServerFrame } from '../../src/shared/protocol/index.ts';
-import { connect, once, PASSWORD, type TestClient, type TestServer } from './harness.ts';
+import { connect, EVENT_WAIT_MS, once, PASSWORD, type TestClient, type TestServer } from './harness.ts';
 
 export interface Closed {
   code: number;
@@ -69,7 +69,7 @@ export class RawClient {
   }
 
   /** Takes the first received frame that matches, waiting for it; fails on timeout or when the socket closes first. */
-  async take(pred: (r: Received) => boolean, what: string, ms = 1500): Promise<Received> {
+  async take(pred: (r: Received) => boolean, what: string, ms = EVENT_WAIT_MS): Promise<Received> {
     const end = Date.now() + ms;
     for (;;) {
       const i = this.#inbox.findIndex(pred);
@@ -115,8 +115,18 @@ export class RawClient {
     return [...this.#inbox];
   }
 
+  /**
+   * A round trip (ping, pong) that resolves once the server has handled everything sent before it, or
+   * when the socket closes: a close the server already decided on is seen by then.
+   */
+  async roundTrip(): Promise<void> {
+    const pong = new Promise<void>((resolve) => this.ws.once('pong', () => resolve()));
+    this.ws.ping();
+    await Promise.race([pong, this.closed]);
+  }
+
   /** Resolves with the close; fails if the socket is still open after `ms`. */
-  async closeWithin(ms = 1500): Promise<Closed> {
+  async closeWithin(ms = EVENT_WAIT_MS): Promise<Closed> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`socket still open after ${ms} ms`)), ms);
@@ -153,7 +163,7 @@ export async function client(url: string, user: string, device?: string): Promis
  */
 export async function expectServerHealthy(t: TestServer, from: string, to: string): Promise<void> {
   const [a, b] = [await client(t.url, from, `${from}-check`), await client(t.url, to, `${to}-check`)];
-  const rang = once(b.calls, 'callInvitationReceived', () => true, 1500);
+  const rang = once(b.calls, 'callInvitationReceived');
   const { call } = await a.calls.callInvite([asUserId(to)]);
   expect(call.users.map((u) => [u.userId, u.state])).toEqual([
     [from, 'accepted'],

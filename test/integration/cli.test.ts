@@ -2,7 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterEach, expect, it } from 'vitest';
 import { asUserId } from '../../src/shared/protocol/index.ts';
-import { PASSWORD, startTestServer, type TestServer } from './harness.ts';
+import { EVENT_WAIT_MS, PASSWORD, startTestServer, type TestServer } from './harness.ts';
 
 const CLI = new URL('../../src/main/cli/index.ts', import.meta.url).pathname;
 type Line = Record<string, unknown> & { type: string };
@@ -29,7 +29,7 @@ function cli(args: string[]) {
       w.resolve(l);
     }
   });
-  const next = (pred: (l: Line) => boolean, ms = 8000): Promise<Line> =>
+  const next = (pred: (l: Line) => boolean, ms = EVENT_WAIT_MS): Promise<Line> =>
     new Promise((resolve, reject) => {
       const hit = lines.find(pred);
       if (hit) return resolve(hit);

@@ -55,22 +55,22 @@ describe('DesktopCore on the headless platform', () => {
     await bob.core.directory().addFavorite(asUserId('alice'));
     const { call } = await alice.core.invite([asUserId('bob')], 'video', 'normal', 30);
     const id = call.call.callID;
-    await until(() => ringingCallOf(bob) === id, 5000, 'bob ringing');
+    await until(() => ringingCallOf(bob) === id, undefined, 'bob ringing');
     const [n] = bob.p.of('notification');
     expect(n?.alert).toMatchObject({ callID: id, callerId: 'alice', callerName: 'ALICE', media: 'video', others: 0 });
     expect(bob.p.trayState?.ringing).toBe(true);
     expect(bob.p.of('attention').at(-1)).toEqual({ kind: 'attention', on: true });
 
     bob.p.clickNotification(id, 'accept-video');
-    await until(() => ringingCallOf(bob) === null, 5000, 'ringing stopped');
+    await until(() => ringingCallOf(bob) === null, undefined, 'ringing stopped');
     expect(bob.p.of('notificationClosed').map((r) => r.callID)).toEqual([id]);
     expect(bob.p.of('attention').at(-1)).toEqual({ kind: 'attention', on: false });
     expect(bob.p.trayState?.ringing).toBe(false);
-    await until(() => alice.core.calls().view(id)?.call.users.find((u) => u.userId === 'bob')?.state === 'accepted', 5000, 'alice sees accepted');
+    await until(() => alice.core.calls().view(id)?.call.users.find((u) => u.userId === 'bob')?.state === 'accepted', undefined, 'alice sees accepted');
     expect(bob.core.calls().view(id)?.myState).toBe('accepted');
     // The members of a call in progress are shown, so their presence is watched (and the name known).
-    await until(() => alice.core.directory().subscribed.has(asUserId('bob')), 5000, 'alice watches bob');
-    await until(() => bob.core.directory().nameOf(asUserId('alice')) !== 'alice', 5000, "bob knows alice's name");
+    await until(() => alice.core.directory().subscribed.has(asUserId('bob')), undefined, 'alice watches bob');
+    await until(() => bob.core.directory().nameOf(asUserId('alice')) !== 'alice', undefined, "bob knows alice's name");
   });
 
   it('a second device of the invitee stops ringing when the first answers, and says which device did', async () => {
@@ -79,9 +79,9 @@ describe('DesktopCore on the headless platform', () => {
     const bob2 = await signedIn('bob', 'bob-laptop');
     const { call } = await alice.core.invite([asUserId('bob')], 'audio', 'normal', 30);
     const id = call.call.callID;
-    await until(() => ringingCallOf(bob1) === id && ringingCallOf(bob2) === id, 5000, 'both devices ringing');
+    await until(() => ringingCallOf(bob1) === id && ringingCallOf(bob2) === id, undefined, 'both devices ringing');
     await bob1.core.accept(id, 'audio');
-    await until(() => ringingCallOf(bob2) === null, 2000, 'second device stopped');
+    await until(() => ringingCallOf(bob2) === null, undefined, 'second device stopped');
     expect(bob2.core.calls().view(id)?.handledElsewhere).toMatchObject({ deviceName: 'bob-desk', action: 'accepted' });
     expect(bob2.p.of('notificationClosed').map((r) => r.callID)).toEqual([id]);
   });
@@ -93,11 +93,11 @@ describe('DesktopCore on the headless platform', () => {
     await first.core.login({ serverUrl: t.url, userId: asUserId('bob'), password: PASSWORD });
     await first.core.logout(); // signed out: the app "is not running" for the server
     const { call } = await alice.core.invite([asUserId('bob')], 'video', 'normal', 1);
-    await until(() => alice.core.calls().view(call.call.callID)?.call.callState === 'ended', 5000, 'call timed out');
+    await until(() => alice.core.calls().view(call.call.callID)?.call.callState === 'ended', undefined, 'call timed out');
 
     const bob = await desk('bob-pc', bobDir);
     await bob.core.login({ serverUrl: t.url, userId: asUserId('bob'), password: PASSWORD });
-    await until(() => bob.core.snapshot().missed.count === 1, 5000, 'missed count');
+    await until(() => bob.core.snapshot().missed.count === 1, undefined, 'missed count');
     expect(bob.core.snapshot().missed.calls[0]).toMatchObject({ callID: call.call.callID, from: 'alice', media: 'video' });
     expect(bob.p.of('badge').at(-1)).toEqual({ kind: 'badge', count: 1 });
     expect(bob.p.of('missedNotification').at(-1)).toMatchObject({ from: 'alice', count: 1 });
@@ -106,8 +106,8 @@ describe('DesktopCore on the headless platform', () => {
     expect(bob.core.snapshot().missed.count).toBe(0);
     bob.core.close();
     const again = await desk('bob-pc', bobDir);
-    await until(() => again.core.sessionInfo() !== null, 5000, 'resumed from the saved token');
-    await until(() => again.core.snapshot().missed.calls.length === 1, 5000, 'history read');
+    await until(() => again.core.sessionInfo() !== null, undefined, 'resumed from the saved token');
+    await until(() => again.core.snapshot().missed.calls.length === 1, undefined, 'history read');
     expect(again.core.snapshot().missed.count).toBe(0);
   });
 
@@ -118,15 +118,15 @@ describe('DesktopCore on the headless platform', () => {
     await first.core.login({ serverUrl: t.url, userId: asUserId('bob'), password: PASSWORD });
     const { call } = await alice.core.invite([asUserId('bob')], 'video', 'normal', 30);
     const callID = call.call.callID;
-    await until(() => ringingCallOf(first) === callID, 5000, 'bob rings');
+    await until(() => ringingCallOf(first) === callID, undefined, 'bob rings');
     await first.core.accept(callID, 'audio');
     await sleep(60);
     first.core.close(); // the app quits during the call
-    await until(() => !t.server.services.sessions.isOnline(asUserId('bob')), 5000, 'bob offline');
+    await until(() => !t.server.services.sessions.isOnline(asUserId('bob')), undefined, 'bob offline');
     await alice.core.calls().callEnd(callID);
 
     const again = await desk('bob-pc', bobDir);
-    await until(() => again.core.sessionInfo() !== null, 5000, 'resumed from the saved token');
+    await until(() => again.core.sessionInfo() !== null, undefined, 'resumed from the saved token');
     const page = await createHandlers(again.core, null).listHistory({ count: 20, nextFlag: 0 }, { url: 'test://history' });
     expect(page.calls.map((c) => [c.callID, c.callState])).toEqual([[callID, 'ended']]);
     expect(page.durations?.[callID]).toBeGreaterThanOrEqual(60);
@@ -138,7 +138,7 @@ describe('DesktopCore on the headless platform', () => {
     await first.core.login({ serverUrl: t.url, userId: asUserId('carol'), password: PASSWORD });
     first.core.close();
     const second = await desk('carol-pc', dir);
-    await until(() => second.core.sessionInfo()?.userId === 'carol', 5000, 'resumed');
+    await until(() => second.core.sessionInfo()?.userId === 'carol', undefined, 'resumed');
     await second.core.logout();
     second.core.close();
     const third = await desk('carol-pc', dir);
@@ -181,7 +181,7 @@ describe('DesktopCore on the headless platform', () => {
     const bob = await signedIn('bob');
     const { call } = await alice.core.invite([asUserId('bob')], 'video', 'normal', 30);
     const id = call.call.callID;
-    await until(() => ringingCallOf(bob) === id, 5000, 'bob ringing');
+    await until(() => ringingCallOf(bob) === id, undefined, 'bob ringing');
     // What a web page can do: it knows the callID (the caller made it), not the nonce.
     await bob.core.openDeepLink(`ringdesk://notification/accept?callID=${id}&media=video`);
     await bob.core.openDeepLink(`ringdesk://notification/accept?callID=${id}&media=video&nonce=${'A'.repeat(22)}`);
@@ -189,7 +189,7 @@ describe('DesktopCore on the headless platform', () => {
     expect(ringingCallOf(bob)).toBe(id);
     const nonce = bob.p.of('notification').at(-1)?.alert.linkNonce;
     await bob.core.openDeepLink(`ringdesk://notification/accept?callID=${id}&media=video&nonce=${nonce}`);
-    await until(() => bob.core.calls().view(id)?.myState === 'accepted', 5000, 'accepted from the toast link');
+    await until(() => bob.core.calls().view(id)?.myState === 'accepted', undefined, 'accepted from the toast link');
     expect(ringingCallOf(bob)).toBeNull();
   });
 
@@ -198,17 +198,21 @@ describe('DesktopCore on the headless platform', () => {
     const carol = await signedIn('carol');
     const bob = await signedIn('bob');
     bob.p.setFocus({ active: true, source: 'focusAssist' });
-    await until(() => bob.core.dndState.effective === 'os', 2000, 'os dnd');
-    await until(() => bob.p.trayState?.dnd === 'os', 2000, 'tray shows os dnd');
+    await until(() => bob.core.dndState.effective === 'os', undefined, 'os dnd');
+    await until(() => bob.p.trayState?.dnd === 'os', undefined, 'tray shows os dnd');
     await bob.core.setDnd({ enabled: false, allowList: [asUserId('alice')] });
-    await new Promise((r) => setTimeout(r, 200));
+    // The core syncs DND in the background: wait until the server has it, not for a guessed 200 ms.
+    await until(async () => {
+      const dnd = (await t.server.services.store.getUser(asUserId('bob')))?.dnd;
+      return dnd?.enabled === true && dnd.allowList.includes(asUserId('alice'));
+    }, undefined, 'the server has bob in DND with alice allowed');
     const byCarol = await carol.core.invite([asUserId('bob')], 'audio', 'normal', 30);
-    await until(() => carol.core.calls().view(byCarol.call.call.callID)?.call.users.find((u) => u.userId === 'bob')?.reason === 'dnd', 5000, 'carol refused with dnd');
+    await until(() => carol.core.calls().view(byCarol.call.call.callID)?.call.users.find((u) => u.userId === 'bob')?.reason === 'dnd', undefined, 'carol refused with dnd');
     expect(ringingCallOf(bob)).toBeNull();
     const byAlice = await alice.core.invite([asUserId('bob')], 'audio', 'normal', 30);
-    await until(() => ringingCallOf(bob) === byAlice.call.call.callID, 5000, 'alice breaks through');
+    await until(() => ringingCallOf(bob) === byAlice.call.call.callID, undefined, 'alice breaks through');
     bob.p.setFocus({ active: false, source: null });
-    await until(() => bob.core.dndState.effective === 'off', 2000, 'dnd off again');
+    await until(() => bob.core.dndState.effective === 'off', undefined, 'dnd off again');
   });
 
   it('the answer shortcut accepts the ringing call; tray "toggle DND" flips the app DND', async () => {
@@ -217,10 +221,10 @@ describe('DesktopCore on the headless platform', () => {
     bob.core.updateSettings({ shortcuts: { enabled: true, answer: 'CommandOrControl+Shift+A', decline: 'CommandOrControl+Shift+D', toggleMute: 'CommandOrControl+Shift+M' } });
     await bob.core.login({ serverUrl: t.url, userId: asUserId('bob'), password: PASSWORD });
     const { call } = await alice.core.invite([asUserId('bob')], 'audio', 'normal', 30);
-    await until(() => ringingCallOf(bob) === call.call.callID, 5000, 'ringing');
+    await until(() => ringingCallOf(bob) === call.call.callID, undefined, 'ringing');
     bob.p.pressShortcut('answer');
-    await until(() => bob.core.calls().view(call.call.callID)?.myState === 'accepted', 5000, 'accepted by shortcut');
+    await until(() => bob.core.calls().view(call.call.callID)?.myState === 'accepted', undefined, 'accepted by shortcut');
     bob.p.clickTray('toggleDnd');
-    await until(() => bob.core.dndState.effective === 'app', 2000, 'app dnd on');
+    await until(() => bob.core.dndState.effective === 'app', undefined, 'app dnd on');
   });
 });

@@ -3,7 +3,7 @@ import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startServer, type RingdeskServer } from '../../server/app.ts';
+import { startServer, SYSTEM_CLOCK, type RingdeskServer, type ServerClock } from '../../server/app.ts';
 import { parseConfig, type ServerConfigInput } from '../../server/config.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
 import { SqliteStore } from '../../server/store/sqliteStore.ts';
@@ -46,7 +46,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(users: string[], overrides: ServerConfigInput = {}, clock?: { now: () => number }): Promise<TestServer> {
+/** `clock`: the server's time and timers; pass a TestClock to control them (test/integration/testClock.ts), or just `{ now }` to move time with real timers. */
+export async function startTestServer(users: string[], overrides: ServerConfigInput = {}, clock: Pick<ServerClock, 'now'> & Partial<ServerClock> = SYSTEM_CLOCK): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'ringdesk-it-'));
   const dbPath = join(dir, 'db.sqlite');
   const seed = new SqliteStore(dbPath);
@@ -99,7 +100,7 @@ export async function connect(url: string, user: string, device = `${user}-d1`, 
     deviceId: asDeviceId(device),
     deviceName: `${user}'s ${device}`,
     credentials: { userId: asUserId(user), password },
-    requestTimeoutMs: 5000,
+    requestTimeoutMs: EVENT_WAIT_MS,
     backoff: { initialMs: 50, maxMs: 500, jitter: 0.2 },
   });
   const calls = new CallingClient(sig);
@@ -111,12 +112,18 @@ export async function connect(url: string, user: string, device = `${user}-d1`, 
   return { sig, calls, userId: asUserId(user), heard };
 }
 
+/**
+ * How long a wait for an event may take before the test fails. Only a bound for a broken build: on a
+ * saturated CI machine a sign-in alone can take seconds, and no test asserts on how fast an event came.
+ */
+export const EVENT_WAIT_MS = 15_000;
+
 /** Resolves with the next emission of `event` that satisfies `pred`, or rejects after `ms`. */
 export function once<E extends EventMap, K extends keyof E>(
   em: TypedEmitter<E>,
   event: K,
   pred: (...args: E[K]) => boolean = () => true,
-  ms = 8000,
+  ms = EVENT_WAIT_MS,
 ): Promise<E[K]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -134,10 +141,10 @@ export function once<E extends EventMap, K extends keyof E>(
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Polls until `f` returns true (for server-side state that has no event). */
-export async function until(f: () => boolean, ms = 8000, what = 'condition'): Promise<void> {
+/** Polls until `f` returns true (for server-side state that has no event); `f` may read the store. */
+export async function until(f: () => boolean | Promise<boolean>, ms = EVENT_WAIT_MS, what = 'condition'): Promise<void> {
   const end = Date.now() + ms;
-  while (!f()) {
+  while (!(await f())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);
   }

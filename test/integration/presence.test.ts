@@ -5,6 +5,7 @@ import { runUserCommand } from '../../server/cli/users.ts';
 import { seedDemoAccounts } from '../../server/cli/demo.ts';
 import { SqliteStore } from '../../server/store/sqliteStore.ts';
 import { connect, once, PASSWORD, startTestServer, until, type TestClient, type TestServer } from './harness.ts';
+import { TestClock } from './testClock.ts';
 
 let srv: TestServer;
 const clients: TestClient[] = [];
@@ -28,16 +29,22 @@ it('presence: a subscriber sees a user come online and go offline, batched into 
   expect(users).toEqual([{ userId: 'bob', displayName: 'BOB', presence: 'offline', dnd: false }]);
 });
 
-it('a connection that goes silent is dropped after the heartbeat timeout', async () => {
-  srv = await startTestServer(['alice'], { heartbeatTimeoutMs: 600 });
+it('a connection that goes silent is dropped after the heartbeat timeout, not before', async () => {
+  // The sweep reads the server's clock: stopped, a slow sign-in on a busy machine cannot count as silence.
+  const clock = new TestClock().stop();
+  srv = await startTestServer(['alice'], { heartbeatTimeoutMs: 600 }, clock);
   const ws = new WebSocket(srv.url);
   await new Promise((r) => ws.once('open', r));
   ws.send(JSON.stringify({ id: 1, type: 'login', data: { userId: 'alice', password: PASSWORD, deviceId: 'raw', deviceName: 'raw', protocolVersion: 1 } }));
   await new Promise((r) => ws.once('message', r));
   expect(srv.server.services.sessions.isOnline(asUserId('alice'))).toBe(true);
   const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+  clock.advance(600); // exactly the timeout: not yet silent for longer than it
+  const sweepsAt600 = new Promise((r) => setTimeout(r, 3 * 150)); // three sweeps at the 150 ms interval (600 / 4)
+  expect(await Promise.race([closed.then(() => 'closed'), sweepsAt600.then(() => 'open')])).toBe('open');
+  clock.advance(1);
   await closed; // never sends a heartbeat
-  await until(() => !srv.server.services.sessions.isOnline(asUserId('alice')), 2000, 'alice offline');
+  await until(() => !srv.server.services.sessions.isOnline(asUserId('alice')), undefined, 'alice offline');
 });
 
 it('admin CLI: add, list, disable, passwd; demo accounts only on an empty database', async () => {

@@ -34,7 +34,7 @@ describe('SFU room lifecycle', () => {
     expect(sfu.rooms.has(callID)).toBe(false);
 
     await bob.calls.callAccept(callID);
-    await until(() => sfu.rooms.has(callID), 5000, 'room created at accept');
+    await until(() => sfu.rooms.has(callID), undefined, 'room created at accept');
     expect(sfu.inspect(callID)).toMatchObject({ routerClosed: false, peers: [] });
 
     const a = await joinAndSend(alice, callID);
@@ -62,7 +62,7 @@ describe('SFU room lifecycle', () => {
       if (p.type === 'sfuNewProducer') newProducers.push(p.data.producer.source);
     });
     const a = await joinAndSend(alice, callID);
-    await until(() => newProducers.length === 2, 5000, 'sfuNewProducer twice');
+    await until(() => newProducers.length === 2, undefined, 'sfuNewProducer twice');
     off();
     expect(newProducers).toEqual(['mic', 'camera']);
 
@@ -172,7 +172,7 @@ describe('SFU room lifecycle', () => {
     const toBob = sfuPush(bob, 'sfuRoomClosed');
     await bob.calls.callEnd(callID);
     expect([(await toAlice).reason, (await toBob).reason]).toEqual(['ended', 'ended']);
-    await until(() => !sfu.rooms.has(callID), 2000, 'room gone');
+    await until(() => !sfu.rooms.has(callID), undefined, 'room gone');
     expect(room?.router.closed).toBe(true);
     expect(aliceTransport?.closed).toBe(true);
     expect(await codeOf(alice, 'sfuJoin', { callID, rtpCapabilities: {} })).toBe('call_ended');
@@ -182,7 +182,7 @@ describe('SFU room lifecycle', () => {
     t = await startTestServer(['alice', 'bob']);
     const alice = await connect(t.url, 'alice');
     const { call } = await alice.calls.callInvite([], { mode: 'advanced' });
-    await until(() => srv().server.services.sfu.rooms.has(call.callID), 5000, 'room for an empty advanced call');
+    await until(() => srv().server.services.sfu.rooms.has(call.callID), undefined, 'room for an empty advanced call');
     await expect(join(alice, call.callID)).resolves.toMatchObject({ members: [], producers: [] });
   });
 
@@ -215,7 +215,7 @@ describe('SFU room lifecycle', () => {
     process.kill(pid, 'SIGKILL');
     expect((await told).reason).toBe('workerDied');
     expect(sfu.rooms.has(callID)).toBe(false);
-    await until(() => (sfu.pool?.workers[0]?.worker.pid ?? pid) !== pid, 10_000, 'a replacement worker');
+    await until(() => (sfu.pool?.workers[0]?.worker.pid ?? pid) !== pid, undefined, 'a replacement worker');
     await expect(join(bob, callID)).resolves.toMatchObject({ members: [] });
   });
 });

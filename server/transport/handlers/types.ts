@@ -25,6 +25,8 @@ export interface Services {
   now(): number;
   /** Frame and sign-in counters the transport bumps; read by /metrics. */
   stats: TransportStats;
+  /** A one-shot timer on the server's clock (see ServerClock); returns its cancel. */
+  after(ms: number, fn: () => void): () => void;
 }
 
 export interface Session {

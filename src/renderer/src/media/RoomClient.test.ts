@@ -88,7 +88,8 @@ function lastTransport(direction: 'send' | 'recv'): types.Transport {
 const track = (kind: 'audio' | 'video'): MediaStreamTrack => new FakeMediaStreamTrack({ kind }) as unknown as MediaStreamTrack; // the fake implements what mediasoup-client reads
 const tick = (ms = 0): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function until(f: () => boolean, what: string, ms = 3000): Promise<void> {
+// A bound for a broken build, not a speed test: the rejoin retries run on real timers, slower on a busy machine.
+async function until(f: () => boolean, what: string, ms = 15_000): Promise<void> {
   const end = Date.now() + ms;
   while (!f()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -251,7 +252,7 @@ describe('RoomClient', () => {
     const { sfu, room: r } = await joined();
     sfu.failures.set('sfuJoin', ['disconnected', 'disconnected']);
     const done = r.rejoin();
-    await until(() => sfu.count('sfuJoin') >= 3, 'retried', 5000);
+    await until(() => sfu.count('sfuJoin') >= 3, 'retried');
     await done;
     expect(r.state).toBe('connected');
     sfu.failures.set('sfuJoin', ['call_ended']);
