@@ -23,6 +23,11 @@ export interface RoomOptions {
   device?: Promise<Device>;
   /** Tests use mediasoup-client's FakeHandler. */
   createDevice?: () => Promise<Device>;
+  /**
+   * Pre-warm while the call rings: join, create both transports and produce PAUSED, but consume
+   * nothing until activate() (the server lets a ringing invitee do exactly that, see SfuService).
+   */
+  pending?: boolean;
 }
 
 const REJOIN_BACKOFF_MS = [250, 1_000, 2_000, 4_000] as const;
@@ -60,12 +65,14 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   #ops: Promise<void> = Promise.resolve();
   #rejoining: Promise<void> | null = null;
   #wake: (() => void) | null = null;
+  #pending: boolean;
 
   constructor(o: RoomOptions) {
     super();
     this.#o = o;
     this.callID = o.callID;
     this.#device = o.device ?? null;
+    this.#pending = o.pending === true;
     this.#consumers = new Consumers({
       port: o.port,
       callID: o.callID,
@@ -83,6 +90,31 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   }
   get closed(): boolean {
     return this.#state === 'closed';
+  }
+  /** Pre-warmed while ringing, not yet activated. */
+  get pending(): boolean {
+    return this.#pending;
+  }
+
+  /**
+   * The call was answered on this device: consume what the others send and resume what this device
+   * publishes unpaused. When the pre-warm never got in (an older server, a failure) this is a join.
+   */
+  activate(): Promise<void> {
+    if (!this.#pending || this.closed) return Promise.resolve();
+    this.#pending = false;
+    if (this.#state !== 'connected') return this.rejoin();
+    return this.#enqueue(async () => {
+      const epoch = this.#epoch;
+      this.#consumers.consumeAll(epoch);
+      const resumes = [...this.#producers].map(async ([source, p]) => {
+        const pub = this.#published.get(source);
+        if (!pub || pub.paused || p.closed || !p.paused) return;
+        p.resume();
+        await this.#o.port.request('sfuResumeProducer', { callID: this.callID, producerId: p.id });
+      });
+      await Promise.all(resumes);
+    });
   }
 
   /** Enters the room: transports, then every published track and every remote producer. */
@@ -161,6 +193,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     return this.#enqueue(async () => {
       const p = this.#producers.get(source);
       if (!p || p.closed || p.paused === paused) return;
+      if (this.#pending) return; // the server holds a ringing device's producers paused; activate() resumes them
       if (paused) p.pause();
       else p.resume();
       const type = paused ? 'sfuPauseProducer' : 'sfuResumeProducer';
@@ -233,7 +266,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     const send = s0.status === 'fulfilled' ? s0.value : this.#transport('send', device, epoch);
     this.#recv = s1.status === 'fulfilled' ? s1.value : await this.#transport('recv', device, epoch);
     // Receiving first: what the others send should not wait for this device's own camera.
-    this.#consumers.consumeAll(epoch);
+    if (!this.#pending) this.#consumers.consumeAll(epoch);
     this.#send = await send;
     // Video first: mediasoup-client sends one produce() at a time, and a first video frame is what the others wait for.
     const first: MediaSource[] = ['camera', 'screen', 'mic'];
@@ -259,10 +292,10 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       // The track is ours to keep across rejoins; pausing sends nothing at all.
       stopTracks: false,
       zeroRtpOnPause: true,
-      appData: { source, paused: pub.paused },
+      appData: { source, paused: pub.paused || this.#pending },
     });
     if (epoch !== this.#epoch) return producer.close();
-    if (pub.paused) producer.pause();
+    if (pub.paused || this.#pending) producer.pause();
     this.#producers.set(source, producer);
     this.#emitPublished();
   }
@@ -290,7 +323,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       case 'sfuNewProducer':
         if (this.#isMe(p.data.producer)) return;
         this.#consumers.add(p.data.producer);
-        void this.#consumers.consume(p.data.producer, this.#epoch);
+        if (!this.#pending) void this.#consumers.consume(p.data.producer, this.#epoch);
         return;
       case 'sfuProducerClosed':
         return this.#consumers.producerGone(p.data.producerId);
