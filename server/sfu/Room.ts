@@ -23,7 +23,7 @@ const log = new Logger('Room');
 const SPEAKER_INTERVAL_MS = 300;
 
 /** Why a device is put out of the room (the sfuRoomClosed reasons). */
-export type RoomCloseReason = 'ended' | 'moved' | 'workerDied';
+export type RoomCloseReason = 'ended' | 'moved' | 'workerDied' | 'serverRestart';
 /** How a room reaches one device: the service sends it through the session registry. */
 export type Notify = (userId: UserId, deviceId: DeviceId, push: SfuPush) => void;
 

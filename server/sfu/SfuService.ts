@@ -304,7 +304,9 @@ export class SfuService {
     this.#closed = true;
     for (const t of this.#grace.values()) clearTimeout(t);
     this.#grace.clear();
-    for (const room of this.#rooms.values()) room.close('ended');
+    // The calls stay stored and come back with the next start: the devices rejoin then, so they
+    // must not hear "ended" (that made a graceful restart worse than a crash).
+    for (const room of this.#rooms.values()) room.close('serverRestart');
     this.#rooms.clear();
     this.#pool?.close();
     this.#pool = null;

@@ -209,9 +209,10 @@ export const SFU_PUSHES = {
   sfuActiveSpeaker: z.object({ ...InRoom, userId: UserIdSchema.nullable(), deviceId: DeviceIdSchema.nullable() }),
   /**
    * This device is out of the room: `ended` (the call ended or this member quit or was kicked),
-   * `moved` (another device of this user became the main device), `workerDied` (join again).
+   * `moved` (another device of this user became the main device), `workerDied` (join again),
+   * `serverRestart` (the server is stopping; the call is kept: join again once reconnected).
    */
-  sfuRoomClosed: z.object({ ...InRoom, reason: z.enum(['ended', 'moved', 'workerDied']) }),
+  sfuRoomClosed: z.object({ ...InRoom, reason: z.enum(['ended', 'moved', 'workerDied', 'serverRestart']) }),
 } as const;
 
 export type SfuRequestType = keyof typeof SFU_REQUESTS;

@@ -353,7 +353,9 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
       const opened = p ? { track: p, fellBack: false } : await openTrack('video', useSettingsStore().settings?.media.cameraId ?? null);
       if (opened.fellBack) media.notice('cameraFallback');
       if (!p && media.previewOn) this.#preview = opened.track;
-      if (this.adopt(l, 'camera', opened.track)) await l.room.publish('camera', opened.track, this.#state === 'prewarming' ? true : !media.cameraOn);
+      // While ringing the room holds it paused (pending) and answering with video resumes it; an
+      // answer without video unpublishes it (#camera).
+      if (this.adopt(l, 'camera', opened.track)) await l.room.publish('camera', opened.track, this.#state === 'prewarming' ? false : !media.cameraOn);
     } catch (e) {
       media.cameraProblem = classify(e);
       media.cameraOn = false; // the button must not claim a camera that never opened

@@ -338,7 +338,8 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
         this.emit('activeSpeaker', p.data.userId && p.data.deviceId ? { userId: p.data.userId, deviceId: p.data.deviceId } : null);
         return;
       case 'sfuRoomClosed':
-        if (p.data.reason === 'workerDied') void this.rejoin();
+        // The call goes on without this room (worker died, server restarting): come back in.
+        if (p.data.reason === 'workerDied' || p.data.reason === 'serverRestart') void this.rejoin();
         else this.close(p.data.reason);
         return;
       default:
