@@ -142,6 +142,27 @@ describe('MediaSession lifecycle', () => {
     expect(useMediaStore().callID).toBeNull();
   });
 
+  it('a ring that stops before the media module loaded leaves the pre-warm, and the next ring pre-warms again', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const s = new MediaSession({ port, loadRoom: () => gate.then(() => roomModule), report: (level, m) => reports.push(`${level}: ${m}`) });
+    s.start();
+    session = s;
+    useCallsStore().setCalls([makeView(ringing, 'bob')]);
+    await flush();
+    expect(s.state).toBe('prewarming');
+    useCallsStore().setCalls([makeView(makeCall({ callID: 'c1', version: 2, callState: 'ended', users: [{ userId: 'bob', state: 'rejected' }] }), 'bob')]);
+    await flush();
+    expect(s.state).toBe('idle');
+    release();
+    await flush();
+    expect(FakeRoom.made).toHaveLength(0); // the late module made no room for a call that stopped ringing
+    useCallsStore().setCalls([makeView(makeCall({ callID: 'c2', media: 'video', users: [{ userId: 'bob', state: 'received' }] }), 'bob')]);
+    await flush();
+    expect(s.state).toBe('prewarming');
+    expect(room().callID).toBe('c2');
+  });
+
   it('signaling drops: "reconnecting" at once; it comes back: the room rejoins and the session is joined again', async () => {
     const s = start();
     useCallsStore().setCalls([makeView(answered, 'bob')]);

@@ -9,7 +9,7 @@ import { useSessionStore } from '../stores/session.ts';
 import { useSettingsStore } from '../stores/settings.ts';
 import type { SpatialLayer } from './layers.ts';
 import { nextSessionState, type SessionEvent, type SessionState } from './lifecycle.ts';
-import { classify, listDevices, onDeviceChange, openTrack } from './localMedia.ts';
+import { blankVideoTrack, classify, listDevices, onDeviceChange, openTrack } from './localMedia.ts';
 import type { RoomClient, RoomState } from './RoomClient.ts';
 import type { SfuPort } from './sfuPort.ts';
 import { StatsSampler } from './stats.ts';
@@ -95,10 +95,16 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
       watch(
         () => calls.incoming?.call.callID ?? null,
         (id) => {
-          if (id && prewarmOn()) this.prewarm(id);
-          // Stopped ringing without being answered here (declined, cancelled, answered elsewhere).
+          // Stopped ringing without being answered here (declined, cancelled, answered elsewhere):
+          // out of the pending room, or out of a pre-warm whose room was never made.
           const l = this.#live;
-          if (l?.room.pending && l.room.callID !== id && calls.active?.call.callID !== l.room.callID) this.leave();
+          const answered = (callID: string | null): boolean => callID !== null && calls.active?.call.callID === callID;
+          if (l?.room.pending && l.room.callID !== id && !answered(l.room.callID)) this.leave();
+          else if (!l && this.#state === 'prewarming' && media.callID !== id && !answered(media.callID)) {
+            media.reset(null);
+            if (this.#go('leave')) this.#go('left');
+          }
+          if (id && prewarmOn()) this.prewarm(id);
           if (!id && !this.#live && media.callID === null) this.stopPreview();
         },
         { immediate: true },
@@ -281,7 +287,7 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
   /** Makes the room (pending: the pre-warm of a ringing call) and wires it to the store. */
   #open(m: RoomModule, callID: CallId, pending: boolean, me: Me): Live {
     const media = useMediaStore();
-    const room = new m.RoomClient({ port: this.#d.port, callID, me: { userId: me.userId, deviceId: me.deviceId }, pending });
+    const room = new m.RoomClient({ port: this.#d.port, callID, me: { userId: me.userId, deviceId: me.deviceId }, pending, standIn: blankVideoTrack });
     const l: Live = { room, tracks: new Map(), offs: [] };
     this.#live = l;
     const sampler = new StatsSampler();
