@@ -9,7 +9,7 @@ import { useSessionStore } from '../stores/session.ts';
 import { useSettingsStore } from '../stores/settings.ts';
 import type { SpatialLayer } from './layers.ts';
 import { nextSessionState, type SessionEvent, type SessionState } from './lifecycle.ts';
-import { blankVideoTrack, classify, listDevices, onDeviceChange, openTrack } from './localMedia.ts';
+import { classify, listDevices, onDeviceChange, openTrack } from './localMedia.ts';
 import type { RoomClient, RoomState } from './RoomClient.ts';
 import type { SfuPort } from './sfuPort.ts';
 import { StatsSampler } from './stats.ts';
@@ -287,7 +287,7 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
   /** Makes the room (pending: the pre-warm of a ringing call) and wires it to the store. */
   #open(m: RoomModule, callID: CallId, pending: boolean, me: Me): Live {
     const media = useMediaStore();
-    const room = new m.RoomClient({ port: this.#d.port, callID, me: { userId: me.userId, deviceId: me.deviceId }, pending, standIn: blankVideoTrack });
+    const room = new m.RoomClient({ port: this.#d.port, callID, me: { userId: me.userId, deviceId: me.deviceId }, pending });
     const l: Live = { room, tracks: new Map(), offs: [] };
     this.#live = l;
     const sampler = new StatsSampler();

@@ -28,12 +28,6 @@ export interface RoomOptions {
    * nothing until activate() (the server lets a ringing invitee do exactly that, see SfuService).
    */
   pending?: boolean;
-  /**
-   * While pending, the camera's producer sends this stand-in (blank frames) instead of the camera:
-   * the SFU then knows its simulcast streams (and their scores) by the answer, so the others' first
-   * frame does not wait ~1 s for new streams, and no camera image leaves before the answer.
-   */
-  standIn?: () => MediaStreamTrack | null;
 }
 
 const REJOIN_BACKOFF_MS = [250, 1_000, 2_000, 4_000] as const;
@@ -72,8 +66,6 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   #rejoining: Promise<void> | null = null;
   #wake: (() => void) | null = null;
   #pending: boolean;
-  /** Producers sending a stand-in track while pending, and that track. */
-  readonly #standIns = new Map<MediaSource, MediaStreamTrack>();
 
   constructor(o: RoomOptions) {
     super();
@@ -117,18 +109,8 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       this.#consumers.consumeAll(epoch);
       const resumes = [...this.#producers].map(async ([source, p]) => {
         const pub = this.#published.get(source);
-        const standIn = this.#standIns.get(source);
-        this.#standIns.delete(source);
-        if (!pub || p.closed) return standIn?.stop();
-        if (standIn) {
-          // The real track takes the stand-in's place on the same streams.
-          await p.replaceTrack({ track: pub.track });
-          standIn.stop();
-          if (pub.paused) return p.pause(); // the server holds it paused already
-        } else {
-          if (pub.paused || !p.paused) return;
-          p.resume();
-        }
+        if (!pub || pub.paused || p.closed || !p.paused) return;
+        p.resume();
         await this.#o.port.request('sfuResumeProducer', { callID: this.callID, producerId: p.id });
       });
       await Promise.all(resumes);
@@ -182,7 +164,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     return this.#enqueue(async () => {
       const p = this.#producers.get(source);
       if (p && !p.closed) {
-        if (!this.#standIns.has(source)) await p.replaceTrack({ track }); // a stand-in gives way at activate()
+        await p.replaceTrack({ track });
         return;
       }
       if (this.#send) await this.#produce(source, this.#epoch);
@@ -304,22 +286,16 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     // Cameras go as three simulcast layers in VP8 (each receiver then gets the size it shows); a
     // screen share stays one full-size layer, as text must stay sharp.
     const camera = source === 'camera' ? await this.#simulcast() : {};
-    const standIn = this.#pending && source === 'camera' ? (this.#o.standIn?.() ?? null) : null;
     const producer = await this.#send.produce({
-      track: standIn ?? pub.track,
+      track: pub.track,
       ...camera,
       // The track is ours to keep across rejoins; pausing sends nothing at all.
       stopTracks: false,
       zeroRtpOnPause: true,
       appData: { source, paused: pub.paused || this.#pending },
     });
-    if (epoch !== this.#epoch) {
-      standIn?.stop();
-      return producer.close();
-    }
-    // A stand-in keeps sending (blank frames, held paused by the server); anything else pauses while pending.
-    if (standIn) this.#standIns.set(source, standIn);
-    else if (pub.paused || this.#pending) producer.pause();
+    if (epoch !== this.#epoch) return producer.close();
+    if (pub.paused || this.#pending) producer.pause();
     this.#producers.set(source, producer);
     this.#emitPublished();
   }
@@ -391,8 +367,6 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     this.#recv?.close();
     this.#send = this.#recv = null;
     this.#producers.clear();
-    for (const t of this.#standIns.values()) t.stop();
-    this.#standIns.clear();
     this.#consumers.clear();
     this.#members.clear();
     this.#emitPublished();

@@ -102,33 +102,3 @@ export function deviceOf(track: MediaStreamTrack | null): string | null {
   const id = track?.getSettings?.().deviceId;
   return typeof id === 'string' && id ? id : null;
 }
-
-/**
- * A blank 640×360 video track (a black canvas repainted a few times a second, so frames keep
- * coming): what a pre-warmed camera producer sends while the call rings, never the camera's image.
- * Null where canvases cannot be captured (tests).
- */
-export function blankVideoTrack(): MediaStreamTrack | null {
-  if (typeof document === 'undefined') return null;
-  const canvas = document.createElement('canvas');
-  canvas.width = 640;
-  canvas.height = 360;
-  const ctx = canvas.getContext('2d');
-  if (!ctx || typeof canvas.captureStream !== 'function') return null;
-  const paint = (): void => {
-    ctx.fillStyle = '#000';
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
-  };
-  paint();
-  const track = canvas.captureStream(10).getVideoTracks()[0] ?? null;
-  if (!track) return null;
-  const timer = setInterval(paint, 100);
-  track.addEventListener('ended', () => clearInterval(timer));
-  // stop() does not fire 'ended' on the stopping side; wrap it so the repaint stops with the track.
-  const stop = track.stop.bind(track);
-  track.stop = () => {
-    clearInterval(timer);
-    stop();
-  };
-  return track;
-}
