@@ -265,6 +265,23 @@ describe('RoomClient', () => {
     expect(r.pending).toBe(false);
   });
 
+  it('answered while the pre-warm still joins: every remote producer is consumed exactly once, with no rejoin', async () => {
+    const sfu = new FakeSfu();
+    sfu.producers = [bobsMic, bobsCam];
+    const r = new RoomClient({ port: sfu, callID: CALL, me: ME, createDevice: fakeDevice, pending: true });
+    room = r;
+    let remotes: RemoteStream[] = [];
+    r.on('remotes', (x) => (remotes = x));
+    const joining = r.join();
+    await r.activate(); // a fast answer: before the pending join got in
+    await joining;
+    await until(() => remotes.length === 2, 'both consumed');
+    await tick(20);
+    expect(sfu.count('sfuConsume')).toBe(2);
+    expect(sfu.count('sfuJoin')).toBe(1);
+    expect(r.state).toBe('connected');
+  });
+
   it('a server restart (serverRestart) rejoins like a dead worker: the call goes on', async () => {
     const { sfu, room: r } = await joined();
     sfu.push({ type: 'sfuRoomClosed', data: { callID: CALL, reason: 'serverRestart' } });

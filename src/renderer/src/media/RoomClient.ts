@@ -103,8 +103,12 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   activate(): Promise<void> {
     if (!this.#pending || this.closed) return Promise.resolve();
     this.#pending = false;
-    if (this.#state !== 'connected') return this.rejoin();
+    // After the pre-warm's join (a fast answer finds it still running: it then consumes by itself).
     return this.#enqueue(async () => {
+      if (this.#state !== 'connected') {
+        void this.rejoin(); // the pre-warm never got in: join now (queued after this step)
+        return;
+      }
       const epoch = this.#epoch;
       this.#consumers.consumeAll(epoch);
       const resumes = [...this.#producers].map(async ([source, p]) => {
