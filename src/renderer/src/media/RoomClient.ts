@@ -289,6 +289,8 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     if (!pub || !this.#send || this.#producers.get(source)?.closed === false) return;
     // Cameras go as three simulcast layers in VP8 (each receiver then gets the size it shows); a
     // screen share stays one full-size layer, as text must stay sharp.
+    // Decided once: an answer (activate) may land while produce() runs, and the server holds what it was asked.
+    const held = pub.paused || this.#pending;
     const camera = source === 'camera' ? await this.#simulcast() : {};
     const producer = await this.#send.produce({
       track: pub.track,
@@ -296,10 +298,10 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       // The track is ours to keep across rejoins; pausing sends nothing at all.
       stopTracks: false,
       zeroRtpOnPause: true,
-      appData: { source, paused: pub.paused || this.#pending },
+      appData: { source, paused: held },
     });
     if (epoch !== this.#epoch) return producer.close();
-    if (pub.paused || this.#pending) producer.pause();
+    if (held) producer.pause();
     this.#producers.set(source, producer);
     this.#emitPublished();
   }
