@@ -25,6 +25,11 @@ export class Peer {
   readonly transports = new Map<string, TransportEntry>();
   readonly producers = new Map<string, ProducerEntry>();
   readonly consumers = new Map<string, types.Consumer>();
+  /**
+   * A ringing invitee's device, pre-warming: it may hold transports and paused producers, but
+   * nobody sees them and it consumes nothing until its user accepts on it (Room.promote).
+   */
+  pending = false;
   #closed = false;
 
   constructor(userId: UserId, deviceId: DeviceId, deviceName: string, rtpCapabilities: types.RtpCapabilities) {

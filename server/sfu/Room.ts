@@ -23,7 +23,7 @@ const log = new Logger('Room');
 const SPEAKER_INTERVAL_MS = 300;
 
 /** Why a device is put out of the room (the sfuRoomClosed reasons). */
-export type RoomCloseReason = 'ended' | 'moved' | 'workerDied';
+export type RoomCloseReason = 'ended' | 'moved' | 'workerDied' | 'serverRestart';
 /** How a room reaches one device: the service sends it through the session registry. */
 export type Notify = (userId: UserId, deviceId: DeviceId, push: SfuPush) => void;
 
@@ -41,6 +41,8 @@ export class Room {
   readonly #notify: Notify;
   readonly #config: SfuConfig;
   readonly #peers = new Map<UserId, Peer>();
+  /** Ringing devices pre-warming, by `userId/deviceId` (several devices of one user may ring). */
+  readonly #pending = new Map<string, Peer>();
   #speaker: string | null = null;
   #closed = false;
 
@@ -78,19 +80,77 @@ export class Room {
     return [...this.#peers.values()].find((p) => p.producers.has(producerId));
   }
 
+  /** Everyone else, ringing devices included: they keep their list of producers current for the answer. */
   #others(except: UserId, push: SfuPush): void {
     for (const p of this.#peers.values()) if (p.userId !== except) this.#notify(p.userId, p.deviceId, push);
+    for (const p of this.#pending.values()) if (p.userId !== except) this.#notify(p.userId, p.deviceId, push);
+  }
+
+  get pending(): ReadonlyMap<string, Peer> {
+    return this.#pending;
+  }
+  pendingPeer(userId: UserId, deviceId: DeviceId): Peer | undefined {
+    return this.#pending.get(`${userId}/${deviceId}`);
+  }
+
+  /**
+   * A ringing invitee's device enters to pre-warm: it gets the room's state like a member, but
+   * the others hear nothing of it until promote().
+   */
+  joinPending(userId: UserId, deviceId: DeviceId, deviceName: string, rtpCapabilities: types.RtpCapabilities): RequestResult<'sfuJoin'> {
+    this.removePending(userId, deviceId, null);
+    const peer = new Peer(userId, deviceId, deviceName, rtpCapabilities);
+    peer.pending = true;
+    this.#pending.set(`${userId}/${deviceId}`, peer);
+    return this.#state();
+  }
+
+  /**
+   * The user answered on this device: its pre-warmed peer becomes the member's device in the room,
+   * announced with its producers (still paused until it resumes them). The user's other ringing
+   * devices are put out. False when this device had not pre-warmed.
+   */
+  promote(userId: UserId, deviceId: DeviceId): boolean {
+    const peer = this.pendingPeer(userId, deviceId);
+    if (!peer) return false;
+    this.#pending.delete(`${userId}/${deviceId}`);
+    for (const p of [...this.#pending.values()]) if (p.userId === userId) this.removePending(userId, p.deviceId, 'moved');
+    if (this.#peers.has(userId)) this.removePeer(userId, null);
+    peer.pending = false;
+    this.#peers.set(userId, peer);
+    this.#others(userId, { type: 'sfuMemberJoined', data: { callID: this.callID, member: { userId, deviceId, deviceName: peer.deviceName } } });
+    for (const entry of peer.producers.values()) {
+      if (entry.producer.kind === 'audio') void this.#observer.addProducer({ producerId: entry.producer.id }).catch(() => undefined);
+      this.#others(userId, { type: 'sfuNewProducer', data: { callID: this.callID, producer: peer.info(entry) } });
+    }
+    return true;
+  }
+
+  /** Puts a pre-warming device out (`deviceId` null: all of the user's); `reason` null: it left by itself. */
+  removePending(userId: UserId, deviceId: DeviceId | null, reason: RoomCloseReason | null): void {
+    for (const [key, p] of [...this.#pending]) {
+      if (p.userId !== userId || (deviceId !== null && p.deviceId !== deviceId)) continue;
+      this.#pending.delete(key);
+      if (reason) this.#notify(p.userId, p.deviceId, { type: 'sfuRoomClosed', data: { callID: this.callID, reason } });
+      p.close();
+    }
+  }
+
+  #state(): RequestResult<'sfuJoin'> {
+    const producers = [...this.#peers.values()].flatMap((p) => [...p.producers.values()].map((e) => p.info(e)));
+    const members = [...this.#peers.values()].map((p) => ({ userId: p.userId, deviceId: p.deviceId, deviceName: p.deviceName }));
+    return { rtpCapabilities: toWire(RtpCapabilitiesSchema, this.router.rtpCapabilities, 'rtpCapabilities'), producers, members };
   }
 
   /** Adds the device; a device already in the room (a reconnect) starts over with nothing. */
   join(userId: UserId, deviceId: DeviceId, deviceName: string, rtpCapabilities: types.RtpCapabilities): RequestResult<'sfuJoin'> {
     if (this.#peers.has(userId)) this.removePeer(userId, null);
+    this.removePending(userId, deviceId, null);
     const peer = new Peer(userId, deviceId, deviceName, rtpCapabilities);
-    const producers = [...this.#peers.values()].flatMap((p) => [...p.producers.values()].map((e) => p.info(e)));
-    const members = [...this.#peers.values()].map((p) => ({ userId: p.userId, deviceId: p.deviceId, deviceName: p.deviceName }));
+    const state = this.#state();
     this.#peers.set(userId, peer);
     this.#others(userId, { type: 'sfuMemberJoined', data: { callID: this.callID, member: { userId, deviceId, deviceName } } });
-    return { rtpCapabilities: toWire(RtpCapabilitiesSchema, this.router.rtpCapabilities, 'rtpCapabilities'), producers, members };
+    return state;
   }
 
   /**
@@ -148,6 +208,7 @@ export class Room {
     const entry: ProducerEntry = { producer, source: d.source, appData: d.appData };
     peer.producers.set(producer.id, entry);
     producer.observer.on('close', () => this.#onProducerClosed(peer, producer.id));
+    if (peer.pending) return { producerId: producer.id }; // announced when its user answers (promote)
     if (producer.kind === 'audio') void this.#observer.addProducer({ producerId: producer.id }).catch(() => undefined);
     this.#others(peer.userId, { type: 'sfuNewProducer', data: { callID: this.callID, producer: peer.info(entry) } });
     return { producerId: producer.id };
@@ -155,7 +216,7 @@ export class Room {
 
   #onProducerClosed(peer: Peer, producerId: string): void {
     peer.producers.delete(producerId);
-    if (this.#closed) return;
+    if (this.#closed || peer.pending) return;
     this.#others(peer.userId, { type: 'sfuProducerClosed', data: { callID: this.callID, producerId } });
     if (this.#speaker === producerId) this.#onSpeaker(null);
   }
@@ -169,7 +230,7 @@ export class Room {
   async setProducerPaused(peer: Peer, producerId: string, paused: boolean): Promise<void> {
     const producer = this.producer(peer, producerId);
     await mediasoupCall(paused ? 'pauseProducer' : 'resumeProducer', () => (paused ? producer.pause() : producer.resume()));
-    this.#others(peer.userId, { type: paused ? 'sfuProducerPaused' : 'sfuProducerResumed', data: { callID: this.callID, producerId } });
+    if (!peer.pending) this.#others(peer.userId, { type: paused ? 'sfuProducerPaused' : 'sfuProducerResumed', data: { callID: this.callID, producerId } });
   }
 
   async consume(peer: Peer, producerId: string): Promise<RequestResult<'sfuConsume'>> {
@@ -245,11 +306,12 @@ export class Room {
   close(reason: RoomCloseReason): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const p of this.#peers.values()) {
+    for (const p of [...this.#peers.values(), ...this.#pending.values()]) {
       this.#notify(p.userId, p.deviceId, { type: 'sfuRoomClosed', data: { callID: this.callID, reason } });
       p.close();
     }
     this.#peers.clear();
+    this.#pending.clear();
     this.router.close();
     this.worker.rooms--;
     log.child({ callID: this.callID }).debug('close() [reason:%s]', reason);

@@ -40,7 +40,25 @@ export interface RoomSnapshot {
   worker: number;
   routerClosed: boolean;
   peers: { userId: UserId; deviceId: DeviceId; transports: string[]; producers: string[]; consumers: string[] }[];
+  /** Ringing devices pre-warming: their transports and (paused) producers, seen by nobody yet. */
+  pending: { userId: UserId; deviceId: DeviceId; transports: string[]; producers: string[] }[];
 }
+
+/** A member's right in the room: `member` (Accepted, main device) or `ringing` (an invitee's device, pre-warming). */
+type Access = 'member' | 'ringing';
+const RINGING: ReadonlySet<string> = new Set(['inviting', 'received', 'notYetReceived']);
+/** What a ringing device may do: prepare to send. Consuming, resuming and layers wait for the answer. */
+const RINGING_MAY: ReadonlySet<SfuRequestType> = new Set<SfuRequestType>([
+  'sfuJoin',
+  'sfuLeave',
+  'sfuCreateTransport',
+  'sfuConnectTransport',
+  'sfuRestartIce',
+  'sfuProduce',
+  'sfuPauseProducer',
+  'sfuCloseProducer',
+  'sfuGetStats',
+]);
 
 /**
  * The SFU side of the server: worker pool, one Room per call, and who may use it. Only an Accepted
@@ -115,6 +133,7 @@ export class SfuService {
         producers: [...p.producers.keys()],
         consumers: [...p.consumers.keys()],
       })),
+      pending: [...room.pending.values()].map((p) => ({ userId: p.userId, deviceId: p.deviceId, transports: [...p.transports.keys()], producers: [...p.producers.keys()] })),
     };
   }
 
@@ -147,34 +166,46 @@ export class SfuService {
     throw new RingdeskError('call_not_found', `no call ${callID}`);
   }
 
-  /** Accepted, and on the main device: checked at every request, not only at join. */
-  async #authorize(actor: Actor, callID: CallId): Promise<void> {
+  /**
+   * Checked at every request, not only at join. `member`: Accepted, on the main device. `ringing`:
+   * an invitee still being invited, from any of its signed-in devices, may pre-warm: create
+   * transports and PAUSED producers that nobody can see or consume until it accepts on that device.
+   */
+  async #authorize(actor: Actor, callID: CallId, type: SfuRequestType): Promise<Access> {
     const m = findMember(await this.#startedCall(callID), actor.userId);
     if (!m) throw new RingdeskError('media_forbidden', 'you are not a member of this call');
+    if (RINGING.has(m.state)) {
+      if (RINGING_MAY.has(type)) return 'ringing';
+      throw new RingdeskError('media_forbidden', `answer the call first: while it rings a device may only prepare to send (${type} waits for the answer)`);
+    }
     if (m.state !== 'accepted') throw new RingdeskError('media_forbidden', `accept or join the call first (you are ${m.state})`);
     if (m.mainDevice !== actor.deviceId) throw new RingdeskError('media_forbidden', 'the call is on your other device; callJoin moves it here');
+    return 'member';
   }
 
-  #joined(actor: Actor, callID: CallId): { room: Room; peer: Peer } {
+  #joined(actor: Actor, callID: CallId, access: Access): { room: Room; peer: Peer } {
     const room = this.#rooms.get(callID);
-    const peer = room?.peer(actor.userId, actor.deviceId);
+    if (room && access === 'member' && !room.peer(actor.userId, actor.deviceId)) room.promote(actor.userId, actor.deviceId); // answered, sync not run yet
+    const peer = access === 'member' ? room?.peer(actor.userId, actor.deviceId) : room?.pendingPeer(actor.userId, actor.deviceId);
     if (!room || !peer) throw new RingdeskError('media_forbidden', 'join the room first (sfuJoin)');
     return { room, peer };
   }
 
   async #inRoom(actor: Actor, req: Exclude<SfuRequest, { type: 'sfuCapabilities' }>): Promise<SfuResult> {
     const callID = req.data.callID;
-    await this.#authorize(actor, callID);
+    const access = await this.#authorize(actor, callID, req.type);
     if (req.type === 'sfuJoin') {
       const room = await this.#ensureRoom(callID);
       const name = this.#sessions.device(actor.userId, actor.deviceId)?.deviceName ?? actor.deviceId;
       // Shape checked by RtpCapabilitiesSchema; canConsume() judges the meaning at each consume.
-      return room.join(actor.userId, actor.deviceId, name, req.data.rtpCapabilities as unknown as types.RtpCapabilities);
+      const caps = req.data.rtpCapabilities as unknown as types.RtpCapabilities;
+      return access === 'ringing' ? room.joinPending(actor.userId, actor.deviceId, name, caps) : room.join(actor.userId, actor.deviceId, name, caps);
     }
-    const { room, peer } = this.#joined(actor, callID);
+    const { room, peer } = this.#joined(actor, callID, access);
     switch (req.type) {
       case 'sfuLeave':
-        room.removePeer(actor.userId, null);
+        if (peer.pending) room.removePending(actor.userId, actor.deviceId, null);
+        else room.removePeer(actor.userId, null);
         this.#closeIfEmpty(room);
         return {};
       case 'sfuCreateTransport':
@@ -192,7 +223,8 @@ export class SfuService {
         return { iceParameters: await mediasoupCall('restartIce', () => t.restartIce()), ...(iceServers ? { iceServers } : {}) };
       }
       case 'sfuProduce':
-        return room.produce(peer, req.data);
+        // A ringing device's producers start paused whatever it asked: nothing leaves before the answer.
+        return room.produce(peer, peer.pending ? { ...req.data, paused: true } : req.data);
       case 'sfuPauseProducer':
       case 'sfuResumeProducer':
         await room.setProducerPaused(peer, req.data.producerId, req.type === 'sfuPauseProducer');
@@ -240,7 +272,7 @@ export class SfuService {
   }
 
   #closeIfEmpty(room: Room): void {
-    if (room.peers.size > 0) return;
+    if (room.peers.size > 0 || room.pending.size > 0) return;
     room.close('ended');
     if (this.#rooms.get(room.callID) === room) this.#rooms.delete(room.callID);
   }
@@ -262,6 +294,13 @@ export class SfuService {
         const m = findMember(call, peer.userId);
         if (!m || m.state !== 'accepted') room.removePeer(peer.userId, 'ended');
         else if (m.mainDevice !== peer.deviceId) room.removePeer(peer.userId, 'moved');
+      }
+      // Ringing devices: the one that answered becomes the member's device; the rest go.
+      for (const peer of [...room.pending.values()]) {
+        const m = findMember(call, peer.userId);
+        if (m && RINGING.has(m.state)) continue;
+        if (m?.state === 'accepted' && m.mainDevice === peer.deviceId) room.promote(peer.userId, peer.deviceId);
+        else room.removePending(peer.userId, peer.deviceId, m?.state === 'accepted' ? 'moved' : 'ended');
       }
       this.#closeIfEmpty(room);
       return;
@@ -287,7 +326,7 @@ export class SfuService {
   /** A connection closed: its media stays for the grace period, in case it resumes and restarts ICE. */
   deviceOffline(userId: UserId, deviceId: DeviceId): void {
     for (const room of this.#rooms.values()) {
-      if (!room.peer(userId, deviceId)) continue;
+      if (!room.peer(userId, deviceId) && !room.pendingPeer(userId, deviceId)) continue;
       const key = deviceKey(room.callID, userId, deviceId);
       if (this.#grace.has(key)) continue;
       const callID = room.callID;
@@ -296,8 +335,9 @@ export class SfuService {
         if (this.#sessions.device(userId, deviceId)) return;
         this.#background(callID, async () => {
           const r = this.#rooms.get(callID);
-          if (!r?.peer(userId, deviceId)) return;
-          r.removePeer(userId, null);
+          if (!r) return;
+          r.removePending(userId, deviceId, null);
+          if (r.peer(userId, deviceId)) r.removePeer(userId, null);
           this.#closeIfEmpty(r);
         });
       }, this.#graceMs);
@@ -317,7 +357,9 @@ export class SfuService {
     this.#closed = true;
     for (const t of this.#grace.values()) clearTimeout(t);
     this.#grace.clear();
-    for (const room of this.#rooms.values()) room.close('ended');
+    // The calls stay stored and come back with the next start: the devices rejoin then, so they
+    // must not hear "ended" (that made a graceful restart worse than a crash).
+    for (const room of this.#rooms.values()) room.close('serverRestart');
     this.#rooms.clear();
     this.#pool?.close();
     this.#pool = null;

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import type { DesktopCore } from '../app/DesktopCore.ts';
 import { relaySfu } from '../app/sfuRelay.ts';
 import type { FileLog } from '../log/FileLog.ts';
+import { RendererLog } from '../log/RendererLog.ts';
 import type { IpcHandlers } from './registerIpc.ts';
 
 /** Every invoke channel, answered by the core. Arguments arrive parsed (registerIpc). */
@@ -14,6 +15,7 @@ export function createHandlers(core: DesktopCore, log: FileLog | null): IpcHandl
     return { call: core.view(callID) };
   };
   const device = () => ({ deviceId: core.deviceId, deviceName: core.deviceName });
+  const rendererLog = new RendererLog();
   return {
     getSnapshot: () => core.snapshot(),
     login: (a) => core.login(a),
@@ -90,5 +92,9 @@ export function createHandlers(core: DesktopCore, log: FileLog | null): IpcHandl
     },
     installUpdate: () => core.installUpdate(),
     sfu: (a) => relaySfu(core.connection?.sig ?? null, a),
+    log: (a) => {
+      rendererLog.write(a);
+      return {};
+    },
   };
 }

@@ -34,6 +34,7 @@ export const INVOKE_CHANNELS = [
   'openExternal',
   'installUpdate',
   'sfu',
+  'log',
 ] as const;
 
 export const EVENT_CHANNELS = [

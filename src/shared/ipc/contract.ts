@@ -26,6 +26,7 @@ import {
   SettingsSchema,
 } from './model.ts';
 import { UpdateStateSchema } from './managed.ts';
+import { RendererLogSchema } from './log.ts';
 import { SfuInvokeArgsSchema, SfuPushEventSchema } from './sfu.ts';
 
 const Empty = z.object({}).strict();
@@ -109,6 +110,8 @@ export const INVOKES = {
   installUpdate: { args: Empty, result: UpdateStateSchema },
   /** Any SFU request, relayed to the server as is; the server's answer was already checked against its result schema (sfu.ts). */
   sfu: { args: SfuInvokeArgsSchema, result: z.record(z.string(), z.unknown()) },
+  /** A renderer warning or error for main's log file (and so the diagnostics export); main rate-limits it. */
+  log: { args: RendererLogSchema, result: Empty },
 } as const;
 
 export const EVENTS = {

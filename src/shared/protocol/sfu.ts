@@ -152,7 +152,7 @@ const Empty = z.object({});
 export const SFU_REQUESTS = {
   /** The router's capabilities, for loading a Device. Any member of the call may ask, invitees still ringing included (pre-warm). */
   sfuCapabilities: { data: z.object(InRoom), result: z.object({ rtpCapabilities: RtpCapabilitiesSchema }) },
-  /** Enter the call's room. Accepted members on their main device only. */
+  /** Enter the call's room. Accepted members on their main device; an invitee still ringing may pre-warm (paused producers nobody sees; docs/protocol.md). */
   sfuJoin: {
     data: z.object({ ...InRoom, rtpCapabilities: RtpCapabilitiesSchema }),
     result: z.object({ rtpCapabilities: RtpCapabilitiesSchema, producers: z.array(ProducerInfoSchema), members: z.array(RoomMemberSchema) }),
@@ -226,9 +226,10 @@ export const SFU_PUSHES = {
   sfuActiveSpeaker: z.object({ ...InRoom, userId: UserIdSchema.nullable(), deviceId: DeviceIdSchema.nullable() }),
   /**
    * This device is out of the room: `ended` (the call ended or this member quit or was kicked),
-   * `moved` (another device of this user became the main device), `workerDied` (join again).
+   * `moved` (another device of this user became the main device), `workerDied` (join again),
+   * `serverRestart` (the server is stopping; the call is kept: join again once reconnected).
    */
-  sfuRoomClosed: z.object({ ...InRoom, reason: z.enum(['ended', 'moved', 'workerDied']) }),
+  sfuRoomClosed: z.object({ ...InRoom, reason: z.enum(['ended', 'moved', 'workerDied', 'serverRestart']) }),
 } as const;
 
 export type SfuRequestType = keyof typeof SFU_REQUESTS;

@@ -59,8 +59,10 @@ export class Consumers {
 
   async consume(p: ProducerInfo, epoch: number): Promise<void> {
     const recv = this.#h.recv();
-    if (this.#consuming.has(p.producerId) || !recv) return;
-    this.#consuming.add(p.producerId);
+    // Keyed by join: a consume still in flight from a superseded join must not block this one.
+    const key = `${epoch}/${p.producerId}`;
+    if (this.#consuming.has(key) || !recv || [...this.#entries.values()].some((e) => e.info.producerId === p.producerId)) return;
+    this.#consuming.add(key);
     try {
       const { port, callID } = this.#h;
       const r = await port.request('sfuConsume', { callID, producerId: p.producerId });
@@ -78,7 +80,7 @@ export class Consumers {
     } catch (e) {
       this.#h.report(e);
     } finally {
-      this.#consuming.delete(p.producerId);
+      this.#consuming.delete(key);
     }
   }
 

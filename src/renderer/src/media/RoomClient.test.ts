@@ -236,6 +236,60 @@ describe('RoomClient', () => {
     expect(sfu.sent.filter((s) => s.type === 'sfuProduce').map((s) => s.data['source'])).toEqual(['mic', 'mic']);
   });
 
+  it('pre-warm (pending): joins, produces paused and consumes nothing; activate() only resumes and consumes', async () => {
+    const sfu = new FakeSfu();
+    const r = new RoomClient({ port: sfu, callID: CALL, me: ME, createDevice: fakeDevice, pending: true });
+    room = r;
+    let remotes: RemoteStream[] = [];
+    r.on('remotes', (x) => (remotes = x));
+    void r.publish('mic', track('audio'));
+    void r.publish('camera', track('video'));
+    await r.join();
+    await until(() => sfu.count('sfuProduce') === 2, 'both produced while ringing');
+    expect(sfu.sent.filter((s) => s.type === 'sfuProduce').map((s) => s.data['paused'])).toEqual([true, true]);
+    sfu.push({ type: 'sfuNewProducer', data: { callID: CALL, producer: bobsCam } });
+    await r.setPaused('mic', false); // the user's wish is kept, but nothing is resumed while ringing
+    await tick(20);
+    expect(sfu.count('sfuConsume')).toBe(0);
+    expect(sfu.count('sfuResumeProducer')).toBe(0);
+    expect(r.pending).toBe(true);
+
+    const before = sfu.sent.length;
+    sfu.producers = [bobsMic, bobsCam];
+    await r.activate();
+    await until(() => remotes.length === 2, 'consumed on answer');
+    const after = sfu.types().slice(before);
+    expect(after.filter((t) => t === 'sfuResumeProducer')).toHaveLength(2);
+    expect(after).not.toContain('sfuJoin');
+    expect(after).not.toContain('sfuCreateTransport');
+    expect(after).not.toContain('sfuProduce');
+    expect(r.pending).toBe(false);
+  });
+
+  it('answered while the pre-warm still joins: every remote producer is consumed exactly once, with no rejoin', async () => {
+    const sfu = new FakeSfu();
+    sfu.producers = [bobsMic, bobsCam];
+    const r = new RoomClient({ port: sfu, callID: CALL, me: ME, createDevice: fakeDevice, pending: true });
+    room = r;
+    let remotes: RemoteStream[] = [];
+    r.on('remotes', (x) => (remotes = x));
+    const joining = r.join();
+    await r.activate(); // a fast answer: before the pending join got in
+    await joining;
+    await until(() => remotes.length === 2, 'both consumed');
+    await tick(20);
+    expect(sfu.count('sfuConsume')).toBe(2);
+    expect(sfu.count('sfuJoin')).toBe(1);
+    expect(r.state).toBe('connected');
+  });
+
+  it('a server restart (serverRestart) rejoins like a dead worker: the call goes on', async () => {
+    const { sfu, room: r } = await joined();
+    sfu.push({ type: 'sfuRoomClosed', data: { callID: CALL, reason: 'serverRestart' } });
+    await until(() => sfu.count('sfuJoin') === 2 && r.state === 'connected', 'rejoined after the restart');
+    expect(r.closed).toBe(false);
+  });
+
   it('rejoins after the worker died, and closes for good when the call ended', async () => {
     const { sfu, room: r } = await joined();
     let closed: string | null = null;

@@ -23,6 +23,11 @@ export interface RoomOptions {
   device?: Promise<Device>;
   /** Tests use mediasoup-client's FakeHandler. */
   createDevice?: () => Promise<Device>;
+  /**
+   * Pre-warm while the call rings: join, create both transports and produce PAUSED, but consume
+   * nothing until activate() (the server lets a ringing invitee do exactly that, see SfuService).
+   */
+  pending?: boolean;
 }
 
 const REJOIN_BACKOFF_MS = [250, 1_000, 2_000, 4_000] as const;
@@ -60,12 +65,14 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   #ops: Promise<void> = Promise.resolve();
   #rejoining: Promise<void> | null = null;
   #wake: (() => void) | null = null;
+  #pending: boolean;
 
   constructor(o: RoomOptions) {
     super();
     this.#o = o;
     this.callID = o.callID;
     this.#device = o.device ?? null;
+    this.#pending = o.pending === true;
     this.#consumers = new Consumers({
       port: o.port,
       callID: o.callID,
@@ -83,6 +90,35 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   }
   get closed(): boolean {
     return this.#state === 'closed';
+  }
+  /** Pre-warmed while ringing, not yet activated. */
+  get pending(): boolean {
+    return this.#pending;
+  }
+
+  /**
+   * The call was answered on this device: consume what the others send and resume what this device
+   * publishes unpaused. When the pre-warm never got in (an older server, a failure) this is a join.
+   */
+  activate(): Promise<void> {
+    if (!this.#pending || this.closed) return Promise.resolve();
+    this.#pending = false;
+    // After the pre-warm's join (a fast answer finds it still running: it then consumes by itself).
+    return this.#enqueue(async () => {
+      if (this.#state !== 'connected') {
+        void this.rejoin(); // the pre-warm never got in: join now (queued after this step)
+        return;
+      }
+      const epoch = this.#epoch;
+      this.#consumers.consumeAll(epoch);
+      const resumes = [...this.#producers].map(async ([source, p]) => {
+        const pub = this.#published.get(source);
+        if (!pub || pub.paused || p.closed || !p.paused) return;
+        p.resume();
+        await this.#o.port.request('sfuResumeProducer', { callID: this.callID, producerId: p.id });
+      });
+      await Promise.all(resumes);
+    });
   }
 
   /** Enters the room: transports, then every published track and every remote producer. */
@@ -161,6 +197,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     return this.#enqueue(async () => {
       const p = this.#producers.get(source);
       if (!p || p.closed || p.paused === paused) return;
+      if (this.#pending) return; // the server holds a ringing device's producers paused; activate() resumes them
       if (paused) p.pause();
       else p.resume();
       const type = paused ? 'sfuPauseProducer' : 'sfuResumeProducer';
@@ -233,7 +270,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     const send = s0.status === 'fulfilled' ? s0.value : this.#transport('send', device, epoch);
     this.#recv = s1.status === 'fulfilled' ? s1.value : await this.#transport('recv', device, epoch);
     // Receiving first: what the others send should not wait for this device's own camera.
-    this.#consumers.consumeAll(epoch);
+    if (!this.#pending) this.#consumers.consumeAll(epoch);
     this.#send = await send;
     // Video first: mediasoup-client sends one produce() at a time, and a first video frame is what the others wait for.
     const first: MediaSource[] = ['camera', 'screen', 'mic'];
@@ -252,6 +289,8 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     if (!pub || !this.#send || this.#producers.get(source)?.closed === false) return;
     // Cameras go as three simulcast layers in VP8 (each receiver then gets the size it shows); a
     // screen share stays one full-size layer, as text must stay sharp.
+    // Decided once: an answer (activate) may land while produce() runs, and the server holds what it was asked.
+    const held = pub.paused || this.#pending;
     const camera = source === 'camera' ? await this.#simulcast() : {};
     const producer = await this.#send.produce({
       track: pub.track,
@@ -259,10 +298,10 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       // The track is ours to keep across rejoins; pausing sends nothing at all.
       stopTracks: false,
       zeroRtpOnPause: true,
-      appData: { source, paused: pub.paused },
+      appData: { source, paused: held },
     });
     if (epoch !== this.#epoch) return producer.close();
-    if (pub.paused) producer.pause();
+    if (held) producer.pause();
     this.#producers.set(source, producer);
     this.#emitPublished();
   }
@@ -290,7 +329,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       case 'sfuNewProducer':
         if (this.#isMe(p.data.producer)) return;
         this.#consumers.add(p.data.producer);
-        void this.#consumers.consume(p.data.producer, this.#epoch);
+        if (!this.#pending) void this.#consumers.consume(p.data.producer, this.#epoch);
         return;
       case 'sfuProducerClosed':
         return this.#consumers.producerGone(p.data.producerId);
@@ -305,7 +344,8 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
         this.emit('activeSpeaker', p.data.userId && p.data.deviceId ? { userId: p.data.userId, deviceId: p.data.deviceId } : null);
         return;
       case 'sfuRoomClosed':
-        if (p.data.reason === 'workerDied') void this.rejoin();
+        // The call goes on without this room (worker died, server restarting): come back in.
+        if (p.data.reason === 'workerDied' || p.data.reason === 'serverRestart') void this.rejoin();
         else this.close(p.data.reason);
         return;
       default:

@@ -1,136 +1,25 @@
-import type { MediaSource } from '../../../shared/protocol/sfu.ts';
-import { useManagedStore } from '../stores/managed.ts';
-import { useMediaStore } from '../stores/media.ts';
-import { useSettingsStore } from '../stores/settings.ts';
-import { classify, deviceOf, listDevices, openScreen, openTrack } from './localMedia.ts';
-import { adopt, currentRoom } from './session.ts';
-
-/** The in-call buttons and device handling. Each acts on the current room; with none, nothing happens. */
-
-function report(e: unknown): void {
-  console.warn('[media]', e instanceof Error ? e.message : String(e));
-}
-
-/** Mute pauses the microphone's producer, here and on the server, so the others see it. */
-export async function toggleMute(): Promise<void> {
-  const media = useMediaStore();
-  media.micMuted = !media.micMuted;
-  await currentRoom()?.room.setPaused('mic', media.micMuted).catch(report);
-}
-
-/** Camera off pauses the producer (the others see "camera off"); the first "on" opens the camera. */
-export async function toggleCamera(): Promise<void> {
-  const media = useMediaStore();
-  if (!media.cameraOn && !useManagedStore().policy.features.video) return; // IT turned video off
-  media.cameraOn = !media.cameraOn;
-  const l = currentRoom();
-  if (!l) return;
-  if (l.tracks.has('camera')) await l.room.setPaused('camera', !media.cameraOn).catch(report);
-  else if (media.cameraOn && !(await reopen('camera', useSettingsStore().settings?.media.cameraId ?? null))) media.cameraOn = false;
-}
-
-/** The next camera in the device list. */
-export async function switchCamera(): Promise<void> {
-  const l = currentRoom();
-  if (!l) return;
-  const cams = (await listDevices()).filter((d) => d.kind === 'videoinput');
-  if (cams.length < 2) return;
-  const at = cams.findIndex((d) => d.deviceId === deviceOf(l.tracks.get('camera') ?? null));
-  const next = cams[(at + 1) % cams.length];
-  if (next) await reopen('camera', next.deviceId);
-}
-
-/** Shares the screen (it takes the stage on the other side), or stops sharing. */
-export async function toggleScreen(): Promise<void> {
-  const media = useMediaStore();
-  const l = currentRoom();
-  if (!l) return;
-  if (!l.tracks.has('screen') && !useManagedStore().policy.features.screenShare) return; // IT turned sharing off
-  if (l.tracks.has('screen')) {
-    l.tracks.get('screen')?.stop();
-    l.tracks.delete('screen');
-    await l.room.unpublish('screen').catch(report);
-    return;
-  }
-  try {
-    const track = await openScreen();
-    media.screenProblem = null;
-    if (adopt(l, 'screen', track)) await l.room.publish('screen', track);
-  } catch (e) {
-    media.screenProblem = classify(e);
-  }
-}
-
-/** A device picked in the call: saved as the setting, and the track swapped at once. */
-export async function chooseDevice(kind: 'microphoneId' | 'cameraId' | 'speakerId', deviceId: string | null): Promise<void> {
-  const settings = useSettingsStore();
-  const cur = settings.settings?.media;
-  if (cur) await settings.update({ media: { ...cur, [kind]: deviceId } }).catch(report);
-  if (kind === 'microphoneId') await reopen('mic', deviceId);
-  else if (kind === 'cameraId' && currentRoom()?.tracks.has('camera')) await reopen('camera', deviceId);
-}
+import { MediaControls } from './MediaControls.ts';
+import type { MediaSession } from './MediaSession.ts';
 
 /**
- * Opens `source` from `deviceId` and sends it instead of what was sent. When nothing can be
- * opened the call goes on without it, and the store says why.
+ * The in-call buttons, for views. The window's one MediaControls acts on the session session.ts
+ * registers here (the only writer); without one, a button only records the user's wish in the store.
  */
-async function reopen(source: 'mic' | 'camera', deviceId: string | null): Promise<boolean> {
-  const media = useMediaStore();
-  const l = currentRoom();
-  if (!l) return false;
-  try {
-    const { track, fellBack } = await openTrack(source === 'mic' ? 'audio' : 'video', deviceId);
-    if (fellBack) media.notice(source === 'mic' ? 'micFallback' : 'cameraFallback');
-    if (!adopt(l, source, track)) return false;
-    await l.room.publish(source, track, source === 'mic' ? media.micMuted : !media.cameraOn);
-    if (source === 'mic') media.micProblem = null;
-    else media.cameraProblem = null;
-    return true;
-  } catch (e) {
-    if (source === 'mic') media.micProblem = classify(e);
-    else media.cameraProblem = classify(e);
-    return false;
-  }
+let running: MediaSession | null = null;
+const controls = new MediaControls(() => running);
+
+/** session.ts: the session the buttons act on, and whose device events they follow; returns the unregister function. */
+export function registerSession(session: MediaSession): () => void {
+  running = session;
+  const detach = controls.attach(session);
+  return () => {
+    detach();
+    if (running === session) running = null;
+  };
 }
 
-/** A device went away under a live track (unplugged headset): fall back to the default and say so. */
-async function fallBack(source: 'mic' | 'camera'): Promise<void> {
-  const media = useMediaStore();
-  const l = currentRoom();
-  if (!l) return;
-  const ok = await reopen(source, null);
-  if (ok) media.notice(source === 'mic' ? 'micFallback' : 'cameraFallback');
-  else {
-    l.tracks.delete(source);
-    await l.room.unpublish(source).catch(report);
-    media.notice(source === 'mic' ? 'micLost' : 'cameraLost');
-  }
-}
-
-/** `devicechange`: refresh the pickers, and move off any device that is gone. */
-export async function devicesChanged(): Promise<void> {
-  const media = useMediaStore();
-  const list = await listDevices();
-  media.devices = list;
-  const l = currentRoom();
-  if (!l) return;
-  for (const [source, kind] of [['mic', 'audioinput'], ['camera', 'videoinput']] as const) {
-    const track = l.tracks.get(source);
-    const id = deviceOf(track ?? null);
-    if (track && (track.readyState === 'ended' || (id && !list.some((d) => d.kind === kind && d.deviceId === id)))) await fallBack(source);
-  }
-  const speaker = useSettingsStore().settings?.media.speakerId;
-  if (speaker && !list.some((d) => d.kind === 'audiooutput' && d.deviceId === speaker)) media.notice('speakerFallback');
-}
-
-/** A sent track ended by itself: the device was unplugged, or the user stopped sharing in the browser's bar. */
-export async function trackEnded(source: MediaSource, track: MediaStreamTrack): Promise<void> {
-  const l = currentRoom();
-  if (!l || l.tracks.get(source) !== track) return;
-  if (source === 'screen') {
-    l.tracks.delete('screen');
-    await l.room.unpublish('screen').catch(report);
-    return;
-  }
-  await fallBack(source);
-}
+export const toggleMute = (): Promise<void> => controls.toggleMute();
+export const toggleCamera = (): Promise<void> => controls.toggleCamera();
+export const switchCamera = (): Promise<void> => controls.switchCamera();
+export const toggleScreen = (): Promise<void> => controls.toggleScreen();
+export const chooseDevice = (kind: 'microphoneId' | 'cameraId' | 'speakerId', deviceId: string | null): Promise<void> => controls.chooseDevice(kind, deviceId);

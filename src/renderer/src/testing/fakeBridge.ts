@@ -165,6 +165,7 @@ export class FakeBridge {
     this.handle('testNotification', () => ({ ok: true, problems: [] }));
     this.handle('exportDiagnostics', () => ({ path: '/tmp/ringdesk-diagnostics.json' }));
     this.handle('showMainWindow', () => ({}));
+    this.handle('log', () => ({}));
     this.handle('installUpdate', () => ({ ...this.snapshot.update, waitingForCall: true }));
   }
 }

@@ -1,0 +1,168 @@
+// Media that survives: the server restarted mid-call (graceful SIGTERM and a SIGKILL crash, the real
+// server process with its real mediasoup worker), and the media path dropped under a live call.
+// Every wait is for a condition, with a generous deadline: the machine is shared and slow.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { asUserId, type CallId } from '../../src/shared/protocol/index.ts';
+import { until, workerBin } from '../integration/harness.ts';
+import { signIn, screenshot, type Desktop } from './harness.ts';
+import { startServerProcess, type ServerProcess } from './serverProcess.ts';
+import { e2eSuite } from './suite.ts';
+
+const suite = e2eSuite({
+  check: () => {
+    if (!workerBin()) throw new Error('no mediasoup worker: run "bash scripts/setup-mediasoup.sh" or set MEDIASOUP_WORKER_BIN');
+  },
+});
+
+const RECOVER_MS = 45_000;
+
+/** What `page` decodes of `user`'s camera, per consumer (the quality overlay's rows, sampled each second). */
+async function framesByConsumer(page: Page, user: string): Promise<Map<string, number>> {
+  const rows = await page
+    .locator(`[data-direction="in"][data-user="${user}"][data-kind="video"][data-source="camera"]`)
+    .evaluateAll((els) => els.map((e) => [e.getAttribute('data-testid') ?? '', e.getAttribute('data-frames-decoded') ?? '0'] as const));
+  return new Map(rows.map(([id, f]) => [id.replace(/^stats-/, ''), Number(f)]));
+}
+
+/**
+ * Frames from `user` decode on a consumer not in `old`, and keep growing on it: media came back
+ * on NEW consumers (the old ones died with the server's router).
+ */
+async function decodesOnNewConsumer(page: Page, user: string, old: Set<string>, ms = RECOVER_MS): Promise<string> {
+  const end = Date.now() + ms;
+  let first: { id: string; frames: number } | null = null;
+  for (;;) {
+    const now = await framesByConsumer(page, user);
+    if (!first) {
+      const fresh = [...now].find(([id, f]) => !old.has(id) && f > 0);
+      if (fresh) first = { id: fresh[0], frames: fresh[1] };
+    } else if ((now.get(first.id) ?? 0) > first.frames) {
+      return first.id;
+    }
+    if (Date.now() > end) throw new Error(`${user}'s video never decoded again on a new consumer (${first ? `${first.id} stuck at ${first.frames}` : 'none'})`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/** Frames from `user` keep growing on the same consumer. */
+async function keepsDecoding(page: Page, user: string, ms = RECOVER_MS): Promise<void> {
+  const end = Date.now() + ms;
+  let base: Map<string, number> | null = null;
+  for (;;) {
+    const now = await framesByConsumer(page, user);
+    if (base && [...now].some(([id, f]) => f > (base?.get(id) ?? Infinity))) return;
+    if (!base && [...now.values()].some((f) => f > 0)) base = now;
+    if (Date.now() > end) throw new Error(`${user}'s video does not decode`);
+    await page.waitForTimeout(250);
+  }
+}
+
+async function videoCall(url: string): Promise<{ alice: Desktop; bob: Desktop; id: CallId }> {
+  const alice = await suite.desktop('alice-pc', null);
+  const bob = await suite.desktop('bob-pc', null);
+  await signIn(alice, url, 'alice');
+  await signIn(bob, url, 'bob');
+  await alice.page.getByTestId('call-video-bob').click();
+  await bob.page.getByTestId('screen-incoming').waitFor();
+  await bob.page.getByTestId('accept-video').click();
+  await alice.page.getByTestId('screen-in-call').waitFor();
+  await bob.page.getByTestId('screen-in-call').waitFor();
+  const id = await bob.page.getByTestId('screen-in-call').getAttribute('data-call-id');
+  if (!id) throw new Error('no call id');
+  await keepsDecoding(alice.page, 'bob');
+  await keepsDecoding(bob.page, 'alice');
+  return { alice, bob, id: id as CallId }; // the in-call screen shows the server's call id
+}
+
+describe('media survives a server restart', () => {
+  let proc: ServerProcess | null = null;
+  afterEach(async () => {
+    await suite.closeDesktops();
+    await proc?.close();
+    proc = null;
+  });
+
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    it(`${signal}: both sides show "Reconnecting media…", rejoin by themselves, and decode frames again on new consumers`, async () => {
+      proc = await startServerProcess(['alice', 'bob']);
+      const { alice, bob, id } = await videoCall(proc.url);
+      const before = { alice: new Set((await framesByConsumer(alice.page, 'bob')).keys()), bob: new Set((await framesByConsumer(bob.page, 'alice')).keys()) };
+      expect(before.alice.size).toBeGreaterThan(0);
+
+      await proc.stop(signal);
+      // While the server is down both say so, and stay in the call.
+      for (const d of [alice, bob]) {
+        await d.page.locator('[data-testid="media-state"][data-state="reconnecting"]').waitFor({ timeout: RECOVER_MS });
+        await expect(d.page.getByTestId('media-state').textContent()).resolves.toContain('Reconnecting media…');
+        await expect(d.page.getByTestId('screen-in-call').getAttribute('data-call-id')).resolves.toBe(id);
+      }
+      await screenshot(bob.page, `media-reconnecting-${signal.toLowerCase()}`);
+
+      await proc.start();
+      await decodesOnNewConsumer(alice.page, 'bob', before.alice);
+      await decodesOnNewConsumer(bob.page, 'alice', before.bob);
+      for (const d of [alice, bob]) await d.page.getByTestId('media-state').waitFor({ state: 'detached', timeout: RECOVER_MS });
+      await expect(bob.page.getByTestId('screen-in-call').getAttribute('data-call-id')).resolves.toBe(id);
+      if (signal === 'SIGTERM') {
+        // The rejoin attempts refused while the server was away are renderer warnings: they reached
+        // main's log file over the `log` IPC channel, not only the page's console.
+        const mainLog = readFileSync(join(bob.host.platform.info.userDataDir, 'logs', 'main.log'), 'utf8');
+        expect(mainLog).toMatch(/ WARN renderer: \[media\] \S/);
+      }
+    });
+  }
+
+  it('the call ended while the server was down: the app leaves the call cleanly instead of waiting for media', async () => {
+    proc = await startServerProcess(['alice', 'bob']);
+    const { alice, bob } = await videoCall(proc.url);
+    await proc.stop('SIGTERM');
+    await bob.page.locator('[data-testid="media-state"][data-state="reconnecting"]').waitFor({ timeout: RECOVER_MS });
+    // Alice closes her app while the server is away; the server's call timers end the call once it is back.
+    await alice.close();
+    await proc.start();
+    await bob.page.getByTestId('screen-call-ended').waitFor({ timeout: 90_000 });
+    await expect(bob.page.getByTestId('screen-in-call').count()).resolves.toBe(0);
+    await screenshot(bob.page, 'media-call-gone-after-restart');
+  }, 150_000);
+});
+
+describe('the media path drops under a live call', () => {
+  it('ICE restarts, and frames decode again on the same consumers', async () => {
+    const alice = await suite.desktop('alice-pc', 'alice');
+    const bob = await suite.desktop('bob-pc', 'bob');
+    await alice.page.getByTestId('call-video-bob').click();
+    await bob.page.getByTestId('accept-video').click();
+    await bob.page.getByTestId('screen-in-call').waitFor();
+    await keepsDecoding(bob.page, 'alice');
+    const id = (await bob.page.getByTestId('screen-in-call').getAttribute('data-call-id')) as CallId; // the server's id, as shown
+    const peer = suite.t.server.services.sfu.rooms.get(id)?.peers.get(asUserId('bob'));
+    const recv = [...(peer?.transports.values() ?? [])].find((t) => t.direction === 'recv')?.transport;
+    if (!peer || !recv) throw new Error('bob has no recv transport on the server');
+    const consumersBefore = new Set((await framesByConsumer(bob.page, 'alice')).keys());
+
+    // Count the ICE restarts Bob asks for from now on.
+    let restarts = 0;
+    const restartIce = recv.restartIce.bind(recv);
+    recv.restartIce = () => {
+      restarts++;
+      return restartIce();
+    };
+    // Cut Bob's path: change the server's ICE credentials twice (mediasoup keeps only the previous
+    // pair), so Bob's connectivity checks no longer match anything and the WebRtcServer drops them:
+    // his side of the path is dead, as after a network change, until he restarts ICE.
+    await restartIce();
+    await restartIce();
+
+    await until(() => restarts > 0, RECOVER_MS, 'bob restarts ICE');
+    await until(() => recv.iceState === 'connected' || recv.iceState === 'completed', RECOVER_MS, 'ICE connected again');
+    await keepsDecoding(bob.page, 'alice');
+    // Recovered by ICE restart on the same transport and consumers, not by a rejoin.
+    expect(suite.t.server.services.sfu.rooms.get(id)?.peers.get(asUserId('bob'))).toBe(peer);
+    expect(recv.closed).toBe(false);
+    const after = await framesByConsumer(bob.page, 'alice');
+    expect([...after.keys()].some((k) => consumersBefore.has(k))).toBe(true);
+  }, 120_000);
+});
