@@ -32,31 +32,6 @@ async function freshDatabase(): Promise<string> {
   return server.url.replace(/\/ringdesk$/, `/${name}`);
 }
 
-storeContract('PostgreSQL', async () => {
-  const url = await freshDatabase();
-  let store = await PgStore.open(url);
-  return {
-    store,
-    async reopen() {
-      await store.close();
-      store = await PgStore.open(url);
-      return store;
-    },
-    async exec(sql) {
-      const raw = new pg.Client({ connectionString: url });
-      await raw.connect();
-      try {
-        await raw.query(sql);
-      } finally {
-        await raw.end();
-      }
-    },
-    async dispose() {
-      await store.close();
-    },
-  };
-});
-
 /** Runs SQL on a database as an older server or an operator would have left it. */
 async function rawSql(url: string, sql: string): Promise<void> {
   const c = new pg.Client({ connectionString: url });
@@ -67,6 +42,23 @@ async function rawSql(url: string, sql: string): Promise<void> {
     await c.end();
   }
 }
+
+storeContract('PostgreSQL', async () => {
+  const url = await freshDatabase();
+  let store = await PgStore.open(url);
+  return {
+    store,
+    async reopen() {
+      await store.close();
+      store = await PgStore.open(url);
+      return store;
+    },
+    exec: (sql) => rawSql(url, sql),
+    async dispose() {
+      await store.close();
+    },
+  };
+});
 
 describe('PgStore migrations', () => {
   it('upgrades a version-1 database step by step: rows kept, rotation columns at 0, users indexed for the directory', async () => {
