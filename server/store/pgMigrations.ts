@@ -28,6 +28,36 @@ CREATE INDEX IF NOT EXISTS call_members_by_user ON call_members (user_id, seq DE
 CREATE TABLE IF NOT EXISTS call_records (call_id TEXT NOT NULL PRIMARY KEY, ended_at BIGINT NOT NULL, body TEXT NOT NULL);
 `,
   },
+  {
+    version: 2,
+    name: 'revocations seen by running servers; token rotation per device',
+    // Running servers poll `seq > last seen`; PgStore writes revocations under a lock so seqs commit in order.
+    sql: `
+CREATE TABLE IF NOT EXISTS revocations (
+  seq BIGSERIAL PRIMARY KEY, user_id TEXT NOT NULL, reason TEXT NOT NULL,
+  except_device TEXT, at BIGINT NOT NULL);
+ALTER TABLE devices ADD COLUMN IF NOT EXISTS superseded_before BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE devices ADD COLUMN IF NOT EXISTS superseded_at BIGINT NOT NULL DEFAULT 0;
+`,
+  },
+  {
+    version: 4,
+    name: 'directory: search terms, browse order, favorites; call members by call',
+    // The range indexes are in byte order (COLLATE "C"), which the directory's prefix ranges and
+    // cursors need (directoryQueries.ts); the columns keep the default collation so that joins with
+    // users.user_id need no collation of their own. user_search is filled by PgDirectory.ensureIndexed.
+    sql: `
+CREATE TABLE IF NOT EXISTS user_search (user_id TEXT NOT NULL, term TEXT NOT NULL, PRIMARY KEY (user_id, term));
+CREATE INDEX IF NOT EXISTS user_search_by_term ON user_search (term COLLATE "C", user_id COLLATE "C");
+CREATE TABLE IF NOT EXISTS user_directory (user_id TEXT PRIMARY KEY, sort_key TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS user_directory_by_key ON user_directory (sort_key COLLATE "C", user_id COLLATE "C");
+CREATE TABLE IF NOT EXISTS favorites (
+  user_id TEXT NOT NULL, favorite_id TEXT NOT NULL, added_at BIGINT NOT NULL, PRIMARY KEY (user_id, favorite_id));
+CREATE INDEX IF NOT EXISTS favorites_by_id ON favorites (user_id, favorite_id COLLATE "C");
+CREATE INDEX IF NOT EXISTS call_members_by_call ON call_members (call_id);
+DELETE FROM meta WHERE key = 'directory_terms_version';
+`,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,7 +1,9 @@
 import pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asDeviceId, asUserId } from '../../src/shared/protocol/index.ts';
 import { startTestPostgres, type TestPostgres } from '../../test/support/postgres.ts';
 import { storeContract } from '../../test/support/storeContract.ts';
+import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './pgMigrations.ts';
 import { PgStore } from './pgStore.ts';
 
 // A real PostgreSQL from Debian's package, started for this file (scripts/test.sh installs it).
@@ -14,17 +16,31 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** Each test gets its own empty database on the one server. */
+/**
+ * Each test gets its own empty database on the one server, with a locale's collation (ICU) as its
+ * default, as a production database has: a query that needs byte order and does not ask for it fails here.
+ */
 async function freshDatabase(): Promise<string> {
   const name = `contract_${process.pid}_${++n}`;
   const admin = new pg.Client({ connectionString: server.url });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`);
   } finally {
     await admin.end();
   }
   return server.url.replace(/\/ringdesk$/, `/${name}`);
+}
+
+/** Runs SQL on a database as an older server or an operator would have left it. */
+async function rawSql(url: string, sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
 }
 
 storeContract('PostgreSQL', async () => {
@@ -37,8 +53,50 @@ storeContract('PostgreSQL', async () => {
       store = await PgStore.open(url);
       return store;
     },
+    exec: (sql) => rawSql(url, sql),
     async dispose() {
       await store.close();
     },
   };
+});
+
+describe('PgStore migrations', () => {
+  it('upgrades a version-1 database step by step: rows kept, rotation columns at 0, users indexed for the directory', async () => {
+    const url = await freshDatabase();
+    await rawSql(
+      url,
+      `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); ${PG_MIGRATIONS[0]?.sql ?? ''}
+       INSERT INTO meta (key, value) VALUES ('schema_version', '1');
+       INSERT INTO users (user_id, display_name, password_hash, created_at) VALUES ('erin', 'Érin Søby', 'h', 1);
+       INSERT INTO devices (user_id, device_id, name, last_seen, tokens_after) VALUES ('erin', 'd1', 'Laptop', 5, 7);`,
+    );
+    const store = await PgStore.open(url);
+    try {
+      const erin = asUserId('erin');
+      expect(await store.getMeta('schema_version')).toBe(String(PG_SCHEMA_VERSION));
+      expect(await store.deviceTokenState(erin, asDeviceId('d1'))).toEqual({ tokensAfter: 7, supersededBefore: 0, supersededAt: 0 });
+      expect(await store.lastRevocationSeq()).toBe(0);
+      expect((await store.searchDirectory(['søby'], null, 10)).users).toEqual([{ userId: 'erin', displayName: 'Érin Søby', dnd: false }]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('two nodes opening a new database together both come up on the latest schema', async () => {
+    const url = await freshDatabase();
+    const [a, b] = await Promise.all([PgStore.open(url), PgStore.open(url)]);
+    try {
+      expect(await a.getMeta('schema_version')).toBe(String(PG_SCHEMA_VERSION));
+      await a.createUser({ userId: asUserId('zed'), displayName: 'Zed', passwordHash: 'h', disabled: false, createdAt: 1 });
+      expect((await b.searchDirectory(['zed'], null, 10)).users.map((u) => u.userId)).toEqual(['zed']);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('refuses a database from a newer server, naming both versions', async () => {
+    const url = await freshDatabase();
+    await rawSql(url, "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema_version', '999')");
+    await expect(PgStore.open(url)).rejects.toThrow(/schema 999 is newer .*\(\d+\)/);
+  });
 });

@@ -4,13 +4,33 @@ import type { Call } from '../../src/shared/call/index.ts';
 import { Logger } from '../logger.ts';
 import { encodeCall } from './callCodec.ts';
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './pgMigrations.ts';
-import { decodeCallRows, decodeRecordRows, userFromRow, type UserDbRow } from './rows.ts';
-import type { CallPage, RecordPage, Store, UserRow } from './Store.ts';
+import { PgDirectory } from './pgDirectory.ts';
+import { decodeCallRows, decodeRecordRows, pageBySeq, revocationFromRow, tokenStateFromRow, userFromRow, type RevocationDbRow, type UserDbRow } from './rows.ts';
+import type {
+  CallPage,
+  CursorKey,
+  DeviceTokenState,
+  DirectoryEntry,
+  DirectoryPage,
+  FavoriteAdd,
+  RecordPage,
+  Revocation,
+  RevocationReason,
+  Store,
+  UserRow,
+} from './Store.ts';
 
 const log = new Logger('PgStore');
 const INT8_OID = 20;
 /** Any fixed number: every node of a cluster migrates under this one advisory lock. */
 const MIGRATION_LOCK = 724_150_001;
+/**
+ * Revocations are written one at a time under this lock, so seqs commit in the order they are
+ * taken: a server polling `seq > last seen` can otherwise pass a lower seq whose transaction
+ * commits after a higher one's, and never see it.
+ */
+const REVOCATION_LOCK = 724_150_002;
+const INSERT_USER = 'INSERT INTO users (user_id, display_name, password_hash, disabled, created_at, tokens_after) SELECT *, 0 FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::bigint[])';
 
 /** Epoch milliseconds and sequence numbers fit a double exactly; pg returns BIGINT as text by default. */
 const types = {
@@ -29,9 +49,11 @@ export interface PgStoreOptions {
  */
 export class PgStore implements Store {
   readonly #pool: pg.Pool;
+  readonly #dir: PgDirectory;
 
   private constructor(pool: pg.Pool) {
     this.#pool = pool;
+    this.#dir = new PgDirectory(pool, (fn) => this.#transaction(fn));
   }
 
   /** Connects and brings the schema up to date (several nodes may start at once: they take turns). */
@@ -42,6 +64,7 @@ export class PgStore implements Store {
     const store = new PgStore(pool);
     try {
       await store.#migrate();
+      await store.#dir.ensureIndexed();
     } catch (e) {
       await pool.end();
       throw e;
@@ -91,10 +114,20 @@ export class PgStore implements Store {
   }
 
   async createUser(u: Omit<UserRow, 'dnd' | 'tokensAfter'>): Promise<void> {
-    await this.#pool.query(
-      'INSERT INTO users (user_id, display_name, password_hash, disabled, created_at, tokens_after) VALUES ($1, $2, $3, $4, $5, 0)',
-      [u.userId, u.displayName, u.passwordHash, u.disabled, u.createdAt],
-    );
+    await this.createUsers([u]);
+  }
+  /** One statement for all the rows, in the transaction that indexes them: all or none. */
+  async createUsers(users: Omit<UserRow, 'dnd' | 'tokensAfter'>[]): Promise<void> {
+    await this.#transaction(async (c) => {
+      await c.query(INSERT_USER, [
+        users.map((u) => u.userId),
+        users.map((u) => u.displayName),
+        users.map((u) => u.passwordHash),
+        users.map((u) => u.disabled),
+        users.map((u) => u.createdAt),
+      ]);
+      await this.#dir.index(c, users);
+    });
   }
   async getUser(userId: UserId): Promise<UserRow | undefined> {
     const [r] = await this.#rows<UserDbRow>('SELECT * FROM users WHERE user_id = $1', [userId]);
@@ -104,13 +137,43 @@ export class PgStore implements Store {
     return (await this.#rows<UserDbRow>('SELECT * FROM users ORDER BY user_id COLLATE "C"')).map(userFromRow);
   }
   async setUserDisabled(userId: UserId, disabled: boolean): Promise<boolean> {
-    const r = await this.#pool.query('UPDATE users SET disabled = $1, tokens_after = $2 WHERE user_id = $3', [disabled, Date.now(), userId]);
-    return (r.rowCount ?? 0) > 0;
+    const now = Date.now();
+    return this.#transaction(async (c) => {
+      const r = await c.query('UPDATE users SET disabled = $1, tokens_after = $2 WHERE user_id = $3', [disabled, now, userId]);
+      const changed = (r.rowCount ?? 0) > 0;
+      if (changed && disabled) await this.#revocation(c, userId, 'disabled', null, now);
+      return changed;
+    });
   }
   async setPassword(userId: UserId, passwordHash: string): Promise<boolean> {
     // A new password signs out every device: tokens issued before now stop working.
-    const r = await this.#pool.query('UPDATE users SET password_hash = $1, tokens_after = $2 WHERE user_id = $3', [passwordHash, Date.now(), userId]);
-    return (r.rowCount ?? 0) > 0;
+    const now = Date.now();
+    return this.#transaction(async (c) => {
+      const r = await c.query('UPDATE users SET password_hash = $1, tokens_after = $2 WHERE user_id = $3', [passwordHash, now, userId]);
+      const changed = (r.rowCount ?? 0) > 0;
+      if (changed) await this.#revocation(c, userId, 'password', null, now);
+      return changed;
+    });
+  }
+  async revokeUserSessions(userId: UserId, reason: RevocationReason, exceptDevice: DeviceId | null, at: number): Promise<boolean> {
+    return this.#transaction(async (c) => {
+      const r = await c.query('UPDATE users SET tokens_after = GREATEST(tokens_after, $1) WHERE user_id = $2', [at, userId]);
+      const changed = (r.rowCount ?? 0) > 0;
+      if (changed) await this.#revocation(c, userId, reason, exceptDevice, at);
+      return changed;
+    });
+  }
+  async #revocation(c: pg.PoolClient, userId: UserId, reason: RevocationReason, exceptDevice: DeviceId | null, at: number): Promise<void> {
+    await c.query('SELECT pg_advisory_xact_lock($1)', [REVOCATION_LOCK]);
+    await c.query('INSERT INTO revocations (user_id, reason, except_device, at) VALUES ($1, $2, $3, $4)', [userId, reason, exceptDevice, at]);
+  }
+  async revocationsAfter(afterSeq: number, limit: number): Promise<Revocation[]> {
+    return (await this.#rows<RevocationDbRow>('SELECT seq, user_id, reason, except_device, at FROM revocations WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit])).map(
+      revocationFromRow,
+    );
+  }
+  async lastRevocationSeq(): Promise<number> {
+    return (await this.#rows<{ seq: number }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM revocations'))[0]?.seq ?? 0;
   }
   async setDnd(userId: UserId, dnd: DndStatus): Promise<void> {
     await this.#pool.query('UPDATE users SET dnd = $1 WHERE user_id = $2', [JSON.stringify(dnd), userId]);
@@ -127,8 +190,53 @@ export class PgStore implements Store {
     await this.#pool.query('UPDATE devices SET tokens_after = $1 WHERE user_id = $2 AND device_id = $3', [before, userId, deviceId]);
   }
   async deviceTokensAfter(userId: UserId, deviceId: DeviceId): Promise<number> {
-    const [r] = await this.#rows<{ tokens_after: number }>('SELECT tokens_after FROM devices WHERE user_id = $1 AND device_id = $2', [userId, deviceId]);
-    return r?.tokens_after ?? 0;
+    return (await this.deviceTokenState(userId, deviceId)).tokensAfter;
+  }
+  async deviceTokenState(userId: UserId, deviceId: DeviceId): Promise<DeviceTokenState> {
+    const [r] = await this.#rows<{ tokens_after: number; superseded_before: number; superseded_at: number }>(
+      'SELECT tokens_after, superseded_before, superseded_at FROM devices WHERE user_id = $1 AND device_id = $2',
+      [userId, deviceId],
+    );
+    return tokenStateFromRow(r);
+  }
+  async tokenUsed(userId: UserId, deviceId: DeviceId, issuedAt: number, now: number): Promise<void> {
+    // The WHERE makes it a no-op for a token no newer than the last one used; the previous
+    // generation (older than the superseded token) is voided at once.
+    await this.#pool.query(
+      `INSERT INTO devices (user_id, device_id, name, last_seen, superseded_before, superseded_at) VALUES ($1, $2, '', $3, $4, $3)
+       ON CONFLICT (user_id, device_id) DO UPDATE SET
+         tokens_after = CASE WHEN devices.superseded_before > 0 THEN GREATEST(devices.tokens_after, devices.superseded_before - 1) ELSE devices.tokens_after END,
+         superseded_before = excluded.superseded_before, superseded_at = excluded.superseded_at
+       WHERE excluded.superseded_before > devices.superseded_before`,
+      [userId, deviceId, now, issuedAt],
+    );
+  }
+
+  async setDisplayName(userId: UserId, displayName: string): Promise<boolean> {
+    return this.#transaction(async (c) => {
+      const r = await c.query('UPDATE users SET display_name = $1 WHERE user_id = $2', [displayName, userId]);
+      const changed = (r.rowCount ?? 0) > 0;
+      if (changed) await this.#dir.index(c, [{ userId, displayName }]);
+      return changed;
+    });
+  }
+  searchDirectory(words: string[], after: CursorKey | null, limit: number): Promise<DirectoryPage> {
+    return this.#dir.search(words, after, limit);
+  }
+  directoryEntries(userIds: readonly UserId[]): Promise<(DirectoryEntry & { disabled: boolean })[]> {
+    return this.#dir.entries(userIds);
+  }
+  listFavorites(userId: UserId, after: CursorKey | null, limit: number): Promise<DirectoryPage> {
+    return this.#dir.favorites(userId, after, limit);
+  }
+  addFavorite(userId: UserId, favorite: UserId, max: number, now: number): Promise<FavoriteAdd> {
+    return this.#dir.addFavorite(userId, favorite, max, now);
+  }
+  removeFavorite(userId: UserId, favorite: UserId): Promise<boolean> {
+    return this.#dir.removeFavorite(userId, favorite);
+  }
+  listRecents(userId: UserId, window: number, after: CursorKey | null, limit: number): Promise<DirectoryPage> {
+    return this.#dir.recents(userId, window, after, limit);
   }
 
   async getMeta(key: string): Promise<string | undefined> {
@@ -136,6 +244,9 @@ export class PgStore implements Store {
   }
   async setMeta(key: string, value: string): Promise<void> {
     await this.#pool.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+  }
+  async deleteMeta(key: string): Promise<void> {
+    await this.#pool.query('DELETE FROM meta WHERE key = $1', [key]);
   }
 
   async saveCall(call: Call, record: CallRecord | null): Promise<void> {
@@ -174,9 +285,8 @@ export class PgStore implements Store {
        WHERE m.user_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3`,
       [userId, before, count + 1],
     );
-    const page = rows.slice(0, count);
-    const last = page.at(-1);
-    return { calls: decodeCallRows(page), nextFlag: rows.length > count && last ? last.seq : 0 };
+    const paged = pageBySeq(rows, count);
+    return { calls: decodeCallRows(paged.page), nextFlag: paged.nextFlag };
   }
   async listRecordsFor(userId: UserId, count: number, nextFlag: number): Promise<RecordPage> {
     const before = nextFlag > 0 ? nextFlag : Number.MAX_SAFE_INTEGER;
@@ -186,9 +296,8 @@ export class PgStore implements Store {
        WHERE m.user_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3`,
       [userId, before, count + 1],
     );
-    const page = rows.slice(0, count);
-    const last = page.at(-1);
-    return { records: decodeRecordRows(page), nextFlag: rows.length > count && last ? last.seq : 0 };
+    const paged = pageBySeq(rows, count);
+    return { records: decodeRecordRows(paged.page), nextFlag: paged.nextFlag };
   }
   async getRecord(callID: CallId): Promise<CallRecord | undefined> {
     const [r] = await this.#rows<{ body: string }>('SELECT body FROM call_records WHERE call_id = $1', [callID]);

@@ -1,8 +1,8 @@
-import { CallRecordSchema, DndStatusSchema, UserIdSchema, type CallRecord } from '../../src/shared/protocol/index.ts';
+import { CallRecordSchema, DndStatusSchema, UserIdSchema, type CallRecord, type DeviceId, type UserId } from '../../src/shared/protocol/index.ts';
 import type { Call } from '../../src/shared/call/index.ts';
 import { Logger } from '../logger.ts';
 import { decodeCall } from './callCodec.ts';
-import type { UserRow } from './Store.ts';
+import type { CursorKey, DeviceTokenState, DirectoryEntry, DirectoryPage, Revocation, RevocationReason, UserRow } from './Store.ts';
 
 const log = new Logger('Store');
 
@@ -58,4 +58,61 @@ export function decodeRecordRows(rows: readonly { body: string; call_id: string 
     else log.error('skipping damaged call record %s', r.call_id);
   }
   return out;
+}
+
+/** A page read with LIMIT count + 1: the extra row only says that more follow, and the last kept row's seq is the cursor. */
+export function pageBySeq<R extends { seq: number }>(rows: readonly R[], count: number): { page: R[]; nextFlag: number } {
+  const page = rows.slice(0, count);
+  const last = page.at(-1);
+  return { page, nextFlag: rows.length > count && last ? last.seq : 0 };
+}
+
+export interface RevocationDbRow {
+  seq: number;
+  user_id: string;
+  reason: string;
+  except_device: string | null;
+  at: number;
+}
+
+export function revocationFromRow(r: RevocationDbRow): Revocation {
+  // Written only by the stores' own revocation insert, from a RevocationReason and validated ids.
+  return { seq: r.seq, userId: r.user_id as UserId, reason: r.reason as RevocationReason, exceptDevice: r.except_device as DeviceId | null, at: r.at };
+}
+
+/** A device never seen has no row: nothing revoked, nothing superseded. */
+export function tokenStateFromRow(r: { tokens_after: number; superseded_before: number; superseded_at: number } | undefined): DeviceTokenState {
+  return { tokensAfter: r?.tokens_after ?? 0, supersededBefore: r?.superseded_before ?? 0, supersededAt: r?.superseded_at ?? 0 };
+}
+
+/** users.dnd is written by setDnd from a parsed DndStatus; anything unreadable counts as off. */
+export function dndOn(json: string): boolean {
+  try {
+    return (JSON.parse(json) as { enabled?: unknown }).enabled === true; // only `enabled` is read, and checked
+  } catch {
+    return false;
+  }
+}
+
+/** A directory row: the user and the first part of its sort key (k1). */
+export interface DirectoryDbRow {
+  user_id: string;
+  display_name: string;
+  dnd: string;
+  k1: string | number;
+}
+
+export function entryFromRow(r: { user_id: string; display_name: string; dnd: string }): DirectoryEntry {
+  return { userId: UserIdSchema.parse(r.user_id), displayName: r.display_name, dnd: dndOn(r.dnd) };
+}
+
+export function entryWithDisabledFromRow(r: { user_id: string; display_name: string; dnd: string; disabled: number | boolean }): DirectoryEntry & { disabled: boolean } {
+  return { ...entryFromRow(r), disabled: r.disabled === true || r.disabled === 1 };
+}
+
+/** Rows read with LIMIT limit + 1, as for pageBySeq; `key` turns the last kept row into the cursor. */
+export function directoryPage(rows: readonly DirectoryDbRow[], limit: number, key: (r: DirectoryDbRow) => CursorKey): DirectoryPage {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { users: page.map(entryFromRow), next: rows.length > limit && last ? key(last) : null };
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { storeContract } from '../../test/support/storeContract.ts';
 import { SqliteStore } from './sqliteStore.ts';
 
@@ -14,6 +15,14 @@ storeContract('SQLite', async () => {
       await store.close();
       store = new SqliteStore(path);
       return store;
+    },
+    async exec(sql) {
+      const raw = new DatabaseSync(path);
+      try {
+        raw.exec(sql);
+      } finally {
+        raw.close();
+      }
     },
     async dispose() {
       await store.close();

@@ -13,7 +13,7 @@ import type { Call } from '../../src/shared/call/index.ts';
 import { encodeCall } from './callCodec.ts';
 import type { CallPage, CursorKey, DeviceTokenState, DirectoryEntry, DirectoryPage, FavoriteAdd, RecordPage, Revocation, RevocationReason, Store, UserRow } from './Store.ts';
 import { Logger } from '../logger.ts';
-import { decodeCallRows, decodeRecordRows, userFromRow, type UserDbRow } from './rows.ts';
+import { decodeCallRows, decodeRecordRows, pageBySeq, revocationFromRow, tokenStateFromRow, userFromRow, type RevocationDbRow, type UserDbRow } from './rows.ts';
 import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqliteMigrations.ts';
 import { SqliteDirectory } from './sqliteDirectory.ts';
 
@@ -157,7 +157,10 @@ export class SqliteStore implements Store {
   async createUsers(users: Omit<UserRow, 'dnd' | 'tokensAfter'>[]): Promise<void> {
     const ins = this.#q('INSERT INTO users (user_id, display_name, password_hash, disabled, created_at, tokens_after) VALUES (?, ?, ?, ?, ?, 0)');
     this.#tx(() => {
-      for (const u of users) ins.run(u.userId, u.displayName, u.passwordHash, u.disabled ? 1 : 0, u.createdAt);
+      for (const u of users) {
+        ins.run(u.userId, u.displayName, u.passwordHash, u.disabled ? 1 : 0, u.createdAt);
+        this.#dir.index(u.userId, u.displayName); // bulk-created users are found like any other
+      }
     });
   }
   async setUserDisabled(userId: UserId, disabled: boolean): Promise<boolean> {
@@ -188,14 +191,8 @@ export class SqliteStore implements Store {
     this.#q('INSERT INTO revocations (user_id, reason, except_device, at) VALUES (?, ?, ?, ?)').run(userId, reason, exceptDevice, at);
   }
   async revocationsAfter(afterSeq: number, limit: number): Promise<Revocation[]> {
-    const rows = this.#q('SELECT seq, user_id, reason, except_device, at FROM revocations WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as {
-      seq: number;
-      user_id: string;
-      reason: RevocationReason;
-      except_device: string | null;
-      at: number;
-    }[]; // row shape fixed by the query; reason written only by #revocation
-    return rows.map((r) => ({ seq: r.seq, userId: r.user_id as UserId, reason: r.reason, exceptDevice: r.except_device as DeviceId | null, at: r.at })); // ids were validated when written
+    const rows = this.#q('SELECT seq, user_id, reason, except_device, at FROM revocations WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as unknown as RevocationDbRow[]; // row shape fixed by the query
+    return rows.map(revocationFromRow);
   }
   async lastRevocationSeq(): Promise<number> {
     return (this.#q('SELECT MAX(seq) AS seq FROM revocations').get() as { seq: number | null }).seq ?? 0;
@@ -211,7 +208,7 @@ export class SqliteStore implements Store {
     const r = this.#q('SELECT tokens_after, superseded_before, superseded_at FROM devices WHERE user_id = ? AND device_id = ?').get(userId, deviceId) as
       | { tokens_after: number; superseded_before: number; superseded_at: number }
       | undefined; // row shape fixed by the query
-    return { tokensAfter: r?.tokens_after ?? 0, supersededBefore: r?.superseded_before ?? 0, supersededAt: r?.superseded_at ?? 0 };
+    return tokenStateFromRow(r);
   }
   async tokenUsed(userId: UserId, deviceId: DeviceId, issuedAt: number, now: number): Promise<void> {
     this.#q(
@@ -273,9 +270,8 @@ export class SqliteStore implements Store {
       `SELECT c.seq, c.call_id, c.body FROM call_members m JOIN calls c ON c.call_id = m.call_id
        WHERE m.user_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`,
     ).all(userId, before, count + 1) as { seq: number; call_id: string; body: string }[]; // row shape fixed by the query
-    const page = rows.slice(0, count);
-    const last = page.at(-1);
-    return { calls: decodeCallRows(page), nextFlag: rows.length > count && last ? last.seq : 0 };
+    const paged = pageBySeq(rows, count);
+    return { calls: decodeCallRows(paged.page), nextFlag: paged.nextFlag };
   }
   async listRecordsFor(userId: UserId, count: number, nextFlag: number): Promise<RecordPage> {
     const before = nextFlag > 0 ? nextFlag : Number.MAX_SAFE_INTEGER;
@@ -284,9 +280,8 @@ export class SqliteStore implements Store {
       `SELECT m.seq, r.call_id, r.body FROM call_members m JOIN call_records r ON r.call_id = m.call_id
        WHERE m.user_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`,
     ).all(userId, before, count + 1) as { seq: number; call_id: string; body: string }[]; // row shape fixed by the query
-    const page = rows.slice(0, count);
-    const last = page.at(-1);
-    return { records: decodeRecordRows(page), nextFlag: rows.length > count && last ? last.seq : 0 };
+    const paged = pageBySeq(rows, count);
+    return { records: decodeRecordRows(paged.page), nextFlag: paged.nextFlag };
   }
   async getRecord(callID: CallId): Promise<CallRecord | undefined> {
     const r = this.#q('SELECT body FROM call_records WHERE call_id = ?').get(callID) as { body: string } | undefined;

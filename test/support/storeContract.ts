@@ -2,36 +2,17 @@
 // (server/store/*.contract.test.ts). A behaviour the server relies on belongs here, not in one store's tests.
 import { describe, expect, it } from 'vitest';
 import { buildRecord } from '../../src/shared/call/index.ts';
-import { alice, avail, b1, bob, carol, dave, ok, start, step, T0 } from '../../src/shared/call/testkit.ts';
+import { alice, b1, bob, carol, dave, ok, step, T0 } from '../../src/shared/call/testkit.ts';
 import { asCallId, asDeviceId, asUserId } from '../../src/shared/protocol/index.ts';
-import type { Call } from '../../src/shared/call/index.ts';
-import type { Store } from '../../server/store/Store.ts';
+import { accountsContract } from './storeContractAccounts.ts';
+import { directoryContract } from './storeContractDirectory.ts';
+import { newCall, user, withStore as withStoreOf, type OpenFixture, type StoreFixture } from './storeContractKit.ts';
 
-/** A fresh, empty, migrated store; `reopen` opens the same data again (a restart). */
-export interface StoreFixture {
-  store: Store;
-  reopen(): Promise<Store>;
-  dispose(): Promise<void>;
-}
+export type { StoreFixture } from './storeContractKit.ts';
 
-let seq = 0;
-/** testkit's calls all share one id; a store test needs each call to be its own. */
-function newCall(...invitees: Parameters<typeof avail>): Call {
-  return { ...start('normal', avail(...invitees)).call, callID: asCallId(`contract-${++seq}`) };
-}
-
-const user = (id: string, disabled = false) => ({ userId: asUserId(id), displayName: id.toUpperCase(), passwordHash: `h-${id}`, disabled, createdAt: T0 });
-
-export function storeContract(name: string, open: () => Promise<StoreFixture>): void {
+export function storeContract(name: string, open: OpenFixture): void {
   describe(`Store contract: ${name}`, () => {
-    async function withStore(fn: (f: StoreFixture) => Promise<void>): Promise<void> {
-      const f = await open();
-      try {
-        await fn(f);
-      } finally {
-        await f.dispose();
-      }
-    }
+    const withStore = (fn: (f: StoreFixture) => Promise<void>): Promise<void> => withStoreOf(open, fn);
 
     it('creates, reads and lists users in id order; a duplicate id is refused', () =>
       withStore(async ({ store }) => {
@@ -139,5 +120,18 @@ export function storeContract(name: string, open: () => Promise<StoreFixture>): 
         await expect(store.saveCall(broken, null)).rejects.toThrow(/invalid call/);
         expect(await store.getCall(c.callID)).toEqual(c);
       }));
+
+    it('skips a damaged call row instead of failing the whole load', () =>
+      withStore(async (f) => {
+        const good = newCall(bob);
+        await f.store.saveCall(good, null);
+        await f.exec(`INSERT INTO calls (call_id, call_state, created_at, body) VALUES ('bad', 'started', 1, '{"nope":1}')`);
+        const again = await f.reopen();
+        expect((await again.startedCalls()).map((c) => c.callID)).toEqual([good.callID]);
+        expect(await again.getCall(asCallId('bad'))).toBeUndefined();
+      }));
+
+    accountsContract(open);
+    directoryContract(open);
   });
 }
