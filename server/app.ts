@@ -10,7 +10,9 @@ import { SessionRegistry } from './routing/SessionRegistry.ts';
 import { SfuService } from './sfu/SfuService.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
 import type { Store } from './store/Store.ts';
+import { UserCache } from './store/UserCache.ts';
 import { ClientConnection } from './transport/ClientConnection.ts';
+import { WriteCoalescer } from './transport/WriteCoalescer.ts';
 import type { Services } from './transport/handlers/index.ts';
 
 const log = new Logger('Server');
@@ -31,13 +33,14 @@ export async function startServer(config: ServerConfig, store: Store = new Sqlit
   const now = (): number => Date.now();
   const sessions = new SessionRegistry();
   const presence = new Presence(sessions, PRESENCE_FLUSH_MS);
-  const auth = await AuthService.create(store, config.tokenSecret, config.tokenTtlSec, now);
-  const calls = new CallService({ store, sessions, graceMs: config.heartbeatTimeoutMs, now });
+  const users = new UserCache(store, { ttlMs: config.userCacheTtlMs, now });
+  const auth = await AuthService.create(store, config.tokenSecret, config.tokenTtlSec, now, users);
+  const calls = new CallService({ store, users, sessions, graceMs: config.heartbeatTimeoutMs, now });
   await calls.start();
   // Before listening: a missing worker is reported once, here, and the server runs on without media.
   const sfu = new SfuService({ config: config.sfu, calls, sessions, graceMs: config.heartbeatTimeoutMs });
   await sfu.start();
-  const services: Services = { config, store, auth, calls, sessions, presence, sfu, now };
+  const services: Services = { config, store, users, auth, calls, sessions, presence, sfu, writes: new WriteCoalescer(), now };
 
   const http: Server = createServer((req, res) => {
     if (req.url === '/healthz') {
@@ -50,8 +53,8 @@ export async function startServer(config: ServerConfig, store: Store = new Sqlit
   });
   const wss = new WebSocketServer({ server: http, path: '/ws', maxPayload: HARD_FRAME_CAP, perMessageDeflate: false });
   const conns = new Set<ClientConnection>();
-  wss.on('connection', (ws) => {
-    const c = new ClientConnection(ws, services);
+  wss.on('connection', (ws, req) => {
+    const c = new ClientConnection(ws, services, req.socket);
     conns.add(c);
     ws.on('close', () => conns.delete(c));
   });

@@ -26,6 +26,11 @@ export const ServerConfigSchema = z
     tokenTtlSec: z.number().int().min(60).default(30 * 24 * 3600),
     /** Hex, ≥ 32 bytes. Generated once and kept in the database when not given. */
     tokenSecret: z.string().regex(/^[0-9a-f]{64,}$/i, 'tokenSecret must be at least 64 hex characters').optional(),
+    /**
+     * How long a cached user row is trusted. Writes by this server are seen at once; writes by
+     * another process (the admin CLI) within this time, or at once when invalidated. 0 = no cache.
+     */
+    userCacheTtlMs: z.number().int().min(0).max(60_000).default(2000),
     /** Create demo accounts when the database has no users. */
     demo: z.boolean().default(false),
     /** The media server (mediasoup); see server/sfu/SfuConfig.ts and the README. */

@@ -13,7 +13,7 @@ import {
 } from '../../src/shared/protocol/index.ts';
 import type { Call } from '../../src/shared/call/index.ts';
 import { decodeCall, encodeCall } from './callCodec.ts';
-import type { CallPage, Store, UserRow } from './Store.ts';
+import type { CallPage, CallSave, Store, UserRow } from './Store.ts';
 import { Logger } from '../logger.ts';
 import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqliteMigrations.ts';
 
@@ -141,18 +141,24 @@ export class SqliteStore implements Store {
   }
 
   async saveCall(call: Call, record: CallRecord | null): Promise<void> {
-    const body = encodeCall(call);
-    const recordBody = record && JSON.stringify(CallRecordSchema.parse(record));
+    return this.saveCalls([{ call, record }]);
+  }
+
+  async saveCalls(batch: readonly CallSave[]): Promise<void> {
+    // Encoded and validated before BEGIN: a bad item fails the batch without opening a transaction.
+    const rows = batch.map(({ call, record }) => ({ call, record, body: encodeCall(call), recordBody: record && JSON.stringify(CallRecordSchema.parse(record)) }));
     this.#tx(() => {
-      this.#q(
-        `INSERT INTO calls (call_id, call_state, created_at, body) VALUES (?, ?, ?, ?)
-         ON CONFLICT (call_id) DO UPDATE SET call_state = excluded.call_state, body = excluded.body`,
-      ).run(call.callID, call.callState, call.createdAt, body);
-      const { seq } = this.#q('SELECT seq FROM calls WHERE call_id = ?').get(call.callID) as { seq: number };
-      const member = this.#q('INSERT OR IGNORE INTO call_members (user_id, call_id, seq) VALUES (?, ?, ?)');
-      for (const m of call.members) member.run(m.userId, call.callID, seq);
-      if (record && recordBody) {
-        this.#q('INSERT OR REPLACE INTO call_records (call_id, ended_at, body) VALUES (?, ?, ?)').run(record.callID, record.endedAt, recordBody);
+      for (const { call, record, body, recordBody } of rows) {
+        this.#q(
+          `INSERT INTO calls (call_id, call_state, created_at, body) VALUES (?, ?, ?, ?)
+           ON CONFLICT (call_id) DO UPDATE SET call_state = excluded.call_state, body = excluded.body`,
+        ).run(call.callID, call.callState, call.createdAt, body);
+        const { seq } = this.#q('SELECT seq FROM calls WHERE call_id = ?').get(call.callID) as { seq: number };
+        const member = this.#q('INSERT OR IGNORE INTO call_members (user_id, call_id, seq) VALUES (?, ?, ?)');
+        for (const m of call.members) member.run(m.userId, call.callID, seq);
+        if (record && recordBody) {
+          this.#q('INSERT OR REPLACE INTO call_records (call_id, ended_at, body) VALUES (?, ?, ?)').run(record.callID, record.endedAt, recordBody);
+        }
       }
     });
   }

@@ -5,6 +5,7 @@ import { Logger } from '../logger.ts';
 import type { Connection } from '../routing/SessionRegistry.ts';
 import { handle, type RequestContext, type Services, type Session } from './handlers/index.ts';
 import { RateLimiter } from './RateLimiter.ts';
+import type { Corkable } from './WriteCoalescer.ts';
 
 const log = new Logger('ClientConnection');
 
@@ -40,6 +41,8 @@ function leadingId(d: RawData, isBinary: boolean): number | null {
 /** One WebSocket: framing, limits and auth in front of the handlers. Nothing here changes domain state on bad input. */
 export class ClientConnection implements Connection {
   readonly #ws: WebSocket;
+  /** The TCP socket under #ws: corked per tick by Services.writes (null in tests that have none). */
+  readonly #socket: Corkable | null;
   readonly #s: Services;
   readonly #limiter: RateLimiter;
   readonly #authTimer: NodeJS.Timeout;
@@ -51,8 +54,9 @@ export class ClientConnection implements Connection {
   #authInFlight = false;
   lastSeen: number;
 
-  constructor(ws: WebSocket, s: Services) {
+  constructor(ws: WebSocket, s: Services, socket: Corkable | null = null) {
     this.#ws = ws;
+    this.#socket = socket;
     this.#s = s;
     this.lastSeen = s.now();
     this.#limiter = new RateLimiter(s.config.rateLimitPerSec, s.config.rateLimitBurst, s.now());
@@ -78,7 +82,9 @@ export class ClientConnection implements Connection {
   }
 
   send(frame: string): void {
-    if (this.#ws.readyState === this.#ws.OPEN) this.#ws.send(frame);
+    if (this.#ws.readyState !== this.#ws.OPEN) return;
+    if (this.#socket) this.#s.writes.hold(this.#socket);
+    this.#ws.send(frame);
   }
   sendPush(push: Push): void {
     this.send(JSON.stringify(push));

@@ -7,15 +7,21 @@ import type { Presence } from '../../domain/Presence.ts';
 import type { SessionRegistry } from '../../routing/SessionRegistry.ts';
 import type { SfuService } from '../../sfu/SfuService.ts';
 import type { Store, UserRow } from '../../store/Store.ts';
+import type { UserCache } from '../../store/UserCache.ts';
+import type { WriteCoalescer } from '../WriteCoalescer.ts';
 
 export interface Services {
   config: ServerConfig;
   store: Store;
+  /** User rows for hot paths; in-process user writes go through it (docs/architecture.md, "User cache"). */
+  users: UserCache;
   auth: AuthService;
   calls: CallService;
   sessions: SessionRegistry;
   presence: Presence;
   sfu: SfuService;
+  /** Corks each connection's socket for the rest of the tick: one write per connection per tick. */
+  writes: WriteCoalescer;
   now(): number;
 }
 
