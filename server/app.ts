@@ -11,7 +11,8 @@ import { SfuService } from './sfu/SfuService.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
 import type { Store } from './store/Store.ts';
 import { UserCache } from './store/UserCache.ts';
-import { ClientConnection } from './transport/ClientConnection.ts';
+import { AdmissionControl, busyReason } from './transport/AdmissionControl.ts';
+import { CLOSE, ClientConnection } from './transport/ClientConnection.ts';
 import { WriteCoalescer } from './transport/WriteCoalescer.ts';
 import type { Services } from './transport/handlers/index.ts';
 
@@ -42,10 +43,11 @@ export async function startServer(config: ServerConfig, store: Store = new Sqlit
   await sfu.start();
   const services: Services = { config, store, users, auth, calls, sessions, presence, sfu, writes: new WriteCoalescer(), now };
 
+  const admission = new AdmissionControl(config.admission);
   const http: Server = createServer((req, res) => {
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, connections: sessions.connectionCount, activeCalls: calls.activeCallCount, media: { available: sfu.available, rooms: sfu.rooms.size } }));
+      res.end(JSON.stringify({ ok: true, connections: sessions.connectionCount, activeCalls: calls.activeCallCount, media: { available: sfu.available, rooms: sfu.rooms.size }, admission: { ...admission.load, ...admission.stats } }));
       return;
     }
     res.writeHead(426, { 'content-type': 'text/plain' });
@@ -54,9 +56,19 @@ export async function startServer(config: ServerConfig, store: Store = new Sqlit
   const wss = new WebSocketServer({ server: http, path: '/ws', maxPayload: HARD_FRAME_CAP, perMessageDeflate: false });
   const conns = new Set<ClientConnection>();
   wss.on('connection', (ws, req) => {
-    const c = new ClientConnection(ws, services, req.socket);
+    // Before any work for it: an overloaded server turns the newcomer away rather than slowing everyone.
+    const a = admission.admit();
+    if (!a.admit) {
+      ws.close(CLOSE.serverBusy, busyReason(a.retryAfterMs));
+      return;
+    }
+    const signedInOrGone = admission.signInPending();
+    const c = new ClientConnection(ws, services, req.socket, signedInOrGone);
     conns.add(c);
-    ws.on('close', () => conns.delete(c));
+    ws.on('close', () => {
+      signedInOrGone();
+      conns.delete(c);
+    });
   });
 
   // A connection silent past the heartbeat timeout is dead: terminate it so its member's grace starts.
@@ -79,6 +91,7 @@ export async function startServer(config: ServerConfig, store: Store = new Sqlit
     services,
     async close() {
       clearInterval(sweep);
+      admission.stop();
       calls.stop();
       sfu.close();
       presence.stop();

@@ -17,6 +17,8 @@ export const CLOSE = {
   accountDisabled: 4403,
   replaced: 4409,
   rateLimited: 4429,
+  /** Turned away by admission control before any work; the reason carries the retry hint (AdmissionControl.ts). */
+  serverBusy: 4503,
 } as const;
 
 const MAX_FAILED_LOGINS = 5;
@@ -54,8 +56,12 @@ export class ClientConnection implements Connection {
   #authInFlight = false;
   lastSeen: number;
 
-  constructor(ws: WebSocket, s: Services, socket: Corkable | null = null) {
+  /** Told once when the connection signs in (admission control counts the sign-ins still pending). */
+  readonly #onSignedIn: () => void;
+
+  constructor(ws: WebSocket, s: Services, socket: Corkable | null = null, onSignedIn: () => void = () => undefined) {
     this.#ws = ws;
+    this.#onSignedIn = onSignedIn;
     this.#socket = socket;
     this.#s = s;
     this.lastSeen = s.now();
@@ -167,6 +173,7 @@ export class ClientConnection implements Connection {
 
   #register(s: Session): void {
     clearTimeout(this.#authTimer);
+    this.#onSignedIn();
     this.#session = s;
     const wasOnline = this.#s.sessions.isOnline(s.user.userId);
     const old = this.#s.sessions.add(this) as ClientConnection | undefined; // the registry only ever holds ClientConnections

@@ -12,7 +12,7 @@ import {
   type RequestType,
   type UserId,
 } from '../../shared/protocol/index.ts';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
+import { backoffDelay, busyDelay, DEFAULT_BACKOFF, retryHint, type BackoffOptions } from './backoff.ts';
 
 /** The part of the WHATWG WebSocket we use: Node 24's global, Chromium's, or a fake in tests. */
 export interface WebSocketLike {
@@ -76,6 +76,8 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   readonly #pending = new Map<number, Pending>();
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The pending retry waits out the server's busy hint: nudge() must not cut it short. */
+  #busyWait = false;
   #heartbeat: ReturnType<typeof setInterval> | null = null;
   #everConnected = false;
   #session: Session | null = null;
@@ -123,6 +125,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
 
   /** The platform saw the network change or the machine wake: retry now instead of waiting out the backoff. */
   nudge(): void {
+    if (this.#busyWait) return;
     if (this.#state === 'reconnecting' || this.#state === 'idle') {
       this.#attempt = 0;
       this.connect();
@@ -236,7 +239,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.#failPending('disconnected', `connection closed (${code}${reason ? `: ${reason}` : ''})`);
     if (this.#state === 'closed' || this.#state === 'signedOut') return;
     if (FINAL_CLOSE_CODES.has(code)) this.#signOut(reason || `closed with ${code}`);
-    else this.#scheduleReconnect(reason || `closed with ${code}`);
+    else this.#scheduleReconnect(reason || `closed with ${code}`, retryHint(code, reason));
   }
 
   #signOut(reason: string, code?: ErrorCode): void {
@@ -249,12 +252,15 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.#failPending('disconnected', reason);
   }
 
-  #scheduleReconnect(reason: string): void {
-    const retryInMs = backoffDelay(this.#attempt, this.#o.backoff, this.#o.random);
-    this.#attempt++;
+  /** `hintMs`: the server said it is busy and when to come back (close 4503); honoured with jitter. */
+  #scheduleReconnect(reason: string, hintMs: number | null = null): void {
+    const retryInMs = hintMs === null ? backoffDelay(this.#attempt, this.#o.backoff, this.#o.random) : busyDelay(hintMs, this.#o.random);
+    if (hintMs === null) this.#attempt++;
+    this.#busyWait = hintMs !== null;
     this.#setState('reconnecting', { retryInMs, attempt: this.#attempt, reason });
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null;
+      this.#busyWait = false;
       this.connect();
     }, retryInMs);
   }
@@ -274,6 +280,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   #clearRetry(): void {
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
+    this.#busyWait = false;
   }
   #failPending(code: ErrorCode, message: string): void {
     for (const p of this.#pending.values()) {
