@@ -38,8 +38,10 @@ export const ServerConfigSchema = z
         maxEventLoopLagMs: z.number().min(1).default(150),
         /** Connections open but not yet signed in, at or above which new connections are refused. */
         maxPendingSignIns: z.number().int().min(1).default(1000),
-        /** The retry hint at the limit; it grows with the overload, at most 8×. */
+        /** The retry hint at the limit; it grows with the overload, at most 4×. */
         retryAfterMs: z.number().int().min(100).max(60_000).default(1000),
+        /** Admitted per second even while overloaded, so a storm always drains. 0 = refuse everyone while overloaded. */
+        minAdmitPerSec: z.number().int().min(0).default(100),
       })
       .strict()
       .prefault({}),

@@ -5,8 +5,14 @@ export interface AdmissionLimits {
   maxEventLoopLagMs: number;
   /** Connections opened and not yet signed in (login/resume pending) above which new ones are turned away. */
   maxPendingSignIns: number;
-  /** The retry hint at the thresholds; it grows with the overload, up to 8×. */
+  /** The retry hint at the thresholds; it grows with the overload, up to 4×. */
   retryAfterMs: number;
+  /**
+   * Admitted per second even while overloaded, so a storm always drains. On a machine starved by
+   * other work (or by a fan-out that grows with every user) the lag can stay over its limit for
+   * minutes; refusing everyone then only makes everyone wait longer.
+   */
+  minAdmitPerSec: number;
 }
 
 export interface Load {
@@ -16,14 +22,14 @@ export interface Load {
 
 export type Admission = { admit: true } | { admit: false; why: 'eventLoopLag' | 'pendingSignIns'; retryAfterMs: number };
 
-/** The most a hint grows: a badly overloaded server asks for at most 8 × retryAfterMs. */
-const MAX_HINT_FACTOR = 8;
+/** The most a hint grows: a badly overloaded server asks for at most 4 × retryAfterMs. */
+const MAX_HINT_FACTOR = 4;
 
 /**
  * The decision alone (pure, table-tested): admit unless the loop lags past its limit or too many
  * sign-ins are pending; the hint scales with how far past the limit the server is.
  */
-export function decideAdmission(load: Load, limits: AdmissionLimits): Admission {
+export function decideAdmission(load: Load, limits: Omit<AdmissionLimits, 'minAdmitPerSec'>): Admission {
   const lagRatio = load.lagMs / limits.maxEventLoopLagMs;
   const pendingRatio = load.pendingSignIns / limits.maxPendingSignIns;
   if (lagRatio <= 1 && pendingRatio < 1) return { admit: true };
@@ -38,6 +44,7 @@ export interface AdmissionOptions extends AdmissionLimits {
   /** Where the lag comes from; default: perf_hooks.monitorEventLoopDelay, read every `sampleMs`. */
   lag?: () => number;
   sampleMs?: number;
+  now?: () => number;
 }
 
 /**
@@ -52,10 +59,17 @@ export class AdmissionControl {
   readonly #timer: NodeJS.Timeout | null = null;
   #lastLagMs = 0;
   #pending = 0;
-  readonly stats = { admitted: 0, refused: 0 };
+  readonly #now: () => number;
+  /** The trickle admitted while overloaded: a token bucket of minAdmitPerSec, holding at most one second's worth. */
+  #trickle: number;
+  #trickleAt: number;
+  readonly stats = { admitted: 0, refused: 0, admittedWhileOverloaded: 0 };
 
   constructor(o: AdmissionOptions) {
-    this.#limits = { maxEventLoopLagMs: o.maxEventLoopLagMs, maxPendingSignIns: o.maxPendingSignIns, retryAfterMs: o.retryAfterMs };
+    this.#limits = { maxEventLoopLagMs: o.maxEventLoopLagMs, maxPendingSignIns: o.maxPendingSignIns, retryAfterMs: o.retryAfterMs, minAdmitPerSec: o.minAdmitPerSec };
+    this.#now = o.now ?? Date.now;
+    this.#trickle = o.minAdmitPerSec;
+    this.#trickleAt = this.#now();
     if (o.lag) {
       this.#lag = o.lag;
       return;
@@ -84,8 +98,21 @@ export class AdmissionControl {
   /** Asked once per new connection, before any work is done for it. */
   admit(): Admission {
     const d = decideAdmission(this.load, this.#limits);
-    if (d.admit) this.stats.admitted++;
-    else this.stats.refused++;
+    if (d.admit) {
+      this.stats.admitted++;
+      return d;
+    }
+    const now = this.#now();
+    const rate = this.#limits.minAdmitPerSec;
+    this.#trickle = Math.min(rate, this.#trickle + ((now - this.#trickleAt) / 1000) * rate);
+    this.#trickleAt = now;
+    if (this.#trickle >= 1) {
+      this.#trickle -= 1;
+      this.stats.admitted++;
+      this.stats.admittedWhileOverloaded++;
+      return { admit: true };
+    }
+    this.stats.refused++;
     return d;
   }
 
