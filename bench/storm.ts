@@ -16,6 +16,8 @@ import { MISSING_SIGN_IN_STEPS, SIGN_IN_STEPS_NAMES } from './signin.ts';
 
 const FD_MARGIN = 256;
 const TARGETS = { allConnectedSec: 10, atUsers: 20_000, exponent: 1.1, exponentFrom: 5_000 } as const;
+/** Where the hard open-file limit is 20,000 the top step is 19,500: close enough to judge the 20k targets, and said so. */
+const TARGET_SCALE = 19_500;
 
 export interface StormOptions {
   steps: number[];
@@ -178,10 +180,12 @@ export async function runStorm(o: StormOptions): Promise<number> {
   const from = steps.find((s) => s.users >= TARGETS.exponentFrom);
   const top = steps.at(-1);
   const overall = from && top && top.users > from.users ? exponents([from, top])[0] : undefined;
+  // A verdict only at target scale and when every user got in: failed connections make later steps look cheap.
+  const judgeable = top !== undefined && top.users >= TARGET_SCALE && steps.every((s) => s.failed === 0);
   result['exponents'] = exps;
   result['targets'] = {
-    allConnected: { target: `${TARGETS.atUsers} users connecting at once all signed in ≤ ${TARGETS.allConnectedSec} s`, largestStep: top?.users, measuredSec: top?.allConnectedSec, met: top && top.users >= TARGETS.atUsers ? top.allConnectedSec <= TARGETS.allConnectedSec : null },
-    growth: { target: `bytes and server CPU grow with exponent ≤ ${TARGETS.exponent} from ${TARGETS.exponentFrom} to ${TARGETS.atUsers} users`, measured: overall ?? null, met: overall ? overall.bytes <= TARGETS.exponent && overall.cpu <= TARGETS.exponent : null },
+    allConnected: { target: `${TARGETS.atUsers} users connecting at once all signed in ≤ ${TARGETS.allConnectedSec} s`, largestStep: top?.users, measuredSec: top?.allConnectedSec, met: judgeable ? top.allConnectedSec <= TARGETS.allConnectedSec : null },
+    growth: { target: `bytes and server CPU grow with exponent ≤ ${TARGETS.exponent} from ${TARGETS.exponentFrom} to ${TARGETS.atUsers} users`, measured: overall ?? null, met: judgeable && overall ? overall.bytes <= TARGETS.exponent && overall.cpu <= TARGETS.exponent : null },
   };
   (result['machine'] as Record<string, unknown>)['loadAverage1m5m15mAtEnd'] = loadAvg();
   result['complete'] = true;
@@ -199,7 +203,9 @@ export async function runStorm(o: StormOptions): Promise<number> {
   console.log('\ngrowth exponents (log ratio; 1 = linear, 2 = quadratic):');
   for (const e of exps) console.log(`  ${e.from} → ${e.to}: bytes ${e.bytes}, CPU ${e.cpu}, time to all signed in ${e.time}`);
   const t = result['targets'] as Record<string, Record<string, unknown>>;
-  const v = (x: unknown): string => (x === true ? 'MET' : x === false ? 'MISSED' : `not measurable here (largest step ${top?.users ?? 0} < ${TARGETS.atUsers})`);
+  const failed = steps.reduce((a, s) => a + s.failed, 0);
+  const v = (x: unknown): string =>
+    x === true ? 'MET' : x === false ? 'MISSED' : failed > 0 ? `no verdict: ${failed} connections failed` : `no verdict below ${TARGET_SCALE} users (largest step ${top?.users ?? 0})`;
   console.log(`\ntarget: ${String(t['allConnected']?.['target'])}: ${top?.allConnectedSec ?? '?'} s at ${top?.users ?? '?'} users: ${v(t['allConnected']?.['met'])}`);
   console.log(`target: ${String(t['growth']?.['target'])}: ${overall ? `bytes ${overall.bytes}, CPU ${overall.cpu} (${overall.from} → ${overall.to})` : 'n/a'}: ${v(t['growth']?.['met'])}`);
   console.log(`\nJSON: ${path}`);
