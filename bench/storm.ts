@@ -10,7 +10,7 @@ import { hashPassword } from '../server/auth/passwords.ts';
 import { SqliteStore } from '../server/store/sqliteStore.ts';
 import { asUserId } from '../src/shared/protocol/index.ts';
 import type { ConnectResult, WorkerStats } from './messages.ts';
-import { Child, dist, growthExponent, mb, readFdLimit, readProcCpuSec, readProcWrittenBytes, sleep, type Dist } from './processes.ts';
+import { addCounts, Child, dist, growthExponent, mb, readFdLimit, readProcCpuSec, readProcWrittenBytes, sleep, type Dist } from './processes.ts';
 import { writeResult } from './results.ts';
 import { MISSING_SIGN_IN_STEPS, SIGN_IN_STEPS_NAMES } from './signin.ts';
 
@@ -31,6 +31,8 @@ interface StormStep {
   users: number;
   connected: number;
   failed: number;
+  /** Why they failed, by kind (socket errors, closes, refused sign-ins). */
+  errors: Record<string, number>;
   /** Turned away with 4503 and retried (0 on a server without admission control). */
   busyRefusals: number;
   /** From the first connect to the last sign-in (resume + sign-in work) answered. */
@@ -117,6 +119,7 @@ async function oneStep(n: number, o: StormOptions): Promise<StormStep> {
       users: n,
       connected: rs.reduce((a, r) => a + r.connected, 0),
       failed: rs.reduce((a, r) => a + r.failed, 0),
+      errors: rs.reduce<Record<string, number>>((a, r) => (addCounts(a, r.errors), a), {}),
       busyRefusals: ws.reduce((a, s) => a + s.busyRefusals, 0),
       allConnectedSec: r2(allConnectedSec),
       bytesAtAllConnectedMB: mb(bytes1 - bytes0),
@@ -168,7 +171,7 @@ export async function runStorm(o: StormOptions): Promise<number> {
       console.error(`[storm] ${n} users connecting at once (load ${loadAvg().join(' ')})`);
       const s = await oneStep(n, o);
       steps.push(s);
-      console.error(`[storm] ${n}: all signed in after ${s.allConnectedSec} s; server wrote ${s.bytesSettledMB} MB, CPU ${s.serverCpuSettledSec} s; ${s.busyRefusals} turned away busy`);
+      console.error(`[storm] ${n}: all signed in after ${s.allConnectedSec} s; server wrote ${s.bytesSettledMB} MB, CPU ${s.serverCpuSettledSec} s; ${s.busyRefusals} turned away busy; ${s.failed} failed ${JSON.stringify(s.errors)}`);
     }
   } catch (e) {
     result['error'] = e instanceof Error ? e.message : String(e);
