@@ -50,8 +50,8 @@ export interface CallServiceOptions {
   now?: () => number;
   /** Invitees are screened through this (the server's UserCache); the store when not given. */
   users?: UserLookup;
-  /** Batches saves into one transaction per tick; made over `store` when not given (tests inject one). */
-  commits?: GroupCommit;
+  /** Batches saves into one transaction per tick; a GroupCommit over `store` when not given (tests and bench/commit.ts inject one). */
+  commits?: Pick<GroupCommit, 'save' | 'stats'>;
 }
 
 /**
@@ -60,7 +60,7 @@ export interface CallServiceOptions {
  */
 export class CallService extends TypedEmitter<CallServiceEvents> {
   readonly #store: Store;
-  readonly #commits: GroupCommit;
+  readonly #commits: Pick<GroupCommit, 'save' | 'stats'>;
   readonly #users: UserLookup;
   readonly #sessions: SessionRegistry;
   readonly #graceMs: number;
