@@ -36,7 +36,7 @@ function countWrites(socket: Socket): () => number {
 }
 
 describe('WriteCoalescer', () => {
-  it('a tick of frames reaches the socket as one write, each frame still its own message, in send order', async () => {
+  it('the frames of one callback and its promise continuations reach the socket as one write, each its own message, in send order', async () => {
     const { server, socket, client } = await pair();
     const got: string[] = [];
     const all = new Promise<void>((r) => client.on('message', (d: Buffer) => got.push(d.toString()) === 300 && r()));

@@ -7,11 +7,16 @@ export interface Corkable {
 /**
  * One socket write per connection per tick. ws writes every message (header and payload) with its
  * own write; under load that is one `writev` syscall per frame, the largest cost in the server's
- * CPU profile. Corking a connection's socket at its first frame in a tick and uncorking every held
- * socket once, after the current I/O phase, turns a tick's frames into one `writev`. Frames are
- * not merged (each stays its own WebSocket message) and their order on a socket is the order
- * ws.send was called, as before. Cork calls nest (ws corks too), so a socket is flushed only when
- * our uncork brings its count back to zero.
+ * CPU profile. Corking a connection's socket at its first frame and uncorking every held socket
+ * once, when the current callback and all the promise continuations it started have run, turns
+ * their frames into one `writev`. That is `process.nextTick`: Node runs it after V8 has drained
+ * the microtask queue, so a group-commit batch's pushes (continuations of one setImmediate), a
+ * presence broadcast (one timer) or one socket's replies each leave as one write per connection.
+ * A setImmediate flush would coalesce a little more but, scheduled from the check phase where the
+ * group commit runs, would hold every push back for a whole extra loop iteration of I/O.
+ * Frames are not merged (each stays its own WebSocket message) and their order on a socket is
+ * the order ws.send was called, as before. Cork calls nest (ws corks too), so a socket is flushed
+ * only when our uncork brings its count back to zero.
  */
 export class WriteCoalescer {
   readonly #held = new Set<Corkable>();
@@ -20,7 +25,7 @@ export class WriteCoalescer {
   /** Flushes so far, and sockets uncorked in them: sockets/flushes is the fan-out of a tick. */
   readonly stats = { flushes: 0, sockets: 0 };
 
-  constructor(schedule: (flush: () => void) => void = (f) => void setImmediate(f)) {
+  constructor(schedule: (flush: () => void) => void = (f) => process.nextTick(f)) {
     this.#schedule = schedule;
   }
 
