@@ -90,6 +90,17 @@ describe('UserCache', () => {
     expect(off.size).toBe(0);
   });
 
+  it('expired entries leave memory as new users are read, not only at maxEntries', async () => {
+    for (const u of ['b', 'c']) await store.createUser({ userId: asUserId(u), displayName: u, passwordHash: 'h', disabled: false, createdAt: 1 });
+    const cache = new UserCache(store, { ttlMs: 2000, now });
+    await cache.get(alice);
+    await cache.get(asUserId('b'));
+    expect(cache.size).toBe(2);
+    t += 5000;
+    await cache.get(asUserId('c'));
+    expect(cache.size).toBe(1);
+  });
+
   it('keeps at most maxEntries, dropping the oldest', async () => {
     for (const u of ['b', 'c']) await store.createUser({ userId: asUserId(u), displayName: u, passwordHash: 'h', disabled: false, createdAt: 1 });
     const cache = new UserCache(store, { ttlMs: 60_000, maxEntries: 2, now });

@@ -9,6 +9,9 @@ export interface UserCacheOptions {
   now?: () => number;
 }
 
+/** Expired entries dropped from the front at each miss. */
+const EXPIRED_DROPS_PER_MISS = 4;
+
 interface Entry {
   row: Promise<UserRow | undefined>;
   at: number;
@@ -59,6 +62,13 @@ export class UserCache {
     row.catch(() => {
       if (this.#entries.get(userId) === entry) this.#entries.delete(userId);
     });
+    // Map order is insertion order, so the front holds the oldest entries: drop a few that expired
+    // (amortised, so expired rows do not sit in memory until maxEntries), and the oldest past maxEntries.
+    for (let i = 0; i < EXPIRED_DROPS_PER_MISS; i++) {
+      const first = this.#entries.entries().next();
+      if (first.done || now - first.value[1].at < this.#ttlMs) break;
+      this.#entries.delete(first.value[0]);
+    }
     if (this.#entries.size > this.#max) {
       const oldest = this.#entries.keys().next();
       if (!oldest.done) this.#entries.delete(oldest.value);
