@@ -240,6 +240,8 @@ function openOnce(c: Client, t0: number): Promise<{ err: string | null; busyMs: 
         c.ws = null;
         return resolve(null, hint);
       }
+      // A socket the churn already let go of: its late close must not touch the client's next connection.
+      if (c.ws !== ws) return done(`close:${code}`);
       const wasAuthed = c.authed;
       c.authed = false;
       c.ws = null;
@@ -344,7 +346,16 @@ function startChurn(rate: number, r: LatencyResult): () => void {
       if (!c.authed || !c.ws) continue;
       c.churning = true;
       r.signOuts++;
-      c.ws.close(1000, 'churn');
+      // Let go of the socket at once (its close event may come much later on a busy machine).
+      const old = c.ws;
+      c.ws = null;
+      c.authed = false;
+      stats.open--;
+      if (c.hbTimer) clearInterval(c.hbTimer);
+      c.hbTimer = null;
+      for (const cb of c.pending.values()) cb({ id: null, error: { code: 'socket_closed', message: 'signed out' } });
+      c.pending.clear();
+      old.close(1000, 'churn');
       setTimeout(() => {
         const t = performance.now();
         void openOne(c).then((err) => {
