@@ -12,10 +12,12 @@ import { CallService } from './CallService.ts';
 /** A registered device that records the frames pushed to it. */
 class Device implements Connection {
   readonly frames: { type: string; data: Record<string, unknown> }[] = [];
-  constructor(
-    readonly userId: UserId,
-    readonly deviceId: DeviceId,
-  ) {}
+  readonly userId: UserId;
+  readonly deviceId: DeviceId;
+  constructor(userId: UserId, deviceId: DeviceId) {
+    this.userId = userId;
+    this.deviceId = deviceId;
+  }
   readonly deviceName = 'test';
   send(frame: string): void {
     this.frames.push(JSON.parse(frame) as { type: string; data: Record<string, unknown> }); // pushes are JSON objects
