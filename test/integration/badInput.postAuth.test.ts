@@ -241,7 +241,12 @@ describe('one connection per user and device', () => {
     const t = await start();
     const watcher = await client(t.url, 'bob');
     const first = await rawSession(t.url, 'alice', 'desk');
-    await until(() => watcher.heard.includes('presenceChanged'), 1000, 'bob sees alice online');
+    // Alice's own presence push, not Bob's: on a busy machine Bob's flush and Alice's can land in separate batches.
+    let aliceOnline = false;
+    watcher.sig.on('push', (p) => {
+      if (p.type === 'presenceChanged' && p.data.users.some((u) => u.userId === alice && u.presence === 'online')) aliceOnline = true;
+    });
+    await until(() => aliceOnline, 2000, 'bob sees alice online');
     const heard = watcher.heard.length;
 
     const second = await rawSession(t.url, 'alice', 'desk');
