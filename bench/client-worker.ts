@@ -5,7 +5,9 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { WebSocket, type RawData } from 'ws';
 import { TokenSigner } from '../server/auth/tokens.ts';
 import { PROTOCOL_VERSION, asDeviceId, asUserId } from '../src/shared/protocol/index.ts';
+import { busyDelay, retryHint } from '../src/main/signaling/backoff.ts';
 import type { ConnectResult, LatencyResult, WorkerCommand, WorkerReply, WorkerStats } from './messages.ts';
+import { SIGN_IN_STEPS } from './signin.ts';
 
 const DEVICE_ID = 'bench-d1';
 const TOKEN_TTL_MS = 24 * 3600 * 1000;
@@ -29,6 +31,8 @@ interface Client {
   pair: Pair | null;
   /** True for the pair's caller. */
   caller: boolean;
+  /** Signed out on purpose by the churn: its close is expected. */
+  churning: boolean;
 }
 
 interface Pair {
@@ -41,7 +45,9 @@ interface Pair {
 }
 
 interface InFlight {
+  /** The invitation's slot in the open-loop schedule: latency runs from here, not from the actual send. */
   t0: number;
+  sentAt: number;
   /** From the callInvite result; callInvitationEnded is matched on it. */
   callID: string;
   pair: Pair;
@@ -73,6 +79,7 @@ const stats: WorkerStats = {
   framesIn: 0,
   bytesIn: 0,
   heartbeatsSent: 0,
+  busyRefusals: 0,
   unexpectedCloses: {},
   cpuUserMs: 0,
   cpuSystemMs: 0,
@@ -143,6 +150,7 @@ function onPush(c: Client, type: string, data: unknown, t: number): void {
         f.gotPush = true;
         f.run.result.received++;
         f.run.result.inviteToPushMs.push(t - f.t0);
+        f.run.result.inviteToPushFromSendMs.push(t - f.sentAt);
       }
       // What a real client does: ack (the caller then sees Received), then the user declines.
       request(c, 'callAck', { callID: call.callID }, (r) => {
@@ -184,9 +192,35 @@ function onPush(c: Client, type: string, data: unknown, t: number): void {
   }
 }
 
-function openOne(c: Client): Promise<string | null> {
+/** Sends every SIGN_IN_STEPS request at once; resolves with the first error code, or null. */
+function signInWork(c: Client): Promise<string | null> {
   return new Promise((resolve) => {
-    const t0 = performance.now();
+    let left = SIGN_IN_STEPS.length;
+    let failed: string | null = null;
+    if (left === 0) return resolve(null);
+    for (const step of SIGN_IN_STEPS) {
+      request(c, step.type, step.data(c.userId), (r) => {
+        if (r.error && !failed) failed = `${step.name}:${r.error.code}`;
+        if (--left === 0) resolve(failed);
+      });
+    }
+  });
+}
+
+/** Opens, resumes and does the sign-in work; a 4503 "server busy" is retried after its hint plus jitter, as the app does. */
+async function openOne(c: Client): Promise<string | null> {
+  const t0 = performance.now();
+  for (;;) {
+    const { err, busyMs } = await openOnce(c, t0);
+    if (busyMs === null) return err;
+    stats.busyRefusals++;
+    await new Promise((res) => setTimeout(res, busyDelay(busyMs, Math.random)));
+  }
+}
+
+function openOnce(c: Client, t0: number): Promise<{ err: string | null; busyMs: number | null }> {
+  return new Promise((resolveOnce) => {
+    const resolve = (err: string | null, busyMs: number | null = null): void => resolveOnce({ err, busyMs });
     const opts: ConstructorParameters<typeof WebSocket>[2] = { perMessageDeflate: false, handshakeTimeout: 60_000 };
     if (localAddresses) opts.localAddress = localAddresses[c.index % localAddresses.length];
     const ws = new WebSocket(url, opts);
@@ -199,7 +233,15 @@ function openOne(c: Client): Promise<string | null> {
       resolve(err);
     };
     ws.on('error', (e: Error & { code?: string }) => done(`socket:${e.code ?? e.message}`));
-    ws.on('close', (code) => {
+    ws.on('close', (code, reasonBuf) => {
+      const hint = settled ? null : retryHint(code, reasonBuf.toString());
+      if (hint !== null) {
+        settled = true;
+        c.ws = null;
+        return resolve(null, hint);
+      }
+      // A socket the churn already let go of: its late close must not touch the client's next connection.
+      if (c.ws !== ws) return done(`close:${code}`);
       const wasAuthed = c.authed;
       c.authed = false;
       c.ws = null;
@@ -209,7 +251,7 @@ function openOne(c: Client): Promise<string | null> {
       c.pending.clear();
       if (wasAuthed) {
         stats.open--;
-        if (!closing) bump(stats.unexpectedCloses, String(code));
+        if (!closing && !c.churning) bump(stats.unexpectedCloses, String(code));
       }
       done(`close:${code}`);
     });
@@ -228,7 +270,7 @@ function openOne(c: Client): Promise<string | null> {
         c.authed = true;
         stats.open++;
         startHeartbeat(c, (r.result as { heartbeatIntervalMs: number }).heartbeatIntervalMs);
-        done(null);
+        void signInWork(c).then(done);
       });
     });
   });
@@ -270,7 +312,11 @@ function emptyResult(): LatencyResult {
     stuck: 0,
     errors: {},
     inviteToPushMs: [],
+    inviteToPushFromSendMs: [],
     inviteToCallerReceivedMs: [],
+    signOuts: 0,
+    signIns: 0,
+    signInMs: [],
     sendLagMs: [],
     sendWindowMs: 0,
     loopDelayP99Ms: 0,
@@ -281,7 +327,52 @@ function emptyResult(): LatencyResult {
 }
 
 /** Open-loop load: invitation k is due at start + k/rate whatever happened to the earlier ones. */
-function latency(rate: number, durationMs: number, drainMs: number, callTimeoutSec: number): Promise<LatencyResult> {
+/** How long a churned user stays signed out before signing in again (resume + sign-in work). */
+const CHURN_OFFLINE_MS = 1000;
+
+/**
+ * Sign-out/sign-in churn during the measured window: every 1/rate s the next signed-in user of the
+ * churn pool (users outside the caller/invitee pairs) closes its socket, as an app that quits does,
+ * and signs in again CHURN_OFFLINE_MS later. Returns a stop function.
+ */
+function startChurn(rate: number, r: LatencyResult): () => void {
+  const pool = clients.filter((c) => c.pair === null);
+  if (rate <= 0 || pool.length === 0) return () => undefined;
+  let cursor = 0;
+  const timer = setInterval(() => {
+    for (let tries = 0; tries < pool.length; tries++) {
+      const c = pool[cursor] as Client; // cursor < pool.length
+      cursor = (cursor + 1) % pool.length;
+      if (!c.authed || !c.ws) continue;
+      c.churning = true;
+      r.signOuts++;
+      // Let go of the socket at once (its close event may come much later on a busy machine).
+      const old = c.ws;
+      c.ws = null;
+      c.authed = false;
+      stats.open--;
+      if (c.hbTimer) clearInterval(c.hbTimer);
+      c.hbTimer = null;
+      for (const cb of c.pending.values()) cb({ id: null, error: { code: 'socket_closed', message: 'signed out' } });
+      c.pending.clear();
+      old.close(1000, 'churn');
+      setTimeout(() => {
+        const t = performance.now();
+        void openOne(c).then((err) => {
+          c.churning = false;
+          if (err === null) {
+            r.signIns++;
+            r.signInMs.push(performance.now() - t);
+          } else bump(r.errors, `churnSignIn:${err}`);
+        });
+      }, CHURN_OFFLINE_MS);
+      return;
+    }
+  }, 1000 / rate);
+  return () => clearInterval(timer);
+}
+
+function latency(rate: number, durationMs: number, drainMs: number, callTimeoutSec: number, churnRate = 0): Promise<LatencyResult> {
   const run: Run = { result: emptyResult(), firstSend: 0, lastSend: 0 };
   const r = run.result;
   const usable = pairs.filter((p) => p.caller.authed && p.invitee.authed);
@@ -306,12 +397,12 @@ function latency(rate: number, durationMs: number, drainMs: number, callTimeoutS
       const seq = seqNext++;
       p.busy = true;
       p.seq = seq;
-      const f: InFlight = { t0: 0, callID: '', pair: p, run, gotPush: false, gotCallerReceived: false };
+      const f: InFlight = { t0: scheduledAt, sentAt: 0, callID: '', pair: p, run, gotPush: false, gotCallerReceived: false };
       inFlight.set(seq, f);
       const data = { invitees: [p.invitee.userId], timeout: callTimeoutSec, extendedData: `${EXT_PREFIX}${seq}` };
-      f.t0 = performance.now(); // just before the frame is written
-      p.busySince = f.t0;
-      r.sendLagMs.push(f.t0 - scheduledAt);
+      f.sentAt = performance.now(); // just before the frame is written
+      p.busySince = f.sentAt;
+      r.sendLagMs.push(f.sentAt - scheduledAt);
       request(p.caller, 'callInvite', data, (res) => {
         if (!res.error) {
           f.callID = (res.result as { call: { callID: string } }).call.callID;
@@ -324,8 +415,8 @@ function latency(rate: number, durationMs: number, drainMs: number, callTimeoutS
         }
       });
       r.sent++;
-      if (run.firstSend === 0) run.firstSend = f.t0;
-      run.lastSend = f.t0;
+      if (run.firstSend === 0) run.firstSend = f.sentAt;
+      run.lastSend = f.sentAt;
       return;
     }
     r.skippedNoFreePair++;
@@ -334,6 +425,7 @@ function latency(rate: number, durationMs: number, drainMs: number, callTimeoutS
   return new Promise((resolve) => {
     const start = performance.now();
     const interval = 1000 / rate;
+    const stopChurn = startChurn(churnRate, r);
     const tick = (): void => {
       const elapsed = performance.now() - start;
       const due = Math.min(Math.floor(elapsed / interval) + 1, Math.floor(durationMs / interval));
@@ -346,6 +438,7 @@ function latency(rate: number, durationMs: number, drainMs: number, callTimeoutS
         setTimeout(tick, 1);
         return;
       }
+      stopChurn();
       // Let the calls in flight finish (received, acked, rejected, ended) before reporting.
       const drainEnd = performance.now() + drainMs;
       const drain = (): void => {
@@ -412,6 +505,7 @@ async function handle(m: WorkerCommand): Promise<unknown> {
         hbTimer: null,
         pair: null,
         caller: false,
+        churning: false,
       }));
       pairs = [];
       for (let i = 0; i < m.pairCount; i++) {
@@ -433,7 +527,7 @@ async function handle(m: WorkerCommand): Promise<unknown> {
       return { ...stats, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000, rssBytes: process.memoryUsage.rss() };
     }
     case 'latency':
-      return latency(m.rate, m.durationMs, m.drainMs, m.callTimeoutSec);
+      return latency(m.rate, m.durationMs, m.drainMs, m.callTimeoutSec, m.churnRate);
     case 'close':
       await closeAll();
       setImmediate(() => process.exit(0));

@@ -17,7 +17,7 @@ export type WorkerCommand =
     }
   | { rid: number; cmd: 'connect'; count: number }
   | { rid: number; cmd: 'stats' }
-  | { rid: number; cmd: 'latency'; rate: number; durationMs: number; drainMs: number; callTimeoutSec: number }
+  | { rid: number; cmd: 'latency'; rate: number; durationMs: number; drainMs: number; callTimeoutSec: number; churnRate: number }
   | { rid: number; cmd: 'close' };
 
 export type WorkerReply = { rid: number; ok: true; data: unknown } | { rid: number; ok: false; error: string };
@@ -42,6 +42,8 @@ export interface WorkerStats {
   framesIn: number;
   bytesIn: number;
   heartbeatsSent: number;
+  /** Connections turned away with 4503 (server busy) and retried after the hint. */
+  busyRefusals: number;
   unexpectedCloses: Record<string, number>;
   cpuUserMs: number;
   cpuSystemMs: number;
@@ -61,9 +63,15 @@ export interface LatencyResult {
   /** Pairs still in a call when the drain period ran out. */
   stuck: number;
   errors: Record<string, number>;
-  /** send → invitee's callInvitationReceived, ms (one clock: both sockets live in this worker). */
+  /** The invitation's scheduled slot → invitee's callInvitationReceived, ms (open loop; one clock: both sockets live in this worker). */
   inviteToPushMs: number[];
-  /** send → the caller's callUserStateChanged showing the invitee `received` (after the invitee's callAck), ms. */
+  /** The actual send → the same push, ms (what the bench reported before; flatters a late sender). */
+  inviteToPushFromSendMs: number[];
+  /** Churn during the window: sign-outs, completed sign-ins (resume + sign-in work) and their times. */
+  signOuts: number;
+  signIns: number;
+  signInMs: number[];
+  /** scheduled slot → the caller's callUserStateChanged showing the invitee `received` (after the invitee's callAck), ms. */
   inviteToCallerReceivedMs: number[];
   /** How late each send was against its slot in the schedule, ms (client-side health). */
   sendLagMs: number[];
@@ -95,9 +103,5 @@ export interface ServerLoopStats {
   utilization: number;
 }
 
-/** Nearest-rank percentile of an ascending array. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] as number; // i is within bounds
-}
+/** Nearest-rank percentile of an ascending array: the one definition in bench/percentile.ts. */
+export { percentileSorted as percentile } from './percentile.ts';

@@ -1,16 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { percentile } from './percentile.ts';
 
 /** Every benchmark writes here: `<name>-<date>.json` and `<name>-latest.json` (git-ignored). */
 export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');
 
 export const now = (): number => performance.timeOrigin + performance.now();
-/** The nearest-rank percentile (p in 0..100); NaN for no samples. */
-export const pct = (xs: readonly number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
+/**
+ * The nearest-rank percentile (p in 0..100) of unsorted samples; NaN for no samples (bench/percentile.ts).
+ * It used to index ⌊p·n/100⌋, one rank too high: with 20 samples its "p95" was the maximum.
+ */
+export const pct = percentile;
 export const round = (x: number): number => Math.round(x * 10) / 10;
 
 /**

@@ -27,9 +27,12 @@ const VIDEO_SSRC = 22222222;
 const AUDIO_SSRC = 11111111;
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
-const USAGE = `usage: npm run bench:sfu -- [--steps 0,25,50,100,150,200,250,300] [--window 5] [--warmup 2] [--out PATH]
-  --steps    receivers at each step (each consumes the audio and the video producer: 2 consumers)
+const USAGE = `usage: npm run bench:sfu -- [--kind video|audio|both] [--steps 0,25,50,100,150,200,250,300] [--window 5] [--warmup 2] [--out PATH]
+  --kind     what each receiver consumes: video (default: one video consumer per receiver, the figure that
+             sizes a worker), audio (one audio consumer), or both (audio + video, 2 consumers: the old default)
+  --steps    receivers at each step
   --window   seconds measured per step      --warmup  seconds before each measurement
+Receivers are PlainTransports with SRTP, not WebRTC transports (see bench/README.md: what is and is not measured).
 needs ffmpeg (apt-get install ffmpeg) and a mediasoup worker (MEDIASOUP_WORKER_BIN, or . scripts/setup-mediasoup.sh)`;
 
 interface Step {
@@ -164,13 +167,18 @@ function fit(steps: Step[]): { intercept: number; slope: number } {
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { steps: { type: 'string' }, window: { type: 'string' }, warmup: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { kind: { type: 'string' }, steps: { type: 'string' }, window: { type: 'string' }, warmup: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
     console.log(USAGE);
     return 0;
   }
   const plan = (values.steps ?? '0,25,50,100,150,200,250,300').split(',').map(Number);
+  const kind = values.kind ?? 'video';
+  if (kind !== 'video' && kind !== 'audio' && kind !== 'both') {
+    console.error(`--kind must be video, audio or both (got "${kind}")\n${USAGE}`);
+    return 2;
+  }
   const windowS = Number(values.window ?? 5);
   const warmupS = Number(values.warmup ?? 2);
   if (plan.some((n) => !Number.isInteger(n) || n < 0) || !(windowS > 0) || !(warmupS >= 0)) {
@@ -238,7 +246,8 @@ async function main(): Promise<number> {
           srtpCryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
         });
         await t.connect({ ip: '127.0.0.1', port: sinkPort, srtpParameters: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: randomBytes(30).toString('base64') } });
-        for (const producerId of [audio.id, video.id]) consumers.push(await t.consume({ producerId, rtpCapabilities: router.rtpCapabilities }));
+        const consumed = kind === 'video' ? [video.id] : kind === 'audio' ? [audio.id] : [audio.id, video.id];
+        for (const producerId of consumed) consumers.push(await t.consume({ producerId, rtpCapabilities: router.rtpCapabilities }));
         receivers.push(t);
       }
       await sleep(warmupS * 1000);
@@ -255,7 +264,7 @@ async function main(): Promise<number> {
       const ingressPacketsPerSec = Math.round((i1 - i0) / dt);
       const step: Step = {
         receivers: target,
-        consumers: target * 2,
+        consumers: target * (kind === 'both' ? 2 : 1),
         workerCpuPct: Math.round(((c1 - c0) / dt) * 1000) / 10,
         forwardedPacketsPerSec: Math.round(out.packetsPerSec),
         forwardedMbitPerSec: Math.round((out.bytesPerSec * 8) / 1e4) / 100,
@@ -276,7 +285,8 @@ async function main(): Promise<number> {
     // A 1:1 call: each side sends audio + video (4 producers) and receives the other's (4 consumers).
     const base = steps.find((s) => s.consumers === 0);
     const perProducerPct = base ? Math.max(0, (base.workerCpuPct - idleCpuPct) / 2) : null;
-    const callsPerCore = slope > 0 ? Math.floor(CPU_BUDGET / (4 * slope + 4 * (perProducerPct ?? 0))) : null;
+    // Only meaningful when the per-consumer cost covers both kinds (a 1:1 call consumes audio and video).
+    const callsPerCore = kind === 'both' && slope > 0 ? Math.floor(CPU_BUDGET / (4 * slope + 4 * (perProducerPct ?? 0))) : null;
     const result = {
       benchmark: 'sfu',
       date: new Date().toISOString(),
@@ -284,7 +294,13 @@ async function main(): Promise<number> {
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', platform: `${os.platform()} ${os.release()}`, node: process.version },
       mediasoup: mediasoup.version,
       workerPinnedToOneCore: pinned,
-      media: { video: 'VP8 1280x720 30 fps ~1.2 Mbit/s, keyframe every 1 s', audio: 'Opus 48 kHz stereo ~48 kbit/s', consumersPerReceiver: 2, receiverTransport: 'PlainTransport with SRTP (AES_CM_128_HMAC_SHA1_80)' },
+      media: {
+        video: 'VP8 1280x720 30 fps ~1.2 Mbit/s, keyframe every 1 s (one layer, no simulcast)',
+        audio: 'Opus 48 kHz stereo ~48 kbit/s',
+        consumed: kind,
+        consumersPerReceiver: kind === 'both' ? 2 : 1,
+        receiverTransport: 'PlainTransport with SRTP (AES_CM_128_HMAC_SHA1_80); NOT a WebRtcTransport: no ICE/DTLS, no RTCP feedback from receivers',
+      },
       idleWorkerCpuPct: Math.round(idleCpuPct * 10) / 10,
       steps,
       fit: { cpuPctIntercept: Math.round(intercept * 100) / 100, cpuPctPerConsumer: Math.round(slope * 10000) / 10000 },
@@ -296,8 +312,9 @@ async function main(): Promise<number> {
       guidanceConsumersPerWorker: GUIDANCE_CONSUMERS,
     };
     console.log(`\nworker idle: ${result.idleWorkerCpuPct}% · fit: ${result.fit.cpuPctIntercept}% + ${result.fit.cpuPctPerConsumer}% per consumer`);
+    console.log(`${kind === 'both' ? 'audio + video' : `${kind}-only`} consumers on PlainTransports with SRTP (not WebRTC transports)`);
     console.log(`consumers at ≤ ${CPU_BUDGET}% of one core: ${consumersAtBudget ?? 'n/a'} (largest measured step within budget: ${measuredWithinBudget}; mediasoup's guidance: ~${GUIDANCE_CONSUMERS})`);
-    console.log(`1:1 calls per core (4 producers + 4 consumers each, ${perProducerPct?.toFixed(2) ?? '?'}% per producer): ${callsPerCore ?? 'n/a'}`);
+    console.log(`1:1 calls per core (4 producers + 4 consumers each, ${perProducerPct?.toFixed(2) ?? '?'}% per producer): ${callsPerCore ?? 'n/a (needs --kind both)'}`);
     const path = writeResult('sfu', result, { out: values.out });
     console.log(`\nJSON: ${relative(process.cwd(), path) || path} (and bench/results/sfu-latest.json)`);
     return 0;

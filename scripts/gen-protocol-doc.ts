@@ -356,6 +356,11 @@ const CLOSE_DOCS: Record<keyof typeof CLOSE, { reason: string; when: string; the
     then: 'Forget the token (it no longer works) and ask the user to sign in again, saying why.',
   },
   replaced: { reason: '`signed in again on this device`', when: 'The same user signed in on the same device id over another connection (a `sessionClosed` push comes first).', then: 'Stay off: the other connection is this device now.' },
+  serverBusy: {
+    reason: '`server busy; retry after <n> ms`',
+    when: `At once, to a NEW connection, when the server is overloaded: its event loop lags more than \`admission.maxEventLoopLagMs\` (default ${DEFAULTS.admission.maxEventLoopLagMs} ms, p99 over the last 0.5–1 s) or at least \`admission.maxPendingSignIns\` (default ${DEFAULTS.admission.maxPendingSignIns}) connections are waiting for their sign-in. Connections already signed in are not affected. <n> is \`admission.retryAfterMs\` (default ${DEFAULTS.admission.retryAfterMs}) times how far past the limit the server is, at most 4 times. Even while overloaded, \`admission.minAdmitPerSec\` (default ${DEFAULTS.admission.minAdmitPerSec}) new connections per second are let in, so a storm always drains.`,
+    then: 'Reconnect after <n> ms plus a random extra of up to <n> ms (so the clients turned away together do not return together), then `resume` as usual.',
+  },
   rateLimited: { reason: '`rate limit exceeded`', when: `More than ${SERVER_FACTS.maxRateViolations} refused (\`rate_limited\`) frames in a row; no response to the last one.`, then: 'Reconnect after a pause, and slow down.' },
 };
 

@@ -24,7 +24,10 @@ import { SqliteStore } from './store/sqliteStore.ts';
 import { StorageHealth } from './store/StorageHealth.ts';
 import { sqliteFault } from './store/storageFaults.ts';
 import type { Store } from './store/Store.ts';
+import { UserCache } from './store/UserCache.ts';
+import { AdmissionControl, busyReason } from './transport/AdmissionControl.ts';
 import { CLOSE, ClientConnection } from './transport/ClientConnection.ts';
+import { WriteCoalescer } from './transport/WriteCoalescer.ts';
 import type { Services } from './transport/handlers/index.ts';
 import { loadTls, type TlsMaterial } from './transport/tls.ts';
 
@@ -96,7 +99,8 @@ export async function startServer(
   const store = new GuardedStore(timed, storage, sqliteFault);
   const sessions = new SessionRegistry();
   const presence = new Presence(PRESENCE_FLUSH_MS, DIRECTORY_LIMITS.maxSubscriptionsPerConnection);
-  const auth = await AuthService.create(store, config, { now });
+  const users = new UserCache(store, { ttlMs: config.userCacheTtlMs, now });
+  const auth = await AuthService.create(store, config, { now, users });
   const revocations = new RevocationWatcher({
     store,
     sessions,
@@ -106,15 +110,18 @@ export async function startServer(
       password: { code: CLOSE.signedOut, reason: 'signed out: password changed', push: 'passwordChanged' },
       signout: { code: CLOSE.signedOut, reason: 'signed out everywhere', push: 'signedOutEverywhere' },
     },
+    // `user disable|passwd` in another process changed the row: read it afresh.
+    onRevoked: (userId) => users.invalidate(userId),
   });
   await revocations.start();
-  const calls = new CallService({ store, sessions, graceMs: config.heartbeatTimeoutMs, now });
+  const calls = new CallService({ store, users, sessions, graceMs: config.heartbeatTimeoutMs, now });
   await calls.start();
   // Before listening: a missing worker is reported once, here, and the server runs on without media.
   const turn = config.turn ? new TurnCredentials(config.turn, now) : null;
   const sfu = new SfuService({ config: config.sfu, calls, sessions, graceMs: config.heartbeatTimeoutMs, turn });
   await sfu.start();
-  const services: Services = { config, store, auth, revocations, calls, sessions, presence, sfu, storage, now, after: clock.after ?? SYSTEM_CLOCK.after, stats };
+  const services: Services = { config, store, users, auth, revocations, calls, sessions, presence, sfu, storage, writes: new WriteCoalescer(), now, after: clock.after ?? SYSTEM_CLOCK.after, stats };
+  const admission = new AdmissionControl(config.admission);
   const conns = new Set<ClientConnection>();
   let closing = false;
   // 200 while the process serves: a liveness probe must not restart a server that only waits for its disk. `ready` says whether it can do its job.
@@ -125,6 +132,7 @@ export async function startServer(
     activeCalls: calls.activeCallCount,
     media: { available: sfu.available, rooms: sfu.rooms.size },
     storage: storage.state,
+    admission: { ...admission.load, ...admission.stats },
   });
   // While storage is down, a harmless write every few seconds: readiness comes back without waiting for traffic.
   let probing = false;
@@ -175,9 +183,17 @@ export async function startServer(
   const http: Server | TlsServer = tls ? createTlsServer(tls.options, routes) : createServer(routes);
   const wss = new WebSocketServer({ server: http, path: '/ws', maxPayload: HARD_FRAME_CAP, perMessageDeflate: false });
   wss.on('connection', (ws, req) => {
-    const c = new ClientConnection(ws, services, clientAddress(req, config.trustProxy));
+    // Before any work for it: an overloaded server turns the newcomer away rather than slowing everyone.
+    const a = admission.admit();
+    if (!a.admit) {
+      ws.close(CLOSE.serverBusy, busyReason(a.retryAfterMs));
+      return;
+    }
+    const signedInOrGone = admission.signInPending();
+    const c = new ClientConnection(ws, services, clientAddress(req, config.trustProxy), req.socket, signedInOrGone);
     conns.add(c);
     ws.on('close', () => {
+      signedInOrGone();
       conns.delete(c);
       presence.drop(c);
     });
@@ -206,6 +222,7 @@ export async function startServer(
     metrics?.close();
     clearInterval(sweep);
     clearInterval(probe);
+    admission.stop();
     revocations.stop();
     calls.stop();
     sfu.close();

@@ -29,6 +29,25 @@ export const ServerConfigSchema = z
     rateLimitBurst: z.number().int().min(1).default(200),
     tokenTtlSec: z.number().int().min(60).default(30 * 24 * 3600),
     ...AUTH_CONFIG,
+    /**
+     * How long a cached user row is trusted. Writes by this server are seen at once; writes by
+     * another process (the admin CLI) within this time, or at once when invalidated. 0 = no cache.
+     */
+    userCacheTtlMs: z.number().int().min(0).max(60_000).default(2000),
+    /** Reconnect storms: when to turn NEW connections away with close 4503 and a retry hint (server/transport/AdmissionControl.ts). */
+    admission: z
+      .object({
+        /** Event-loop delay, p99 over the last 500 ms, above which new connections are refused. */
+        maxEventLoopLagMs: z.number().min(1).default(150),
+        /** Connections open but not yet signed in, at or above which new connections are refused. */
+        maxPendingSignIns: z.number().int().min(1).default(1000),
+        /** The retry hint at the limit; it grows with the overload, at most 4×. */
+        retryAfterMs: z.number().int().min(100).max(60_000).default(1000),
+        /** Admitted per second even while overloaded, so a storm always drains. 0 = refuse everyone while overloaded. */
+        minAdmitPerSec: z.number().int().min(0).default(100),
+      })
+      .strict()
+      .prefault({}),
     /** Create demo accounts when the database has no users. */
     demo: z.boolean().default(false),
     /** The media server (mediasoup); see server/sfu/SfuConfig.ts and the README. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { RingdeskError } from '../../src/shared/errors.ts';
 import type { DeviceId, UserId } from '../../src/shared/protocol/index.ts';
 import type { ServerConfig } from '../config.ts';
-import type { Store, UserRow } from '../store/Store.ts';
+import type { Store, UserLookup, UserRow } from '../store/Store.ts';
 import { hashPassword, verifyPassword, type ScryptParams } from './passwords.ts';
 import { Throttle } from './Throttle.ts';
 import { resolveTokenSecrets } from './tokenSecret.ts';
@@ -17,6 +17,8 @@ export interface AuthDeps {
   now: () => number;
   /** Tests count the scrypt work through this; production uses verifyPassword. */
   verify?: (password: string, hash: string) => Promise<boolean>;
+  /** Where users are read (the server's UserCache); the store itself when absent. */
+  users?: UserLookup;
 }
 
 const INVALID = 'session expired or not valid for this device; sign in again';
@@ -29,6 +31,7 @@ const DISABLED = 'this account is disabled; ask your administrator';
  */
 export class AuthService {
   readonly #store: Store;
+  readonly #users: UserLookup;
   readonly #signer: TokenSigner;
   readonly #c: AuthConfig;
   readonly #now: () => number;
@@ -43,6 +46,8 @@ export class AuthService {
 
   private constructor(store: Store, signer: TokenSigner, c: AuthConfig, deps: AuthDeps, dummyHash: string) {
     this.#store = store;
+    // Through the server's user cache when it has one (UserCache): sign-ins read the same rows again and again.
+    this.#users = deps.users ?? { get: (id) => store.getUser(id) };
     this.#signer = signer;
     this.#c = c;
     this.#now = deps.now;
@@ -71,7 +76,7 @@ export class AuthService {
     if (wait > 0) {
       throw new RingdeskError('auth_throttled', `too many failed sign-ins; try again in ${Math.ceil(wait / 1000)} s`, wait);
     }
-    const user = await this.#store.getUser(userId);
+    const user = await this.#users.get(userId);
     const ok = await this.#verify(password, user?.passwordHash ?? this.#dummyHash);
     if (!user || !ok) {
       const at = this.#now();
@@ -90,7 +95,7 @@ export class AuthService {
     const now = this.#now();
     const claims = this.#signer.verify(token, now);
     if (!claims || claims.deviceId !== deviceId) throw new RingdeskError('token_invalid', INVALID);
-    const user = await this.#store.getUser(claims.userId);
+    const user = await this.#users.get(claims.userId);
     // Before the revocation check (disabling also voids tokens): a token we signed may learn why.
     if (user?.disabled) throw new RingdeskError('account_disabled', DISABLED);
     if (!user || !(await this.#stillValid(claims, user, now))) throw new RingdeskError('token_invalid', INVALID);

@@ -1,4 +1,4 @@
-import type { Push } from '../../src/shared/protocol/index.ts';
+import type { Push, UserId } from '../../src/shared/protocol/index.ts';
 import { Logger } from '../logger.ts';
 import type { SessionRegistry } from '../routing/SessionRegistry.ts';
 import type { Revocation, RevocationReason, Store } from '../store/Store.ts';
@@ -16,6 +16,8 @@ export interface RevocationWatcherOptions {
   sessions: SessionRegistry;
   pollMs: number;
   closes: RevocationCloses;
+  /** Told each revoked user first: the server drops its cached row (another process changed it). */
+  onRevoked?: (userId: UserId) => void;
 }
 
 /**
@@ -81,6 +83,7 @@ export class RevocationWatcher {
 
   #enforce(r: Revocation): void {
     this.#seq = r.seq;
+    this.#o.onRevoked?.(r.userId);
     const close = this.#o.closes[r.reason];
     const frame = JSON.stringify({ type: 'sessionClosed', data: { reason: close.push } } satisfies Push);
     let n = 0;

@@ -26,7 +26,8 @@ import {
 } from '../../src/shared/protocol/index.ts';
 import { Logger } from '../logger.ts';
 import type { SessionRegistry } from '../routing/SessionRegistry.ts';
-import type { Store } from '../store/Store.ts';
+import { GroupCommit } from '../store/GroupCommit.ts';
+import type { Store, UserLookup } from '../store/Store.ts';
 import { KeyedQueue } from './KeyedQueue.ts';
 
 const log = new Logger('CallService');
@@ -53,6 +54,10 @@ export interface CallServiceOptions {
   /** How long a main device may be gone before its member counts as lost. */
   graceMs: number;
   now?: () => number;
+  /** Invitees are screened through this (the server's UserCache); the store when not given. */
+  users?: UserLookup;
+  /** Batches saves into one transaction per tick; a GroupCommit over `store` when not given (tests and bench/commit.ts inject one). */
+  commits?: Pick<GroupCommit, 'save' | 'stats'>;
 }
 
 /**
@@ -61,6 +66,8 @@ export interface CallServiceOptions {
  */
 export class CallService extends TypedEmitter<CallServiceEvents> {
   readonly #store: Store;
+  readonly #commits: Pick<GroupCommit, 'save' | 'stats'>;
+  readonly #users: UserLookup;
   readonly #sessions: SessionRegistry;
   readonly #graceMs: number;
   readonly #now: () => number;
@@ -78,6 +85,8 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
   constructor(o: CallServiceOptions) {
     super();
     this.#store = o.store;
+    this.#commits = o.commits ?? new GroupCommit(o.store);
+    this.#users = o.users ?? { get: (id) => o.store.getUser(id) };
     this.#sessions = o.sessions;
     this.#graceMs = o.graceMs;
     this.#now = o.now ?? Date.now;
@@ -98,6 +107,11 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     for (const t of [...this.#timers.values(), ...this.#grace.values()]) clearTimeout(t);
     this.#timers.clear();
     this.#grace.clear();
+  }
+
+  /** Group-commit counters (transactions and saves), for metrics and tests. */
+  get commitStats(): GroupCommit['stats'] {
+    return this.#commits.stats;
   }
 
   get activeCallCount(): number {
@@ -161,7 +175,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
         errorInvitees.push({ userId, reason: 'self' });
         continue;
       }
-      const u = await this.#store.getUser(userId);
+      const u = await this.#users.get(userId);
       if (!u || u.disabled) errorInvitees.push({ userId, reason: 'unknown' });
       else if (u.dnd.enabled && !u.dnd.allowList.includes(inviter)) invitees.push({ userId, availability: 'dnd' });
       else invitees.push({ userId, availability: this.isBusy(userId) ? 'busy' : 'available' });
@@ -181,7 +195,8 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
   async #commit(r: TransitionResult): Promise<Call> {
     if (!r.ok) throw r.error;
     const record = r.effects.find((e) => e.type === 'record');
-    await this.#store.saveCall(r.call, record?.type === 'record' ? record.record : null);
+    // Resolves once the tick's batch has committed: nothing below runs (no push) for a failed batch.
+    await this.#commits.save(r.call, record?.type === 'record' ? record.record : null);
     this.#index(r.call);
     this.#arm(r.call);
     for (const e of r.effects) this.#apply(e);

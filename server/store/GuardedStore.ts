@@ -3,7 +3,7 @@ import type { CallId, CallRecord, DeviceId, DndStatus, UserId } from '../../src/
 import type { Call } from '../../src/shared/call/index.ts';
 import type { StorageHealth } from './StorageHealth.ts';
 import type { StorageFault } from './storageFaults.ts';
-import type { CallPage, CursorKey, DeviceTokenState, DirectoryEntry, DirectoryPage, FavoriteAdd, RecordPage, Revocation, RevocationReason, Store, UserRow } from './Store.ts';
+import type { CallPage, CallSave, CursorKey, DeviceTokenState, DirectoryEntry, DirectoryPage, FavoriteAdd, RecordPage, Revocation, RevocationReason, Store, UserRow } from './Store.ts';
 
 const UNAVAILABLE = 'the server cannot use its database right now; nothing was changed, try again shortly';
 
@@ -138,6 +138,9 @@ export class GuardedStore implements Store {
   }
   saveCall(call: Call, record: CallRecord | null): Promise<void> {
     return this.#write(() => this.#inner.saveCall(call, record));
+  }
+  saveCalls(batch: readonly CallSave[]): Promise<void> {
+    return this.#write(() => this.#inner.saveCalls(batch));
   }
   getCall(callID: CallId): Promise<Call | undefined> {
     return this.#read(() => this.#inner.getCall(callID));

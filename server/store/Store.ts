@@ -50,6 +50,17 @@ export interface DeviceTokenState {
   supersededAt: number;
 }
 
+/** One call state to store, with the record its transition produced (if it ended). */
+export interface CallSave {
+  call: Call;
+  record: CallRecord | null;
+}
+
+/** Where hot paths read user rows: the server's UserCache, or the store itself. */
+export interface UserLookup {
+  get(userId: UserId): Promise<UserRow | undefined>;
+}
+
 export interface CallPage {
   calls: Call[];
   /** 0 when nothing older is left. */
@@ -116,6 +127,11 @@ export interface Store {
   deleteMeta(key: string): Promise<void>;
 
   saveCall(call: Call, record: CallRecord | null): Promise<void>;
+  /**
+   * Group commit: every save of the batch in ONE transaction, in order, all or nothing. The
+   * service's GroupCommit gathers the transitions of one event-loop tick into one batch.
+   */
+  saveCalls(batch: readonly CallSave[]): Promise<void>;
   getCall(callID: CallId): Promise<Call | undefined>;
   /** Calls still started: what a restarted server reloads and re-arms timers for. */
   startedCalls(): Promise<Call[]>;

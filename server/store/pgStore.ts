@@ -2,11 +2,11 @@ import pg from 'pg';
 import { CallRecordSchema, type CallId, type CallRecord, type DeviceId, type DndStatus, type UserId } from '../../src/shared/protocol/index.ts';
 import type { Call } from '../../src/shared/call/index.ts';
 import { Logger } from '../logger.ts';
-import { encodeCall } from './callCodec.ts';
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './pgMigrations.ts';
 import { PgDirectory } from './pgDirectory.ts';
-import { decodeCallRows, decodeRecordRows, pageBySeq, revocationFromRow, tokenStateFromRow, userFromRow, type RevocationDbRow, type UserDbRow } from './rows.ts';
+import { decodeCallRows, decodeRecordRows, encodeSaves, pageBySeq, revocationFromRow, tokenStateFromRow, userFromRow, type RevocationDbRow, type UserDbRow } from './rows.ts';
 import type {
+  CallSave,
   CallPage,
   CursorKey,
   DeviceTokenState,
@@ -250,24 +250,29 @@ export class PgStore implements Store {
   }
 
   async saveCall(call: Call, record: CallRecord | null): Promise<void> {
-    const body = encodeCall(call);
-    const recordBody = record && JSON.stringify(CallRecordSchema.parse(record));
+    return this.saveCalls([{ call, record }]);
+  }
+
+  /** One transaction for the batch (group commit): all of it lands, or none. */
+  async saveCalls(batch: readonly CallSave[]): Promise<void> {
+    const rows = encodeSaves(batch);
     await this.#transaction(async (c) => {
-      const { rows } = await c.query<{ seq: number }>(
-        `INSERT INTO calls (call_id, call_state, created_at, body) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (call_id) DO UPDATE SET call_state = excluded.call_state, body = excluded.body RETURNING seq`,
-        [call.callID, call.callState, call.createdAt, body],
-      );
-      const seq = rows[0]?.seq;
-      await c.query(
-        'INSERT INTO call_members (user_id, call_id, seq) SELECT u, $2, $3 FROM unnest($1::text[]) AS u ON CONFLICT DO NOTHING',
-        [call.members.map((m) => m.userId), call.callID, seq],
-      );
-      if (record && recordBody) {
-        await c.query(
-          'INSERT INTO call_records (call_id, ended_at, body) VALUES ($1, $2, $3) ON CONFLICT (call_id) DO UPDATE SET ended_at = excluded.ended_at, body = excluded.body',
-          [record.callID, record.endedAt, recordBody],
+      for (const { call, record, body, recordBody } of rows) {
+        const { rows: saved } = await c.query<{ seq: number }>(
+          `INSERT INTO calls (call_id, call_state, created_at, body) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (call_id) DO UPDATE SET call_state = excluded.call_state, body = excluded.body RETURNING seq`,
+          [call.callID, call.callState, call.createdAt, body],
         );
+        await c.query(
+          'INSERT INTO call_members (user_id, call_id, seq) SELECT u, $2, $3 FROM unnest($1::text[]) AS u ON CONFLICT DO NOTHING',
+          [call.members.map((m) => m.userId), call.callID, saved[0]?.seq],
+        );
+        if (record && recordBody) {
+          await c.query(
+            'INSERT INTO call_records (call_id, ended_at, body) VALUES ($1, $2, $3) ON CONFLICT (call_id) DO UPDATE SET ended_at = excluded.ended_at, body = excluded.body',
+            [record.callID, record.endedAt, recordBody],
+          );
+        }
       }
     });
   }

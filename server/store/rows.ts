@@ -1,8 +1,8 @@
 import { CallRecordSchema, DndStatusSchema, UserIdSchema, type CallRecord, type DeviceId, type UserId } from '../../src/shared/protocol/index.ts';
 import type { Call } from '../../src/shared/call/index.ts';
 import { Logger } from '../logger.ts';
-import { decodeCall } from './callCodec.ts';
-import type { CursorKey, DeviceTokenState, DirectoryEntry, DirectoryPage, Revocation, RevocationReason, UserRow } from './Store.ts';
+import { decodeCall, encodeCall } from './callCodec.ts';
+import type { CallSave, CursorKey, DeviceTokenState, DirectoryEntry, DirectoryPage, Revocation, RevocationReason, UserRow } from './Store.ts';
 
 const log = new Logger('Store');
 
@@ -115,4 +115,9 @@ export function directoryPage(rows: readonly DirectoryDbRow[], limit: number, ke
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { users: page.map(entryFromRow), next: rows.length > limit && last ? key(last) : null };
+}
+
+/** A batch's rows, encoded and validated before any transaction opens: a bad item fails the batch without touching the database. */
+export function encodeSaves(batch: readonly CallSave[]): { call: Call; record: CallRecord | null; body: string; recordBody: string | null }[] {
+  return batch.map(({ call, record }) => ({ call, record, body: encodeCall(call), recordBody: record && JSON.stringify(CallRecordSchema.parse(record)) }));
 }

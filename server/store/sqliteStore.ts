@@ -10,10 +10,9 @@ import {
   type UserId,
 } from '../../src/shared/protocol/index.ts';
 import type { Call } from '../../src/shared/call/index.ts';
-import { encodeCall } from './callCodec.ts';
-import type { CallPage, CursorKey, DeviceTokenState, DirectoryEntry, DirectoryPage, FavoriteAdd, RecordPage, Revocation, RevocationReason, Store, UserRow } from './Store.ts';
+import type { CallPage, CallSave, CursorKey, DeviceTokenState, DirectoryEntry, DirectoryPage, FavoriteAdd, RecordPage, Revocation, RevocationReason, Store, UserRow } from './Store.ts';
 import { Logger } from '../logger.ts';
-import { decodeCallRows, decodeRecordRows, pageBySeq, revocationFromRow, tokenStateFromRow, userFromRow, type RevocationDbRow, type UserDbRow } from './rows.ts';
+import { decodeCallRows, decodeRecordRows, encodeSaves, pageBySeq, revocationFromRow, tokenStateFromRow, userFromRow, type RevocationDbRow, type UserDbRow } from './rows.ts';
 import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqliteMigrations.ts';
 import { SqliteDirectory } from './sqliteDirectory.ts';
 
@@ -240,18 +239,23 @@ export class SqliteStore implements Store {
   }
 
   async saveCall(call: Call, record: CallRecord | null): Promise<void> {
-    const body = encodeCall(call);
-    const recordBody = record && JSON.stringify(CallRecordSchema.parse(record));
+    return this.saveCalls([{ call, record }]);
+  }
+
+  async saveCalls(batch: readonly CallSave[]): Promise<void> {
+    const rows = encodeSaves(batch);
     this.#tx(() => {
-      this.#q(
-        `INSERT INTO calls (call_id, call_state, created_at, body) VALUES (?, ?, ?, ?)
-         ON CONFLICT (call_id) DO UPDATE SET call_state = excluded.call_state, body = excluded.body`,
-      ).run(call.callID, call.callState, call.createdAt, body);
-      const { seq } = this.#q('SELECT seq FROM calls WHERE call_id = ?').get(call.callID) as { seq: number };
-      const member = this.#q('INSERT OR IGNORE INTO call_members (user_id, call_id, seq) VALUES (?, ?, ?)');
-      for (const m of call.members) member.run(m.userId, call.callID, seq);
-      if (record && recordBody) {
-        this.#q('INSERT OR REPLACE INTO call_records (call_id, ended_at, body) VALUES (?, ?, ?)').run(record.callID, record.endedAt, recordBody);
+      for (const { call, record, body, recordBody } of rows) {
+        this.#q(
+          `INSERT INTO calls (call_id, call_state, created_at, body) VALUES (?, ?, ?, ?)
+           ON CONFLICT (call_id) DO UPDATE SET call_state = excluded.call_state, body = excluded.body`,
+        ).run(call.callID, call.callState, call.createdAt, body);
+        const { seq } = this.#q('SELECT seq FROM calls WHERE call_id = ?').get(call.callID) as { seq: number };
+        const member = this.#q('INSERT OR IGNORE INTO call_members (user_id, call_id, seq) VALUES (?, ?, ?)');
+        for (const m of call.members) member.run(m.userId, call.callID, seq);
+        if (record && recordBody) {
+          this.#q('INSERT OR REPLACE INTO call_records (call_id, ended_at, body) VALUES (?, ?, ?)').run(record.callID, record.endedAt, recordBody);
+        }
       }
     });
   }

@@ -5,6 +5,7 @@ import { Logger } from '../logger.ts';
 import type { Connection } from '../routing/SessionRegistry.ts';
 import { handle, type RequestContext, type Services, type Session } from './handlers/index.ts';
 import { RateLimiter } from './RateLimiter.ts';
+import type { Corkable } from './WriteCoalescer.ts';
 
 const log = new Logger('ClientConnection');
 
@@ -18,6 +19,8 @@ export const CLOSE = {
   /** The session was revoked: a password change, or sign out everywhere (server/auth/RevocationWatcher.ts). */
   signedOut: 4410,
   rateLimited: 4429,
+  /** Turned away by admission control before any work; the reason carries the retry hint (AdmissionControl.ts). */
+  serverBusy: 4503,
 } as const;
 
 const MAX_FAILED_LOGINS = 5;
@@ -42,6 +45,8 @@ function leadingId(d: RawData, isBinary: boolean): number | null {
 /** One WebSocket: framing, limits and auth in front of the handlers. Nothing here changes domain state on bad input. */
 export class ClientConnection implements Connection {
   readonly #ws: WebSocket;
+  /** The TCP socket under #ws: corked per tick by Services.writes (null in tests that have none). */
+  readonly #socket: Corkable | null;
   readonly #s: Services;
   readonly #limiter: RateLimiter;
   readonly #cancelAuthDeadline: () => void;
@@ -56,8 +61,13 @@ export class ClientConnection implements Connection {
   /** Where sign-in throttling counts this connection's failures (server/auth/clientAddress.ts). */
   readonly #address: string;
 
-  constructor(ws: WebSocket, s: Services, address = 'unknown') {
+  /** Told once when the connection signs in (admission control counts the sign-ins still pending). */
+  readonly #onSignedIn: () => void;
+
+  constructor(ws: WebSocket, s: Services, address = 'unknown', socket: Corkable | null = null, onSignedIn: () => void = () => undefined) {
     this.#ws = ws;
+    this.#onSignedIn = onSignedIn;
+    this.#socket = socket;
     this.#s = s;
     this.#address = address;
     this.lastSeen = s.now();
@@ -86,6 +96,7 @@ export class ClientConnection implements Connection {
   send(frame: string): void {
     if (this.#ws.readyState !== this.#ws.OPEN) return;
     this.#s.stats.framesOut++;
+    if (this.#socket) this.#s.writes.hold(this.#socket);
     this.#ws.send(frame);
   }
   sendPush(push: Push): void {
@@ -186,6 +197,7 @@ export class ClientConnection implements Connection {
 
   #register(s: Session): void {
     this.#cancelAuthDeadline();
+    this.#onSignedIn();
     this.#session = s;
     const wasOnline = this.#s.sessions.isOnline(s.user.userId);
     const old = this.#s.sessions.add(this) as ClientConnection | undefined; // the registry only ever holds ClientConnections

@@ -214,7 +214,7 @@ describe('sign-in refusals', () => {
 
   it('a disabled account with the right password: account_disabled, then close 4403 "account disabled"', async () => {
     const t = await start();
-    expect(await t.server.services.store.setUserDisabled(alice, true)).toBe(true);
+    expect(await t.server.services.users.setUserDisabled(alice, true)).toBe(true);
     const c = await RawClient.open(t.url);
     expect(await c.login('alice', 'd1')).toEqual({ id: 1, error: { code: 'account_disabled', message: 'this account is disabled; ask your administrator' } });
     expect(await c.closeWithin()).toEqual({ code: 4403, reason: 'account disabled' });
@@ -230,7 +230,7 @@ describe('sign-in refusals', () => {
     const token = (r.result as { token: string }).token; // login's result carries a token
     first.ws.close();
     await first.closed;
-    await t.server.services.store.setUserDisabled(alice, true);
+    await t.server.services.users.setUserDisabled(alice, true);
     const c = await RawClient.open(t.url);
     expect(await c.request('resume', { token, deviceId: 'd1', deviceName: 'd1', protocolVersion: 1 })).toEqual({ id: 1, error: { code: 'account_disabled', message: 'this account is disabled; ask your administrator' } });
     expect(await c.closeWithin()).toEqual({ code: 4403, reason: 'account disabled' });
@@ -239,7 +239,7 @@ describe('sign-in refusals', () => {
 
   it('a disabled account with a wrong password: plain auth_failed, so the password is needed to learn it is disabled', async () => {
     const t = await start();
-    await t.server.services.store.setUserDisabled(alice, true);
+    await t.server.services.users.setUserDisabled(alice, true);
     const c = await RawClient.open(t.url);
     expect(await c.login('alice', 'd1', 'wrong-password')).toEqual({ id: 1, error: BAD_CREDENTIALS });
     expect(c.open).toBe(true);

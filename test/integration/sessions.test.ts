@@ -50,6 +50,7 @@ it('a password change signs out every device; a token is bound to its device', a
   const token = await signIn(client({ password: PASSWORD }));
   expect(await signedOutReason(client({ token }, 'other-device'))).toMatch(/not valid for this device/);
   await new Promise((r) => setTimeout(r, 5));
-  await srv.server.services.store.setPassword(asUserId('alice'), await hashPassword('a-new-password'));
+  // Through the user cache, as every in-process user write goes (docs/architecture.md, "User cache").
+  await srv.server.services.users.setPassword(asUserId('alice'), await hashPassword('a-new-password'));
   expect(await signedOutReason(client({ token }))).toMatch(/sign in again/);
 });

@@ -112,6 +112,21 @@ export function storeContract(name: string, open: OpenFixture): void {
         expect((await store.listRecordsFor(carol, 10, 0)).records).toEqual([]);
       }));
 
+    it('saves a batch in one transaction (group commit): all of it lands, or none', () =>
+      withStore(async ({ store }) => {
+        const a = newCall(bob);
+        const b = newCall(carol);
+        await store.saveCalls([
+          { call: a, record: null },
+          { call: b, record: null },
+        ]);
+        expect((await store.startedCalls()).map((c) => c.callID).sort()).toEqual([a.callID, b.callID].sort());
+        const c = newCall(dave);
+        const broken = { ...newCall(bob), members: [{ ...a.members[0], userId: 'NOT VALID' }] } as unknown as typeof a; // simulates a bug elsewhere
+        await expect(store.saveCalls([{ call: c, record: null }, { call: broken, record: null }])).rejects.toThrow(/invalid call/);
+        expect(await store.getCall(c.callID)).toBeUndefined();
+      }));
+
     it('a save that fails leaves nothing half-written, and a call the schema would not read back is refused', () =>
       withStore(async ({ store }) => {
         const c = newCall(bob);

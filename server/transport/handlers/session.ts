@@ -30,7 +30,7 @@ export const sessionHandlers: HandlerMap<'login' | 'resume' | 'logout' | 'heartb
   heartbeat: async (s) => ({ serverTime: s.now() }),
   setDNDStatus: async (s, ctx, req) => {
     const me = needUser(ctx);
-    await s.store.setDnd(me.user.userId, req.data);
+    await s.users.setDnd(me.user.userId, req.data);
     me.user.dnd = req.data;
     s.presence.changed({ userId: me.user.userId, presence: 'online', dnd: req.data.enabled });
     return req.data;

@@ -10,10 +10,14 @@ import type { Connection, SessionRegistry } from '../../routing/SessionRegistry.
 import type { SfuService } from '../../sfu/SfuService.ts';
 import type { StorageHealth } from '../../store/StorageHealth.ts';
 import type { Store, UserRow } from '../../store/Store.ts';
+import type { UserCache } from '../../store/UserCache.ts';
+import type { WriteCoalescer } from '../WriteCoalescer.ts';
 
 export interface Services {
   config: ServerConfig;
   store: Store;
+  /** User rows for hot paths; in-process user writes go through it (docs/architecture.md, "User cache"). */
+  users: UserCache;
   auth: AuthService;
   revocations: RevocationWatcher;
   calls: CallService;
@@ -22,6 +26,8 @@ export interface Services {
   sfu: SfuService;
   /** Whether the database can be written; /healthz reads it. */
   storage: StorageHealth;
+  /** Corks each connection's socket for the rest of the tick: one write per connection per tick. */
+  writes: WriteCoalescer;
   now(): number;
   /** Frame and sign-in counters the transport bumps; read by /metrics. */
   stats: TransportStats;

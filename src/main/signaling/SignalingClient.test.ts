@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { asDeviceId, asUserId } from '../../shared/protocol/index.ts';
-import { backoffDelay } from './backoff.ts';
+import { backoffDelay, busyDelay, DEFAULT_BACKOFF, retryHint } from './backoff.ts';
 import { SignalingClient, type WebSocketLike } from './SignalingClient.ts';
 
 /** A scripted server on the other end of a fake socket. */
@@ -78,6 +78,33 @@ describe('backoff', () => {
     const o = { initialMs: 500, maxMs: 30_000, jitter: 0.5 };
     expect([0, 1, 2, 10].map((a) => backoffDelay(a, o, () => 0))).toEqual([500, 1000, 2000, 30_000]);
     expect(backoffDelay(1, o, () => 1)).toBe(500);
+  });
+
+  it('the default is full jitter: uniform over [minMs, base], so a thousand clients spread over the whole window', () => {
+    expect(DEFAULT_BACKOFF).toMatchObject({ jitter: 1, minMs: 100 });
+    expect(backoffDelay(3, DEFAULT_BACKOFF, () => 0)).toBe(4000);
+    expect(backoffDelay(3, DEFAULT_BACKOFF, () => 0.5)).toBe(2000);
+    expect(backoffDelay(3, DEFAULT_BACKOFF, () => 0.99999)).toBe(100); // the floor
+    // A seeded generator (mulberry32) standing in for Math.random: the delays fill the window evenly.
+    let seed = 42;
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const delays = Array.from({ length: 1000 }, () => backoffDelay(3, DEFAULT_BACKOFF, random));
+    const quarters = [0, 1, 2, 3].map((q) => delays.filter((d) => d >= q * 1000 && d < (q + 1) * 1000 + (q === 3 ? 1 : 0)).length);
+    for (const n of quarters) expect(n).toBeGreaterThan(200);
+  });
+
+  it('a 4503 close carries the retry hint; the wait is the hint plus up to the hint again', () => {
+    expect(retryHint(4503, 'server busy; retry after 2500 ms')).toBe(2500);
+    expect(retryHint(4503, 'server busy')).toBeNull();
+    expect(retryHint(1006, 'retry after 2500 ms')).toBeNull();
+    expect(busyDelay(2500, () => 0)).toBe(2500);
+    expect(busyDelay(2500, () => 0.5)).toBe(3750);
+    expect(busyDelay(2500, () => 0.99)).toBe(4975);
   });
 });
 
@@ -215,6 +242,40 @@ describe('SignalingClient', () => {
     await flush();
     expect(c.state).toBe('signedOut');
     expect(tokens).toEqual(['t1']);
+  });
+
+  it('turned away busy (4503, retry hint): waits the hint plus jitter, and nudge() does not cut the wait short', async () => {
+    const c = new SignalingClient({
+      url: 'ws://x/ws',
+      deviceId: asDeviceId('d1'),
+      deviceName: 'test',
+      credentials: { userId: asUserId('alice'), password: 'pw' },
+      webSocket: () => {
+        const s = new FakeSocket();
+        sockets.push(s);
+        return s;
+      },
+      backoff: { initialMs: 100, maxMs: 1000, jitter: 1 },
+      random: () => 0.25,
+    });
+    const waits: number[] = [];
+    c.on('state', (s, d) => s === 'reconnecting' && d.retryInMs !== undefined && waits.push(d.retryInMs));
+    c.connect();
+    last().open();
+    last().serverClose(4503, 'server busy; retry after 2000 ms');
+    expect(c.state).toBe('reconnecting');
+    expect(waits).toEqual([2500]); // 2000 × (1 + 0.25)
+    c.nudge();
+    expect(sockets).toHaveLength(1);
+    vi.advanceTimersByTime(2499);
+    expect(sockets).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(sockets).toHaveLength(2);
+    last().serverClose(1006); // an ordinary drop afterwards: ordinary backoff again (the busy wait did not count), and nudge works
+    expect(waits[1]).toBe(75); // 100 × 2^0 × (1 − 0.25)
+    c.nudge();
+    expect(sockets).toHaveLength(3);
+    c.close();
   });
 
   it('garbage from the server is reported and ignored, and results are schema-checked', async () => {

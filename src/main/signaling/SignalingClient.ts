@@ -12,7 +12,7 @@ import {
   type RequestType,
   type UserId,
 } from '../../shared/protocol/index.ts';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
+import { backoffDelay, busyDelay, DEFAULT_BACKOFF, retryHint, type BackoffOptions } from './backoff.ts';
 
 /** The part of the WHATWG WebSocket we use: Node 24's global, Chromium's, or a fake in tests. */
 export interface WebSocketLike {
@@ -89,6 +89,8 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   readonly #pending = new Map<number, Pending>();
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The pending retry waits out the server's busy hint: nudge() must not cut it short. */
+  #busyWait = false;
   #heartbeat: ReturnType<typeof setInterval> | null = null;
   #everConnected = false;
   #session: Session | null = null;
@@ -136,6 +138,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
 
   /** The platform saw the network change or the machine wake: retry now instead of waiting out the backoff. */
   nudge(): void {
+    if (this.#busyWait) return;
     if (this.#state === 'reconnecting' || this.#state === 'idle') {
       this.#attempt = 0;
       this.connect();
@@ -265,7 +268,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     const revoked = REVOKED_BY_CLOSE.get(code);
     if (revoked) this.#revoked(reason || revoked.reason, revoked.code);
     else if (FINAL_CLOSE_CODES.has(code)) this.#signOut(reason || `closed with ${code}`);
-    else this.#scheduleReconnect(reason || `closed with ${code}`);
+    else this.#scheduleReconnect(reason || `closed with ${code}`, retryHint(code, reason));
   }
 
   /** The server ended this session for good: the saved token no longer works, so it is dropped too. */
@@ -285,12 +288,15 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.#failPending('disconnected', reason);
   }
 
-  #scheduleReconnect(reason: string): void {
-    const retryInMs = backoffDelay(this.#attempt, this.#o.backoff, this.#o.random);
-    this.#attempt++;
+  /** `hintMs`: the server said it is busy and when to come back (close 4503); honoured with jitter. */
+  #scheduleReconnect(reason: string, hintMs: number | null = null): void {
+    const retryInMs = hintMs === null ? backoffDelay(this.#attempt, this.#o.backoff, this.#o.random) : busyDelay(hintMs, this.#o.random);
+    if (hintMs === null) this.#attempt++;
+    this.#busyWait = hintMs !== null;
     this.#setState('reconnecting', { retryInMs, attempt: this.#attempt, reason });
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null;
+      this.#busyWait = false;
       this.connect();
     }, retryInMs);
   }
@@ -310,6 +316,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   #clearRetry(): void {
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
+    this.#busyWait = false;
   }
   #failPending(code: ErrorCode, message: string): void {
     for (const p of this.#pending.values()) {
