@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   await seed(dbPath);
   const seedMs = performance.now() - t0;
   const child = spawn(process.execPath, ['server/index.ts', 'serve', '--port', '0', '--db', dbPath], {
-    env: { ...process.env, RINGDESK_TOKEN_SECRET: 'b'.repeat(64), RINGDESK_SERVER_CONFIG: '' },
+    env: { ...process.env, RINGDESK_TOKEN_SECRET: 'b'.repeat(64), RINGDESK_SERVER_CONFIG: '', RINGDESK_METRICS_PORT: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const t1 = performance.now();

@@ -44,4 +44,6 @@ process.on('message', (m: ServerCommand) => {
 // The orchestrator went away (crash, kill -9): shut down the way `serve` does on SIGTERM, so nothing is left behind.
 process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 
+// Metrics stay on, as in production, but on a free port: two benches (or a server already running) never collide on 9464.
+process.env['RINGDESK_METRICS_PORT'] ??= '0';
 await import('../server/index.ts');

@@ -488,7 +488,7 @@ function table(r: Record<string, unknown>): string {
     const ps = d(l['inviteToReceivedPushFromActualSendMs']);
     const ch = l['churn'] as Record<string, unknown>;
     const si = l['signInWork'] as { steps: string[]; missing: string[] };
-    rows.push(['sign-in work per sign-in', `resume + ${si.steps.join(' + ')}; not yet in the protocol: ${si.missing.join(', ')}`]);
+    rows.push(['sign-in work per sign-in', `resume + ${si.steps.join(' + ')}${si.missing.length > 0 ? `; not yet in the protocol: ${si.missing.join(', ')}` : ''}`]);
     rows.push(['churn during the window', `${String(ch['achievedSignOutsPerSecond'])} sign-outs/s (target ${String(ch['signOutsPerSecondTarget'])}/s, pool ${String(ch['pool'])}), ${String(ch['signIns'])} sign-ins back, sign-in p50 ${d(ch['signInMs']).p50} ms p99 ${d(ch['signInMs']).p99} ms`]);
     rows.push(['invite → received push', `p50 ${p.p50}  p90 ${p.p90}  p99 ${p.p99}  max ${p.max} ms from the scheduled slot   (target p50 ≤ 2, p99 ≤ 10 ms at 10k users, 500/s: ${verdict(t?.['latency']?.['withinTarget'])})`]);
     rows.push(['  same, from the actual send', `p50 ${ps.p50}  p90 ${ps.p90}  p99 ${ps.p99}  max ${ps.max} ms (the old clock)`]);

@@ -7,21 +7,37 @@ export interface SignInStep {
   data: (userId: string) => unknown;
 }
 
+/** The bench's user ids are `u` + a 6-digit index (bench/signaling.ts userName). */
+const index = (userId: string): number => Number(userId.slice(1));
+const nameOf = (i: number): string => `u${String(i).padStart(6, '0')}`;
+
 /**
- * What the desktop app sends after login/resume (src/main/app/DesktopCore.ts #onSession and
- * CallingClient): all at once; the sign-in counts as done when every one is answered.
- *
- * The directory protocol (issue 11 §1) is being built on another branch. When it lands, its three
- * steps are one line each here (shapes sketched; match them to the real schemas):
- *   { name: 'directoryPage', type: 'directorySearch', data: () => ({ query: '', cursor: null, limit: 50 }) },
- *   { name: 'favorites', type: 'favoritesList', data: () => ({ cursor: null, limit: 50 }) },
- *   { name: 'presenceSubscribe', type: 'presenceSubscribe', data: (u) => ({ userIds: neighbours(u, 100) }) },
- * and MISSING_SIGN_IN_STEPS loses them. Until then the app's `listContacts` (every user, what the
- * directory replaces) is deliberately not sent.
+ * The people a signed-in app shows and so subscribes to: its favorites, the visible directory page
+ * and recents, about 100 users. The bench takes the 100 users just below this one (every lower index
+ * exists), topped up from above for the first hundred.
+ */
+export function shownUsers(userId: string, count = 100): string[] {
+  const i = index(userId);
+  const out: string[] = [];
+  for (let j = Math.max(0, i - count); j < i; j++) out.push(nameOf(j));
+  for (let j = i + 1; out.length < count; j++) out.push(nameOf(j));
+  return out;
+}
+
+/**
+ * What the desktop app sends after login/resume (src/main/app/DesktopCore.ts and
+ * src/main/directory/DirectoryClient.ts): all at once; the sign-in counts as done when every one is
+ * answered. A subscription to a user id with no account (the top-up above for tiny runs) is answered
+ * as `unknown`, as the server would for a deleted favorite.
  */
 export const SIGN_IN_STEPS: readonly SignInStep[] = [
   { name: 'queryCallInvitationList', type: 'queryCallInvitationList', data: () => ({ count: 50, nextFlag: 0 }) },
   { name: 'queryActiveCalls', type: 'queryActiveCalls', data: () => ({}) },
+  { name: 'favoritesList', type: 'favoritesList', data: () => ({ limit: 50 }) },
+  { name: 'recentsList', type: 'recentsList', data: () => ({ limit: 20 }) },
+  { name: 'directoryPage', type: 'directorySearch', data: () => ({ query: '', limit: 50 }) },
+  { name: 'presenceSubscribe', type: 'presenceSubscribe', data: (u) => ({ userIds: shownUsers(u) }) },
 ];
 export const SIGN_IN_STEPS_NAMES: readonly string[] = SIGN_IN_STEPS.map((s) => s.name);
-export const MISSING_SIGN_IN_STEPS: readonly string[] = ['directory page (limit 50)', 'favorites', 'presence subscription of 50–200 users'];
+/** Every step of the app's sign-in is now in the protocol and in the bench. */
+export const MISSING_SIGN_IN_STEPS: readonly string[] = [];

@@ -196,7 +196,7 @@ export async function runStorm(o: StormOptions): Promise<number> {
 
   console.log(`\nRingdesk connect storm (${String(result['command'])}); server from ${o.serverRoot}`);
   console.log(`load average 1/5/15 min: start ${JSON.stringify((result['machine'] as Record<string, unknown>)['loadAverage1m5m15mAtStart'])}, end ${JSON.stringify(loadAvg())} (shared 2-core machine)`);
-  console.log(`sign-in work: resume + ${SIGN_IN_STEPS_NAMES.join(' + ')}; not yet in the protocol: ${MISSING_SIGN_IN_STEPS.join(', ')}\n`);
+  console.log(`sign-in work: resume + ${SIGN_IN_STEPS_NAMES.join(' + ')}${MISSING_SIGN_IN_STEPS.length > 0 ? `; not yet in the protocol: ${MISSING_SIGN_IN_STEPS.join(', ')}` : ''}\n`);
   console.log('users    all signed in   server wrote (settled)   server CPU (settled)   at all signed in      busy 4503   failed   load 1m');
   for (const s of steps) {
     console.log(
