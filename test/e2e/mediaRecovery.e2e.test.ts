@@ -65,6 +65,7 @@ async function videoCall(url: string): Promise<{ alice: Desktop; bob: Desktop; i
   const bob = await suite.desktop('bob-pc', null);
   await signIn(alice, url, 'alice');
   await signIn(bob, url, 'bob');
+  await alice.page.getByTestId('contact-search').fill('bob'); // bob is found through the server's directory
   await alice.page.getByTestId('call-video-bob').click();
   await bob.page.getByTestId('screen-incoming').waitFor();
   await bob.page.getByTestId('accept-video').click();
@@ -133,6 +134,7 @@ describe('the media path drops under a live call', () => {
   it('ICE restarts, and frames decode again on the same consumers', async () => {
     const alice = await suite.desktop('alice-pc', 'alice');
     const bob = await suite.desktop('bob-pc', 'bob');
+    await alice.page.getByTestId('contact-search').fill('bob'); // bob is found through the server's directory
     await alice.page.getByTestId('call-video-bob').click();
     await bob.page.getByTestId('accept-video').click();
     await bob.page.getByTestId('screen-in-call').waitFor();

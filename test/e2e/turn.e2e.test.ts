@@ -115,6 +115,7 @@ describe('TURN relay', () => {
   it('with iceTransportPolicy "relay" from the server, a video call goes through coturn and decodes both ways', async () => {
     const alice = await suite.desktop('alice-pc', 'alice', { initScript: TRACK_PEER_CONNECTIONS });
     const bob = await suite.desktop('bob-pc', 'bob', { initScript: TRACK_PEER_CONNECTIONS });
+    await alice.page.getByTestId('contact-search').fill('bob'); // bob is found through the server's directory
     await alice.page.getByTestId('call-video-bob').click();
     await bob.page.getByTestId('screen-incoming').waitFor();
     await bob.page.getByTestId('accept-video').click();
