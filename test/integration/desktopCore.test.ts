@@ -161,7 +161,7 @@ describe('DesktopCore on the headless platform', () => {
     const snap = d.core.snapshot();
     expect(snap.settings.ringtone).toBe('classic');
     expect(snap.notices.map((n) => n.code)).toEqual(['settingsReset']);
-    expect(snap.notices[0]?.detail).toContain('not valid JSON');
+    expect(snap.notices[0]?.params).toMatchObject({ why: 'invalid JSON' });
   });
 
   it('a ringdesk://call/<user> link opens the contact with Call focused and never dials; malformed links are ignored', async () => {
@@ -222,5 +222,17 @@ describe('DesktopCore on the headless platform', () => {
     await until(() => bob.core.calls().view(call.call.callID)?.myState === 'accepted', 5000, 'accepted by shortcut');
     bob.p.clickTray('toggleDnd');
     await until(() => bob.core.dndState.effective === 'app', 2000, 'app dnd on');
+  });
+
+  it('main speaks the language setting, and for "system" the OS locale: tray and notifications re-render on change', async () => {
+    const d = await desk('lang-laptop');
+    expect(d.p.trayState?.locale).toBe('en');
+    d.core.updateSettings({ language: 'zh-CN' });
+    expect(d.p.trayState?.locale).toBe('zh-CN');
+    expect(d.p.notificationLocale).toBe('zh-CN');
+    d.core.updateSettings({ language: 'system' });
+    // The headless host reports en-US as the OS locale.
+    expect(d.p.trayState?.locale).toBe('en');
+    expect(d.p.notificationLocale).toBe('en');
   });
 });

@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mountApp, settle, type Mounted } from '../testing/mountApp.ts';
 import { makeSettings, makeSnapshot } from '../testing/fixtures.ts';
 import { FakeBridge } from '../testing/fakeBridge.ts';
-import en from './en.ts';
+import en from '../../../shared/i18n/en.ts';
 import { resolveLocale } from './index.ts';
-import zhCN from './zh-CN.ts';
+import zhCN from '../../../shared/i18n/zh-CN.ts';
 
 type Tree = { readonly [k: string]: string | Tree };
 

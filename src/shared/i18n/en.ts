@@ -339,6 +339,67 @@ const en = {
     signOutEverywhere: 'Sign out everywhere',
     signOutEverywhereHint: 'Signs you out on every device, this one included (for a lost or shared computer).',
   },
+  // Text that main shows itself (tray, OS notifications, dialogs), formatted with shared/i18n translate().
+  os: {
+    tray: {
+      tooltip: 'Ringdesk — {state}',
+      online: 'online',
+      connecting: 'connecting',
+      offline: 'offline',
+      signedOut: 'signed out',
+      incoming: 'incoming call',
+      dnd: 'do not disturb',
+      dndOs: 'do not disturb (system Focus)',
+      missed: '{n} missed call | {n} missed calls',
+      separator: ', ',
+      show: 'Show Ringdesk',
+      dndItem: 'Do not disturb',
+      dndItemOs: 'Do not disturb (on by system Focus)',
+      missedItem: 'Missed calls ({n})',
+      restartToUpdate: 'Restart to update',
+      quit: 'Quit Ringdesk',
+    },
+    call: {
+      audio: 'Audio call',
+      video: 'Video call',
+      audioGroup: 'Audio call with you and {n} other | Audio call with you and {n} others',
+      videoGroup: 'Video call with you and {n} other | Video call with you and {n} others',
+      accept: 'Accept',
+      decline: 'Decline',
+      ignore: 'Ignore',
+      ringingWindowTitle: 'Incoming call',
+      missedTitle: 'Missed call | {n} missed calls',
+      missedFrom: 'From {name}',
+      missedLatest: 'Latest from {name}',
+    },
+    selfTest: {
+      title: 'Ringdesk notifications work',
+      body: 'Incoming calls will show up like this.',
+    },
+    screenPicker: {
+      title: 'Share your screen',
+      message: 'What do you want to share?',
+      cancel: 'Cancel',
+    },
+  },
+  // The explanation under a notice's title; main sends the code and these params, never the sentence.
+  noticeDetails: {
+    settingsReset: 'Your settings file could not be read ({why}); defaults are in use. The old file was kept as {aside}.',
+    shortcutsTaken: 'Another app already uses {keys}. Pick other keys in Settings.',
+    tokenNotStored: 'This system offers no secure storage, so you will be asked to sign in after a restart.',
+  },
+  // The fix for each notification self-test problem, per OS where the steps differ.
+  problemDetails: {
+    unsupported: 'This system has no notification service. Incoming calls still ring in the Ringdesk window.',
+    noAppUserModelId: 'Windows only shows notifications for installed apps. Install Ringdesk with its installer and start it from the Start menu.',
+    disabledForApp: 'Notifications for Ringdesk are turned off. Open Settings › System › Notifications and turn Ringdesk on.',
+    focusModeWin32: 'Do not disturb (Focus Assist) is on, so Windows holds notifications back. Turn it off, or add Ringdesk to the priority list in Settings › System › Notifications.',
+    focusModeDarwin: 'A Focus mode is on, so macOS holds notifications back. Allow Ringdesk in System Settings › Focus, or turn Focus off.',
+    focusModeLinux: 'Do not disturb is on, so the desktop holds notifications back. Turn it off in the notification settings.',
+    focusModeAllowList: 'The OS focus mode is on: calls ring only for contacts on your allow-list. Turn focus off, or add Ringdesk to its allowed apps.',
+    permissionDeniedDarwin: 'macOS refused the notification. Open System Settings › Notifications › Ringdesk, allow notifications and choose the Alerts style.',
+    permissionDenied: 'The system refused the notification. Allow notifications for Ringdesk in the system settings.',
+  },
 } as const;
 
 /** Same nesting as `en`, any strings: the shape every language file must have. */
