@@ -52,7 +52,7 @@ export class Managed extends TypedEmitter<ManagedEvents> {
     return policyInfo(this.#resolved);
   }
   updateState(): UpdateState {
-    return this.#updates?.state ?? { status: 'disabled', version: null, percent: null, detail: 'not started', waitingForCall: false };
+    return this.#updates?.state ?? { status: 'disabled', version: null, percent: null, reason: null, detail: null, waitingForCall: false };
   }
 
   /** managed policy > user settings > defaults. */

@@ -44,6 +44,7 @@ export class ElectronNotifier implements NotifierPort {
   readonly #live = new Set<Notification>();
   #missed: Notification | null = null;
   #t: Translator = translatorFor('en');
+  #locale: AppLocale = 'en';
 
   constructor(o: NotifierOptions) {
     this.#o = o;
@@ -51,7 +52,13 @@ export class ElectronNotifier implements NotifierPort {
 
   /** Notifications shown from now on use this language; one already on screen keeps its text. */
   setLocale(locale: AppLocale): void {
+    this.#locale = locale;
     this.#t = translatorFor(locale);
+  }
+
+  /** The language the core last set: the platform's other OS-drawn text (dialogs, window titles) follows it. */
+  get locale(): AppLocale {
+    return this.#locale;
   }
 
   showIncomingCall(alert: IncomingCallAlert, actions: IncomingCallActions): Closable {

@@ -400,6 +400,12 @@ const en = {
     permissionDeniedDarwin: 'macOS refused the notification. Open System Settings › Notifications › Ringdesk, allow notifications and choose the Alerts style.',
     permissionDenied: 'The system refused the notification. Allow notifications for Ringdesk in the system settings.',
   },
+  // Why automatic updates are off (UpdateState.reason).
+  updateReasons: {
+    policyOff: 'Updates are turned off by your organization.',
+    notInstalled: 'Updates apply to installed builds only.',
+    noFeed: 'No update feed is configured for this build.',
+  },
 } as const;
 
 /** Same nesting as `en`, any strings: the shape every language file must have. */

@@ -396,6 +396,11 @@ const zhCN: Messages = {
     permissionDeniedDarwin: 'macOS 拒绝了通知。请打开“系统设置 › 通知 › Ringdesk”，允许通知并选择“提醒”样式。',
     permissionDenied: '系统拒绝了通知。请在系统设置中允许 Ringdesk 的通知。',
   },
+  updateReasons: {
+    policyOff: '你的组织已关闭更新。',
+    notInstalled: '只有已安装的版本才能更新。',
+    noFeed: '此版本未配置更新源。',
+  },
 };
 
 export default zhCN;

@@ -35,7 +35,9 @@ export const UpdateStateSchema = z.object({
   version: z.string().nullable(),
   /** Download progress, 0–100, while downloading. */
   percent: z.number().min(0).max(100).nullable(),
-  /** Why updates are off, or what went wrong (English, for diagnostics). */
+  /** Why updates are off, as a code the renderer words (updateReasons.<reason>). */
+  reason: z.enum(['policyOff', 'notInstalled', 'noFeed']).nullable(),
+  /** What went wrong, as the updater said it (technical, for diagnostics: never a sentence of ours). */
   detail: z.string().nullable(),
   /** "Restart to update" was asked for during a call: it happens when the call ends. */
   waitingForCall: z.boolean(),

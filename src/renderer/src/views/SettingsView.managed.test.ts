@@ -41,8 +41,10 @@ describe('settings under IT management', () => {
   it('offers "Restart to update" once an update is ready, and says when it waits for the call', async () => {
     m = await open();
     expect(m.get('settings-updates').dataset['status']).toBe('disabled');
+    // Main sends the reason as a code; the words are the renderer's.
+    expect(m.text('settings-update-reason')).toBe('Updates apply to installed builds only.');
     expect(q(m, 'settings-restart-to-update')).toBeNull();
-    m.fake.emit('update', { status: 'ready', version: '1.4.0', percent: null, detail: null, waitingForCall: false });
+    m.fake.emit('update', { status: 'ready', version: '1.4.0', percent: null, reason: null, detail: null, waitingForCall: false });
     await settle();
     expect(m.text('settings-updates')).toContain('Version 1.4.0 is ready to install.');
     click(m.get('settings-restart-to-update'));
