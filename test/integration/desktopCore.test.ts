@@ -8,6 +8,7 @@ import { DesktopCore } from '../../src/main/app/DesktopCore.ts';
 import { HeadlessPlatform } from '../../src/main/platform/headless.ts';
 import { asUserId, type CallId } from '../../src/shared/protocol/index.ts';
 import { createHandlers } from '../../src/main/ipc/handlers.ts';
+import { RingdeskError } from '../../src/shared/errors.ts';
 import { PASSWORD, sleep, startTestServer, until, type TestServer } from './harness.ts';
 
 let t: TestServer;
@@ -146,12 +147,23 @@ describe('DesktopCore on the headless platform', () => {
     expect(third.core.snapshot().connection.state).toBe('idle');
   });
 
-  it('refuses a wrong password with auth_failed and an unreachable server with disconnected', async () => {
+  it('refuses a wrong password with auth_failed and a closed port with server_refused', async () => {
     const d = await desk('x');
     await expect(d.core.login({ serverUrl: t.url, userId: asUserId('bob'), password: 'wrong-password' })).rejects.toMatchObject({ code: 'auth_failed' });
-    await expect(d.core.login({ serverUrl: 'ws://127.0.0.1:9/ws', userId: asUserId('bob'), password: PASSWORD })).rejects.toMatchObject({ code: 'disconnected' });
+    await expect(d.core.login({ serverUrl: 'ws://127.0.0.1:9/ws', userId: asUserId('bob'), password: PASSWORD })).rejects.toMatchObject({ code: 'server_refused' });
     expect(d.core.sessionInfo()).toBeNull();
     expect(() => d.core.calls()).toThrow(expect.objectContaining({ code: 'not_signed_in' }));
+  });
+
+  it('a throttled sign-in says when to try again (retryAfterMs reaches the IPC error)', async () => {
+    const d = await desk('throttled');
+    let last: unknown = null;
+    for (let i = 0; i < 8 && !(last instanceof RingdeskError && last.code === 'auth_throttled'); i++) {
+      last = await d.core.login({ serverUrl: t.url, userId: asUserId('carol'), password: 'wrong-password' }).catch((e: unknown) => e);
+    }
+    expect(last).toMatchObject({ code: 'auth_throttled' });
+    expect((last as RingdeskError).retryAfterMs).toBeGreaterThan(0); // checked to be a RingdeskError by the line above
+    expect((last as RingdeskError).toWire()).toMatchObject({ code: 'auth_throttled', retryAfterMs: expect.any(Number) });
   });
 
   it('resets a corrupt settings file, keeps it aside and reports it', async () => {

@@ -13,6 +13,7 @@ import { Ringer } from '../ringing/Ringer.ts';
 import { loadDeviceId, TokenVault } from '../settings/Identity.ts';
 import { SettingsStore } from '../settings/SettingsStore.ts';
 import type { BackoffOptions } from '../signaling/backoff.ts';
+import { explainSignInFailure } from '../signaling/signInFailure.ts';
 import type { WebSocketFactory } from '../signaling/SignalingClient.ts';
 import { Connection, connectionInfo } from './Connection.ts';
 import { DesktopInputs } from './DesktopInputs.ts';
@@ -179,7 +180,8 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
       await this.#sessionReady;
     } catch (e) {
       this.#detach();
-      throw e;
+      // "Could not connect" becomes DNS / refused / TLS / timeout, so the user knows what to fix.
+      throw await explainSignInFailure(a.serverUrl, e);
     }
     this.settings.update({ serverUrl: a.serverUrl, lastUserId: a.userId });
     const info = this.sessionInfo();

@@ -400,6 +400,19 @@ const en = {
     permissionDeniedDarwin: 'macOS refused the notification. Open System Settings › Notifications › Ringdesk, allow notifications and choose the Alerts style.',
     permissionDenied: 'The system refused the notification. Allow notifications for Ringdesk in the system settings.',
   },
+  // A failed sign-in: the server address, what went wrong, and what to do (main sends the code).
+  signinErrors: {
+    server_not_found: 'Cannot find the server {server}: the name does not resolve. Check the address for typos, and that you are online or on the company network (VPN).',
+    server_refused: 'The server {server} refused the connection: nothing answers at that address and port. Check the address and port, or ask your IT team whether the server is running.',
+    server_tls: 'The server {server} has a certificate this computer does not trust (self-signed, expired or for another name). Ask your IT team to fix the certificate or install the company certificate.',
+    server_timeout: 'The server {server} did not answer in time. Check your network (a firewall or proxy may block it), then try again.',
+    request_timeout: 'The server {server} did not answer in time. Check your network (a firewall or proxy may block it), then try again.',
+    disconnected: 'Could not connect to {server}. Check the address (it usually ends in /ws) and your network, then try again.',
+    unsupported_version: 'The server {server} does not support this version of Ringdesk. Update Ringdesk, or ask your IT team which version to use.',
+    auth_failed: 'Wrong user name or password for {server}. Check them and try again.',
+    auth_throttled: 'Too many failed sign-ins at {server}. Try again in {seconds} s.',
+    insecure_server: 'The address {server} is not encrypted (ws://), so your password and calls could be read on the network. Use the server’s wss:// address, or ask your IT team to allow unencrypted servers (AllowInsecureServer policy).',
+  },
   // Why automatic updates are off (UpdateState.reason).
   updateReasons: {
     policyOff: 'Updates are turned off by your organization.',

@@ -396,6 +396,18 @@ const zhCN: Messages = {
     permissionDeniedDarwin: 'macOS 拒绝了通知。请打开“系统设置 › 通知 › Ringdesk”，允许通知并选择“提醒”样式。',
     permissionDenied: '系统拒绝了通知。请在系统设置中允许 Ringdesk 的通知。',
   },
+  signinErrors: {
+    server_not_found: '找不到服务器 {server}：无法解析该名称。请检查地址是否有误，以及是否已联网或连接公司网络（VPN）。',
+    server_refused: '服务器 {server} 拒绝了连接：该地址和端口上没有服务应答。请检查地址和端口，或询问 IT 部门服务器是否在运行。',
+    server_tls: '服务器 {server} 的证书不受此电脑信任（自签名、已过期或名称不符）。请让 IT 部门修复证书，或安装公司证书。',
+    server_timeout: '服务器 {server} 未及时应答。请检查网络（防火墙或代理可能拦截了连接），然后重试。',
+    request_timeout: '服务器 {server} 未及时应答。请检查网络（防火墙或代理可能拦截了连接），然后重试。',
+    disconnected: '无法连接到 {server}。请检查地址（通常以 /ws 结尾）和网络，然后重试。',
+    unsupported_version: '服务器 {server} 不支持此版本的 Ringdesk。请更新 Ringdesk，或询问 IT 部门应使用哪个版本。',
+    auth_failed: '{server} 上的用户名或密码错误。请检查后重试。',
+    auth_throttled: '在 {server} 上登录失败次数过多。请在 {seconds} 秒后重试。',
+    insecure_server: '地址 {server} 未加密（ws://），你的密码和通话可能在网络上被读取。请使用服务器的 wss:// 地址，或请 IT 部门允许未加密的服务器（AllowInsecureServer 策略）。',
+  },
   updateReasons: {
     policyOff: '你的组织已关闭更新。',
     notInstalled: '只有已安装的版本才能更新。',
