@@ -413,6 +413,16 @@ const en = {
     auth_throttled: 'Too many failed sign-ins at {server}. Try again in {seconds} s.',
     insecure_server: 'The address {server} is not encrypted (ws://), so your password and calls could be read on the network. Use the server’s wss:// address, or ask your IT team to allow unencrypted servers (AllowInsecureServer policy).',
   },
+  // Why an IT policy value was ignored (PolicyWarning.code); {error} and {why} are technical and quoted as they are.
+  policyWarnings: {
+    unreadable: 'could not be read: {error}',
+    notObject: 'is not a set of key/value pairs (a JSON object); ignored',
+    unknownKey: 'is not a Ringdesk policy key (known: {known}); ignored',
+    tooLong: 'is longer than {max} characters; ignored',
+    invalidValue: 'has an invalid value {value} ({why}); ignored',
+    lockWithoutServer: 'is set but no valid ServerUrl is: nothing to lock; ignored',
+    insecureServer: 'is an unencrypted ws:// address of another machine: sign-in will be refused unless AllowInsecureServer is set (use wss://)',
+  },
   // Why automatic updates are off (UpdateState.reason).
   updateReasons: {
     policyOff: 'Updates are turned off by your organization.',

@@ -408,6 +408,15 @@ const zhCN: Messages = {
     auth_throttled: '在 {server} 上登录失败次数过多。请在 {seconds} 秒后重试。',
     insecure_server: '地址 {server} 未加密（ws://），你的密码和通话可能在网络上被读取。请使用服务器的 wss:// 地址，或请 IT 部门允许未加密的服务器（AllowInsecureServer 策略）。',
   },
+  policyWarnings: {
+    unreadable: '无法读取：{error}',
+    notObject: '不是键值对集合（JSON 对象）；已忽略',
+    unknownKey: '不是 Ringdesk 策略键（已知的键：{known}）；已忽略',
+    tooLong: '超过 {max} 个字符；已忽略',
+    invalidValue: '值 {value} 无效（{why}）；已忽略',
+    lockWithoutServer: '已设置，但没有有效的 ServerUrl：无可锁定；已忽略',
+    insecureServer: '是另一台机器的未加密 ws:// 地址：除非设置 AllowInsecureServer，否则登录会被拒绝（请使用 wss://）',
+  },
   updateReasons: {
     policyOff: '你的组织已关闭更新。',
     notInstalled: '只有已安装的版本才能更新。',

@@ -10,7 +10,10 @@ export const PolicyWarningSchema = z.object({
   source: z.string(),
   /** The key, or null when the whole source could not be read. */
   key: z.string().nullable(),
-  message: z.string(),
+  /** What is wrong, worded by the renderer (policyWarnings.<code>) with these params. */
+  code: z.enum(['unreadable', 'notObject', 'unknownKey', 'tooLong', 'invalidValue', 'lockWithoutServer', 'insecureServer']),
+  /** Technical details quoted as they are (the OS error, the value, the rule it broke, key names). */
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
 });
 export type PolicyWarning = z.infer<typeof PolicyWarningSchema>;
 
