@@ -28,6 +28,23 @@ const ALLOWED = new Map<string, string>([
   ['platform/electronApp.ts: "${…}" is not a valid profile name. Use 1 to 32 lower-case letters, digits or dashes, for example --profile=demo2.', 'same pre-start error box'],
   // Why a deep link from outside was ignored: it only goes to the log (DesktopInputs logs it).
   ['app/deepLink.ts: expected ringdesk://notification/<accept|decline|open>?callID=…', 'log-only reason'],
+  ['app/deepLink.ts: not a URL', 'log-only reason'],
+  // Technical details main quotes as the {error} / {why} params of a policy warning (policyWarnings.*):
+  // the OS tool's failure and the rule a value broke, for the IT admin who set it. The sentence
+  // around them is the catalog's.
+  ['platform/policySources.ts: plutil exited with ${…}', 'quoted OS tool failure'],
+  ['platform/policySources.ts: it is not valid JSON (${…})', 'quoted parse failure'],
+  ['platform/policySources.ts: ${…} names this file, but it does not exist', 'quoted file failure'],
+  ['policy/Policy.ts: must be a ws:// or wss:// URL', 'quoted validation rule'],
+  ['policy/Policy.ts: must be an https:// URL', 'quoted validation rule'],
+  // The signaling state's `reason`: goes to the log and the diagnostics export, never on screen
+  // (the renderer shows the state, and notices by code).
+  ['signaling/SignalingClient.ts: this account was disabled', 'diagnostics reason'],
+  ['signaling/SignalingClient.ts: signed out by the server', 'diagnostics reason'],
+  ['signaling/SignalingClient.ts: the password was changed; sign in again', 'diagnostics reason'],
+  ['signaling/SignalingClient.ts: signed out on every device; sign in again', 'diagnostics reason'],
+  // A WebSocket close reason sent to the server (its log), not shown to anyone.
+  ['signaling/SignalingClient.ts: authentication did not complete', 'close frame reason'],
   // Electron's own name for the whole-screen source in the test double; the real one comes from the OS.
   ['platform/fakeElectron.ts: Entire screen', 'test double of desktopCapturer'],
 ]);
@@ -45,9 +62,10 @@ export function looksUserFacing(text: string): boolean {
   const s = text.trim();
   if (!/[A-Za-z]{2}/.test(s) || !/\s/.test(s)) return false;
   // Identifiers, paths, URLs, format strings of code (`%s`), CSS and the like.
-  if (/^[a-z0-9_.:/-]+(\s|$)/.test(s) && !/[.!?…]$/.test(s)) return false;
+  if (/^[a-z0-9_.:/-]*[0-9_.:/-][a-z0-9_.:/-]*(\s|$)/.test(s) && !/[.!?…]$/.test(s)) return false;
   if (/^(https?|ringdesk|file):\/\//.test(s) || /^<\w/.test(s)) return false;
-  return /^[A-Z]/.test(s) || /[.!?…:]$/.test(s);
+  // Three words in a row read as a phrase for a person even in lower case ("is longer than …; ignored").
+  return /^[A-Z]/.test(s) || /[.!?…:]$/.test(s) || /\b[a-z]+ [a-z]+ [a-z]+\b/i.test(s);
 }
 
 const LOG_METHODS = new Set(['debug', 'info', 'warn', 'error']);
@@ -94,6 +112,7 @@ describe('user-facing text in main', () => {
   it('the detector tells sentences and labels from code strings', () => {
     expect(userFacingLiterals(`notifier.show({ title: 'Missed call', body: \`From \${name}\` });`)).toEqual(['Missed call', 'From ${…}']);
     expect(userFacingLiterals(`tray.setToolTip('Ringdesk — online');`)).toEqual(['Ringdesk — online']);
+    expect(userFacingLiterals(`warnings.push({ key, message: 'is longer than 80 characters; ignored' });`)).toEqual(['is longer than 80 characters; ignored']);
     expect(userFacingLiterals(`x.notice('tokenNotStored', 'you will need to sign in again.');`)).toEqual(['you will need to sign in again.']);
     expect(
       userFacingLiterals(
