@@ -120,7 +120,6 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
 
   /** Starts the desktop side and, with a saved session, signs in again in the background. */
   async start(): Promise<void> {
-    this.#applyLocale();
     this.#offs.push(
       this.settings.on('changed', (s) => {
         this.emit('settings', s);
@@ -141,6 +140,8 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     // Policy before anything reads settings for real: it may lock the server or start at login.
     await this.#managed.load();
     this.settings.setOverlay((s) => this.#managed.effective(s));
+    // After the policy: its default language counts when the user left "system".
+    this.#applyLocale();
     this.#offs.push(
       this.#managed.on('update', (u) => {
         this.emit('update', u);
