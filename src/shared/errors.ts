@@ -49,6 +49,14 @@ export const ERROR_CODES = [
   'request_timeout',
   'disconnected',
   'insecure_server',
+  /** Sign-in: the server's host name does not resolve (DNS: ENOTFOUND, EAI_AGAIN). */
+  'server_not_found',
+  /** Sign-in: nothing listens at that address and port, or the network path is down (ECONNREFUSED, EHOSTUNREACH). */
+  'server_refused',
+  /** Sign-in: the wss:// server's certificate is not trusted (self-signed, expired, wrong host name) or TLS failed. */
+  'server_tls',
+  /** Sign-in: the server accepted the connection but never answered in time. */
+  'server_timeout',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -32,3 +32,27 @@ describe('sign-in over ws:// to another machine', () => {
     expect(text).toContain('AllowInsecureServer');
   });
 });
+
+describe('sign-in to an address where nothing answers', () => {
+  it('names the address and the cause (refused), says what to do, and clears the password', async () => {
+    // A port that was free a moment ago: main's probe gets a real ECONNREFUSED.
+    const { createServer } = await import('node:net');
+    const tmp = createServer();
+    const port = await new Promise<number>((resolve) => tmp.listen(0, '127.0.0.1', () => resolve((tmp.address() as { port: number }).port)));
+    await new Promise((r) => tmp.close(r));
+    const d = await suite.desktop('alice', null, { locale: 'en-US' });
+    const p = d.page;
+    const address = `ws://127.0.0.1:${port}/ws`;
+    await p.getByTestId('signin-server').fill(address);
+    await p.getByTestId('signin-user').fill('alice');
+    await p.getByTestId('signin-password').fill('whatever-it-is');
+    await p.getByTestId('signin-submit').click();
+    const error = p.getByTestId('signin-error');
+    await error.waitFor();
+    expect(await error.getAttribute('data-code')).toBe('server_refused');
+    const text = (await error.textContent()) ?? '';
+    expect(text).toContain(`The server ${address} refused the connection`);
+    expect(text).toContain('Check the address and port');
+    expect(await p.getByTestId('signin-password').inputValue()).toBe('');
+  });
+});

@@ -8,6 +8,7 @@ import { DesktopCore } from '../../src/main/app/DesktopCore.ts';
 import { HeadlessPlatform } from '../../src/main/platform/headless.ts';
 import { asUserId, type CallId } from '../../src/shared/protocol/index.ts';
 import { createHandlers } from '../../src/main/ipc/handlers.ts';
+import { RingdeskError } from '../../src/shared/errors.ts';
 import { PASSWORD, sleep, startTestServer, until, type TestServer } from './harness.ts';
 
 let t: TestServer;
@@ -146,12 +147,23 @@ describe('DesktopCore on the headless platform', () => {
     expect(third.core.snapshot().connection.state).toBe('idle');
   });
 
-  it('refuses a wrong password with auth_failed and an unreachable server with disconnected', async () => {
+  it('refuses a wrong password with auth_failed and a closed port with server_refused', async () => {
     const d = await desk('x');
     await expect(d.core.login({ serverUrl: t.url, userId: asUserId('bob'), password: 'wrong-password' })).rejects.toMatchObject({ code: 'auth_failed' });
-    await expect(d.core.login({ serverUrl: 'ws://127.0.0.1:9/ws', userId: asUserId('bob'), password: PASSWORD })).rejects.toMatchObject({ code: 'disconnected' });
+    await expect(d.core.login({ serverUrl: 'ws://127.0.0.1:9/ws', userId: asUserId('bob'), password: PASSWORD })).rejects.toMatchObject({ code: 'server_refused' });
     expect(d.core.sessionInfo()).toBeNull();
     expect(() => d.core.calls()).toThrow(expect.objectContaining({ code: 'not_signed_in' }));
+  });
+
+  it('a throttled sign-in says when to try again (retryAfterMs reaches the IPC error)', async () => {
+    const d = await desk('throttled');
+    let last: unknown = null;
+    for (let i = 0; i < 8 && !(last instanceof RingdeskError && last.code === 'auth_throttled'); i++) {
+      last = await d.core.login({ serverUrl: t.url, userId: asUserId('carol'), password: 'wrong-password' }).catch((e: unknown) => e);
+    }
+    expect(last).toMatchObject({ code: 'auth_throttled' });
+    expect((last as RingdeskError).retryAfterMs).toBeGreaterThan(0); // checked to be a RingdeskError by the line above
+    expect((last as RingdeskError).toWire()).toMatchObject({ code: 'auth_throttled', retryAfterMs: expect.any(Number) });
   });
 
   it('resets a corrupt settings file, keeps it aside and reports it', async () => {
@@ -161,7 +173,7 @@ describe('DesktopCore on the headless platform', () => {
     const snap = d.core.snapshot();
     expect(snap.settings.ringtone).toBe('classic');
     expect(snap.notices.map((n) => n.code)).toEqual(['settingsReset']);
-    expect(snap.notices[0]?.detail).toContain('not valid JSON');
+    expect(snap.notices[0]?.params).toMatchObject({ why: 'invalid JSON' });
   });
 
   it('a ringdesk://call/<user> link opens the contact with Call focused and never dials; malformed links are ignored', async () => {
@@ -226,5 +238,17 @@ describe('DesktopCore on the headless platform', () => {
     await until(() => bob.core.calls().view(call.call.callID)?.myState === 'accepted', undefined, 'accepted by shortcut');
     bob.p.clickTray('toggleDnd');
     await until(() => bob.core.dndState.effective === 'app', undefined, 'app dnd on');
+  });
+
+  it('main speaks the language setting, and for "system" the OS locale: tray and notifications re-render on change', async () => {
+    const d = await desk('lang-laptop');
+    expect(d.p.trayState?.locale).toBe('en');
+    d.core.updateSettings({ language: 'zh-CN' });
+    expect(d.p.trayState?.locale).toBe('zh-CN');
+    expect(d.p.notificationLocale).toBe('zh-CN');
+    d.core.updateSettings({ language: 'system' });
+    // The headless host reports en-US as the OS locale.
+    expect(d.p.trayState?.locale).toBe('en');
+    expect(d.p.notificationLocale).toBe('en');
   });
 });

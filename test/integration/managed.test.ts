@@ -81,7 +81,7 @@ describe('IT policy in the desktop core', () => {
 
   it('has updates off in the headless host, and says so', async () => {
     const { core } = await desk();
-    expect(core.snapshot().update).toMatchObject({ status: 'disabled', detail: 'Updates apply to installed builds only.' });
+    expect(core.snapshot().update).toMatchObject({ status: 'disabled', reason: 'notInstalled' });
     expect(() => core.installUpdate()).toThrow(expect.objectContaining({ code: 'forbidden' }));
   });
 

@@ -60,7 +60,7 @@ export class Connection {
       offs.push(this.sig.on('session', (s) => done(s)));
       offs.push(
         this.sig.on('state', (state, detail) => {
-          if (state === 'signedOut') done(new RingdeskError(detail.code ?? 'auth_failed', detail.reason ?? 'sign-in refused'));
+          if (state === 'signedOut') done(new RingdeskError(detail.code ?? 'auth_failed', detail.reason ?? 'sign-in refused', detail.retryAfterMs));
           else if (state === 'reconnecting') done(new RingdeskError('disconnected', `cannot reach the server at ${this.serverUrl} (${detail.reason ?? 'connection failed'})`));
         }),
       );

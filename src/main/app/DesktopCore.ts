@@ -1,8 +1,9 @@
 import { RingdeskError } from '../../shared/errors.ts';
 import { TypedEmitter } from '../../shared/events.ts';
+import { resolveLocale, type AppLocale } from '../../shared/i18n/index.ts';
 import { encodeCallMeta } from '../../shared/ipc/callMeta.ts';
 import type { EventChannel, EventPayload } from '../../shared/ipc/contract.ts';
-import type { AppSnapshot, CallView, ConnectionInfo, MediaKind, Notice, SessionInfo, Settings, SettingsPatch } from '../../shared/ipc/model.ts';
+import type { AppSnapshot, CallView, ConnectionInfo, MediaKind, Notice, NoticeParams, SessionInfo, Settings, SettingsPatch } from '../../shared/ipc/model.ts';
 import type { CallId, CallMode, DndStatus, UserId } from '../../shared/protocol/index.ts';
 import type { UpdateState } from '../../shared/ipc/managed.ts';
 import { Logger } from '../log/Logger.ts';
@@ -12,6 +13,7 @@ import { Ringer } from '../ringing/Ringer.ts';
 import { loadDeviceId, TokenVault } from '../settings/Identity.ts';
 import { SettingsStore } from '../settings/SettingsStore.ts';
 import type { BackoffOptions } from '../signaling/backoff.ts';
+import { explainSignInFailure } from '../signaling/signInFailure.ts';
 import type { WebSocketFactory } from '../signaling/SignalingClient.ts';
 import { Connection, connectionInfo } from './Connection.ts';
 import { DesktopInputs } from './DesktopInputs.ts';
@@ -58,6 +60,7 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
   #connOffs: (() => void)[] = [];
   #connection: ConnectionInfo;
   readonly #notices: Notice[] = [];
+  #locale: AppLocale | null = null;
   readonly #inputs: DesktopInputs;
   /** Contacts, history and DND are read after every sign-in; a fresh login waits for it. */
   #sessionReady: Promise<void> = Promise.resolve();
@@ -91,7 +94,7 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
       ringingCall: () => this.#ringer.current,
       navigate: (to) => this.emit('navigate', to),
       shortcut: (action) => this.emit('shortcut', { action }),
-      notice: (code, detail) => this.notice(code, detail),
+      notice: (code, params) => this.notice(code, params),
       close: () => this.close(),
     });
     this.#ringer = new Ringer({
@@ -118,7 +121,10 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
   /** Starts the desktop side and, with a saved session, signs in again in the background. */
   async start(): Promise<void> {
     this.#offs.push(
-      this.settings.on('changed', (s) => this.emit('settings', s)),
+      this.settings.on('changed', (s) => {
+        this.emit('settings', s);
+        this.#applyLocale();
+      }),
       this.#dnd.on('changed', (d) => {
         this.emit('dnd', d);
         this.#updateTray();
@@ -134,6 +140,8 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     // Policy before anything reads settings for real: it may lock the server or start at login.
     await this.#managed.load();
     this.settings.setOverlay((s) => this.#managed.effective(s));
+    // After the policy: its default language counts when the user left "system".
+    this.#applyLocale();
     this.#offs.push(
       this.#managed.on('update', (u) => {
         this.emit('update', u);
@@ -173,7 +181,8 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
       await this.#sessionReady;
     } catch (e) {
       this.#detach();
-      throw e;
+      // "Could not connect" becomes DNS / refused / TLS / timeout, so the user knows what to fix.
+      throw await explainSignInFailure(a.serverUrl, e);
     }
     this.settings.update({ serverUrl: a.serverUrl, lastUserId: a.userId });
     const info = this.sessionInfo();
@@ -277,8 +286,9 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     return this.#conn?.directory.nameOf(u) ?? u;
   }
 
-  notice(code: Notice['code'], detail: string): void {
-    const n = { code, detail, at: this.#now() };
+  /** Codes and params only: the renderer words the notice in the user's language. */
+  notice(code: Notice['code'], params: NoticeParams = {}): void {
+    const n = { code, params, at: this.#now() };
     this.#notices.push(n);
     if (this.#notices.length > 20) this.#notices.shift();
     this.emit('notice', n);
@@ -317,12 +327,12 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
         this.emit('connection', this.#connection);
         if (state === 'signedOut') this.#signedOut();
         // Signed out by the server, not by this user: say why (the renderer shows the notice in their language).
-        if (state === 'signedOut' && detail.code === 'session_revoked') this.notice('sessionRevoked', detail.reason ?? 'signed out by the server');
-        if (state === 'signedOut' && detail.code === 'account_disabled') this.notice('accountDisabled', detail.reason ?? 'account disabled');
+        if (state === 'signedOut' && detail.code === 'session_revoked') this.notice('sessionRevoked');
+        if (state === 'signedOut' && detail.code === 'account_disabled') this.notice('accountDisabled');
         this.#updateTray();
       }),
       sig.on('token', (t) => {
-        if (!this.#vault.save(t) && t !== null) this.notice('tokenNotStored', 'This system offers no secure storage, so you will be asked to sign in after a restart.');
+        if (!this.#vault.save(t) && t !== null) this.notice('tokenNotStored');
       }),
       sig.on('session', (s, resumed) => {
         this.#sessionReady = this.#onSession(s.dnd, resumed);
@@ -429,11 +439,25 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     this.#conn?.sig.connect();
   }
 
+  /** The UI language: the setting, or for "system" the OS locale. Main's own text follows it too. */
+  get locale(): AppLocale {
+    return resolveLocale(this.settings.get().language, this.p.info.osLocale);
+  }
+
+  /** Re-renders what main draws itself (tray, later notifications) when the language changes. */
+  #applyLocale(): void {
+    const locale = this.locale;
+    if (locale === this.#locale) return;
+    this.#locale = locale;
+    this.p.notifier.setLocale(locale);
+    this.#updateTray();
+  }
+
   #updateTray(): void {
     const state = this.#conn?.sig.state ?? 'signedOut';
     const presence: TrayPresence = state === 'connected' ? 'online' : state === 'connecting' ? 'connecting' : state === 'reconnecting' ? 'offline' : 'signedOut';
     const update = this.#managed.updateReady ? { updateReady: true } : {};
-    this.p.tray.update({ presence, dnd: this.#dnd.state.effective, missed: this.#missed.state.count, ringing: this.#ringer.ringing, ...update });
+    this.p.tray.update({ locale: this.locale, presence, dnd: this.#dnd.state.effective, missed: this.#missed.state.count, ringing: this.#ringer.ringing, ...update });
   }
 
   close(): void {

@@ -1,7 +1,7 @@
 import { assertNever } from '../../shared/assertNever.ts';
 import type { EventPayload } from '../../shared/ipc/contract.ts';
 import type { UpdateState } from '../../shared/ipc/managed.ts';
-import type { CallView, MediaKind, Notice, Settings } from '../../shared/ipc/model.ts';
+import type { CallView, MediaKind, Notice, NoticeParams, Settings } from '../../shared/ipc/model.ts';
 import type { CallId, UserId } from '../../shared/protocol/index.ts';
 import { Logger } from '../log/Logger.ts';
 import type { Platform, TrayAction } from '../platform/ports.ts';
@@ -25,7 +25,7 @@ export interface InputTarget {
   ringingCall(): CallId | null;
   navigate(to: EventPayload<'navigate'>): void;
   shortcut(action: EventPayload<'shortcut'>['action']): void;
-  notice(code: Notice['code'], detail: string): void;
+  notice(code: Notice['code'], params?: NoticeParams): void;
   close(): void;
 }
 
@@ -101,7 +101,7 @@ export class DesktopInputs {
       if (action === 'toggleMute') this.#t.shortcut(action);
       else if (ringing) void this.ringAction(ringing, action === 'answer' ? { kind: 'accept', media: 'audio' } : { kind: 'decline' });
     });
-    if (refused.length) this.#t.notice('shortcutsTaken', `Another app already uses ${refused.join(', ')}. Pick other keys in Settings.`);
+    if (refused.length) this.#t.notice('shortcutsTaken', { keys: refused.join(', ') });
   }
 
   /** Accept, Decline or open from the notification, the ringing window, a toast link or a shortcut. */

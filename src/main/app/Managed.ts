@@ -1,4 +1,5 @@
 import { TypedEmitter } from '../../shared/events.ts';
+import { translate } from '../../shared/i18n/index.ts';
 import type { PolicyInfo, UpdateState } from '../../shared/ipc/managed.ts';
 import type { CallView, MediaKind, Settings, SettingsPatch } from '../../shared/ipc/model.ts';
 import { Logger } from '../log/Logger.ts';
@@ -31,9 +32,9 @@ export class Managed extends TypedEmitter<ManagedEvents> {
     try {
       this.#resolved = resolvePolicy(await this.#p.policy.read());
     } catch (e) {
-      this.#resolved = { policy: EMPTY_POLICY, sources: [], warnings: [{ source: 'policy', key: null, message: `could not be read: ${e instanceof Error ? e.message : String(e)}` }] };
+      this.#resolved = { policy: EMPTY_POLICY, sources: [], warnings: [{ source: 'policy', key: null, code: 'unreadable', params: { error: e instanceof Error ? e.message : String(e) } }] };
     }
-    for (const w of this.#resolved.warnings) log.warn('policy %s%s %s', w.source, w.key === null ? '' : ` ${w.key}`, w.message);
+    for (const w of this.#resolved.warnings) log.warn('policy %s%s %s', w.source, w.key === null ? '' : ` ${w.key}`, translate('en', `policyWarnings.${w.code}`, w.params));
     if (this.#resolved.sources.length) log.info('policy from %s', this.#resolved.sources.join(', '));
   }
 
@@ -52,7 +53,7 @@ export class Managed extends TypedEmitter<ManagedEvents> {
     return policyInfo(this.#resolved);
   }
   updateState(): UpdateState {
-    return this.#updates?.state ?? { status: 'disabled', version: null, percent: null, detail: 'not started', waitingForCall: false };
+    return this.#updates?.state ?? { status: 'disabled', version: null, percent: null, reason: null, detail: null, waitingForCall: false };
   }
 
   /** managed policy > user settings > defaults. */

@@ -70,7 +70,7 @@ export function createHandlers(core: DesktopCore, log: FileLog | null): IpcHandl
     },
     testNotification: async () => {
       const check = await core.p.notifier.selfTest();
-      if (core.dndState.os.active) check.problems.push({ code: 'focusMode', detail: 'The OS focus mode is on: calls ring only for contacts on your allow-list. Turn focus off, or add Ringdesk to its allowed apps.' });
+      if (core.dndState.os.active) check.problems.push({ code: 'focusMode', fix: 'focusModeAllowList' });
       return { ok: check.problems.length === 0, problems: check.problems };
     },
     exportDiagnostics: () => {

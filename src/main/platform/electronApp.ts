@@ -133,10 +133,18 @@ export async function startElectronApp(opts: ElectronAppOptions): Promise<Electr
   const startedHidden = argv.includes('--hidden') || (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
   const os = process.platform;
   const shell = new ElectronShell();
-  const security = { rendererUrl, openExternal: (u: string) => shell.openExternal(u) };
+  const focus = new OsFocusPort({ platform: os });
+  const notifier = new ElectronNotifier({
+    platform: os,
+    // Installed builds carry the AppUserModelID on their Start menu shortcut; a dev copy does not.
+    hasAppUserModelId: app.isPackaged,
+    focus,
+    appToastsEnabled: () => windowsAppToastsEnabled(APP_USER_MODEL_ID),
+  });
+  // The core tells the notifier the UI language; the screen picker and window titles read it there.
+  const security = { rendererUrl, openExternal: (u: string) => shell.openExternal(u), locale: () => notifier.locale };
   const main = new ElectronMainWindow({ ...security, startHidden: startedHidden, isQuitting: () => quitting });
   mainWindow = main;
-  const focus = new OsFocusPort({ platform: os });
   const shortcuts = new GlobalShortcuts();
   app.on('activate', () => main.show());
   app.on('will-quit', () => shortcuts.unregisterAll());
@@ -155,13 +163,7 @@ export async function startElectronApp(opts: ElectronAppOptions): Promise<Electr
       exportDir: app.getPath('downloads'),
       hostName: hostname(),
     },
-    notifier: new ElectronNotifier({
-      platform: os,
-      // Installed builds carry the AppUserModelID on their Start menu shortcut; a dev copy does not.
-      hasAppUserModelId: app.isPackaged,
-      focus,
-      appToastsEnabled: () => windowsAppToastsEnabled(APP_USER_MODEL_ID),
-    }),
+    notifier,
     ringingWindow: new ElectronRingingWindow(security),
     tray: new ElectronTray({ platform: os }),
     attention: new ElectronAttention({ platform: os, mainWindow: () => main.window }),

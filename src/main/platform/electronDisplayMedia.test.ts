@@ -22,6 +22,15 @@ describe('screen sharing in Electron', () => {
     expect(dialog.boxes[0]?.buttons).toEqual(['Entire screen', 'Notes', 'Cancel']);
   });
 
+  it('words the picker in the UI language', async () => {
+    const ses = new FakeSession();
+    installDisplayMediaHandler(ses as unknown as AnySession /* fake session */, { isTrusted: () => true, locale: () => 'zh-CN' });
+    dialog.nextResponse = 0;
+    await ask(ses, {});
+    expect(dialog.boxes[0]).toMatchObject({ title: '共享屏幕', message: '你想共享什么？' });
+    expect(dialog.boxes[0]?.buttons.at(-1)).toBe('取消');
+  });
+
   it('shares nothing when the user cancels, or for a page that is not ours', async () => {
     const ses = new FakeSession();
     installDisplayMediaHandler(ses as unknown as AnySession /* fake session */, { isTrusted: (u) => u.startsWith(OURS) });

@@ -1,4 +1,5 @@
 import { desktopCapturer, dialog, type Session } from 'electron';
+import { translatorFor, type AppLocale, type Translator } from '../../shared/i18n/index.ts';
 import { Logger } from '../log/Logger.ts';
 
 const log = new Logger('DisplayMedia');
@@ -15,17 +16,19 @@ export interface DisplayMediaOptions {
   /** What can be shared; Electron's desktopCapturer by default. */
   listSources?: () => Promise<DisplaySource[]>;
   /** Asks the user; resolves with a source id, or null when they cancel. A native dialog by default. */
-  pick?: (sources: DisplaySource[]) => Promise<string | null>;
+  pick?: (sources: DisplaySource[], t: Translator) => Promise<string | null>;
+  /** The language of the picker; English if absent. */
+  locale?: () => AppLocale;
 }
 
 /** The default picker: a native dialog with one button per source (screens first, as desktopCapturer lists them). */
-async function pickWithDialog(sources: DisplaySource[]): Promise<string | null> {
+async function pickWithDialog(sources: DisplaySource[], t: Translator): Promise<string | null> {
   const shown = sources.slice(0, 8);
   const { response } = await dialog.showMessageBox({
     type: 'question',
-    title: 'Share your screen',
-    message: 'What do you want to share?',
-    buttons: [...shown.map((s) => s.name), 'Cancel'],
+    title: t('os.screenPicker.title'),
+    message: t('os.screenPicker.message'),
+    buttons: [...shown.map((s) => s.name), t('os.screenPicker.cancel')],
     cancelId: shown.length,
     noLink: true,
   });
@@ -51,7 +54,7 @@ export function installDisplayMediaHandler(ses: Session, o: DisplayMediaOptions)
       void (async () => {
         try {
           const sources = await list();
-          const id = await pick(sources);
+          const id = await pick(sources, translatorFor(o.locale?.() ?? 'en'));
           const chosen = sources.find((s) => s.id === id);
           callback(chosen ? { video: { id: chosen.id, name: chosen.name } } : null);
         } catch (e) {

@@ -112,6 +112,35 @@ describe('missed calls', () => {
   });
 });
 
+describe('language', () => {
+  it('speaks zh-CN after setLocale: incoming-call buttons, Ignore and the missed-call text', () => {
+    const n = notifier();
+    n.setLocale('zh-CN');
+    n.showIncomingCall(alert, recorder().actions);
+    expect(last().options).toMatchObject({
+      body: '与你和另外 2 人的视频通话',
+      actions: [
+        { type: 'button', text: '接听' },
+        { type: 'button', text: '拒绝' },
+      ],
+      closeButtonText: '忽略',
+    });
+    n.showMissedCall({ userId: 'carol', name: 'Carol' }, 3, () => undefined);
+    expect(last().options).toMatchObject({ title: '3 个未接来电', body: '最近一个来自 Carol' });
+    n.setLocale('en');
+    n.showMissedCall({ userId: 'bob', name: 'Bob' }, 1, () => undefined);
+    expect(last().options).toMatchObject({ title: 'Missed call', body: 'From Bob' });
+  });
+
+  it('the Windows toast XML is in the notifier language', () => {
+    const n = notifier({ platform: 'win32' });
+    n.setLocale('zh-CN');
+    n.showIncomingCall(alert, recorder().actions);
+    expect(String(last().options.toastXml)).toContain('content="接听"');
+    expect(String(last().options.toastXml)).toContain('content="拒绝"');
+  });
+});
+
 describe('selfTest', () => {
   const focus = (f: OsFocus) => ({ read: () => Promise.resolve(f) });
 
@@ -138,8 +167,7 @@ describe('selfTest', () => {
     }).selfTest();
     expect(check.ok).toBe(false);
     expect(check.problems.map((p) => p.code)).toEqual(['noAppUserModelId', 'disabledForApp', 'focusMode']);
-    expect(check.problems[0]?.detail).toMatch(/installer/);
-    expect(check.problems[1]?.detail).toMatch(/Settings › System › Notifications/);
+    expect(check.problems.map((p) => p.fix)).toEqual(['noAppUserModelId', 'disabledForApp', 'focusModeWin32']);
   });
 
   it('an unknown per-app state or a failing probe is not a problem', async () => {
@@ -153,7 +181,7 @@ describe('selfTest', () => {
     Notification.onShow = 'failed';
     const check = await notifier({ platform: 'darwin', focus: focus({ active: true, source: 'macFocus' }) }).selfTest();
     expect(check.problems.map((p) => p.code)).toEqual(['focusMode', 'permissionDenied']);
-    expect(check.problems[1]?.detail).toMatch(/System Settings › Notifications/);
+    expect(check.problems.map((p) => p.fix)).toEqual(['focusModeDarwin', 'permissionDeniedDarwin']);
   });
 
   it('no word from the OS in time is not a failure', async () => {

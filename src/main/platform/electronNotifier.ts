@@ -1,4 +1,5 @@
 import { Notification, type NotificationConstructorOptions } from 'electron';
+import { translatorFor, type AppLocale, type Translator } from '../../shared/i18n/index.ts';
 import type { NotificationCheck } from '../../shared/ipc/model.ts';
 import { Logger } from '../log/Logger.ts';
 import type { Closable, FocusPort, IncomingCallActions, IncomingCallAlert, NotifierPort } from './ports.ts';
@@ -42,9 +43,22 @@ export class ElectronNotifier implements NotifierPort {
   /** Electron drops a notification's events once it is garbage-collected: hold them while they matter. */
   readonly #live = new Set<Notification>();
   #missed: Notification | null = null;
+  #t: Translator = translatorFor('en');
+  #locale: AppLocale = 'en';
 
   constructor(o: NotifierOptions) {
     this.#o = o;
+  }
+
+  /** Notifications shown from now on use this language; one already on screen keeps its text. */
+  setLocale(locale: AppLocale): void {
+    this.#locale = locale;
+    this.#t = translatorFor(locale);
+  }
+
+  /** The language the core last set: the platform's other OS-drawn text (dialogs, window titles) follows it. */
+  get locale(): AppLocale {
+    return this.#locale;
   }
 
   showIncomingCall(alert: IncomingCallAlert, actions: IncomingCallActions): Closable {
@@ -73,9 +87,10 @@ export class ElectronNotifier implements NotifierPort {
   }
 
   #incomingOptions(alert: IncomingCallAlert): NotificationConstructorOptions {
-    const body = incomingCallBody(alert.media, alert.others);
+    const t = this.#t;
+    const body = incomingCallBody(t, alert.media, alert.others);
     if (this.#o.platform === 'win32') {
-      return { title: alert.callerName, body, toastXml: buildIncomingCallToastXml(alert) };
+      return { title: alert.callerName, body, toastXml: buildIncomingCallToastXml(t, alert) };
     }
     if (this.#o.platform === 'darwin') {
       return {
@@ -83,10 +98,10 @@ export class ElectronNotifier implements NotifierPort {
         body,
         silent: true,
         actions: [
-          { type: 'button', text: 'Accept' },
-          { type: 'button', text: 'Decline' },
+          { type: 'button', text: t('os.call.accept') },
+          { type: 'button', text: t('os.call.decline') },
         ],
-        closeButtonText: 'Ignore',
+        closeButtonText: t('os.call.ignore'),
       };
     }
     // Linux: libnotify has no Electron actions; critical + never makes it stay until acted on.
@@ -101,8 +116,8 @@ export class ElectronNotifier implements NotifierPort {
       this.#missed.close();
     }
     const n = new Notification({
-      title: count > 1 ? `${count} missed calls` : 'Missed call',
-      body: count > 1 ? `Latest from ${from.name}` : `From ${from.name}`,
+      title: this.#t('os.call.missedTitle', { n: count }),
+      body: this.#t(count > 1 ? 'os.call.missedLatest' : 'os.call.missedFrom', { name: from.name }),
     });
     n.on('click', () => open());
     this.#missed = n;
@@ -112,33 +127,21 @@ export class ElectronNotifier implements NotifierPort {
 
   async selfTest(): Promise<NotificationCheck> {
     if (!Notification.isSupported()) {
-      return { ok: false, problems: [{ code: 'unsupported', detail: 'This system has no notification service. Incoming calls still ring in the Ringdesk window.' }] };
+      return { ok: false, problems: [{ code: 'unsupported', fix: 'unsupported' }] };
     }
     const problems: Problem[] = [];
     const win = this.#o.platform === 'win32';
     if (win && !this.#o.hasAppUserModelId) {
-      problems.push({
-        code: 'noAppUserModelId',
-        detail: 'Windows only shows notifications for installed apps. Install Ringdesk with its installer and start it from the Start menu.',
-      });
+      problems.push({ code: 'noAppUserModelId', fix: 'noAppUserModelId' });
     }
     if (win && (await this.#appToastsEnabled()) === false) {
-      problems.push({
-        code: 'disabledForApp',
-        detail: 'Notifications for Ringdesk are turned off. Open Settings › System › Notifications and turn Ringdesk on.',
-      });
+      problems.push({ code: 'disabledForApp', fix: 'disabledForApp' });
     }
     const focus = await this.#o.focus?.read().catch(() => null);
-    if (focus?.active) problems.push({ code: 'focusMode', detail: focusFix(this.#o.platform) });
+    if (focus?.active) problems.push({ code: 'focusMode', fix: focusFix(this.#o.platform) });
     const shown = await this.#showTest();
     if (shown === 'failed') {
-      problems.push({
-        code: 'permissionDenied',
-        detail:
-          this.#o.platform === 'darwin'
-            ? 'macOS refused the notification. Open System Settings › Notifications › Ringdesk, allow notifications and choose the Alerts style.'
-            : 'The system refused the notification. Allow notifications for Ringdesk in the system settings.',
-      });
+      problems.push({ code: 'permissionDenied', fix: this.#o.platform === 'darwin' ? 'permissionDeniedDarwin' : 'permissionDenied' });
     }
     return { ok: problems.length === 0, problems };
   }
@@ -153,7 +156,7 @@ export class ElectronNotifier implements NotifierPort {
 
   /** Shows a real notification and waits for the OS's verdict; 'unknown' when it says nothing in time. */
   #showTest(): Promise<'shown' | 'failed' | 'unknown'> {
-    const n = new Notification({ title: 'Ringdesk notifications work', body: 'Incoming calls will show up like this.' });
+    const n = new Notification({ title: this.#t('os.selfTest.title'), body: this.#t('os.selfTest.body') });
     this.#hold(n);
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve('unknown'), this.#o.selfTestWaitMs ?? SELF_TEST_WAIT);
@@ -176,8 +179,8 @@ export class ElectronNotifier implements NotifierPort {
   }
 }
 
-function focusFix(platform: NodeJS.Platform): string {
-  if (platform === 'win32') return 'Do not disturb (Focus Assist) is on, so Windows holds notifications back. Turn it off, or add Ringdesk to the priority list in Settings › System › Notifications.';
-  if (platform === 'darwin') return 'A Focus mode is on, so macOS holds notifications back. Allow Ringdesk in System Settings › Focus, or turn Focus off.';
-  return 'Do not disturb is on, so the desktop holds notifications back. Turn it off in the notification settings.';
+function focusFix(platform: NodeJS.Platform): Problem['fix'] {
+  if (platform === 'win32') return 'focusModeWin32';
+  if (platform === 'darwin') return 'focusModeDarwin';
+  return 'focusModeLinux';
 }

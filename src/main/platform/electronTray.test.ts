@@ -11,7 +11,7 @@ beforeEach(() => {
 });
 afterEach(() => vi.useRealTimers());
 
-const online: TrayState = { presence: 'online', dnd: 'off', missed: 0, ringing: false };
+const online: TrayState = { locale: 'en', presence: 'online', dnd: 'off', missed: 0, ringing: false };
 
 function fakeTray(): Tray {
   const t = Tray.all.at(-1);
@@ -27,7 +27,7 @@ describe('trayTooltip', () => {
     expect(trayTooltip(online)).toBe('Ringdesk — online');
     expect(trayTooltip({ ...online, missed: 2 })).toBe('Ringdesk — online, 2 missed calls');
     expect(trayTooltip({ ...online, missed: 1, dnd: 'app' })).toBe('Ringdesk — online, do not disturb, 1 missed call');
-    expect(trayTooltip({ presence: 'connecting', dnd: 'os', missed: 0, ringing: true })).toBe('Ringdesk — connecting, incoming call, do not disturb (system Focus)');
+    expect(trayTooltip({ locale: 'en', presence: 'connecting', dnd: 'os', missed: 0, ringing: true })).toBe('Ringdesk — connecting, incoming call, do not disturb (system Focus)');
     expect(trayTooltip({ ...online, presence: 'signedOut' })).toBe('Ringdesk — signed out');
   });
 });
@@ -77,6 +77,14 @@ describe('ElectronTray', () => {
     new ElectronTray({ platform: 'win32' });
     expect(fakeTray().tooltip).toBe('Ringdesk — signed out');
     expect(labels(fakeTray())).toContain('Missed calls (0)');
+  });
+  it('re-renders the tooltip and menu in zh-CN when the locale changes', () => {
+    const tray = new ElectronTray({ platform: 'win32' });
+    tray.update({ ...online, missed: 2 });
+    expect(labels(fakeTray())).toContain('Quit Ringdesk');
+    tray.update({ ...online, missed: 2, locale: 'zh-CN' });
+    expect(fakeTray().tooltip).toBe('Ringdesk — 在线，2 个未接来电');
+    expect(labels(fakeTray())).toEqual(['显示 Ringdesk', '---', '勿扰模式', '未接来电（2）', '---', '退出 Ringdesk']);
   });
 
   it('rebuilds the menu only when something in it changed', () => {

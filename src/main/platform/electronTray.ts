@@ -1,42 +1,45 @@
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeImage } from 'electron';
+import { translatorFor, type MessageKey } from '../../shared/i18n/index.ts';
 import type { TrayAction, TrayPort, TrayPresence, TrayState } from './ports.ts';
 import { iconKey, iconPng, pngDataUrl, type IconGlyph, type IconSpec } from './trayIcons.ts';
 
 /** Two frames swap at this pace while a call rings: visible, not frantic. */
 export const RING_FRAME_MS = 500;
 
-const PRESENCE_LABEL: Record<TrayPresence, string> = {
-  online: 'online',
-  connecting: 'connecting',
-  offline: 'offline',
-  signedOut: 'signed out',
-};
+const PRESENCE_KEY = {
+  online: 'os.tray.online',
+  connecting: 'os.tray.connecting',
+  offline: 'os.tray.offline',
+  signedOut: 'os.tray.signedOut',
+} as const satisfies Record<TrayPresence, MessageKey>;
 
-/** "Ringdesk — online, do not disturb, 2 missed calls". */
+/** "Ringdesk — online, do not disturb, 2 missed calls", in the state's language. */
 export function trayTooltip(s: TrayState): string {
-  const parts = [PRESENCE_LABEL[s.presence]];
-  if (s.ringing) parts.push('incoming call');
-  if (s.dnd === 'app') parts.push('do not disturb');
-  if (s.dnd === 'os') parts.push('do not disturb (system Focus)');
-  if (s.missed > 0) parts.push(`${s.missed} missed ${s.missed === 1 ? 'call' : 'calls'}`);
-  return `Ringdesk — ${parts.join(', ')}`;
+  const t = translatorFor(s.locale);
+  const parts = [t(PRESENCE_KEY[s.presence])];
+  if (s.ringing) parts.push(t('os.tray.incoming'));
+  if (s.dnd === 'app') parts.push(t('os.tray.dnd'));
+  if (s.dnd === 'os') parts.push(t('os.tray.dndOs'));
+  if (s.missed > 0) parts.push(t('os.tray.missed', { n: s.missed }));
+  return t('os.tray.tooltip', { state: parts.join(t('os.tray.separator')) });
 }
 
 export function trayMenuTemplate(s: TrayState, fire: (a: TrayAction) => void): MenuItemConstructorOptions[] {
+  const t = translatorFor(s.locale);
   return [
-    { label: 'Show Ringdesk', click: () => fire('show') },
+    { label: t('os.tray.show'), click: () => fire('show') },
     { type: 'separator' },
     {
-      label: s.dnd === 'os' ? 'Do not disturb (on by system Focus)' : 'Do not disturb',
+      label: t(s.dnd === 'os' ? 'os.tray.dndItemOs' : 'os.tray.dndItem'),
       type: 'checkbox',
       checked: s.dnd !== 'off',
       click: () => fire('toggleDnd'),
     },
-    { label: `Missed calls (${s.missed})`, click: () => fire('missedCalls') },
+    { label: t('os.tray.missedItem', { n: s.missed }), click: () => fire('missedCalls') },
     { type: 'separator' },
     // Only once an update is downloaded; during a call it installs when the call ends.
-    ...(s.updateReady ? [{ label: 'Restart to update', click: () => fire('restartToUpdate') }] : []),
-    { label: 'Quit Ringdesk', click: () => fire('quit') },
+    ...(s.updateReady ? [{ label: t('os.tray.restartToUpdate'), click: () => fire('restartToUpdate') }] : []),
+    { label: t('os.tray.quit'), click: () => fire('quit') },
   ];
 }
 
@@ -51,7 +54,7 @@ function glyphOf(s: TrayState): IconGlyph {
   return s.dnd === 'off' ? 'online' : 'dnd';
 }
 
-const SIGNED_OUT: TrayState = { presence: 'signedOut', dnd: 'off', missed: 0, ringing: false };
+const SIGNED_OUT: TrayState = { locale: 'en', presence: 'signedOut', dnd: 'off', missed: 0, ringing: false };
 
 export interface TrayOptions {
   platform: NodeJS.Platform;
@@ -109,7 +112,7 @@ export class ElectronTray implements TrayPort {
     if (force || tooltip !== this.#tooltip) this.#tray.setToolTip(tooltip);
     this.#tooltip = tooltip;
     // Rebuilding an open menu closes it on Windows: only do it when something in it changed.
-    const menuKey = `${state.dnd}|${state.missed}|${state.updateReady === true}`;
+    const menuKey = `${state.locale}|${state.dnd}|${state.missed}|${state.updateReady === true}`;
     if (force || menuKey !== this.#menuKey) this.#tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(state, (a) => this.#fire(a))));
     this.#menuKey = menuKey;
     if (state.ringing && !this.#timer) {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrowserWindow, screen, type Session, type WebContents, type WebPreferences } from 'electron';
+import { translate, type AppLocale } from '../../shared/i18n/index.ts';
 import type { CallId } from '../../shared/protocol/index.ts';
 import { Logger } from '../log/Logger.ts';
 import { installDisplayMediaHandler } from './electronDisplayMedia.ts';
@@ -72,6 +73,8 @@ export interface SecurityOptions {
   rendererUrl: string | null;
   rendererFile?: string;
   openExternal(url: string): void;
+  /** The UI language for what main draws itself (window title, screen picker); English if absent. */
+  locale?: () => AppLocale;
 }
 
 /** Navigation and pop-up rules for one page. */
@@ -102,7 +105,7 @@ export function hardenSession(ses: Session, o: SecurityOptions): void {
     isPermissionAllowed(permission, details.requestingUrl ?? wc?.getURL() ?? '', o.rendererUrl, o.rendererFile),
   );
   // Screen sharing in a call: our pages only, through a source picker.
-  installDisplayMediaHandler(ses, { isTrusted: (url) => isTrustedRendererUrl(url, o.rendererUrl, o.rendererFile) });
+  installDisplayMediaHandler(ses, { isTrusted: (url) => isTrustedRendererUrl(url, o.rendererUrl, o.rendererFile), locale: o.locale });
   // file:// responses have no headers (the meta tag covers them); the dev server's do.
   ses.webRequest.onHeadersReceived((details, callback) => {
     const ours = (details.resourceType === 'mainFrame' || details.resourceType === 'subFrame') && isTrustedRendererUrl(details.url, o.rendererUrl, o.rendererFile);
@@ -218,7 +221,7 @@ export class ElectronRingingWindow implements RingingWindowPort {
     const win = new BrowserWindow({
       ...RINGING_SIZE,
       ...this.#position(),
-      title: 'Incoming call',
+      title: translate(this.#o.locale?.() ?? 'en', 'os.call.ringingWindowTitle'),
       frame: false,
       resizable: false,
       minimizable: false,

@@ -299,9 +299,9 @@ export const dialog = {
   },
   /** The button the "user" presses in the next message box, and the boxes shown. */
   nextResponse: 0,
-  boxes: new Array<{ buttons: string[] }>(),
-  showMessageBox(o: { buttons: string[] }): Promise<{ response: number }> {
-    this.boxes.push({ buttons: o.buttons });
+  boxes: new Array<{ buttons: string[]; title?: string; message?: string }>(),
+  showMessageBox(o: { buttons: string[]; title?: string; message?: string }): Promise<{ response: number }> {
+    this.boxes.push({ buttons: o.buttons, title: o.title, message: o.message });
     return Promise.resolve({ response: this.nextResponse });
   },
 };

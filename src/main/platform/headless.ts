@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { AppLocale } from '../../shared/i18n/index.ts';
 import type { CallId } from '../../shared/protocol/index.ts';
 import type { NotificationCheck } from '../../shared/ipc/model.ts';
 import type { WakeSignal } from '../signaling/wakeSignals.ts';
@@ -92,7 +93,12 @@ export class HeadlessPlatform implements Platform {
     },
     showMissedCall: (from, count) => this.#record({ kind: 'missedNotification', from: from.userId, count }),
     selfTest: () => Promise.resolve(this.notificationCheck),
+    setLocale: (locale) => {
+      this.notificationLocale = locale;
+    },
   };
+  /** The language the core last gave the notifier. */
+  notificationLocale: AppLocale = 'en';
 
   readonly ringingWindow: Platform['ringingWindow'] = {
     open: (callID) => {

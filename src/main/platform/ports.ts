@@ -1,3 +1,4 @@
+import type { AppLocale } from '../../shared/i18n/index.ts';
 import type { CallId, UserId } from '../../shared/protocol/index.ts';
 import type { DndState, MediaKind, NotificationCheck } from '../../shared/ipc/model.ts';
 import type { WakePort } from '../signaling/wakeSignals.ts';
@@ -40,6 +41,8 @@ export interface NotifierPort {
   showMissedCall(from: { userId: UserId; name: string }, count: number, open: () => void): void;
   /** Shows a test incoming-call notification and reports what would block a real one. */
   selfTest(): Promise<NotificationCheck>;
+  /** The language of notifications shown from now on (settings or OS locale). */
+  setLocale(locale: AppLocale): void;
 }
 
 /** The always-on-top, frameless ringing window: the fallback that works on every OS. */
@@ -51,6 +54,8 @@ export interface RingingWindowPort {
 
 export type TrayPresence = 'online' | 'connecting' | 'offline' | 'signedOut';
 export interface TrayState {
+  /** The menu and tooltip language; a change re-renders both. */
+  locale: AppLocale;
   presence: TrayPresence;
   dnd: DndState['effective'];
   missed: number;

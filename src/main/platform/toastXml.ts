@@ -1,3 +1,4 @@
+import type { Translator } from '../../shared/i18n/index.ts';
 import type { MediaKind } from '../../shared/ipc/model.ts';
 
 /**
@@ -16,10 +17,9 @@ export interface IncomingCallText {
 }
 
 /** "Video call", or "Audio call with you and 2 others" for a group invitation. */
-export function incomingCallBody(media: MediaKind, others: number): string {
-  const kind = media === 'video' ? 'Video call' : 'Audio call';
-  if (others <= 0) return kind;
-  return `${kind} with you and ${others} ${others === 1 ? 'other' : 'others'}`;
+export function incomingCallBody(t: Translator, media: MediaKind, others: number): string {
+  if (others <= 0) return t(media === 'video' ? 'os.call.video' : 'os.call.audio');
+  return t(media === 'video' ? 'os.call.videoGroup' : 'os.call.audioGroup', { n: others });
 }
 
 export type NotificationLinkAction = 'open' | 'accept' | 'decline';
@@ -41,11 +41,6 @@ export function xmlEscape(s: string): string {
 }
 const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
-export interface ToastLabels {
-  accept: string;
-  decline: string;
-}
-const DEFAULT_LABELS: ToastLabels = { accept: 'Accept', decline: 'Decline' };
 
 /**
  * A Windows toast in the incoming-call scenario: it stays on screen until acted on, uses call
@@ -54,18 +49,18 @@ const DEFAULT_LABELS: ToastLabels = { accept: 'Accept', decline: 'Decline' };
  * activation of an unpackaged Win32 app does not.
  * Silent: the ringing window plays the ringtone, and two sounds at once would clash.
  */
-export function buildIncomingCallToastXml(call: IncomingCallText, labels: ToastLabels = DEFAULT_LABELS): string {
+export function buildIncomingCallToastXml(t: Translator, call: IncomingCallText): string {
   const attr = (s: string): string => `"${xmlEscape(s)}"`;
   return [
     `<toast scenario="incomingCall" useButtonStyle="true" launch=${attr(notificationLink('open', call.callID, call.linkNonce))} activationType="protocol">`,
     '<visual><binding template="ToastGeneric">',
     `<text hint-maxLines="1">${xmlEscape(call.callerName)}</text>`,
-    `<text>${xmlEscape(incomingCallBody(call.media, call.others))}</text>`,
+    `<text>${xmlEscape(incomingCallBody(t, call.media, call.others))}</text>`,
     '</binding></visual>',
     '<audio silent="true"/>',
     '<actions>',
-    `<action content=${attr(labels.accept)} arguments=${attr(notificationLink('accept', call.callID, call.linkNonce, call.media))} activationType="protocol" hint-buttonStyle="Success"/>`,
-    `<action content=${attr(labels.decline)} arguments=${attr(notificationLink('decline', call.callID, call.linkNonce))} activationType="protocol" hint-buttonStyle="Critical"/>`,
+    `<action content=${attr(t('os.call.accept'))} arguments=${attr(notificationLink('accept', call.callID, call.linkNonce, call.media))} activationType="protocol" hint-buttonStyle="Success"/>`,
+    `<action content=${attr(t('os.call.decline'))} arguments=${attr(notificationLink('decline', call.callID, call.linkNonce))} activationType="protocol" hint-buttonStyle="Critical"/>`,
     '</actions>',
     '</toast>',
   ].join('');

@@ -102,28 +102,28 @@ export function resolvePolicy(readings: readonly PolicySourceReading[]): Resolve
   const used = new Set<string>();
   for (const r of readings) {
     if ('error' in r) {
-      warnings.push({ source: r.name, key: null, message: `could not be read: ${r.error}` });
+      warnings.push({ source: r.name, key: null, code: 'unreadable', params: { error: r.error } });
       continue;
     }
     if (r.values === null || typeof r.values !== 'object' || Array.isArray(r.values)) {
-      warnings.push({ source: r.name, key: null, message: 'is not a set of key/value pairs (a JSON object); ignored' });
+      warnings.push({ source: r.name, key: null, code: 'notObject', params: {} });
       continue;
     }
     for (const [rawKey, raw] of Object.entries(r.values)) {
       // Registry names are case-insensitive, and admins type them by hand.
       const key = KEY_NAMES.find((k) => k.toLowerCase() === rawKey.toLowerCase());
       if (!key) {
-        warnings.push({ source: r.name, key: rawKey, message: `is not a Ringdesk policy key (known: ${KEY_NAMES.join(', ')}); ignored` });
+        warnings.push({ source: r.name, key: rawKey, code: 'unknownKey', params: { known: KEY_NAMES.join(', ') } });
         continue;
       }
       if (typeof raw === 'string' && raw.length > MAX_STRING) {
-        warnings.push({ source: r.name, key, message: `is longer than ${MAX_STRING} characters; ignored` });
+        warnings.push({ source: r.name, key, code: 'tooLong', params: { max: MAX_STRING } });
         continue;
       }
       const parsed = POLICY_KEYS[key].safeParse(raw);
       if (!parsed.success) {
         const why = parsed.error.issues[0]?.message ?? 'invalid';
-        warnings.push({ source: r.name, key, message: `has an invalid value ${describe(raw)} (${why}); ignored` });
+        warnings.push({ source: r.name, key, code: 'invalidValue', params: { value: describe(raw), why } });
         continue;
       }
       if (key in taken) continue; // a higher-precedence source already set it
@@ -132,10 +132,10 @@ export function resolvePolicy(readings: readonly PolicySourceReading[]): Resolve
     }
   }
   if (taken.ServerUrlLocked === true && taken.ServerUrl === undefined) {
-    warnings.push({ source: 'policy', key: 'ServerUrlLocked', message: 'is set but no valid ServerUrl is: nothing to lock; ignored' });
+    warnings.push({ source: 'policy', key: 'ServerUrlLocked', code: 'lockWithoutServer', params: {} });
   }
   if (taken.ServerUrl !== undefined && taken.AllowInsecureServer !== true && transportVerdict(taken.ServerUrl, false) === 'insecure') {
-    warnings.push({ source: 'policy', key: 'ServerUrl', message: 'is an unencrypted ws:// address of another machine: sign-in will be refused unless AllowInsecureServer is set (use wss://)' });
+    warnings.push({ source: 'policy', key: 'ServerUrl', code: 'insecureServer', params: {} });
   }
   const policy: ManagedPolicy = {
     serverUrl: taken.ServerUrl === undefined ? null : { url: taken.ServerUrl, locked: taken.ServerUrlLocked === true },

@@ -59,6 +59,6 @@ describe('transportVerdict: ws:// only to this machine unless policy allows it',
     expect(() => checkServerUrl('ws://10.0.0.5:8787/ws', allowed.policy)).not.toThrow();
     const notAllowed = resolvePolicy([{ name: 'HKLM', values: { ServerUrl: 'ws://10.0.0.5:8787/ws' } }]);
     expect(notAllowed.policy.allowInsecureServer).toBe(false);
-    expect(notAllowed.warnings).toEqual([{ source: 'policy', key: 'ServerUrl', message: expect.stringMatching(/AllowInsecureServer/) }]);
+    expect(notAllowed.warnings).toEqual([{ source: 'policy', key: 'ServerUrl', code: 'insecureServer', params: {} }]);
   });
 });

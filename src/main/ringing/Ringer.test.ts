@@ -55,6 +55,7 @@ function setup() {
       };
     },
     showMissedCall: () => undefined,
+    setLocale: () => undefined,
     selfTest: () => Promise.resolve({ ok: true, problems: [] }),
   };
   const ringingWindow: RingingWindowPort = { open: (id) => log.push(`window ${id}`), close: () => log.push('window closed') };

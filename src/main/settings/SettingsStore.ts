@@ -35,7 +35,7 @@ export class SettingsStore extends TypedEmitter<SettingsEvents> {
       try {
         json = JSON.parse(raw.toString('utf8'));
       } catch {
-        return 'it is not valid JSON';
+        return 'invalid JSON';
       }
       const r = SettingsSchema.safeParse(json);
       if (!r.success) return describeIssues(r.error);
@@ -46,7 +46,7 @@ export class SettingsStore extends TypedEmitter<SettingsEvents> {
     const aside = join(dir, `settings.corrupt-${now()}.json`);
     renameSync(this.#path, aside);
     log.warn('settings file reset to defaults (%s); the old file is %s', why, aside);
-    this.problem = { code: 'settingsReset', detail: `Your settings file could not be read (${why}); defaults are in use. The old file was kept as ${aside}.`, at: now() };
+    this.problem = { code: 'settingsReset', params: { why, aside }, at: now() };
     this.#write();
   }
 

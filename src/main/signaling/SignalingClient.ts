@@ -30,7 +30,8 @@ export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnectin
 export type Session = RequestResult<'login'>;
 
 export type SignalingEvents = {
-  state: [state: ConnectionState, detail: { retryInMs?: number; attempt?: number; reason?: string; code?: ErrorCode }];
+  /** retryAfterMs: with code auth_throttled, when the server lets this user try again. */
+  state: [state: ConnectionState, detail: { retryInMs?: number; attempt?: number; reason?: string; code?: ErrorCode; retryAfterMs?: number }];
   /** Authenticated; `resumed` is true after a reconnect, when callers should re-read what they show. */
   session: [session: Session, resumed: boolean];
   push: [push: Push];
@@ -223,7 +224,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       if (FINAL_AUTH_ERRORS.has(err.code) || err.code === 'token_invalid') {
         this.#creds.token = undefined;
         this.emit('token', null);
-        this.#signOut(err.message, err.code);
+        this.#signOut(err.message, err.code, err.retryAfterMs);
       } else ws.close(4002, 'authentication did not complete');
     }
   }
@@ -278,10 +279,10 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.#signOut(reason, code);
   }
 
-  #signOut(reason: string, code?: ErrorCode): void {
+  #signOut(reason: string, code?: ErrorCode, retryAfterMs?: number): void {
     this.#clearRetry();
     this.#stopHeartbeat();
-    this.#setState('signedOut', code ? { reason, code } : { reason });
+    this.#setState('signedOut', { reason, ...(code ? { code } : {}), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
     const ws = this.#ws;
     this.#ws = null;
     ws?.close(1000, 'signed out');

@@ -45,7 +45,7 @@ export interface UpdateControllerOptions {
   checkIntervalMs?: number;
 }
 
-const IDLE: UpdateState = { status: 'idle', version: null, percent: null, detail: null, waitingForCall: false };
+const IDLE: UpdateState = { status: 'idle', version: null, percent: null, reason: null, detail: null, waitingForCall: false };
 
 /**
  * Background updates with one rule on top: never interrupt a call. "Restart to update" during a
@@ -63,7 +63,7 @@ export class UpdateController extends TypedEmitter<UpdateControllerEvents> {
   constructor(o: UpdateControllerOptions) {
     super();
     this.#o = o;
-    this.#state = { ...IDLE, status: 'disabled', detail: 'not started' };
+    this.#state = { ...IDLE, status: 'disabled' };
   }
 
   get state(): UpdateState {
@@ -74,14 +74,14 @@ export class UpdateController extends TypedEmitter<UpdateControllerEvents> {
   start(): void {
     const { port, policy } = this.#o;
     const feed = policy.updateFeedUrl ?? port.builtInFeedUrl();
-    const off =
-      policy.autoUpdate === false ? 'Updates are turned off by your organization.'
-      : !port.supported ? 'Updates apply to installed builds only.'
-      : feed === null ? 'No update feed is configured for this build.'
+    const off: UpdateState['reason'] =
+      policy.autoUpdate === false ? 'policyOff'
+      : !port.supported ? 'notInstalled'
+      : feed === null ? 'noFeed'
       : null;
     if (off !== null) {
       log.info('updates off: %s', off);
-      this.#set({ ...IDLE, status: 'disabled', detail: off });
+      this.#set({ ...IDLE, status: 'disabled', reason: off });
       return;
     }
     if (policy.updateFeedUrl !== null) port.setFeedUrl(policy.updateFeedUrl);

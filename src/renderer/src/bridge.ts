@@ -9,10 +9,13 @@ import type { SfuPort } from './media/sfuPort.ts';
 /** An invoke answered with `ok:false`: `code` is the stable wire code the UI translates. */
 export class BridgeError extends Error {
   readonly code: string;
-  constructor(code: string, message: string) {
+  /** From the wire, on errors that say when to try again (auth_throttled). */
+  readonly retryAfterMs: number | undefined;
+  constructor(code: string, message: string, retryAfterMs?: number) {
     super(message);
     this.name = 'BridgeError';
     this.code = code;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -180,7 +183,7 @@ export async function call<C extends InvokeChannel>(channel: C, args: InvokeArgs
     // Electron rejects only when the channel has no handler; report it like any other failure.
     throw new BridgeError('internal', e instanceof Error ? e.message : String(e));
   }
-  if (!reply.ok) throw new BridgeError(reply.error.code, reply.error.message);
+  if (!reply.ok) throw new BridgeError(reply.error.code, reply.error.message, reply.error.retryAfterMs);
   return reply.value;
 }
 

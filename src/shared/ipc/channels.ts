@@ -64,4 +64,5 @@ export const eventChannelName = (c: string): string => `ringdesk:event:${c}`;
  * Every invoke answers with this envelope: Electron's ipcMain.handle would flatten a thrown
  * error into a message string, and the renderer needs the stable code.
  */
-export type InvokeReply<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+/** retryAfterMs rides along on errors that say when to try again (auth_throttled at sign-in). */
+export type InvokeReply<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string; retryAfterMs?: number } };

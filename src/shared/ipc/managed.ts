@@ -10,7 +10,10 @@ export const PolicyWarningSchema = z.object({
   source: z.string(),
   /** The key, or null when the whole source could not be read. */
   key: z.string().nullable(),
-  message: z.string(),
+  /** What is wrong, worded by the renderer (policyWarnings.<code>) with these params. */
+  code: z.enum(['unreadable', 'notObject', 'unknownKey', 'tooLong', 'invalidValue', 'lockWithoutServer', 'insecureServer']),
+  /** Technical details quoted as they are (the OS error, the value, the rule it broke, key names). */
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
 });
 export type PolicyWarning = z.infer<typeof PolicyWarningSchema>;
 
@@ -35,7 +38,9 @@ export const UpdateStateSchema = z.object({
   version: z.string().nullable(),
   /** Download progress, 0–100, while downloading. */
   percent: z.number().min(0).max(100).nullable(),
-  /** Why updates are off, or what went wrong (English, for diagnostics). */
+  /** Why updates are off, as a code the renderer words (updateReasons.<reason>). */
+  reason: z.enum(['policyOff', 'notInstalled', 'noFeed']).nullable(),
+  /** What went wrong, as the updater said it (technical, for diagnostics: never a sentence of ours). */
   detail: z.string().nullable(),
   /** "Restart to update" was asked for during a call: it happens when the call ends. */
   waitingForCall: z.boolean(),

@@ -106,9 +106,25 @@ export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
 export const NotificationCheckSchema = z.object({
   ok: z.boolean(),
-  /** What blocks it, each with the fix in the user's words (translated in the renderer by code). */
+  /**
+   * What blocks it. `fix` names the catalog message (problemDetails.<fix>) with the steps for this
+   * OS: main sends codes, the renderer words them in the user's language.
+   */
   problems: z.array(
-    z.object({ code: z.enum(['unsupported', 'permissionDenied', 'focusMode', 'noAppUserModelId', 'disabledForApp']), detail: z.string() }),
+    z.object({
+      code: z.enum(['unsupported', 'permissionDenied', 'focusMode', 'noAppUserModelId', 'disabledForApp']),
+      fix: z.enum([
+        'unsupported',
+        'noAppUserModelId',
+        'disabledForApp',
+        'focusModeWin32',
+        'focusModeDarwin',
+        'focusModeLinux',
+        'focusModeAllowList',
+        'permissionDeniedDarwin',
+        'permissionDenied',
+      ]),
+    }),
   ),
 });
 export type NotificationCheck = z.infer<typeof NotificationCheckSchema>;
@@ -116,10 +132,12 @@ export type NotificationCheck = z.infer<typeof NotificationCheckSchema>;
 /** Something the user should know that is not an error of their last action. */
 export const NoticeSchema = z.object({
   code: z.enum(['settingsReset', 'shortcutsTaken', 'tokenNotStored', 'notificationsBlocked', 'sessionRevoked', 'accountDisabled']),
-  detail: z.string(),
+  /** Filled into noticeDetails.<code> by the renderer (file paths, key names): never a sentence. */
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
   at: z.number().int(),
 });
 export type Notice = z.infer<typeof NoticeSchema>;
+export type NoticeParams = Notice['params'];
 
 /** Everything the renderer needs to paint its first frame. */
 export const AppSnapshotSchema = z.object({

@@ -2,52 +2,29 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mountApp, settle, type Mounted } from '../testing/mountApp.ts';
 import { makeSettings, makeSnapshot } from '../testing/fixtures.ts';
 import { FakeBridge } from '../testing/fakeBridge.ts';
-import en from './en.ts';
-import { resolveLocale } from './index.ts';
-import zhCN from './zh-CN.ts';
+import en from '../../../shared/i18n/en.ts';
+import { translate, type MessageKey } from '../../../shared/i18n/index.ts';
+import { APP_LOCALES, createAppI18n } from './index.ts';
 
 type Tree = { readonly [k: string]: string | Tree };
+const leaves = (t: Tree, prefix = ''): [string, string][] =>
+  Object.entries(t).flatMap(([k, v]) => (typeof v === 'string' ? [[`${prefix}${k}`, v] as [string, string]] : leaves(v, `${prefix}${k}.`)));
 
-function leaves(t: Tree, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [k, v] of Object.entries(t)) {
-    const path = prefix ? `${prefix}.${k}` : k;
-    if (typeof v === 'string') out.set(path, v);
-    else for (const [p, s] of leaves(v, path)) out.set(p, s);
-  }
-  return out;
-}
-/** The distinct placeholder names of a message (plural forms repeat them). */
-const placeholders = (s: string): string[] => [...new Set([...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? ''))].sort();
-
-describe('messages', () => {
-  const enKeys = leaves(en);
-  const zhKeys = leaves(zhCN);
-
-  it('en and zh-CN have exactly the same keys', () => {
-    expect([...zhKeys.keys()].sort()).toEqual([...enKeys.keys()].sort());
-    expect(enKeys.size).toBeGreaterThan(150);
-  });
-
-  it('each zh-CN message uses the same placeholders as its English one', () => {
-    for (const [k, s] of enKeys) expect({ k, p: placeholders(zhKeys.get(k) ?? '') }).toEqual({ k, p: placeholders(s) });
-  });
-
-  it('no message is left empty or untranslated where it should not be', () => {
-    for (const [k, s] of zhKeys) expect({ k, empty: s.trim() === '' }).toEqual({ k, empty: false });
-    expect(zhKeys.get('signin.submit')).toMatch(/[\u4e00-\u9fff]/);
-  });
-});
-
-describe('resolveLocale', () => {
-  it('follows the setting, and for "system" the OS locale', () => {
-    expect(resolveLocale('en', 'zh-CN')).toBe('en');
-    expect(resolveLocale('zh-CN', 'en-US')).toBe('zh-CN');
-    expect(resolveLocale('system', 'zh-CN')).toBe('zh-CN');
-    expect(resolveLocale('system', 'zh-TW')).toBe('zh-CN');
-    expect(resolveLocale('system', 'zh')).toBe('zh-CN');
-    expect(resolveLocale('system', 'de-DE')).toBe('en');
-    expect(resolveLocale('system', 'en-GB')).toBe('en');
+// The parity of en and zh-CN is tested beside the catalog (src/shared/i18n/catalog.test.ts).
+describe('main and renderer format the same catalog the same way', () => {
+  it('translate() (main) gives what vue-i18n (renderer) gives, for every message, both languages, singular and plural', () => {
+    const i18n = createAppI18n('en');
+    for (const locale of APP_LOCALES) {
+      i18n.global.locale.value = locale;
+      for (const [key, message] of leaves(en)) {
+        const names = [...new Set([...message.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? ''))];
+        for (const n of message.includes('|') ? [1, 3] : [null]) {
+          const params: Record<string, string | number> = Object.fromEntries(names.map((p) => [p, p === 'n' || p === 'count' ? (n ?? 2) : `<${p}>`]));
+          const vue = n === null ? i18n.global.t(key, params) : i18n.global.t(key, params, n);
+          expect({ locale, key, n, text: translate(locale, key as MessageKey, params) }).toEqual({ locale, key, n, text: vue });
+        }
+      }
+    }
   });
 });
 

@@ -1,24 +1,15 @@
 import { createI18n, useI18n } from 'vue-i18n';
-import type { LANGUAGES } from '../../../shared/ipc/constants.ts';
-import en from './en.ts';
-import zhCN from './zh-CN.ts';
+import { MESSAGES, type AppLocale } from '../../../shared/i18n/index.ts';
 
-export const APP_LOCALES = ['en', 'zh-CN'] as const;
-export type AppLocale = (typeof APP_LOCALES)[number];
-export type Language = (typeof LANGUAGES)[number];
-
-/** The setting wins; 'system' follows the OS locale: any Chinese → zh-CN, else English. */
-export function resolveLocale(language: Language, osLocale: string): AppLocale {
-  if (language !== 'system') return language;
-  return /^zh/i.test(osLocale) ? 'zh-CN' : 'en';
-}
+// The catalog lives in src/shared/i18n so main formats the same messages (tray, notifications).
+export { APP_LOCALES, resolveLocale, type AppLocale, type Language } from '../../../shared/i18n/index.ts';
 
 export function createAppI18n(locale: AppLocale = 'en') {
   return createI18n({
     legacy: false,
     locale,
     fallbackLocale: 'en',
-    messages: { en, 'zh-CN': zhCN },
+    messages: { en: MESSAGES.en, 'zh-CN': MESSAGES['zh-CN'] },
     // Missing keys are a bug the parity test catches; no console noise at runtime.
     missingWarn: false,
     fallbackWarn: false,

@@ -10,7 +10,7 @@ const NO_POLICY: PolicyInfo = { locked: [], features: { video: true, screenShare
 /** IT management as the UI sees it: the policy in force (from the snapshot) and the updater (`update` events). */
 export const useManagedStore = defineStore('managed', () => {
   const policy = ref<PolicyInfo>(NO_POLICY);
-  const update = ref<UpdateState>({ status: 'disabled', version: null, percent: null, detail: null, waitingForCall: false });
+  const update = ref<UpdateState>({ status: 'disabled', version: null, percent: null, reason: null, detail: null, waitingForCall: false });
 
   const isLocked = (key: LockableSetting): boolean => policy.value.locked.includes(key);
   const updateReady = computed(() => update.value.status === 'ready');

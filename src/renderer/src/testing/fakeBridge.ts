@@ -38,7 +38,7 @@ export class FakeBridge {
   recents: DirectoryUser[] = [];
   readonly api: RingdeskApi;
   readonly #handlers = new Map<string, AnyHandler>();
-  readonly #failures = new Map<string, { code: string; message: string }[]>();
+  readonly #failures = new Map<string, { code: string; message: string; retryAfterMs?: number }[]>();
   readonly #listeners = new Map<string, Set<(p: unknown) => void>>();
 
   constructor(o: { snapshot?: AppSnapshot; contacts?: DirectoryUser[]; recents?: DirectoryUser[] } = {}) {
@@ -69,9 +69,9 @@ export class FakeBridge {
   }
 
   /** The next invoke of `channel` answers `ok:false` with this code (queue several by calling again). */
-  fail(channel: InvokeChannel, code: string, message = `fake ${code}`): this {
+  fail(channel: InvokeChannel, code: string, message = `fake ${code}`, retryAfterMs?: number): this {
     const q = this.#failures.get(channel) ?? [];
-    q.push({ code, message });
+    q.push(retryAfterMs === undefined ? { code, message } : { code, message, retryAfterMs });
     this.#failures.set(channel, q);
     return this;
   }

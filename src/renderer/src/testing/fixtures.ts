@@ -44,7 +44,7 @@ export function makeSnapshot(over: Partial<AppSnapshot> = {}): AppSnapshot {
     settings: makeSettings(),
     notices: [],
     policy: NO_POLICY,
-    update: { status: 'disabled', version: null, percent: null, detail: 'Updates apply to installed builds only.', waitingForCall: false },
+    update: { status: 'disabled', version: null, percent: null, reason: 'notInstalled', detail: null, waitingForCall: false },
     ...over,
   };
 }

@@ -29,20 +29,22 @@ describe('settings under IT management', () => {
 
   it('lists ignored policy values under Troubleshooting', async () => {
     const fake = new FakeBridge();
-    const warnings = [{ source: '/etc/ringdesk.json', key: 'ServerUrl', message: 'has an invalid value "http://x" (must be a ws:// or wss:// URL); ignored' }];
+    const warnings = [{ source: '/etc/ringdesk.json', key: 'ServerUrl', code: 'invalidValue' as const, params: { value: '"http://x"', why: 'must be a ws:// or wss:// URL' } }];
     fake.snapshot = { ...fake.snapshot, policy: { ...fake.snapshot.policy, warnings } };
     m = await open(fake);
     const items = m.get('settings-policy-warnings').querySelectorAll('[data-testid="policy-warning"]');
     expect(items).toHaveLength(1);
     expect(items[0]?.textContent).toContain('/etc/ringdesk.json › ServerUrl');
-    expect(items[0]?.textContent).toContain('must be a ws:// or wss:// URL');
+    expect(items[0]?.textContent).toContain('has an invalid value "http://x" (must be a ws:// or wss:// URL); ignored');
   });
 
   it('offers "Restart to update" once an update is ready, and says when it waits for the call', async () => {
     m = await open();
     expect(m.get('settings-updates').dataset['status']).toBe('disabled');
+    // Main sends the reason as a code; the words are the renderer's.
+    expect(m.text('settings-update-reason')).toBe('Updates apply to installed builds only.');
     expect(q(m, 'settings-restart-to-update')).toBeNull();
-    m.fake.emit('update', { status: 'ready', version: '1.4.0', percent: null, detail: null, waitingForCall: false });
+    m.fake.emit('update', { status: 'ready', version: '1.4.0', percent: null, reason: null, detail: null, waitingForCall: false });
     await settle();
     expect(m.text('settings-updates')).toContain('Version 1.4.0 is ready to install.');
     click(m.get('settings-restart-to-update'));

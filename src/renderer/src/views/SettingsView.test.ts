@@ -66,13 +66,13 @@ describe('settings', () => {
     expect(m.fake.argsOf('setDeviceName')).toEqual([{ deviceName: 'Desk PC' }]);
   });
 
-  it('tests notifications and shows each problem with its detail', async () => {
+  it('tests notifications and words each problem and its fix from the codes', async () => {
     const fake = new FakeBridge();
     fake.handle('testNotification', () => ({
       ok: false,
       problems: [
-        { code: 'focusMode', detail: 'The OS focus mode is on: turn it off.' },
-        { code: 'permissionDenied', detail: 'Open System Settings > Notifications.' },
+        { code: 'focusMode', fix: 'focusModeAllowList' },
+        { code: 'permissionDenied', fix: 'permissionDeniedDarwin' },
       ],
     }));
     m = await open(fake);
@@ -81,8 +81,8 @@ describe('settings', () => {
     const problems = [...document.querySelectorAll('[data-testid="notification-problem"]')];
     expect(problems.map((p) => p.getAttribute('data-code'))).toEqual(['focusMode', 'permissionDenied']);
     expect(problems[0]?.textContent).toContain('A focus mode hides notifications.');
-    expect(problems[0]?.textContent).toContain('The OS focus mode is on: turn it off.');
-    expect(problems[1]?.textContent).toContain('Open System Settings > Notifications.');
+    expect(problems[0]?.textContent).toContain('The OS focus mode is on: calls ring only for contacts on your allow-list.');
+    expect(problems[1]?.textContent).toContain('Open System Settings › Notifications › Ringdesk');
   });
 
   it('exports diagnostics and shows where, or why not', async () => {

@@ -45,11 +45,37 @@ describe('sign-in', () => {
     m = await mountApp({ fake: signedOut() });
     m.fake.fail('login', 'auth_failed', 'bad password for bob');
     await fillAndSubmit(m, 'bob', 'nope');
-    expect(m.text('signin-error')).toBe('Wrong user name or password.');
+    expect(m.text('signin-error')).toBe('Wrong user name or password for ws://calls.example:8787/ws. Check them and try again.');
     expect(m.get('signin-error').getAttribute('role')).toBe('alert');
     expect(m.text('signin-error')).not.toContain('bad password');
     expect(m.find('screen-home')).toBeNull();
     expect(m.router.currentRoute.value.name).toBe('signin');
+  });
+
+  it.each([
+    ['server_not_found', /^Cannot find the server ws:\/\/calls\.example:8787\/ws: the name does not resolve\. Check the address/],
+    ['server_refused', /^The server ws:\/\/calls\.example:8787\/ws refused the connection.*Check the address and port/],
+    ['server_tls', /^The server ws:\/\/calls\.example:8787\/ws has a certificate this computer does not trust/],
+    ['server_timeout', /^The server ws:\/\/calls\.example:8787\/ws did not answer in time\. Check your network/],
+    ['unsupported_version', /^The server ws:\/\/calls\.example:8787\/ws does not support this version of Ringdesk\. Update Ringdesk/],
+    ['insecure_server', /^The address ws:\/\/calls\.example:8787\/ws is not encrypted/],
+  ])('a failed sign-in (%s) names the server and what to do, and clears the password', async (code, text) => {
+    m = await mountApp({ fake: signedOut() });
+    m.fake.fail('login', code, 'technical detail');
+    await fillAndSubmit(m, 'bob', 'secret-pw');
+    expect(m.get('signin-error').dataset['code']).toBe(code);
+    expect(m.text('signin-error')).toMatch(text);
+    expect(m.text('signin-error')).not.toContain('technical detail');
+    expect((m.get('signin-password') as HTMLInputElement).value).toBe('');
+    expect((m.get('signin-user') as HTMLInputElement).value).toBe('bob');
+  });
+
+  it('throttled: says in how many seconds to try again, in zh-CN too', async () => {
+    m = await mountApp({ fake: new FakeBridge({ snapshot: makeSnapshot({ osLocale: 'zh-CN', session: null, connection: { state: 'signedOut', retryInMs: null, at: 0, reason: null }, settings: makeSettings({ serverUrl: 'wss://calls.example/ws' }) }) }) });
+    m.fake.fail('login', 'auth_throttled', 'slow down', 29_500);
+    await fillAndSubmit(m, 'bob', 'pw');
+    expect(m.text('signin-error')).toBe('在 wss://calls.example/ws 上登录失败次数过多。请在 30 秒后重试。');
+    expect((m.get('signin-password') as HTMLInputElement).value).toBe('');
   });
 
   it('names an unknown code instead of showing a message or stack', async () => {

@@ -339,6 +339,96 @@ const en = {
     signOutEverywhere: 'Sign out everywhere',
     signOutEverywhereHint: 'Signs you out on every device, this one included (for a lost or shared computer).',
   },
+  // Text that main shows itself (tray, OS notifications, dialogs), formatted with shared/i18n translate().
+  os: {
+    tray: {
+      tooltip: 'Ringdesk — {state}',
+      online: 'online',
+      connecting: 'connecting',
+      offline: 'offline',
+      signedOut: 'signed out',
+      incoming: 'incoming call',
+      dnd: 'do not disturb',
+      dndOs: 'do not disturb (system Focus)',
+      missed: '{n} missed call | {n} missed calls',
+      separator: ', ',
+      show: 'Show Ringdesk',
+      dndItem: 'Do not disturb',
+      dndItemOs: 'Do not disturb (on by system Focus)',
+      missedItem: 'Missed calls ({n})',
+      restartToUpdate: 'Restart to update',
+      quit: 'Quit Ringdesk',
+    },
+    call: {
+      audio: 'Audio call',
+      video: 'Video call',
+      audioGroup: 'Audio call with you and {n} other | Audio call with you and {n} others',
+      videoGroup: 'Video call with you and {n} other | Video call with you and {n} others',
+      accept: 'Accept',
+      decline: 'Decline',
+      ignore: 'Ignore',
+      ringingWindowTitle: 'Incoming call',
+      missedTitle: 'Missed call | {n} missed calls',
+      missedFrom: 'From {name}',
+      missedLatest: 'Latest from {name}',
+    },
+    selfTest: {
+      title: 'Ringdesk notifications work',
+      body: 'Incoming calls will show up like this.',
+    },
+    screenPicker: {
+      title: 'Share your screen',
+      message: 'What do you want to share?',
+      cancel: 'Cancel',
+    },
+  },
+  // The explanation under a notice's title; main sends the code and these params, never the sentence.
+  noticeDetails: {
+    settingsReset: 'Your settings file could not be read ({why}); defaults are in use. The old file was kept as {aside}.',
+    shortcutsTaken: 'Another app already uses {keys}. Pick other keys in Settings.',
+    tokenNotStored: 'This system offers no secure storage, so you will be asked to sign in after a restart.',
+  },
+  // The fix for each notification self-test problem, per OS where the steps differ.
+  problemDetails: {
+    unsupported: 'This system has no notification service. Incoming calls still ring in the Ringdesk window.',
+    noAppUserModelId: 'Windows only shows notifications for installed apps. Install Ringdesk with its installer and start it from the Start menu.',
+    disabledForApp: 'Notifications for Ringdesk are turned off. Open Settings › System › Notifications and turn Ringdesk on.',
+    focusModeWin32: 'Do not disturb (Focus Assist) is on, so Windows holds notifications back. Turn it off, or add Ringdesk to the priority list in Settings › System › Notifications.',
+    focusModeDarwin: 'A Focus mode is on, so macOS holds notifications back. Allow Ringdesk in System Settings › Focus, or turn Focus off.',
+    focusModeLinux: 'Do not disturb is on, so the desktop holds notifications back. Turn it off in the notification settings.',
+    focusModeAllowList: 'The OS focus mode is on: calls ring only for contacts on your allow-list. Turn focus off, or add Ringdesk to its allowed apps.',
+    permissionDeniedDarwin: 'macOS refused the notification. Open System Settings › Notifications › Ringdesk, allow notifications and choose the Alerts style.',
+    permissionDenied: 'The system refused the notification. Allow notifications for Ringdesk in the system settings.',
+  },
+  // A failed sign-in: the server address, what went wrong, and what to do (main sends the code).
+  signinErrors: {
+    server_not_found: 'Cannot find the server {server}: the name does not resolve. Check the address for typos, and that you are online or on the company network (VPN).',
+    server_refused: 'The server {server} refused the connection: nothing answers at that address and port. Check the address and port, or ask your IT team whether the server is running.',
+    server_tls: 'The server {server} has a certificate this computer does not trust (self-signed, expired or for another name). Ask your IT team to fix the certificate or install the company certificate.',
+    server_timeout: 'The server {server} did not answer in time. Check your network (a firewall or proxy may block it), then try again.',
+    request_timeout: 'The server {server} did not answer in time. Check your network (a firewall or proxy may block it), then try again.',
+    disconnected: 'Could not connect to {server}. Check the address (it usually ends in /ws) and your network, then try again.',
+    unsupported_version: 'The server {server} does not support this version of Ringdesk. Update Ringdesk, or ask your IT team which version to use.',
+    auth_failed: 'Wrong user name or password for {server}. Check them and try again.',
+    auth_throttled: 'Too many failed sign-ins at {server}. Try again in {seconds} s.',
+    insecure_server: 'The address {server} is not encrypted (ws://), so your password and calls could be read on the network. Use the server’s wss:// address, or ask your IT team to allow unencrypted servers (AllowInsecureServer policy).',
+  },
+  // Why an IT policy value was ignored (PolicyWarning.code); {error} and {why} are technical and quoted as they are.
+  policyWarnings: {
+    unreadable: 'could not be read: {error}',
+    notObject: 'is not a set of key/value pairs (a JSON object); ignored',
+    unknownKey: 'is not a Ringdesk policy key (known: {known}); ignored',
+    tooLong: 'is longer than {max} characters; ignored',
+    invalidValue: 'has an invalid value {value} ({why}); ignored',
+    lockWithoutServer: 'is set but no valid ServerUrl is: nothing to lock; ignored',
+    insecureServer: 'is an unencrypted ws:// address of another machine: sign-in will be refused unless AllowInsecureServer is set (use wss://)',
+  },
+  // Why automatic updates are off (UpdateState.reason).
+  updateReasons: {
+    policyOff: 'Updates are turned off by your organization.',
+    notInstalled: 'Updates apply to installed builds only.',
+    noFeed: 'No update feed is configured for this build.',
+  },
 } as const;
 
 /** Same nesting as `en`, any strings: the shape every language file must have. */
