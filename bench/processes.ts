@@ -23,6 +23,22 @@ export class Child {
   readonly #waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
   exited: string | null = null;
 
+  /** For a server child: resolves with the URL it prints once ready ("Ringdesk server ready at ws://…"). */
+  readyUrl(timeoutMs = 30_000): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs / 1000} s:\n${this.log.join('\n')}`)), timeoutMs);
+      const onData = (chunk: Buffer): void => {
+        const m = /Ringdesk server ready at (wss?:\/\/\S+)/.exec(chunk.toString('utf8'));
+        if (!m?.[1]) return;
+        clearTimeout(timer);
+        this.proc.stdout?.off('data', onData);
+        resolve(m[1]);
+      };
+      this.proc.stdout?.on('data', onData);
+      this.proc.once('exit', () => reject(new Error(`server exited before it was ready:\n${this.log.join('\n')}`)));
+    });
+  }
+
   constructor(name: string, script: string, nodeFlags: string[], args: string[], wantFiles: number, env: NodeJS.ProcessEnv) {
     this.name = name;
     const nofile = Math.max(wantFiles, Math.min(readFdLimit('self')?.soft ?? 0, 1 << 20)); // raise only, never lower

@@ -191,18 +191,7 @@ async function run(o: Options, argv: string[], cleanup: Cleanup, result: Record<
     RINGDESK_TOKEN_SECRET: secretHex,
   });
   cleanup.children.push(server);
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${server.log.join('\n')}`)), 30_000);
-    const onData = (chunk: Buffer): void => {
-      const m = /Ringdesk server ready at (ws:\/\/\S+)/.exec(chunk.toString('utf8'));
-      if (!m?.[1]) return;
-      clearTimeout(timer);
-      server.proc.stdout?.off('data', onData);
-      resolveUrl(m[1]);
-    };
-    server.proc.stdout?.on('data', onData);
-    server.proc.once('exit', () => reject(new Error(`server exited before it was ready:\n${server.log.join('\n')}`)));
-  });
+  const url = await server.readyUrl();
   const httpBase = url.replace(/^ws:/, 'http:').replace(/\/ws$/, '');
   const health = async (): Promise<{ connections: number; activeCalls: number }> => {
     const r = await fetch(`${httpBase}/healthz`);

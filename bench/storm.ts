@@ -70,18 +70,7 @@ async function oneStep(n: number, o: StormOptions): Promise<StormStep> {
       RINGDESK_TOKEN_SECRET: secretHex,
     });
     children.push(server);
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${server.log.join('\n')}`)), 30_000);
-      const onData = (chunk: Buffer): void => {
-        const m = /Ringdesk server ready at (ws:\/\/\S+)/.exec(chunk.toString('utf8'));
-        if (!m?.[1]) return;
-        clearTimeout(timer);
-        server.proc.stdout?.off('data', onData);
-        resolve(m[1]);
-      };
-      server.proc.stdout?.on('data', onData);
-      server.proc.once('exit', () => reject(new Error(`server exited before it was ready:\n${server.log.join('\n')}`)));
-    });
+    const url = await server.readyUrl();
     const fd = readFdLimit(server.pid);
     if (fd && fd.soft < n + FD_MARGIN) throw new Error(`the server's open-file limit is ${fd.soft} (hard ${fd.hard}); ${n} users need ${n + FD_MARGIN}: use at most ${fd.hard - FD_MARGIN}`);
     const workers = Math.min(o.workers, n);

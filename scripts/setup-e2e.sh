@@ -10,16 +10,7 @@ need=()
 [ -x "$chromium" ] || need+=(chromium)
 # A CJK font, or the zh-CN screenshots show boxes (the tests read text, people read screenshots).
 if ! command -v fc-list >/dev/null || [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then need+=(fonts-wqy-microhei); fi
-if [ "${#need[@]}" -gt 0 ]; then
-  echo "setup-e2e: installing ${need[*]} from Debian (needed by the end-to-end tests)" >&2
-  if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else
-    echo "setup-e2e: ${need[*]} missing and this user cannot apt-get install; install them or set CHROMIUM_PATH" >&2
-    exit 1
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq </dev/null >/dev/null
-  $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" </dev/null >/dev/null
-fi
+bash "$repo/scripts/apt-install.sh" setup-e2e "needed by the end-to-end tests; or set CHROMIUM_PATH" ${need[@]+"${need[@]}"}
 echo "setup-e2e: $("$chromium" --version 2>/dev/null || echo "chromium at $chromium")" >&2
 
 # The e2e suite serves out/renderer as the headless host would ship it; build it fresh.

@@ -90,3 +90,16 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path });
   return path;
 }
+
+/** Alice finds Bob through the server's directory and calls him with video; Bob accepts. Returns the call's id. */
+export async function videoCallAccepted(alice: Desktop, bob: Desktop): Promise<string> {
+  await alice.page.getByTestId('contact-search').fill('bob');
+  await alice.page.getByTestId('call-video-bob').click();
+  await bob.page.getByTestId('screen-incoming').waitFor();
+  await bob.page.getByTestId('accept-video').click();
+  await alice.page.getByTestId('screen-in-call').waitFor();
+  await bob.page.getByTestId('screen-in-call').waitFor();
+  const id = await bob.page.getByTestId('screen-in-call').getAttribute('data-call-id');
+  if (!id) throw new Error('the in-call screen has no data-call-id');
+  return id;
+}

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { asUserId, type CallId } from '../../src/shared/protocol/index.ts';
 import { until, workerBin } from '../integration/harness.ts';
-import { signIn, screenshot, type Desktop } from './harness.ts';
+import { signIn, screenshot, videoCallAccepted, type Desktop } from './harness.ts';
 import { startServerProcess, type ServerProcess } from './serverProcess.ts';
 import { e2eSuite } from './suite.ts';
 
@@ -65,14 +65,7 @@ async function videoCall(url: string): Promise<{ alice: Desktop; bob: Desktop; i
   const bob = await suite.desktop('bob-pc', null);
   await signIn(alice, url, 'alice');
   await signIn(bob, url, 'bob');
-  await alice.page.getByTestId('contact-search').fill('bob'); // bob is found through the server's directory
-  await alice.page.getByTestId('call-video-bob').click();
-  await bob.page.getByTestId('screen-incoming').waitFor();
-  await bob.page.getByTestId('accept-video').click();
-  await alice.page.getByTestId('screen-in-call').waitFor();
-  await bob.page.getByTestId('screen-in-call').waitFor();
-  const id = await bob.page.getByTestId('screen-in-call').getAttribute('data-call-id');
-  if (!id) throw new Error('no call id');
+  const id = await videoCallAccepted(alice, bob);
   await keepsDecoding(alice.page, 'bob');
   await keepsDecoding(bob.page, 'alice');
   return { alice, bob, id: id as CallId }; // the in-call screen shows the server's call id
@@ -134,12 +127,8 @@ describe('the media path drops under a live call', () => {
   it('ICE restarts, and frames decode again on the same consumers', async () => {
     const alice = await suite.desktop('alice-pc', 'alice');
     const bob = await suite.desktop('bob-pc', 'bob');
-    await alice.page.getByTestId('contact-search').fill('bob'); // bob is found through the server's directory
-    await alice.page.getByTestId('call-video-bob').click();
-    await bob.page.getByTestId('accept-video').click();
-    await bob.page.getByTestId('screen-in-call').waitFor();
+    const id = (await videoCallAccepted(alice, bob)) as CallId; // the server's id, as shown
     await keepsDecoding(bob.page, 'alice');
-    const id = (await bob.page.getByTestId('screen-in-call').getAttribute('data-call-id')) as CallId; // the server's id, as shown
     const peer = suite.t.server.services.sfu.rooms.get(id)?.peers.get(asUserId('bob'));
     const recv = [...(peer?.transports.values() ?? [])].find((t) => t.direction === 'recv')?.transport;
     if (!peer || !recv) throw new Error('bob has no recv transport on the server');

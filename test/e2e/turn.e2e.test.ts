@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workerBin } from '../integration/harness.ts';
 import { startCoturn, type Coturn } from './coturn.ts';
-import { screenshot, type Desktop } from './harness.ts';
+import { screenshot, videoCallAccepted, type Desktop } from './harness.ts';
 import { e2eSuite } from './suite.ts';
 
 const SECRET = randomBytes(24).toString('hex');
@@ -115,12 +115,7 @@ describe('TURN relay', () => {
   it('with iceTransportPolicy "relay" from the server, a video call goes through coturn and decodes both ways', async () => {
     const alice = await suite.desktop('alice-pc', 'alice', { initScript: TRACK_PEER_CONNECTIONS });
     const bob = await suite.desktop('bob-pc', 'bob', { initScript: TRACK_PEER_CONNECTIONS });
-    await alice.page.getByTestId('contact-search').fill('bob'); // bob is found through the server's directory
-    await alice.page.getByTestId('call-video-bob').click();
-    await bob.page.getByTestId('screen-incoming').waitFor();
-    await bob.page.getByTestId('accept-video').click();
-    await alice.page.getByTestId('screen-in-call').waitFor();
-    await bob.page.getByTestId('screen-in-call').waitFor();
+    await videoCallAccepted(alice, bob);
 
     await videoKeepsDecoding(alice.page, 'bob');
     await videoKeepsDecoding(bob.page, 'alice');

@@ -1,15 +1,10 @@
 // Revocation reaches live connections: `user disable|passwd|signout` run as separate processes beside a
 // running server on the same SQLite file, and `signOutEverywhere` from a signed-in client.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { DesktopCore } from '../../src/main/app/DesktopCore.ts';
-import { HeadlessPlatform } from '../../src/main/platform/headless.ts';
-import { TokenVault } from '../../src/main/settings/Identity.ts';
 import { asUserId } from '../../src/shared/protocol/index.ts';
 import { admin } from './adminProcess.ts';
 import { RawClient, rawSession } from './badInput.raw.ts';
+import { signedInDesktop } from './desktopKit.ts';
 import { connect, once, PASSWORD, startTestServer, until, type TestClient, type TestServer } from './harness.ts';
 
 let srv: TestServer;
@@ -121,16 +116,7 @@ it('signOutEverywhere on a raw socket: the reply comes before the close, and the
 
 it('the desktop app, when its password is changed by IT: signed out, the saved session deleted, and a notice that says why', async () => {
   srv = await startTestServer(['alice']);
-  const dir = mkdtempSync(join(tmpdir(), 'ringdesk-desk-'));
-  const p = new HeadlessPlatform({ userDataDir: dir, hostName: 'alice-pc' });
-  const core = new DesktopCore({ platform: p, backoff: { initialMs: 50, maxMs: 300, jitter: 0.2 } });
-  cleanup.push(() => {
-    core.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  await core.start();
-  await core.login({ serverUrl: srv.url, userId: asUserId('alice'), password: PASSWORD });
-  const vault = new TokenVault(dir, p.secrets);
+  const { core, vault } = await signedInDesktop(srv.url, 'alice', 'alice-pc', cleanup);
   expect(vault.load()).toBeTruthy();
   const noticed = once(core, 'notice', (n) => n.code === 'sessionRevoked', 10_000);
 
@@ -144,18 +130,7 @@ it('the desktop app, when its password is changed by IT: signed out, the saved s
 it('"Sign out everywhere" in the desktop app: the other desktop is signed out with a notice, both saved sessions are gone', async () => {
   srv = await startTestServer(['alice']);
   const desks = await Promise.all(
-    ['alice-laptop', 'alice-desktop'].map(async (name) => {
-      const dir = mkdtempSync(join(tmpdir(), 'ringdesk-desk-'));
-      const p = new HeadlessPlatform({ userDataDir: dir, hostName: name });
-      const core = new DesktopCore({ platform: p, backoff: { initialMs: 50, maxMs: 300, jitter: 0.2 } });
-      cleanup.push(() => {
-        core.close();
-        rmSync(dir, { recursive: true, force: true });
-      });
-      await core.start();
-      await core.login({ serverUrl: srv.url, userId: asUserId('alice'), password: PASSWORD });
-      return { core, vault: new TokenVault(dir, p.secrets) };
-    }),
+    ['alice-laptop', 'alice-desktop'].map((name) => signedInDesktop(srv.url, 'alice', name, cleanup)),
   );
   const [laptop, desktop] = desks as [(typeof desks)[number], (typeof desks)[number]];
   const noticed = once(desktop.core, 'notice', (n) => n.code === 'sessionRevoked', 10_000);

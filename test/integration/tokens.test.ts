@@ -1,15 +1,10 @@
 // Token rotation and the absolute lifetime against a real server with an injected clock, and the
 // desktop core saving each rotated token in its vault.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { DesktopCore } from '../../src/main/app/DesktopCore.ts';
-import { HeadlessPlatform } from '../../src/main/platform/headless.ts';
-import { TokenVault } from '../../src/main/settings/Identity.ts';
 import { asDeviceId, asUserId, type ResponseFrame } from '../../src/shared/protocol/index.ts';
 import { RawClient } from './badInput.raw.ts';
-import { PASSWORD, startTestServer, until, type TestServer } from './harness.ts';
+import { signedInDesktop } from './desktopKit.ts';
+import { startTestServer, until, type TestServer } from './harness.ts';
 
 const DAY = 86_400_000;
 let srv: TestServer;
@@ -78,16 +73,7 @@ it('renewing every 29 days slides expiresAt, but resume fails 90 days after the 
 
 it('the desktop core saves the rotated token after every resume, and the one it replaced stops working', async () => {
   srv = await startTestServer(['alice'], { tokenRotationGraceSec: 0 });
-  const dir = mkdtempSync(join(tmpdir(), 'ringdesk-desk-'));
-  const p = new HeadlessPlatform({ userDataDir: dir, hostName: 'alice-pc' });
-  const core = new DesktopCore({ platform: p, backoff: { initialMs: 50, maxMs: 300, jitter: 0.2 } });
-  cleanup.push(() => {
-    core.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  await core.start();
-  await core.login({ serverUrl: srv.url, userId: asUserId('alice'), password: PASSWORD });
-  const vault = new TokenVault(dir, p.secrets);
+  const { core, vault } = await signedInDesktop(srv.url, 'alice', 'alice-pc', cleanup);
   const first = vault.load();
   expect(first).toBeTruthy();
 
