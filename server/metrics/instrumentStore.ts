@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Store } from '../store/Store.ts';
 
 /**
- * The same store, with `saveCall` timed (one call transition's commit). A Proxy rather than a
+ * The same store, with `saveCall` and `saveCalls` timed (one commit each). A Proxy rather than a
  * class that lists every method, so methods other engineers add to Store pass through untouched.
  * Methods are bound to the real store: SqliteStore's #private fields need their own `this`.
  */
@@ -16,9 +16,19 @@ export function instrumentStore(store: Store, observeCommit: (seconds: number) =
       observeCommit((performance.now() - t0) / 1000);
     }
   };
+  // Group commit (CallService through GroupCommit) stores a tick's transitions with one saveCalls: one commit, one observation.
+  const saveCalls: Store['saveCalls'] = async (batch) => {
+    const t0 = performance.now();
+    try {
+      return await store.saveCalls(batch);
+    } finally {
+      observeCommit((performance.now() - t0) / 1000);
+    }
+  };
   return new Proxy(store, {
     get(target, prop) {
       if (prop === 'saveCall') return saveCall;
+      if (prop === 'saveCalls') return saveCalls;
       const v: unknown = Reflect.get(target, prop, target);
       if (typeof v !== 'function') return v;
       let b = bound.get(prop);
