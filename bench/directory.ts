@@ -63,6 +63,9 @@ function cpuMs(pid: number): number {
 }
 
 async function main(): Promise<void> {
+  // Printed at the start and the end: on a shared machine the figures move with the load.
+  const loadAtStart = os.loadavg().map(r2);
+  console.log(`load average 1/5/15 min at start ${loadAtStart.join(' ')}`);
   const dir = mkdtempSync(join(os.tmpdir(), 'ringdesk-bench-dir-'));
   const dbPath = join(dir, 'db.sqlite');
   const t0 = performance.now();
@@ -141,12 +144,13 @@ async function main(): Promise<void> {
     target: 'one directory page (limit 50) ≤ 2 ms of server CPU',
     phases: results,
     loadavg: load,
+    loadAverages1m5m15m: { start: loadAtStart, end: load },
     cpus: os.cpus().length,
   };
   console.log(`directory bench: ${USERS} users, seeded in ${out.seedMs} ms, server up (index built) in ${out.serverStartWithIndexBuildMs} ms`);
   console.log(`baseline (heartbeat): ${out.baselineHeartbeatCpuMs} ms server CPU per request`);
   for (const r of results) console.log(`${r.phase.padEnd(32)} ${String(r.serverCpuMsPerRequest).padStart(6)} ms/page (${r.overBaselineMs} over baseline), ${r.usersPerPage} users/page, ${r.requests} pages`);
-  console.log(`load average ${load.join(' ')} on ${out.cpus} CPUs; target ≤ 2 ms per page`);
+  console.log(`load average 1/5/15 min: start ${loadAtStart.join(' ')}, end ${load.join(' ')} on ${out.cpus} CPUs; target ≤ 2 ms per page`);
   console.log(`wrote ${writeResult('directory', out, { out: values.out ?? null })}`);
   rmSync(dir, { recursive: true, force: true });
 }

@@ -194,6 +194,9 @@ async function main(): Promise<number> {
     return 1;
   }
 
+  // Printed at the start and the end: on a shared machine the figures move with the load.
+  const loadAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  console.log(`load average 1/5/15 min at start ${loadAtStart.join(' ')}`);
   const dir = mkdtempSync(join(os.tmpdir(), 'ringdesk-bench-sfu-'));
   // A free port, then nobody listens on it: reading 50k packets/s here would starve ffmpeg on the other core.
   const probe = createSocket('udp4');
@@ -291,7 +294,13 @@ async function main(): Promise<number> {
       benchmark: 'sfu',
       date: new Date().toISOString(),
       command: `npm run bench:sfu${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', platform: `${os.platform()} ${os.release()}`, node: process.version },
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? 'unknown',
+        platform: `${os.platform()} ${os.release()}`,
+        node: process.version,
+        loadAverages1m5m15m: { start: loadAtStart, end: os.loadavg().map((x) => Math.round(x * 100) / 100) },
+      },
       mediasoup: mediasoup.version,
       workerPinnedToOneCore: pinned,
       media: {
@@ -311,7 +320,8 @@ async function main(): Promise<number> {
       oneToOneCallsPerCore: callsPerCore,
       guidanceConsumersPerWorker: GUIDANCE_CONSUMERS,
     };
-    console.log(`\nworker idle: ${result.idleWorkerCpuPct}% · fit: ${result.fit.cpuPctIntercept}% + ${result.fit.cpuPctPerConsumer}% per consumer`);
+    console.log(`\nload average 1/5/15 min: start ${loadAtStart.join(' ')}, end ${result.machine.loadAverages1m5m15m.end.join(' ')}`);
+    console.log(`worker idle: ${result.idleWorkerCpuPct}% · fit: ${result.fit.cpuPctIntercept}% + ${result.fit.cpuPctPerConsumer}% per consumer`);
     console.log(`${kind === 'both' ? 'audio + video' : `${kind}-only`} consumers on PlainTransports with SRTP (not WebRTC transports)`);
     console.log(`consumers at ≤ ${CPU_BUDGET}% of one core: ${consumersAtBudget ?? 'n/a'} (largest measured step within budget: ${measuredWithinBudget}; mediasoup's guidance: ~${GUIDANCE_CONSUMERS})`);
     console.log(`1:1 calls per core (4 producers + 4 consumers each, ${perProducerPct?.toFixed(2) ?? '?'}% per producer): ${callsPerCore ?? 'n/a (needs --kind both)'}`);
