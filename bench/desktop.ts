@@ -5,7 +5,7 @@
 //   answer on one device → the other device stops ringing
 //   the renderer's initial JS (gzip)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -49,6 +49,9 @@ async function armIncomingProbe(d: Desktop): Promise<void> {
 
 async function main(): Promise<void> {
   assertPrerequisites();
+  // Printed at the start and the end: on a shared machine the figures move with the load.
+  const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
+  console.log(`load average 1/5/15 min at start ${loadAtStart.join(' ')}`);
   const t = await startTestServer(['alice', 'bob']);
   const browser = await launchBrowser();
   const opened: Desktop[] = [];
@@ -98,7 +101,13 @@ async function main(): Promise<void> {
     const result = {
       benchmark: 'desktop',
       date: new Date().toISOString(),
-      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '', totalMemGiB: round(totalmem() / 2 ** 30), node: process.version },
+      machine: {
+        cpus: cpus().length,
+        model: cpus()[0]?.model ?? '',
+        totalMemGiB: round(totalmem() / 2 ** 30),
+        node: process.version,
+        loadAverages1m5m15m: { start: loadAtStart, end: loadavg().map((x) => Math.round(x * 100) / 100) },
+      },
       launchToConnectedMs: { runs: launches.length, p50: round(pct(launches, 50)), max: round(Math.max(...launches)), target: 1000 },
       inviteToIncomingScreenMs: { runs: toScreen.length, p50: round(pct(toScreen, 50)), p90: round(pct(toScreen, 90)), max: round(Math.max(...toScreen)), target: 150 },
       answerToOtherDeviceSilentMs: { runs: stopElsewhere.length, p50: round(pct(stopElsewhere, 50)), p90: round(pct(stopElsewhere, 90)), max: round(Math.max(...stopElsewhere)), target: 200 },
@@ -109,6 +118,7 @@ async function main(): Promise<void> {
     console.log(`invite → incoming screen  p50 ${result.inviteToIncomingScreenMs.p50} ms   p90 ${result.inviteToIncomingScreenMs.p90} ms   (target ≤ 150, ${RUNS} runs)`);
     console.log(`answer → other device off p50 ${result.answerToOtherDeviceSilentMs.p50} ms   p90 ${result.answerToOtherDeviceSilentMs.p90} ms   (target ≤ 200)`);
     console.log(`renderer initial JS       ${result.rendererInitialJs.gzipKiB} KiB gzip (${js.files.length} files; target ≤ 250)`);
+    console.log(`load average 1/5/15 min: start ${loadAtStart.join(' ')}, end ${result.machine.loadAverages1m5m15m.end.join(' ')}`);
     console.log(`written to ${out}`);
   } finally {
     for (const d of opened) await d.close();
