@@ -1,7 +1,7 @@
 /**
  * Avatar colour and initials, pure so they are tested without a DOM. The colour is a stable hash of
  * the user id (never of the display name, which users change) into a palette where every entry
- * carries white text at WCAG AA (≥ 4.5:1; design/contrast.test.ts checks each one).
+ * carries white text at WCAG AA (≥ 4.5:1; test/design/tokens.test.ts checks each one).
  */
 export const AVATAR_PALETTE = ['#b03a2e', '#a5462a', '#8a5a00', '#3b7a1f', '#137a63', '#0f6f8f', '#2f5fbf', '#5b4bc4', '#8a3fa8', '#a8336b', '#5f6b7a', '#6b5d2f'] as const;
 

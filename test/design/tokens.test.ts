@@ -1,7 +1,7 @@
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { AVATAR_PALETTE, avatarColor, hashId, initials } from './avatar.ts';
+import { AVATAR_PALETTE, avatarColor, hashId, initials } from '../../src/renderer/src/design/avatar.ts';
 
 /** WCAG 2.x relative luminance and contrast ratio. */
 function luminance(hex: string): number {
