@@ -181,6 +181,7 @@ describe('media between desktops', () => {
     await alice.page.getByTestId('picker-confirm').click();
     await bob.page.getByTestId('accept-video').click();
     await alice.page.getByTestId('screen-in-call').waitFor();
+    await alice.page.getByTestId('more').click(); // invite and leave live in the control bar's More menu
     await alice.page.getByTestId('invite-more').click();
     await alice.page.getByTestId('picker-search').fill('carol');
     await alice.page.getByTestId('pick-carol').click();
@@ -203,6 +204,7 @@ describe('media between desktops', () => {
     const id = await callID(carol);
     const carolTransports = [...(peer(id, 'carol')?.transports.values() ?? [])].map((e) => e.transport);
     expect(carolTransports.length).toBeGreaterThan(0);
+    await carol.page.getByTestId('more').click();
     await carol.page.getByTestId('quit-call').click();
     await until(() => carolTransports.every((tr) => tr.closed) && peer(id, 'carol') === undefined, undefined, 'carol’s transports closed');
     await alice.page.getByTestId('tile-carol').waitFor({ state: 'detached', timeout: 10_000 });

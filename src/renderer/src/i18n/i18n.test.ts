@@ -59,7 +59,8 @@ describe('the app in Chinese', () => {
     const fake = new FakeBridge({ snapshot: makeSnapshot({ osLocale: 'zh-CN' }) });
     fake.handle('listHistory', () => ({ calls: [makeCall({ callState: 'ended', endReason: 'allAnswered', endedAt: Date.UTC(2025, 0, 15, 9, 31), users: [{ userId: 'bob', state: 'accepted' }] })], nextFlag: 0 }));
     m = await mountApp({ fake, path: '/history' });
-    expect(m.text('history-time')).toMatch(/2025年1月15日/);
+    expect(m.text('history-day-date')).toMatch(/2025年1月15日/); // the day heads its group; rows show the time
+    expect(m.get('history-time').getAttribute('title')).toMatch(/2025年1月15日/);
     expect(m.text('history-outcome')).toBe('已接听');
   });
 });

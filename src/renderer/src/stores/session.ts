@@ -16,6 +16,8 @@ export const useSessionStore = defineStore('session', () => {
   const session = ref<SessionInfo | null>(null);
 
   const me = computed(() => session.value?.userId ?? null);
+  /** Calls can be placed only while signaling is up; buttons follow this rather than fail. */
+  const online = computed(() => connection.value.state === 'connected');
   const signedIn = computed(() => session.value !== null);
 
   function applySnapshot(s: Pick<AppSnapshot, 'platform' | 'osLocale' | 'connection' | 'session'>): void {
@@ -51,5 +53,5 @@ export const useSessionStore = defineStore('session', () => {
     session.value = null;
   }
 
-  return { ready, bootError, platform, osLocale, connection, session, me, signedIn, applySnapshot, setConnection, setSession, login, logout, signOutEverywhere };
+  return { ready, bootError, platform, osLocale, connection, session, me, online, signedIn, applySnapshot, setConnection, setSession, login, logout, signOutEverywhere };
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { asCallId, type CallInfo } from '../../../shared/protocol/common.ts';
-import { makeCall, makeContact, T0 } from '../testing/fixtures.ts';
+import { makeCall, makeContact, makeView, T0 } from '../testing/fixtures.ts';
 import { FakeBridge } from '../testing/fakeBridge.ts';
 import { click, mountApp, settle, type Mounted } from '../testing/mountApp.ts';
 
@@ -42,9 +42,29 @@ describe('history', () => {
     expect(row('h2').getAttribute('data-direction')).toBe('incoming');
     expect(row('h2').querySelector('[data-testid="history-outcome"]')?.textContent).toBe('missed');
     expect(row('h3').querySelector('[data-testid="history-outcome"]')?.textContent).toBe('busy');
-    expect(row('h4').querySelector('[data-testid="history-outcome"]')?.textContent).toBe('rejected');
-    expect(row('h1').querySelector('[data-testid="history-time"]')?.textContent).toMatch(/Jan 15, 2025/);
+    expect(row('h4').querySelector('[data-testid="history-outcome"]')?.textContent).toBe('declined');
+    // Grouped by day: the date heads the group, each row shows the time of day, kind and a call back.
+    expect(m.text('history-day-date')).toMatch(/Jan 15, 2025/);
+    expect(row('h1').querySelector('[data-testid="history-time"]')?.textContent).not.toMatch(/2025/);
+    expect(row('h1').getAttribute('data-kind')).toBe('audio');
+    expect(row('h1').querySelector('[data-testid="history-kind"]')?.textContent).toBe('Audio');
+    expect(row('h1').querySelector('[data-testid="history-call-back"]')?.getAttribute('aria-label')).toBe('Call Bob Stone back');
     expect(m.find('history-more')).toBeNull();
+  });
+
+  it('calls back from a row, with the call\'s kind; video and group calls are marked', async () => {
+    const video = makeCall({ callID: 'h6', ...ended, media: 'video', users: [{ userId: 'bob', state: 'accepted' }] });
+    const group = makeCall({ callID: 'h7', ...ended, mode: 'advanced', users: [{ userId: 'bob', state: 'accepted' }, { userId: 'carol', state: 'accepted' }] });
+    const fake = paged({ 0: { calls: [video, group], nextFlag: 0 } });
+    fake.handle('callInvite', (a) => ({ call: makeView(makeCall({ callID: 'c-new', media: a.media, users: a.invitees.map((userId) => ({ userId, state: 'inviting' as const })) }), 'alice'), errorInvitees: [] }));
+    m = await mountApp({ fake, path: '/history' });
+    expect(row('h6').getAttribute('data-kind')).toBe('video');
+    expect(row('h7').getAttribute('data-kind')).toBe('group');
+    click(row('h6').querySelector<HTMLElement>('[data-testid="history-call-back"]') ?? document.body);
+    await settle();
+    expect(m.fake.argsOf('callInvite')).toEqual([{ invitees: ['bob'], media: 'video', mode: 'normal' }]);
+    await settle();
+    expect(m.router.currentRoute.value.name).toBe('call');
   });
 
   it('shows the duration once a call record says it', async () => {
@@ -54,12 +74,12 @@ describe('history', () => {
       record: { callID: asCallId('h1'), inviter: answeredOut.inviter, mode: 'normal', createdAt: T0, endedAt: T0 + 60_000, durationMs: 125_000, endReason: 'allAnswered', participants: [] },
     });
     await settle();
-    expect(row('h1').querySelector('[data-testid="history-duration"]')?.textContent).toBe('Duration 02:05');
+    expect(row('h1').querySelector('[data-testid="history-duration"]')?.textContent).toBe('02:05');
   });
 
   it('shows the duration the page brings from the call records (a call that ended while the app was closed)', async () => {
     m = await mountApp({ fake: paged({ 0: { calls: [answeredOut], nextFlag: 0, durations: { h1: 125_000 } } }), path: '/history' });
-    expect(row('h1').querySelector('[data-testid="history-duration"]')?.textContent).toBe('Duration 02:05');
+    expect(row('h1').querySelector('[data-testid="history-duration"]')?.textContent).toBe('02:05');
   });
 
   it('pages with nextFlag and hides "more" at the end', async () => {

@@ -61,7 +61,7 @@ describe('policy: screen sharing turned off', () => {
     expect(m.find('screen-share')).toBeNull();
     const camera = m.get('camera') as HTMLButtonElement; // a <button> in MediaControls
     expect(camera.disabled).toBe(false);
-    expect(camera.getAttribute('title')).toBeNull();
+    expect(camera.getAttribute('title')).toBe('Turn camera on (Ctrl+Shift+O)');
     expect(m.find('camera-policy')).toBeNull();
   });
 });

@@ -58,6 +58,29 @@ describe('settings', () => {
     expect(saves[1]).toEqual({ shortcuts: { enabled: true, answer: 'CommandOrControl+Alt+J', decline: 'CommandOrControl+Shift+D', toggleMute: 'CommandOrControl+Shift+M' } });
   });
 
+  it('records a shortcut from the keys pressed, shows it readably and stores the accelerator', async () => {
+    m = await open();
+    const enabled = input(m, 'settings-shortcuts-enabled');
+    enabled.checked = true;
+    enabled.dispatchEvent(new Event('change'));
+    await settle();
+    const field = m.get('settings-shortcut-decline');
+    field.dispatchEvent(new Event('focus'));
+    field.dispatchEvent(new KeyboardEvent('keydown', { key: 'Control', ctrlKey: true }));
+    field.dispatchEvent(new KeyboardEvent('keydown', { key: 'k', code: 'KeyK', ctrlKey: true, altKey: true }));
+    await settle();
+    const saves = m.fake.argsOf('updateSettings');
+    expect(saves.at(-1)).toEqual({ shortcuts: { enabled: true, answer: 'CommandOrControl+Shift+A', decline: 'CommandOrControl+Alt+K', toggleMute: 'CommandOrControl+Shift+M' } });
+    expect(input(m, 'settings-shortcut-decline').value).toBe('Ctrl+Alt+K');
+    expect(field.getAttribute('data-accelerator')).toBe('CommandOrControl+Alt+K');
+    // A plain letter would steal typing everywhere: refused, nothing saved.
+    const n = m.fake.argsOf('updateSettings').length;
+    field.dispatchEvent(new KeyboardEvent('keydown', { key: 'q', code: 'KeyQ' }));
+    await settle();
+    expect(m.fake.argsOf('updateSettings')).toHaveLength(n);
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+  });
+
   it('renames the device', async () => {
     m = await open();
     typeInto(m.get('settings-device-name'), 'Desk PC');

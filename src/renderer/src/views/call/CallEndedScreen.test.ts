@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { useAutoCloseTimer } from '../../calls/autoClose.ts';
 import { asDeviceId } from '../../../../shared/protocol/common.ts';
 import type { CallView } from '../../../../shared/ipc/model.ts';
 import { makeCall, makeContact, makeSnapshot, makeView } from '../../testing/fixtures.ts';
@@ -62,6 +63,46 @@ describe('call ended', () => {
     expect(m.fake.argsOf('dismissCall')).toEqual([{ callID: 'e6' }]);
     expect(m.router.currentRoute.value.name).toBe('home');
     expect(m.find('screen-home')).not.toBeNull();
+  });
+
+  it('"Answered on <device>" closes by itself after a few seconds (injected timer)', async () => {
+    const timers: { ms: number; fire: () => void; stopped: boolean }[] = [];
+    const restore = useAutoCloseTimer({
+      start(ms, fire) {
+        const t = { ms, fire, stopped: false };
+        timers.push(t);
+        return () => {
+          t.stopped = true;
+        };
+      },
+    });
+    try {
+      const call = makeCall({ callID: 'e7', inviter: 'alice', users: [{ userId: 'bob', state: 'accepted' }] });
+      m = await open(makeView(call, 'bob', { handledElsewhere: { deviceId: asDeviceId('bob-desk'), deviceName: 'bob-desk', action: 'accepted' } }), 'bob');
+      expect(m.text('handled-elsewhere')).toBe('Answered on bob-desk');
+      expect(m.find('call-back')).toBeNull();
+      expect(timers).toHaveLength(1);
+      expect(timers[0]?.ms).toBeGreaterThanOrEqual(2000);
+      expect(m.fake.argsOf('dismissCall')).toEqual([]);
+      timers[0]?.fire();
+      await settle();
+      expect(m.fake.argsOf('dismissCall')).toEqual([{ callID: 'e7' }]);
+      expect(m.router.currentRoute.value.name).toBe('home');
+    } finally {
+      restore();
+    }
+  });
+
+  it('an ended call of mine offers Call back with the same kind, and no auto-close', async () => {
+    const call = makeCall({ callID: 'e8', callState: 'ended', endReason: 'ended', media: 'video', endedAt: 1_000, users: [{ userId: 'bob', state: 'accepted' }] });
+    m = await open(makeView(call, 'alice'));
+    expect(m.text('ended-participant-bob')).toContain('answered');
+    expect(m.text('ended-participant-bob')).not.toContain('in the call');
+    m.fake.handle('callInvite', (a) => ({ call: makeView(makeCall({ callID: 'c-back', media: a.media, users: a.invitees.map((userId) => ({ userId, state: 'inviting' as const })) }), 'alice'), errorInvitees: [] }));
+    click(m.get('call-back'));
+    await settle();
+    expect(m.fake.argsOf('callInvite')).toEqual([{ invitees: ['bob'], media: 'video', mode: 'normal' }]);
+    expect(m.router.currentRoute.value.fullPath).toBe('/call/c-back');
   });
 
   it('shows an empty state for an unknown call', async () => {

@@ -69,17 +69,31 @@ describe('in call', () => {
   it('toggles mute and camera, and mute follows the global shortcut', async () => {
     m = await open();
     const mute = m.get('mute');
+    // One name that says what the button does; the state is aria-pressed; the tooltip names the next action and its keys.
     expect(mute.getAttribute('aria-pressed')).toBe('false');
-    expect(mute.getAttribute('aria-label')).toBe('Mute my microphone');
+    expect(mute.getAttribute('aria-label')).toBe('Mute');
+    expect(mute.textContent?.trim()).toBe('Mute');
+    expect(mute.getAttribute('title')).toBe('Mute (Ctrl+Shift+M)');
+    expect(mute.getAttribute('aria-keyshortcuts')).toBe('Control+Shift+M');
     click(mute);
     await settle();
     expect(mute.getAttribute('aria-pressed')).toBe('true');
-    expect(mute.getAttribute('aria-label')).toBe('Mute my microphone');
+    expect(mute.getAttribute('aria-label')).toBe('Mute');
+    expect(mute.getAttribute('title')).toBe('Unmute (Ctrl+Shift+M)');
     m.fake.emit('shortcut', { action: 'toggleMute' });
     await settle();
     expect(mute.getAttribute('aria-pressed')).toBe('false');
+    // The in-app shortcut, while the window has focus.
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'M', code: 'KeyM', ctrlKey: true, shiftKey: true }));
+    await settle();
+    expect(mute.getAttribute('aria-pressed')).toBe('true');
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'M', code: 'KeyM', ctrlKey: true }));
+    await settle();
+    expect(mute.getAttribute('aria-pressed')).toBe('true');
     const camera = m.get('camera');
     expect(camera.getAttribute('aria-pressed')).toBe('false');
+    expect(camera.getAttribute('aria-label')).toBe('Camera');
+    expect(camera.getAttribute('title')).toBe('Turn camera on (Ctrl+Shift+O)');
     click(camera);
     await settle();
     // happy-dom has no camera: the button stays off and the screen says why.
@@ -103,8 +117,29 @@ describe('in call', () => {
     expect(m.find('screen-call-ended')).not.toBeNull();
   });
 
+  it('the control bar holds every control, each with an icon and a name', async () => {
+    m = await open();
+    for (const id of ['mute', 'camera', 'screen-share', 'devices-toggle', 'quality-toggle', 'more', 'end-call']) {
+      const b = m.get(id);
+      expect(b.closest('[data-testid="control-bar"]'), id).not.toBeNull();
+      expect(b.querySelector('svg'), id).not.toBeNull();
+      expect(b.getAttribute('aria-label'), id).toBeTruthy();
+      expect(b.getAttribute('title'), id).toBeTruthy();
+    }
+    expect(m.get('screen-share').getAttribute('title')).toBe('Share your screen (Ctrl+Shift+E)');
+  });
+
+  it('shows the user by display name, and a group call started with video as a video call', async () => {
+    m = await open(makeCall({ callID: 'live1', createdAt: T0, mode: 'advanced', media: 'video', users: [{ userId: 'bob', state: 'accepted' }, { userId: 'carol', state: 'accepted' }] }));
+    expect(m.text('screen-in-call')).toContain('Video call');
+    expect(m.text('participant-alice')).toContain('ALICE'); // the session's display name (fixtures upper-case it)
+    expect(m.text('participant-alice')).not.toContain('alice (you)');
+  });
+
   it('in advanced mode, invites more (excluding members) and quits', async () => {
     m = await open();
+    click(m.get('more'));
+    await settle();
     click(m.get('invite-more'));
     await settle();
     expect(m.find('pick-bob')).toBeNull();
@@ -116,6 +151,8 @@ describe('in call', () => {
     await settle();
     expect(m.fake.argsOf('callingInvite')).toEqual([{ callID: 'live1', invitees: ['dave'] }]);
     expect(m.get('participant-dave').getAttribute('data-state')).toBe('inviting');
+    click(m.get('more'));
+    await settle();
     click(m.get('quit-call'));
     await settle();
     expect(m.fake.argsOf('callQuit')).toEqual([{ callID: 'live1' }]);

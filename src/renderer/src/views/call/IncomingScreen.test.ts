@@ -32,8 +32,8 @@ describe('incoming call', () => {
     expect(m.find('screen-incoming')).not.toBeNull();
     expect(m.text('incoming-caller')).toBe('Bob Stone');
     expect(m.text('incoming-media')).toBe('Video call');
-    expect(m.get('accept-audio').getAttribute('aria-label')).toBe('Accept as audio call from Bob Stone');
-    expect(m.get('accept-video').getAttribute('aria-label')).toBe('Accept as video call from Bob Stone');
+    expect(m.get('accept-audio').getAttribute('aria-label')).toBe('Accept audio from Bob Stone') // the visible label is part of the name (axe label-content-name-mismatch);
+    expect(m.get('accept-video').getAttribute('aria-label')).toBe('Accept video from Bob Stone');
     expect(m.get('decline').getAttribute('aria-label')).toBe('Decline the call from Bob Stone');
     for (const id of ['accept-audio', 'accept-video', 'decline']) {
       expect(m.get(id).tagName).toBe('BUTTON');
@@ -105,13 +105,15 @@ describe('incoming call', () => {
     expect(m.text('incoming-error')).toBe('The call was already answered.');
   });
 
-  it('goes away when the caller cancels', async () => {
+  it('goes away when the caller cancels: a missed call is a badge and a history entry, not a blocking screen', async () => {
     m = await open();
     const cancelled = { ...ringing, version: 3, callState: 'ended' as const, endReason: 'cancelled' as const, endedAt: ringing.createdAt + 2000, users: ringing.users.map((u) => (u.userId === 'alice' ? { ...u, state: 'cancelled' as const } : u)) };
     m.fake.emit('calls', { calls: [makeView(cancelled, 'alice')] });
     await settle();
     expect(m.find('screen-incoming')).toBeNull();
-    expect(m.text('call-ended-reason')).toBe('Bob Stone cancelled the call');
+    expect(m.find('screen-call-ended')).toBeNull();
+    expect(m.router.currentRoute.value.name).toBe('home');
+    expect(m.fake.argsOf('dismissCall')).toEqual([{ callID: ringing.callID }]);
   });
 });
 

@@ -104,6 +104,48 @@ describe('in-call media', () => {
     expect(m.text('media-stage')).toContain('Bob Stone’s screen');
   });
 
+  it('a camera-off or audio-only member is an avatar tile with their initials; muted is an icon with a name', async () => {
+    const { m, media } = await open();
+    media.members = [member('bob')];
+    media.remotes = [stream('bob', 'audio', 'mic', true)];
+    await settle();
+    const bob = m.get('tile-bob');
+    expect(bob.getAttribute('data-camera')).toBe('off');
+    expect(bob.querySelector('.avatar')?.textContent?.trim()).toBe('BS');
+    const muted = bob.querySelector('[data-role="muted"]');
+    expect(muted?.tagName.toLowerCase()).toBe('svg');
+    expect(muted?.getAttribute('aria-label')).toBe('Muted');
+    expect(bob.textContent).not.toContain('🔇');
+  });
+
+  it('ten members fill a grid without scrolling (component-level, 10 fake members)', async () => {
+    const { m, media } = await open();
+    const ids = ['bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'];
+    media.members = ids.map((id) => member(id));
+    media.remotes = ids.map((id) => stream(id, 'video', 'camera'));
+    media.activeSpeaker = 'erin/erin-pc';
+    await settle();
+    const stage = m.get('media-stage');
+    expect(stage.getAttribute('data-layout')).toBe('grid');
+    expect(stage.getAttribute('data-tiles')).toBe('9');
+    const grid = stage.querySelector<HTMLElement>('.tiles');
+    expect(grid?.style.getPropertyValue('--cols')).toBe('3');
+    expect(grid?.style.getPropertyValue('--rows')).toBe('3');
+    expect(m.get('tile-erin').getAttribute('data-speaking')).toBe('true');
+    expect(m.find('tile-self')).not.toBeNull(); // the tenth: this user, as the corner picture-in-picture
+  });
+
+  it('the sharer sees "You are presenting — Stop", not their own screen', async () => {
+    const { m, media } = await open();
+    expect(m.find('presenting')).toBeNull();
+    media.published = [{ source: 'screen', paused: false, live: true }];
+    await settle();
+    expect(m.text('presenting')).toContain('You are presenting');
+    expect(m.text('presenting-stop')).toBe('Stop');
+    expect(m.find('self-screen')).toBeNull();
+    expect(m.get('media-stage').getAttribute('data-layout')).not.toBe('stage'); // the stage is for the others' screens
+  });
+
   it('the quality overlay lists each stream, and a bad one raises the "poor connection" badge', async () => {
     const { m, media } = await open();
     media.stats = [stat({}), stat({ key: 'local-mic', direction: 'out', kind: 'audio', source: 'mic', userId: null, width: null, height: null, kbps: 32 })];
@@ -142,7 +184,7 @@ describe('in-call media', () => {
     await settle();
     expect(media.micMuted).toBe(true);
     expect(m.get('mute').getAttribute('aria-pressed')).toBe('true');
-    expect(m.text('mute')).toBe('Unmute');
+    expect(m.text('mute')).toBe('Mute');
     m.fake.emit('shortcut', { action: 'toggleMute' });
     await settle();
     expect(media.micMuted).toBe(false);

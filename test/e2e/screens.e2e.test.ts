@@ -1,0 +1,205 @@
+// Every main screen and state, photographed at 1280×800 and 420×640, light and dark, en and zh-CN,
+// with axe-core run on each (0 serious or critical violations), and the in-call control bar checked
+// to stay inside the window. One browser; the desktops are reused and only the viewport, colour
+// scheme and language change between shots.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { workerBin } from '../integration/harness.ts';
+import { screenshot, type Desktop } from './harness.ts';
+import { e2eSuite } from './suite.ts';
+
+const suite = e2eSuite({
+  check: () => {
+    if (!workerBin()) throw new Error('no mediasoup worker: run "bash scripts/setup-mediasoup.sh" or set MEDIASOUP_WORKER_BIN');
+  },
+});
+// axe-core goes in as an init script: CDP-injected, so the app's CSP lets it run.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const desktop = (name: string, user: string | null): Promise<Desktop> => suite.desktop(name, user, { initScript: AXE });
+
+const SIZES = [
+  { tag: 'desktop', width: 1280, height: 800 },
+  { tag: 'small', width: 420, height: 640 },
+] as const;
+const SCHEMES = ['light', 'dark'] as const;
+const LOCALES = ['en', 'zh-CN'] as const;
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
+
+/** Serious and critical axe violations on the page as it is now. */
+async function axeSerious(page: Page): Promise<string[]> {
+  const violations = await page.evaluate(async () => {
+    // Reflect.get: this file is type-checked without the DOM library; axe is the init script's global.
+    const axe = Reflect.get(globalThis, 'axe') as { run: (ctx: unknown, o: unknown) => Promise<{ violations: AxeViolation[] }> };
+    const r = await axe.run(Reflect.get(globalThis, 'document'), { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
+}
+
+async function setLocale(d: Desktop, locale: (typeof LOCALES)[number]): Promise<void> {
+  d.host.core.updateSettings({ language: locale });
+  await d.page.waitForFunction((l) => Reflect.get(Reflect.get(globalThis, 'document'), 'documentElement').lang === l, locale === 'en' ? 'en' : 'zh-CN');
+}
+
+const shots: string[] = [];
+const problems: string[] = [];
+
+/** Photographs the page in every size, scheme and language, and runs axe on each. */
+async function capture(d: Desktop, screen: string, ready?: (p: Page) => Promise<void>): Promise<void> {
+  for (const locale of LOCALES) {
+    await setLocale(d, locale);
+    for (const size of SIZES) {
+      await d.page.setViewportSize({ width: size.width, height: size.height });
+      for (const scheme of SCHEMES) {
+        await d.page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+        await ready?.(d.page);
+        const name = `screen-${screen}-${size.tag}-${scheme}-${locale}`;
+        await screenshot(d.page, name);
+        shots.push(name);
+        for (const p of await axeSerious(d.page)) problems.push(`${name}: ${p}`);
+      }
+    }
+  }
+  await setLocale(d, 'en');
+}
+
+/** Every button of the control bar lies wholly inside the viewport. */
+async function controlsInView(page: Page, what: string): Promise<void> {
+  const vp = page.viewportSize();
+  if (!vp) throw new Error('no viewport');
+  const buttons = page.locator('[data-testid="control-bar"] > button');
+  const n = await buttons.count();
+  expect(n, `${what}: control bar buttons`).toBeGreaterThanOrEqual(6);
+  for (let i = 0; i < n; i++) {
+    const b = buttons.nth(i);
+    const box = await b.boundingBox();
+    const id = await b.getAttribute('data-testid');
+    expect(box, `${what}: ${id} has a box`).not.toBeNull();
+    if (!box) continue;
+    expect(box.x, `${what}: ${id} left`).toBeGreaterThanOrEqual(0);
+    expect(box.y, `${what}: ${id} top`).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width, `${what}: ${id} right (${vp.width})`).toBeLessThanOrEqual(vp.width + 0.5);
+    expect(box.y + box.height, `${what}: ${id} bottom (${vp.height})`).toBeLessThanOrEqual(vp.height + 0.5);
+  }
+}
+const CONTROL_SIZES = [{ width: 1280, height: 800 }, { width: 420, height: 640 }, { width: 360, height: 480 }] as const;
+async function controlsInViewAtAllSizes(page: Page, what: string): Promise<void> {
+  for (const s of CONTROL_SIZES) {
+    await page.setViewportSize(s);
+    await controlsInView(page, `${what} at ${s.width}×${s.height}`);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+/** Ten members in the grid, in the real built app: the media store is given nine fake remote members. */
+async function fakeTenMemberGrid(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const doc = Reflect.get(globalThis, 'document') as { querySelector: (s: string) => unknown };
+    const app = Reflect.get(doc.querySelector('#app') as object, '__vue_app__') as { config: { globalProperties: { $pinia: { _s: Map<string, Record<string, unknown>> } } } };
+    const media = app.config.globalProperties.$pinia._s.get('media');
+    if (!media) throw new Error('no media store');
+    const ids = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'm9'];
+    media['members'] = ids.map((u) => ({ userId: u, deviceId: `${u}-pc`, deviceName: `${u}-pc` }));
+    media['remotes'] = ids.map((u) => ({ consumerId: `fake-${u}`, producerId: `pfake-${u}`, userId: u, deviceId: `${u}-pc`, kind: 'audio', source: 'mic', paused: false }));
+    media['activeSpeaker'] = 'm5/m5-pc';
+  });
+  await page.locator('[data-testid="media-stage"][data-tiles="9"]').waitFor();
+}
+
+describe('screens', () => {
+  it('every screen and state: screenshots, axe, and the control bar in view', async () => {
+    const signin = await desktop('signin-pc', null);
+    await signin.page.getByTestId('screen-signin').waitFor();
+    await capture(signin, 'signin');
+    await signin.close();
+
+    const alice = await desktop('alice-pc', 'alice');
+    const bob = await desktop('bob-pc', 'bob');
+    await capture(alice, 'home');
+
+    // A 1:1 video call, answered at once.
+    await alice.page.getByTestId('contact-search').fill('bob');
+    await alice.page.getByTestId('call-video-bob').click();
+    await bob.page.getByTestId('screen-incoming').waitFor();
+
+    // In a 1:1 video call.
+    await bob.page.getByTestId('accept-video').click();
+    await alice.page.getByTestId('screen-in-call').waitFor();
+    await alice.page.locator('[data-testid="tile-bob"][data-camera="on"]').waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
+      await screenshot(alice.page, 'debug-in-call');
+      const tiles = await alice.page.locator('[data-testid^="tile-"]').evaluateAll((els) => els.map((x) => x.outerHTML.slice(0, 300)));
+      throw new Error(`${String(e)}\n${tiles.join('\n')}`);
+    });
+    await capture(alice, 'in-call-video');
+    await controlsInViewAtAllSizes(alice.page, '1:1 video');
+
+    // Quality panel open: an overlay, the bar stays.
+    await alice.page.getByTestId('quality-toggle').click();
+    await alice.page.getByTestId('quality-overlay').waitFor();
+    await controlsInViewAtAllSizes(alice.page, 'quality panel open');
+    await capture(alice, 'in-call-quality');
+    await alice.page.getByTestId('quality-toggle').click();
+
+    // Bob presents: Alice sees the screen on stage with a filmstrip; Bob sees "You are presenting".
+    await bob.page.getByTestId('screen-share').click();
+    await alice.page.locator('[data-testid="media-stage"][data-layout="stage"]').waitFor({ timeout: 20_000 });
+    await bob.page.getByTestId('presenting').waitFor();
+    expect(await bob.page.getByTestId('self-screen').count()).toBe(0);
+    await capture(alice, 'screen-share');
+    await capture(bob, 'presenting');
+    await controlsInViewAtAllSizes(alice.page, 'viewer during screen share');
+    await controlsInViewAtAllSizes(bob.page, 'sharer during screen share');
+    await bob.page.getByTestId('presenting-stop').click();
+    await alice.page.locator('[data-testid="media-stage"][data-layout="one"]').waitFor({ timeout: 20_000 });
+
+    // Ten members (nine fake remote members in the real app's store, plus this user).
+    await fakeTenMemberGrid(alice.page);
+    await capture(alice, 'grid-10');
+    await controlsInViewAtAllSizes(alice.page, '10-member grid');
+
+    // Ended, from the one who ended it.
+    await alice.page.getByTestId('end-call').click();
+    await alice.page.getByTestId('screen-call-ended').waitFor();
+    await capture(alice, 'ended');
+    await alice.page.getByTestId('dismiss-call').click();
+    await bob.page.getByTestId('dismiss-call').click({ timeout: 3000 }).catch(() => undefined); // may already be home
+
+    // An audio call.
+    await bob.page.getByTestId('screen-home').waitFor();
+    await bob.page.getByTestId('contact-search').fill('alice');
+    await bob.page.getByTestId('call-audio-alice').click();
+    await alice.page.getByTestId('screen-incoming').waitFor();
+    // Outgoing and incoming, ringing (the invitation times out only after a minute). In an earlier
+    // version of this test, shooting Bob's incoming screen for 30 s (with language switches) before he
+    // accepted left his camera producer paused after the accept: see the report.
+    await capture(bob, 'outgoing');
+    await capture(alice, 'incoming');
+    await alice.page.getByTestId('accept-audio').click();
+    await alice.page.getByTestId('screen-in-call').waitFor();
+    await alice.page.locator('[data-testid="tile-bob"][data-mic="on"]').waitFor({ timeout: 20_000 });
+    await capture(alice, 'in-call-audio');
+    await controlsInViewAtAllSizes(alice.page, 'audio call');
+    await alice.page.getByTestId('end-call').click();
+    await alice.page.getByTestId('dismiss-call').click();
+
+    await alice.page.getByTestId('nav-history').click();
+    await alice.page.getByTestId('history-item').first().waitFor();
+    await capture(alice, 'history');
+    await alice.page.goto(`${alice.host.url}#/settings`).catch(() => undefined);
+    await alice.page.getByTestId('nav-settings').click({ timeout: 2000 }).catch(() => undefined);
+    await alice.page.getByTestId('screen-settings').waitFor();
+    await capture(alice, 'settings');
+
+    process.stdout.write(`screens: ${shots.length} screenshots in test-results/e2e/\n`);
+    expect(shots.length).toBe(13 * SIZES.length * SCHEMES.length * LOCALES.length);
+    expect(problems).toEqual([]);
+  }, 600_000);
+});
