@@ -36,6 +36,15 @@ export class Consumers {
   /** Remote producers in the room, consumed or about to be. */
   readonly #remote = new Map<string, ProducerInfo>();
   readonly #consuming = new Set<string>();
+  /**
+   * The last pause push for a producer received since its consume was sent. The consume's answer
+   * carries the producer's state when the server answered it, but the answer and the pushes reach
+   * this page by different relays, so either may arrive first. The last push received is never
+   * older than the answer's state: if every such push was made before the answer, the last one
+   * equals that state; if one was made after (a pre-warmed callee's camera resumed on Accept), it
+   * is newer. So it wins, and the answer counts only when no push came.
+   */
+  readonly #pushedPause = new Map<string, boolean>();
   readonly #preferred: PreferredLayers;
 
   constructor(host: ConsumersHost) {
@@ -63,6 +72,7 @@ export class Consumers {
     const key = `${epoch}/${p.producerId}`;
     if (this.#consuming.has(key) || !recv || [...this.#entries.values()].some((e) => e.info.producerId === p.producerId)) return;
     this.#consuming.add(key);
+    this.#pushedPause.delete(p.producerId); // what came before this request, the server's answer includes
     try {
       const { port, callID } = this.#h;
       const r = await port.request('sfuConsume', { callID, producerId: p.producerId });
@@ -72,7 +82,9 @@ export class Consumers {
       const rtpParameters = r.rtpParameters as types.RtpParameters;
       const consumer = await now.consume({ id: r.consumerId, producerId: r.producerId, kind: r.kind, rtpParameters });
       if (epoch !== this.#h.epoch() || !this.#remote.has(p.producerId)) return consumer.close();
-      const info: RemoteStream = { consumerId: r.consumerId, producerId: r.producerId, userId: r.userId, deviceId: r.deviceId, kind: r.kind, source: r.source, paused: r.producerPaused };
+      const paused = this.#pushedPause.get(r.producerId) ?? r.producerPaused;
+      this.#pushedPause.delete(r.producerId);
+      const info: RemoteStream = { consumerId: r.consumerId, producerId: r.producerId, userId: r.userId, deviceId: r.deviceId, kind: r.kind, source: r.source, paused };
       this.#entries.set(consumer.id, { consumer, info, layers: { preferred: null, spatial: null, temporal: null } });
       consumer.on('transportclose', () => this.drop(consumer.id));
       this.#emitRemotes();
@@ -101,12 +113,20 @@ export class Consumers {
   }
 
   setProducerPaused(producerId: string, paused: boolean): void {
-    for (const e of this.#entries.values()) if (e.info.producerId === producerId) e.info = { ...e.info, paused };
+    let applied = false;
+    for (const e of this.#entries.values()) {
+      if (e.info.producerId !== producerId) continue;
+      e.info = { ...e.info, paused };
+      applied = true;
+    }
+    // No consumer yet: its consume may be in flight; consume() applies this when the consumer exists.
+    if (!applied && this.#remote.has(producerId)) this.#pushedPause.set(producerId, paused);
     this.#emitRemotes();
   }
 
   producerGone(producerId: string): void {
     this.#remote.delete(producerId);
+    this.#pushedPause.delete(producerId);
     for (const [id, e] of this.#entries) if (e.info.producerId === producerId) this.drop(id);
   }
 
@@ -128,6 +148,7 @@ export class Consumers {
   clear(): void {
     this.#entries.clear();
     this.#remote.clear();
+    this.#pushedPause.clear();
     this.#preferred.clear();
     this.#emitRemotes();
     this.#emitLayers();
