@@ -6,7 +6,7 @@ import { Consumers } from './Consumers.ts';
 import type { RemoteStream } from './roomTypes.ts';
 import type { SfuPort } from './sfuPort.ts';
 
-const producer: ProducerInfo = { producerId: 'p-cam', userId: asUserId('bob'), deviceId: asDeviceId('b1'), kind: 'video', source: 'camera', paused: true };
+const producer: ProducerInfo = { producerId: 'p-cam', userId: asUserId('bob'), deviceId: asDeviceId('b1'), kind: 'video', source: 'camera', paused: true, appData: {} };
 
 /** A recv transport whose consume() resolves only when the test says so: the window in which a push can land. */
 function harness() {
