@@ -79,8 +79,11 @@ describe(`reconnect storm (${N} users at once)`, () => {
     await until(() => connected === N, 170_000, `all ${N} storm users signed in (${connected} so far)`);
     const h = (await (await fetch(srv.url.replace(/^ws/, 'http').replace(/\/ws$/, '/healthz'))).json()) as { connections: number; admission: { refused: number } };
     expect(h.connections).toBe(N + 2);
-    // Admission control engaged (N ≫ 50 pending sign-ins), and the refused came back on their own.
-    expect(busyCloses).toBeGreaterThan(0);
+    // Every refusal the server made (4503, when its event loop lagged or sign-ins piled up) reached a
+    // client as a busy close, and that client came back by itself (all N are in). Whether the storm
+    // trips admission at all depends on this machine's speed and load, so it is not asserted here;
+    // AdmissionControl.test.ts proves the decisions with an injected lag and counts.
     expect(h.admission.refused).toBe(busyCloses);
+    expect(h.admission.admitted).toBeGreaterThanOrEqual(N + 2);
   }, 240_000);
 });
