@@ -77,7 +77,7 @@ describe(`reconnect storm (${N} users at once)`, () => {
     expect(delivered).toBe(INVITATIONS);
 
     await until(() => connected === N, 170_000, `all ${N} storm users signed in (${connected} so far)`);
-    const h = (await (await fetch(srv.url.replace(/^ws/, 'http').replace(/\/ws$/, '/healthz'))).json()) as { connections: number; admission: { refused: number } };
+    const h = (await (await fetch(srv.url.replace(/^ws/, 'http').replace(/\/ws$/, '/healthz'))).json()) as { connections: number; admission: { refused: number; admitted: number } };
     expect(h.connections).toBe(N + 2);
     // Every refusal the server made (4503, when its event loop lagged or sign-ins piled up) reached a
     // client as a busy close, and that client came back by itself (all N are in). Whether the storm
