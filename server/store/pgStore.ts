@@ -283,25 +283,25 @@ export class PgStore implements Store {
   async startedCalls(): Promise<Call[]> {
     return decodeCallRows(await this.#rows("SELECT call_id, body FROM calls WHERE call_state = 'started' ORDER BY seq"));
   }
-  async listCallsFor(userId: UserId, count: number, nextFlag: number): Promise<CallPage> {
+  /**
+   * One page of a member's calls or records, newest first, by the member index's seq (the call's):
+   * `nextFlag` is the seq to continue below. A started call has no record yet, so records skip it.
+   */
+  async #memberPage(table: 'calls' | 'call_records', userId: UserId, count: number, nextFlag: number) {
     const before = nextFlag > 0 ? nextFlag : Number.MAX_SAFE_INTEGER;
     const rows = await this.#rows<{ seq: number; call_id: string; body: string }>(
-      `SELECT c.seq, c.call_id, c.body FROM call_members m JOIN calls c ON c.call_id = m.call_id
+      `SELECT m.seq, t.call_id, t.body FROM call_members m JOIN ${table} t ON t.call_id = m.call_id
        WHERE m.user_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3`,
       [userId, before, count + 1],
     );
-    const paged = pageBySeq(rows, count);
+    return pageBySeq(rows, count);
+  }
+  async listCallsFor(userId: UserId, count: number, nextFlag: number): Promise<CallPage> {
+    const paged = await this.#memberPage('calls', userId, count, nextFlag);
     return { calls: decodeCallRows(paged.page), nextFlag: paged.nextFlag };
   }
   async listRecordsFor(userId: UserId, count: number, nextFlag: number): Promise<RecordPage> {
-    const before = nextFlag > 0 ? nextFlag : Number.MAX_SAFE_INTEGER;
-    // Paged on the member index (by the call's seq), like listCallsFor: started calls have no record yet and are skipped.
-    const rows = await this.#rows<{ seq: number; call_id: string; body: string }>(
-      `SELECT m.seq, r.call_id, r.body FROM call_members m JOIN call_records r ON r.call_id = m.call_id
-       WHERE m.user_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3`,
-      [userId, before, count + 1],
-    );
-    const paged = pageBySeq(rows, count);
+    const paged = await this.#memberPage('call_records', userId, count, nextFlag);
     return { records: decodeRecordRows(paged.page), nextFlag: paged.nextFlag };
   }
   async getRecord(callID: CallId): Promise<CallRecord | undefined> {

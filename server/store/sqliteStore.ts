@@ -268,23 +268,24 @@ export class SqliteStore implements Store {
   async startedCalls(): Promise<Call[]> {
     return decodeCallRows(this.#q("SELECT call_id, body FROM calls WHERE call_state = 'started' ORDER BY seq").all() as unknown as CallRow[]); // row shape fixed by the query
   }
-  async listCallsFor(userId: UserId, count: number, nextFlag: number): Promise<CallPage> {
+  /**
+   * One page of a member's calls or records, newest first, by the member index's seq (the call's):
+   * `nextFlag` is the seq to continue below. A started call has no record yet, so records skip it.
+   */
+  #memberPage(table: 'calls' | 'call_records', userId: UserId, count: number, nextFlag: number) {
     const before = nextFlag > 0 ? nextFlag : Number.MAX_SAFE_INTEGER;
     const rows = this.#q(
-      `SELECT c.seq, c.call_id, c.body FROM call_members m JOIN calls c ON c.call_id = m.call_id
+      `SELECT m.seq, t.call_id, t.body FROM call_members m JOIN ${table} t ON t.call_id = m.call_id
        WHERE m.user_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`,
     ).all(userId, before, count + 1) as { seq: number; call_id: string; body: string }[]; // row shape fixed by the query
-    const paged = pageBySeq(rows, count);
+    return pageBySeq(rows, count);
+  }
+  async listCallsFor(userId: UserId, count: number, nextFlag: number): Promise<CallPage> {
+    const paged = this.#memberPage('calls', userId, count, nextFlag);
     return { calls: decodeCallRows(paged.page), nextFlag: paged.nextFlag };
   }
   async listRecordsFor(userId: UserId, count: number, nextFlag: number): Promise<RecordPage> {
-    const before = nextFlag > 0 ? nextFlag : Number.MAX_SAFE_INTEGER;
-    // Paged on the member index (by the call's seq), like listCallsFor: started calls have no record yet and are skipped.
-    const rows = this.#q(
-      `SELECT m.seq, r.call_id, r.body FROM call_members m JOIN call_records r ON r.call_id = m.call_id
-       WHERE m.user_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`,
-    ).all(userId, before, count + 1) as { seq: number; call_id: string; body: string }[]; // row shape fixed by the query
-    const paged = pageBySeq(rows, count);
+    const paged = this.#memberPage('call_records', userId, count, nextFlag);
     return { records: decodeRecordRows(paged.page), nextFlag: paged.nextFlag };
   }
   async getRecord(callID: CallId): Promise<CallRecord | undefined> {
