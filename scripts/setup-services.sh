@@ -7,5 +7,6 @@ need=()
 compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || need+=(postgresql)
 command -v openssl >/dev/null || need+=(openssl)
 command -v turnserver >/dev/null || need+=(coturn)
+command -v redis-server >/dev/null || need+=(redis-server)
 bash "$(dirname "${BASH_SOURCE[0]}")/apt-install.sh" setup-services "the tests start their own servers" ${need[@]+"${need[@]}"}
 echo "setup-services: $(compgen -G "/usr/lib/postgresql/*/bin/postgres" | tail -1)" >&2
