@@ -270,11 +270,11 @@ export class SqliteStore implements Store {
     const rows = encodeSaves(batch);
     this.#tx(() => {
       for (const { call, record, body, recordBody } of rows) {
-        this.#q(
+        // RETURNING gives the seq of the inserted or updated row: no second lookup per save.
+        const { seq } = this.#q(
           `INSERT INTO calls (call_id, call_state, created_at, body) VALUES (?, ?, ?, ?)
-           ON CONFLICT (call_id) DO UPDATE SET call_state = excluded.call_state, body = excluded.body`,
-        ).run(call.callID, call.callState, call.createdAt, body);
-        const { seq } = this.#q('SELECT seq FROM calls WHERE call_id = ?').get(call.callID) as { seq: number };
+           ON CONFLICT (call_id) DO UPDATE SET call_state = excluded.call_state, body = excluded.body RETURNING seq`,
+        ).get(call.callID, call.callState, call.createdAt, body) as { seq: number }; // the RETURNING clause's row
         const member = this.#q('INSERT OR IGNORE INTO call_members (user_id, call_id, seq) VALUES (?, ?, ?)');
         for (const m of call.members) member.run(m.userId, call.callID, seq);
         if (record && recordBody) {
