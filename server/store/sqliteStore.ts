@@ -31,6 +31,8 @@ export interface SqliteStoreOptions {
    * event loop (the server; short-lived admin commands leave it off). Ignored for ':memory:'.
    */
   backgroundCheckpointMs?: number;
+  /** The clock of the directory's page cache (tests move it). */
+  now?: () => number;
 }
 
 
@@ -48,7 +50,7 @@ export class SqliteStore implements Store {
     const background = path !== ':memory:' && o.backgroundCheckpointMs !== undefined;
     this.#db = SqliteStore.#open(path, background);
     this.#migrate();
-    this.#dir = new SqliteDirectory(this.#db, (sql) => this.#q(sql), (fn) => this.#tx(fn));
+    this.#dir = new SqliteDirectory(() => this.#db, (sql) => this.#q(sql), (fn) => this.#tx(fn), o.now);
     this.#dir.ensureIndexed();
     // After the migrations: the WAL exists, and the worker's connection finds the schema in place.
     this.#checkpointer = background ? new WalCheckpointer(path, o.backgroundCheckpointMs ?? 0) : null;
@@ -144,11 +146,13 @@ export class SqliteStore implements Store {
       );
       this.#dir.index(u.userId, u.displayName);
     });
+    this.#dir.invalidate();
   }
   async setDisplayName(userId: UserId, displayName: string): Promise<boolean> {
     return this.#tx(() => {
       const changed = this.#q('UPDATE users SET display_name = ? WHERE user_id = ?').run(displayName, userId).changes > 0;
       if (changed) this.#dir.index(userId, displayName);
+      this.#dir.invalidate();
       return changed;
     });
   }
@@ -185,11 +189,13 @@ export class SqliteStore implements Store {
         this.#dir.index(u.userId, u.displayName); // bulk-created users are found like any other
       }
     });
+    this.#dir.invalidate();
   }
   async setUserDisabled(userId: UserId, disabled: boolean): Promise<boolean> {
     const now = Date.now();
     return this.#tx(() => {
       const changed = this.#q('UPDATE users SET disabled = ?, tokens_after = ? WHERE user_id = ?').run(disabled ? 1 : 0, now, userId).changes > 0;
+      this.#dir.invalidate();
       if (changed && disabled) this.#revocation(userId, 'disabled', null, now);
       return changed;
     });
@@ -244,6 +250,7 @@ export class SqliteStore implements Store {
   }
   async setDnd(userId: UserId, dnd: DndStatus): Promise<void> {
     this.#q('UPDATE users SET dnd = ? WHERE user_id = ?').run(JSON.stringify(dnd), userId);
+    this.#dir.invalidate();
   }
   async upsertDevice(userId: UserId, deviceId: DeviceId, name: string, now: number): Promise<void> {
     this.#q(
