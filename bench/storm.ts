@@ -23,6 +23,8 @@ export interface StormOptions {
   steps: number[];
   workers: number;
   serverRoot: string;
+  /** Merged over the bench's server config (--server-config). */
+  serverConfig: Record<string, unknown>;
   out: string | null;
   argv: string[];
 }
@@ -66,7 +68,7 @@ async function oneStep(n: number, o: StormOptions): Promise<StormStep> {
     await store.close();
     const secretHex = randomBytes(32).toString('hex');
     const configPath = join(dir, 'server-config.json');
-    writeFileSync(configPath, JSON.stringify({ authTimeoutMs: 120_000, rateLimitPerSec: 1000, rateLimitBurst: 2000 }));
+    writeFileSync(configPath, JSON.stringify({ authTimeoutMs: 120_000, rateLimitPerSec: 1000, rateLimitBurst: 2000, ...o.serverConfig }));
     const server = new Child('server', join(o.serverRoot, 'bench/server-entry.ts'), ['--expose-gc'], ['serve', '--port', '0', '--db', dbPath], n + FD_MARGIN, {
       ...process.env,
       RINGDESK_SERVER_CONFIG: configPath,
@@ -154,6 +156,7 @@ export async function runStorm(o: StormOptions): Promise<number> {
     date,
     command: `npm run bench:signaling -- ${o.argv.join(' ')}`,
     serverRoot: o.serverRoot,
+    serverConfig: o.serverConfig,
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage1m5m15mAtStart: loadAvg() },
     signInWork: { steps: ['resume', ...SIGN_IN_STEPS_NAMES], missing: MISSING_SIGN_IN_STEPS },
     complete: false,
