@@ -40,6 +40,12 @@ export const ServerConfigSchema = z
      * another process (the admin CLI) within this time, or at once when invalidated. 0 = no cache.
      */
     userCacheTtlMs: z.number().int().min(0).max(60_000).default(2000),
+    /**
+     * SQLite only: checkpoint the WAL from a worker thread this often (server/store/WalCheckpointer.ts),
+     * so a COMMIT never copies and fsyncs on the event loop. 0 = SQLite's own checkpoint inside the
+     * COMMIT that crosses 1,000 pages (as before).
+     */
+    walCheckpointMs: z.number().int().min(0).max(60_000).default(250),
     /** Reconnect storms: when to turn NEW connections away with close 4503 and a retry hint (server/transport/AdmissionControl.ts). */
     admission: z
       .object({

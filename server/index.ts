@@ -7,9 +7,6 @@ import { PASSWORD_FLAG_REFUSED, readPassword } from './cli/password.ts';
 import { USER_COMMANDS, runUserCommand } from './cli/users.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
 
-/** Often enough that a checkpoint copies little (the writer's backstop is 64 MB of WAL). */
-const WAL_CHECKPOINT_MS = 250;
-
 const USAGE = `usage:
   node server/index.ts [serve] [--host H] [--port N] [--db PATH] [--demo]
   node server/index.ts user add <id> [--name "Display Name"] [--db PATH]     password: one line on stdin, or RINGDESK_PASSWORD
@@ -72,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
   const { startServer } = await import('./app.ts');
   const { seedDemoAccounts } = await import('./cli/demo.ts');
   // The WAL is checkpointed off the event loop while serving (server/store/WalCheckpointer.ts).
-  const store = new SqliteStore(config.dbPath, { backgroundCheckpointMs: WAL_CHECKPOINT_MS });
+  const store = new SqliteStore(config.dbPath, config.walCheckpointMs > 0 ? { backgroundCheckpointMs: config.walCheckpointMs } : {});
   if (config.demo) await seedDemoAccounts(store, (line) => console.log(line));
   const server = await startServer(config, store);
   console.log(`Ringdesk server ready at ${server.url}`);

@@ -27,6 +27,7 @@ export class WalCheckpointer {
   readonly #waiting: ((r: CheckpointResult | null) => void)[] = [];
   #stopped = false;
   #exited = false;
+  #failing = false;
   readonly stats = { checkpoints: 0, failures: 0 };
 
   constructor(path: string, intervalMs: number) {
@@ -35,9 +36,13 @@ export class WalCheckpointer {
     this.#worker.on('message', (m: { type: 'checkpointed' } & CheckpointResult | { type: 'failed'; message: string }) => {
       if (m.type === 'failed') {
         this.stats.failures++;
-        log.warn('checkpoint failed (the writer checkpoints at its own threshold meanwhile): %s', m.message);
+        // Once per run of failures (a full disk fails every 250 ms until it is freed), like StorageHealth.
+        if (!this.#failing) log.warn('checkpoint failed, retrying quietly (the writer checkpoints at its own threshold meanwhile): %s', m.message);
+        this.#failing = true;
         return;
       }
+      if (this.#failing) log.info('checkpoints work again');
+      this.#failing = false;
       this.stats.checkpoints++;
       const r = { busy: m.busy, log: m.log, checkpointed: m.checkpointed };
       for (const w of this.#waiting.splice(0)) w(r);
