@@ -5,7 +5,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { WebSocket, type RawData } from 'ws';
 import { TokenSigner } from '../server/auth/tokens.ts';
 import { PROTOCOL_VERSION, asDeviceId, asUserId } from '../src/shared/protocol/index.ts';
-import { busyDelay, retryHint } from '../src/main/signaling/backoff.ts';
+import { DEFAULT_BACKOFF, backoffDelay, busyDelay, retryHint } from '../src/main/signaling/backoff.ts';
 import type { ConnectResult, LatencyResult, WorkerCommand, WorkerReply, WorkerStats } from './messages.ts';
 import { SIGN_IN_STEPS } from './signin.ts';
 
@@ -80,6 +80,8 @@ const stats: WorkerStats = {
   bytesIn: 0,
   heartbeatsSent: 0,
   busyRefusals: 0,
+  socketRetries: 0,
+  socketRetryReasons: {},
   unexpectedCloses: {},
   cpuUserMs: 0,
   cpuSystemMs: 0,
@@ -207,14 +209,31 @@ function signInWork(c: Client): Promise<string | null> {
   });
 }
 
-/** Opens, resumes and does the sign-in work; a 4503 "server busy" is retried after its hint plus jitter, as the app does. */
+/**
+ * A socket that failed before it opened (reset, refused, handshake timeout) is tried again this many
+ * times with the app's backoff (full jitter from 500 ms) before the user counts as failed.
+ */
+const MAX_SOCKET_RETRIES = 6;
+
+/**
+ * Opens, resumes and does the sign-in work as the app does: a 4503 "server busy" is retried after
+ * its hint plus jitter, a socket error with the app's reconnect backoff (src/main/signaling/backoff.ts).
+ */
 async function openOne(c: Client): Promise<string | null> {
   const t0 = performance.now();
+  let socketFailures = 0;
   for (;;) {
     const { err, busyMs } = await openOnce(c, t0);
-    if (busyMs === null) return err;
-    stats.busyRefusals++;
-    await new Promise((res) => setTimeout(res, busyDelay(busyMs, Math.random)));
+    if (busyMs !== null) {
+      stats.busyRefusals++;
+      await new Promise((res) => setTimeout(res, busyDelay(busyMs, Math.random)));
+      continue;
+    }
+    // Only failures before the socket opened: a sign-in the server refused is an answer, not a network error.
+    if (err === null || !err.startsWith('socket:') || c.authed || socketFailures >= MAX_SOCKET_RETRIES) return err;
+    stats.socketRetries++;
+    bump(stats.socketRetryReasons, err);
+    await new Promise((res) => setTimeout(res, backoffDelay(socketFailures++, DEFAULT_BACKOFF, Math.random)));
   }
 }
 

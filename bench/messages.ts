@@ -44,6 +44,9 @@ export interface WorkerStats {
   heartbeatsSent: number;
   /** Connections turned away with 4503 (server busy) and retried after the hint. */
   busyRefusals: number;
+  /** Connections that failed before opening (reset, handshake timeout) and were tried again with the app's backoff. */
+  socketRetries: number;
+  socketRetryReasons: Record<string, number>;
   unexpectedCloses: Record<string, number>;
   cpuUserMs: number;
   cpuSystemMs: number;

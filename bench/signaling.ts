@@ -43,6 +43,7 @@ const USAGE = `usage: npm run bench:signaling -- [options]
   --churn R        sign-outs per second during the measured window, each signing in again 1 s later (default 5)
   --churn-pool N   users outside the pairs that churn (default min(500, users/10); part of --users)
   --server-root D  run the server of another checkout (e.g. a baseline), same bench clients (default: this one)
+  --server-config J  JSON merged over the bench's server config, e.g. '{"admission":{"maxPendingSignIns":256}}'
   --storm LIST     connect-storm mode instead: e.g. 2500,5000,10000,19500 users connecting at once (bench/storm.ts)
   --out PATH       where to write the JSON (default bench/results/signaling-<timestamp>.json);
                    bench/results/signaling-latest.json is written too`;
@@ -59,6 +60,8 @@ interface Options {
   churn: number;
   churnPool: number;
   serverRoot: string;
+  /** Merged over the bench's own server config (to compare settings, e.g. admission limits). */
+  serverConfig: Record<string, unknown>;
   storm: number[] | null;
   out: string | null;
 }
@@ -78,6 +81,7 @@ function parseOptions(argv: string[]): Options | null {
       churn: { type: 'string' },
       'churn-pool': { type: 'string' },
       'server-root': { type: 'string' },
+      'server-config': { type: 'string' },
       storm: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -103,9 +107,17 @@ function parseOptions(argv: string[]): Options | null {
     churn: num(values.churn, 5, 'churn', 0),
     churnPool: Math.min(users - 2, Math.floor(num(values['churn-pool'], Math.min(500, Math.floor(users / 10)), 'churn-pool', 0))),
     serverRoot: resolve(values['server-root'] ?? ROOT),
+    serverConfig: parseServerConfig(values['server-config']),
     storm: values.storm ? values.storm.split(',').map((x) => Math.floor(num(x, 0, 'storm', 2))) : null,
     out: values.out ?? null,
   };
+}
+
+function parseServerConfig(json: string | undefined): Record<string, unknown> {
+  if (json === undefined) return {};
+  const v: unknown = JSON.parse(json);
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('--server-config must be a JSON object');
+  return v as Record<string, unknown>; // checked just above; the server validates the keys
 }
 
 // ---------------------------------------------------------------- the run
@@ -182,7 +194,7 @@ async function run(o: Options, argv: string[], cleanup: Cleanup, result: Record<
 
   // ---- server
   const secretHex = randomBytes(32).toString('hex');
-  const serverConfig = { authTimeoutMs: 120_000, rateLimitPerSec: 1000, rateLimitBurst: 2000 };
+  const serverConfig = { authTimeoutMs: 120_000, rateLimitPerSec: 1000, rateLimitBurst: 2000, ...o.serverConfig };
   const configPath = join(dir, 'server-config.json');
   writeFileSync(configPath, JSON.stringify(serverConfig));
   const server = new Child('server', join(o.serverRoot, 'bench/server-entry.ts'), ['--expose-gc'], ['serve', '--port', '0', '--db', dbPath], total + FD_MARGIN, {
@@ -537,7 +549,7 @@ async function main(): Promise<number> {
     for (const d of cleanup.dirs) rmSync(d, { recursive: true, force: true });
   });
 
-  if (o.storm) return runStorm({ steps: o.storm, workers: o.workers, serverRoot: o.serverRoot, out: o.out, argv });
+  if (o.storm) return runStorm({ steps: o.storm, workers: o.workers, serverRoot: o.serverRoot, serverConfig: o.serverConfig, out: o.out, argv });
   const r: Record<string, unknown> = {};
   let failure: unknown = null;
   try {

@@ -23,6 +23,8 @@ export interface StormOptions {
   steps: number[];
   workers: number;
   serverRoot: string;
+  /** Merged over the bench's server config (--server-config). */
+  serverConfig: Record<string, unknown>;
   out: string | null;
   argv: string[];
 }
@@ -35,6 +37,9 @@ interface StormStep {
   errors: Record<string, number>;
   /** Turned away with 4503 and retried (0 on a server without admission control). */
   busyRefusals: number;
+  /** Failed before opening (reset, handshake timeout) and tried again with the app's backoff, by reason. */
+  socketRetries: number;
+  socketRetryReasons: Record<string, number>;
   /** From the first connect to the last sign-in (resume + sign-in work) answered. */
   allConnectedSec: number;
   /** Written by the server (wchar of /proc/<pid>/io: every write syscall, sockets included) until all were signed in … */
@@ -63,7 +68,7 @@ async function oneStep(n: number, o: StormOptions): Promise<StormStep> {
     await store.close();
     const secretHex = randomBytes(32).toString('hex');
     const configPath = join(dir, 'server-config.json');
-    writeFileSync(configPath, JSON.stringify({ authTimeoutMs: 120_000, rateLimitPerSec: 1000, rateLimitBurst: 2000 }));
+    writeFileSync(configPath, JSON.stringify({ authTimeoutMs: 120_000, rateLimitPerSec: 1000, rateLimitBurst: 2000, ...o.serverConfig }));
     const server = new Child('server', join(o.serverRoot, 'bench/server-entry.ts'), ['--expose-gc'], ['serve', '--port', '0', '--db', dbPath], n + FD_MARGIN, {
       ...process.env,
       RINGDESK_SERVER_CONFIG: configPath,
@@ -110,6 +115,8 @@ async function oneStep(n: number, o: StormOptions): Promise<StormStep> {
       failed: rs.reduce((a, r) => a + r.failed, 0),
       errors: rs.reduce<Record<string, number>>((a, r) => (addCounts(a, r.errors), a), {}),
       busyRefusals: ws.reduce((a, s) => a + s.busyRefusals, 0),
+      socketRetries: ws.reduce((a, s) => a + s.socketRetries, 0),
+      socketRetryReasons: ws.reduce<Record<string, number>>((a, s) => (addCounts(a, s.socketRetryReasons), a), {}),
       allConnectedSec: r2(allConnectedSec),
       bytesAtAllConnectedMB: mb(bytes1 - bytes0),
       serverCpuAtAllConnectedSec: r2(cpu1 - cpu0),
@@ -149,6 +156,7 @@ export async function runStorm(o: StormOptions): Promise<number> {
     date,
     command: `npm run bench:signaling -- ${o.argv.join(' ')}`,
     serverRoot: o.serverRoot,
+    serverConfig: o.serverConfig,
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage1m5m15mAtStart: loadAvg() },
     signInWork: { steps: ['resume', ...SIGN_IN_STEPS_NAMES], missing: MISSING_SIGN_IN_STEPS },
     complete: false,
@@ -160,7 +168,7 @@ export async function runStorm(o: StormOptions): Promise<number> {
       console.error(`[storm] ${n} users connecting at once (load ${loadAvg().join(' ')})`);
       const s = await oneStep(n, o);
       steps.push(s);
-      console.error(`[storm] ${n}: all signed in after ${s.allConnectedSec} s; server wrote ${s.bytesSettledMB} MB, CPU ${s.serverCpuSettledSec} s; ${s.busyRefusals} turned away busy; ${s.failed} failed ${JSON.stringify(s.errors)}`);
+      console.error(`[storm] ${n}: all signed in after ${s.allConnectedSec} s; server wrote ${s.bytesSettledMB} MB, CPU ${s.serverCpuSettledSec} s; ${s.busyRefusals} turned away busy; ${s.socketRetries} socket errors retried ${JSON.stringify(s.socketRetryReasons)}; ${s.failed} failed ${JSON.stringify(s.errors)}`);
     }
   } catch (e) {
     result['error'] = e instanceof Error ? e.message : String(e);
@@ -186,10 +194,10 @@ export async function runStorm(o: StormOptions): Promise<number> {
   console.log(`\nRingdesk connect storm (${String(result['command'])}); server from ${o.serverRoot}`);
   console.log(`load average 1/5/15 min: start ${JSON.stringify((result['machine'] as Record<string, unknown>)['loadAverage1m5m15mAtStart'])}, end ${JSON.stringify(loadAvg())} (shared 2-core machine)`);
   console.log(`sign-in work: resume + ${SIGN_IN_STEPS_NAMES.join(' + ')}${MISSING_SIGN_IN_STEPS.length > 0 ? `; not yet in the protocol: ${MISSING_SIGN_IN_STEPS.join(', ')}` : ''}\n`);
-  console.log('users    all signed in   server wrote (settled)   server CPU (settled)   at all signed in      busy 4503   failed   load 1m');
+  console.log('users    all signed in   server wrote (settled)   server CPU (settled)   at all signed in      busy 4503   socket retried   failed   load 1m');
   for (const s of steps) {
     console.log(
-      `${String(s.users).padEnd(8)} ${`${s.allConnectedSec} s`.padEnd(15)} ${`${s.bytesSettledMB} MB`.padEnd(24)} ${`${s.serverCpuSettledSec} s`.padEnd(22)} ${`${s.bytesAtAllConnectedMB} MB, ${s.serverCpuAtAllConnectedSec} s`.padEnd(21)} ${String(s.busyRefusals).padEnd(11)} ${String(s.failed).padEnd(8)} ${s.loadAverage1m5m15m[0]}`,
+      `${String(s.users).padEnd(8)} ${`${s.allConnectedSec} s`.padEnd(15)} ${`${s.bytesSettledMB} MB`.padEnd(24)} ${`${s.serverCpuSettledSec} s`.padEnd(22)} ${`${s.bytesAtAllConnectedMB} MB, ${s.serverCpuAtAllConnectedSec} s`.padEnd(21)} ${String(s.busyRefusals).padEnd(11)} ${String(s.socketRetries).padEnd(16)} ${String(s.failed).padEnd(8)} ${s.loadAverage1m5m15m[0]}`,
     );
   }
   console.log('\ngrowth exponents (log ratio; 1 = linear, 2 = quadratic):');

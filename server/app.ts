@@ -207,7 +207,7 @@ export async function startServer(
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
-    http.listen(config.port, config.host, () => resolve());
+    http.listen({ port: config.port, host: config.host, backlog: config.listenBacklog }, () => resolve());
   });
   const { port } = http.address() as AddressInfo; // listening on TCP, so this is an AddressInfo
   const url = `${tls ? 'wss' : 'ws'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/ws`;

@@ -18,6 +18,13 @@ describe('server config', () => {
     expect(c).toMatchObject({ port: 2222, host: '0.0.0.0', heartbeatTimeoutMs: 5000, dbPath: '/tmp/x.sqlite', authTimeoutMs: 10_000 });
   });
 
+  it('storm and hot-path settings: listen backlog 4096, WAL checkpoints in the background every 250 ms (0 = SQLite inline)', () => {
+    expect(loadConfig({}, {})).toMatchObject({ listenBacklog: 4096, walCheckpointMs: 250 });
+    expect(loadConfig({}, { walCheckpointMs: 0 }).walCheckpointMs).toBe(0);
+    expect(() => loadConfig({}, { walCheckpointMs: -1 })).toThrow(/walCheckpointMs/);
+    expect(() => loadConfig({}, { listenBacklog: 0 })).toThrow(/listenBacklog/);
+  });
+
   it('names the bad key and the source', () => {
     expect(() => loadConfig({ RINGDESK_PORT: 'eighty' }, {})).toThrow(ConfigError);
     expect(() => loadConfig({ RINGDESK_PORT: '70000' }, {})).toThrow(/port/);

@@ -13,6 +13,12 @@ export const ServerConfigSchema = z
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(8787),
     dbPath: z.string().default('./data/ringdesk.sqlite'),
+    /**
+     * The TCP accept queue (listen backlog). Node's default, 511, overflows when thousands reconnect
+     * at once (a storm's SYNs are then dropped and retried by the kernel after 1, 3, 7 s). The kernel
+     * caps it at net.core.somaxconn (4096 on current Linux).
+     */
+    listenBacklog: z.number().int().min(1).max(65_535).default(4096),
     /** A connection that has not logged in or resumed by then is closed. */
     authTimeoutMs: z.number().int().min(100).default(10_000),
     /** Connections silent for this long are dropped; an inviter dropped this long before anyone accepted cancels the call. */
@@ -34,6 +40,12 @@ export const ServerConfigSchema = z
      * another process (the admin CLI) within this time, or at once when invalidated. 0 = no cache.
      */
     userCacheTtlMs: z.number().int().min(0).max(60_000).default(2000),
+    /**
+     * SQLite only: checkpoint the WAL from a worker thread this often (server/store/WalCheckpointer.ts),
+     * so a COMMIT never copies and fsyncs on the event loop. 0 = SQLite's own checkpoint inside the
+     * COMMIT that crosses 1,000 pages (as before).
+     */
+    walCheckpointMs: z.number().int().min(0).max(60_000).default(250),
     /** Reconnect storms: when to turn NEW connections away with close 4503 and a retry hint (server/transport/AdmissionControl.ts). */
     admission: z
       .object({

@@ -68,7 +68,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const { startServer } = await import('./app.ts');
   const { seedDemoAccounts } = await import('./cli/demo.ts');
-  const store = new SqliteStore(config.dbPath);
+  // The WAL is checkpointed off the event loop while serving (server/store/WalCheckpointer.ts).
+  const store = new SqliteStore(config.dbPath, config.walCheckpointMs > 0 ? { backgroundCheckpointMs: config.walCheckpointMs } : {});
   if (config.demo) await seedDemoAccounts(store, (line) => console.log(line));
   const server = await startServer(config, store);
   console.log(`Ringdesk server ready at ${server.url}`);

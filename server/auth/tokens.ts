@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { DeviceIdSchema, UserIdSchema, type DeviceId, type UserId } from '../../src/shared/protocol/index.ts';
 
@@ -18,18 +18,19 @@ export interface TokenClaims {
  * The first secret signs; every secret verifies, so IT can rotate the secret without signing everyone out.
  */
 export class TokenSigner {
-  readonly #secrets: Buffer[];
+  /** KeyObjects made once: createHmac with a Buffer builds one on every call (two per sign-in). */
+  readonly #secrets: KeyObject[];
   constructor(secret: Buffer | Buffer[]) {
     const all = Array.isArray(secret) ? secret : [secret];
     if (all.length === 0 || all.some((s) => s.length < 32)) throw new Error('token secret must be at least 32 bytes');
-    this.#secrets = all;
+    this.#secrets = all.map((s) => createSecretKey(s));
   }
-  #mac(payload: string, secret: Buffer): Buffer {
+  #mac(payload: string, secret: KeyObject): Buffer {
     return createHmac('sha256', secret).update(payload).digest();
   }
   sign(c: TokenClaims): string {
     const payload = Buffer.from(JSON.stringify({ u: c.userId, d: c.deviceId, iat: c.issuedAt, exp: c.expiresAt, at: c.authAt })).toString('base64url');
-    return `${payload}.${this.#mac(payload, this.#secrets[0] as Buffer).toString('base64url')}`; // the constructor checked there is one
+    return `${payload}.${this.#mac(payload, this.#secrets[0] as KeyObject).toString('base64url')}`; // the constructor checked there is one
   }
   #signedByUs(payload: string, sig: string): boolean {
     const given = Buffer.from(sig, 'utf8');

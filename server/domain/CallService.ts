@@ -20,6 +20,7 @@ import {
   type CallId,
   type CallInfo,
   type DeviceId,
+  type Push,
   type RequestData,
   type RequestResult,
   type UserId,
@@ -225,9 +226,11 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
         }
         return;
       }
-      case 'record':
-        for (const p of e.record.participants) this.#sessions.push(p.userId, null, { type: 'callRecord', data: { record: e.record } });
+      case 'record': {
+        const push: Push = { type: 'callRecord', data: { record: e.record } }; // one object: serialised once for all participants
+        for (const p of e.record.participants) this.#sessions.push(p.userId, null, push);
         return;
+      }
       default:
         log.error('unknown effect %o', e satisfies never);
     }

@@ -15,6 +15,12 @@ export interface Connection {
  */
 export class SessionRegistry {
   readonly #byUser = new Map<UserId, Map<DeviceId, Connection>>();
+  /**
+   * Frames by push object: the call machine hands every member the same push object (and
+   * CallService the same record to every participant), so each is serialised once, not once per
+   * recipient. Weak: a frame lives as long as its push. Pushes are never changed after they are sent.
+   */
+  readonly #frames = new WeakMap<Push, string>();
 
   /** Registers a connection; returns the one it replaces (same user and device), if any. */
   add(conn: Connection): Connection | undefined {
@@ -54,9 +60,19 @@ export class SessionRegistry {
 
   /** `device: null` sends to every device of the user. Offline users simply miss pushes; clients re-read on connect. */
   push(userId: UserId, device: DeviceId | null, push: Push): void {
-    const frame = JSON.stringify(push);
+    const frame = this.frame(push);
     if (device === null) for (const c of this.devices(userId)) c.send(frame);
     else this.device(userId, device)?.send(frame);
+  }
+
+  /** The wire frame of a push, serialised at its first send. */
+  frame(push: Push): string {
+    let f = this.#frames.get(push);
+    if (f === undefined) {
+      f = JSON.stringify(push);
+      this.#frames.set(push, f);
+    }
+    return f;
   }
 
   /** Sends one push to many users (serialised once). */

@@ -1,10 +1,12 @@
-import { CallRecordSchema, DndStatusSchema, UserIdSchema, type CallRecord, type DeviceId, type UserId } from '../../src/shared/protocol/index.ts';
+import { CallRecordSchema, DndStatusSchema, USER_ID_PATTERN, UserIdSchema, type CallRecord, type DeviceId, type UserId } from '../../src/shared/protocol/index.ts';
 import type { Call } from '../../src/shared/call/index.ts';
 import { Logger } from '../logger.ts';
 import { decodeCall, encodeCall } from './callCodec.ts';
 import type { CallSave, CursorKey, DeviceTokenState, DirectoryEntry, DirectoryPage, Revocation, RevocationReason, UserRow } from './Store.ts';
 
 const log = new Logger('Store');
+/** users.dnd's column default, what nearly every row holds: read without parsing. */
+const DND_OFF_JSON = '{"enabled":false,"allowList":[]}';
 
 /** A users row as both stores return it (SQLite has no boolean: 0/1). */
 export interface UserDbRow {
@@ -18,9 +20,9 @@ export interface UserDbRow {
 }
 
 export function userFromRow(r: UserDbRow): UserRow {
-  const dnd = DndStatusSchema.safeParse(JSON.parse(r.dnd));
+  const dnd = r.dnd === DND_OFF_JSON ? { success: true as const, data: { enabled: false, allowList: [] } } : DndStatusSchema.safeParse(JSON.parse(r.dnd));
   return {
-    userId: UserIdSchema.parse(r.user_id),
+    userId: storedUserId(r.user_id),
     displayName: r.display_name,
     passwordHash: r.password_hash,
     disabled: r.disabled === true || r.disabled === 1,
@@ -87,6 +89,7 @@ export function tokenStateFromRow(r: { tokens_after: number; superseded_before: 
 
 /** users.dnd is written by setDnd from a parsed DndStatus; anything unreadable counts as off. */
 export function dndOn(json: string): boolean {
+  if (json === DND_OFF_JSON) return false;
   try {
     return (JSON.parse(json) as { enabled?: unknown }).enabled === true; // only `enabled` is read, and checked
   } catch {
@@ -102,8 +105,16 @@ export interface DirectoryDbRow {
   k1: string | number;
 }
 
+/**
+ * A stored user id, checked: a page or a subscription reads 50-200 of them, so the pattern is
+ * tested directly and the schema runs only to describe a damaged one.
+ */
+export function storedUserId(id: string): UserId {
+  return USER_ID_PATTERN.test(id) ? (id as UserId) : UserIdSchema.parse(id); // the pattern is the schema's whole check
+}
+
 export function entryFromRow(r: { user_id: string; display_name: string; dnd: string }): DirectoryEntry {
-  return { userId: UserIdSchema.parse(r.user_id), displayName: r.display_name, dnd: dndOn(r.dnd) };
+  return { userId: storedUserId(r.user_id), displayName: r.display_name, dnd: dndOn(r.dnd) };
 }
 
 export function entryWithDisabledFromRow(r: { user_id: string; display_name: string; dnd: string; disabled: number | boolean }): DirectoryEntry & { disabled: boolean } {

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { asUserId } from '../../src/shared/protocol/index.ts';
 import { queryWords } from '../domain/directoryTerms.ts';
 import { SQLITE_MIGRATIONS } from './sqliteMigrations.ts';
+import { DIRECTORY_PAGE_CACHE_MS } from './sqliteDirectory.ts';
 import { SqliteStore } from './sqliteStore.ts';
 
 const path = () => join(mkdtempSync(join(tmpdir(), 'ringdesk-dir-')), 'db.sqlite');
@@ -26,5 +27,41 @@ describe('SqliteStore directory', () => {
     s = new SqliteStore(p);
     expect(await ids('eri')).toEqual(['erin']);
     expect(await s.directoryEntries([asUserId('erin'), asUserId('nobody')])).toEqual([{ userId: 'erin', displayName: 'Érin Søby', dnd: false, disabled: false }]);
+  });
+});
+
+describe('SqliteStore directory page cache', () => {
+  const seed = async (now: () => number) => {
+    const p = path();
+    s = new SqliteStore(p, { now });
+    for (const u of ['ann', 'bob', 'cat']) await s.createUser({ userId: asUserId(u), displayName: u.toUpperCase(), passwordHash: 'h', disabled: false, createdAt: 1 });
+    return p;
+  };
+
+  it('reuses a page for DIRECTORY_PAGE_CACHE_MS: another process’s write shows once it expires', async () => {
+    let t = 1_000_000;
+    const p = await seed(() => t);
+    expect(await ids('')).toEqual(['ann', 'bob', 'cat']);
+    const other = new DatabaseSync(p); // the admin CLI in another process
+    other.prepare("UPDATE users SET disabled = 1 WHERE user_id = 'bob'").run();
+    other.close();
+    t += DIRECTORY_PAGE_CACHE_MS - 1;
+    expect(await ids('')).toEqual(['ann', 'bob', 'cat']); // still the cached page
+    t += 1;
+    expect(await ids('')).toEqual(['ann', 'cat']);
+  });
+
+  it('this store’s own writes show at once: disable, DND, rename and new users', async () => {
+    const t = 1_000_000;
+    await seed(() => t);
+    expect(await ids('')).toEqual(['ann', 'bob', 'cat']);
+    await s.setUserDisabled(asUserId('bob'), true);
+    expect(await ids('')).toEqual(['ann', 'cat']);
+    await s.setDnd(asUserId('cat'), { enabled: true, allowList: [] });
+    expect((await s.searchDirectory([], null, 50)).users.find((u) => u.userId === 'cat')?.dnd).toBe(true);
+    await s.setDisplayName(asUserId('ann'), 'Zed');
+    expect(await ids('')).toEqual(['cat', 'ann']);
+    await s.createUser({ userId: asUserId('abe'), displayName: 'ABE', passwordHash: 'h', disabled: false, createdAt: 1 });
+    expect(await ids('')).toEqual(['abe', 'cat', 'ann']);
   });
 });

@@ -7,17 +7,36 @@ import { directoryPage, entryWithDisabledFromRow, type DirectoryDbRow } from './
 import type { CursorKey, DirectoryEntry, DirectoryPage, FavoriteAdd } from './Store.ts';
 
 const log = new Logger('SqliteDirectory');
+/**
+ * How long a search or browse page is reused. Every app asks for the same first page at sign-in
+ * (0.3 ms of CPU each, the largest single cost of a sign-in in a reconnect storm). Writes through
+ * this store drop the cache at once; another process's (the admin CLI) show within this time.
+ */
+export const DIRECTORY_PAGE_CACHE_MS = 1000;
+/** Distinct pages kept (query, cursor, limit): the first pages everyone asks for, not a copy of the directory. */
+const DIRECTORY_PAGE_CACHE_MAX = 64;
 
 /** The directory (search index, favorites, recents) for SqliteStore; the queries are shared with PgStore (directoryQueries.ts). */
 export class SqliteDirectory {
-  readonly #db: DatabaseSync;
+  /** The store's current connection (a reopen replaces it). */
+  readonly #db: () => DatabaseSync;
   readonly #q: (sql: string) => StatementSync;
   readonly #tx: <T>(fn: () => T) => T;
+  readonly #now: () => number;
+  readonly #pages = new Map<string, { at: number; page: DirectoryPage }>();
+  /** entries() reads rows as arrays: building a row object per user cost half its time. */
+  #entries: { db: DatabaseSync; stmt: StatementSync } | null = null;
 
-  constructor(db: DatabaseSync, q: (sql: string) => StatementSync, tx: <T>(fn: () => T) => T) {
+  constructor(db: () => DatabaseSync, q: (sql: string) => StatementSync, tx: <T>(fn: () => T) => T, now: () => number = Date.now) {
     this.#db = db;
     this.#q = q;
     this.#tx = tx;
+    this.#now = now;
+  }
+
+  /** A user was added, renamed, disabled or changed DND here: cached pages may show it wrong. */
+  invalidate(): void {
+    this.#pages.clear();
   }
 
   /** Rebuilds the index from the users table when it was built by another rule version (or never). */
@@ -26,7 +45,7 @@ export class SqliteDirectory {
     if (directoryIndexCurrent(row?.value)) return;
     const users = this.#q('SELECT user_id, display_name FROM users').all() as { user_id: string; display_name: string }[]; // fixed by the query
     this.#tx(() => {
-      this.#db.exec('DELETE FROM user_search; DELETE FROM user_directory;');
+      this.#db().exec('DELETE FROM user_search; DELETE FROM user_directory;');
       for (const u of users) this.#index(u.user_id, u.display_name);
       this.#q('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(DIRECTORY_META_KEY, String(DIRECTORY_TERMS_VERSION));
     });
@@ -50,17 +69,26 @@ export class SqliteDirectory {
   }
 
   search(words: string[], after: CursorKey | null, limit: number): DirectoryPage {
-    return this.#page(searchQuery(SQLITE_DIALECT, words, after, limit), limit);
+    const key = JSON.stringify([words, after, limit]);
+    const now = this.#now();
+    const hit = this.#pages.get(key);
+    if (hit && now - hit.at < DIRECTORY_PAGE_CACHE_MS) return hit.page;
+    const page = this.#page(searchQuery(SQLITE_DIALECT, words, after, limit), limit);
+    this.#pages.delete(key);
+    if (this.#pages.size >= DIRECTORY_PAGE_CACHE_MAX) this.#pages.delete(this.#pages.keys().next().value ?? '');
+    this.#pages.set(key, { at: now, page });
+    return page;
   }
 
   entries(userIds: readonly UserId[]): (DirectoryEntry & { disabled: boolean })[] {
-    const rows = this.#q('SELECT user_id, display_name, dnd, disabled FROM users WHERE user_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(userIds)) as {
-      user_id: string;
-      display_name: string;
-      dnd: string;
-      disabled: number;
-    }[]; // fixed by the query
-    return rows.map(entryWithDisabledFromRow);
+    const db = this.#db();
+    if (this.#entries?.db !== db) {
+      const stmt = db.prepare('SELECT user_id, display_name, dnd, disabled FROM users WHERE user_id IN (SELECT value FROM json_each(?))');
+      stmt.setReturnArrays(true);
+      this.#entries = { db, stmt };
+    }
+    const rows = this.#entries.stmt.all(JSON.stringify(userIds)) as unknown as [string, string, string, number][]; // the query's four columns, as arrays
+    return rows.map(([user_id, display_name, dnd, disabled]) => entryWithDisabledFromRow({ user_id, display_name, dnd, disabled }));
   }
 
   favorites(userId: UserId, after: CursorKey | null, limit: number): DirectoryPage {

@@ -15,9 +15,25 @@ import { Logger } from '../logger.ts';
 import { decodeCallRows, decodeRecordRows, encodeSaves, pageBySeq, revocationFromRow, tokenStateFromRow, userFromRow, type RevocationDbRow, type UserDbRow } from './rows.ts';
 import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqliteMigrations.ts';
 import { SqliteDirectory } from './sqliteDirectory.ts';
+import { WalCheckpointer } from './WalCheckpointer.ts';
 
 const log = new Logger('SqliteStore');
 type CallRow = { call_id: string; body: string };
+/**
+ * With checkpoints in the background, the writer's own automatic checkpoint is only a backstop
+ * (WalCheckpointer.ts): 16,384 pages, 64 MB of WAL, instead of SQLite's 1,000.
+ */
+const BACKSTOP_CHECKPOINT_PAGES = 16_384;
+
+export interface SqliteStoreOptions {
+  /**
+   * Checkpoint the WAL from a worker thread every this many ms, instead of inside a COMMIT on the
+   * event loop (the server; short-lived admin commands leave it off). Ignored for ':memory:'.
+   */
+  backgroundCheckpointMs?: number;
+  /** The clock of the directory's page cache (tests move it). */
+  now?: () => number;
+}
 
 
 /** Embedded default store on Node's built-in `node:sqlite`: WAL, one transaction per state change. */
@@ -26,28 +42,38 @@ export class SqliteStore implements Store {
   #db: DatabaseSync;
   readonly #stmts = new Map<string, StatementSync>();
   readonly #dir: SqliteDirectory;
+  readonly #checkpointer: WalCheckpointer | null;
 
-  constructor(path: string) {
+  constructor(path: string, o: SqliteStoreOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.#path = path;
-    this.#db = SqliteStore.#open(path);
+    const background = path !== ':memory:' && o.backgroundCheckpointMs !== undefined;
+    this.#db = SqliteStore.#open(path, background);
     this.#migrate();
-    this.#dir = new SqliteDirectory(this.#db, (sql) => this.#q(sql), (fn) => this.#tx(fn));
+    this.#dir = new SqliteDirectory(() => this.#db, (sql) => this.#q(sql), (fn) => this.#tx(fn), o.now);
     this.#dir.ensureIndexed();
+    // After the migrations: the WAL exists, and the worker's connection finds the schema in place.
+    this.#checkpointer = background ? new WalCheckpointer(path, o.backgroundCheckpointMs ?? 0) : null;
   }
 
-  static #open(path: string): DatabaseSync {
+  static #open(path: string, backgroundCheckpoint: boolean): DatabaseSync {
     const db = new DatabaseSync(path);
     // busy_timeout first: every later statement, the journal-mode switch included, then waits for a
     // writer in another process (the server beside `user add`) instead of failing "database is locked".
     db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+    if (backgroundCheckpoint) db.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
     return db;
+  }
+
+  /** The background checkpointer, when this store has one (tests and metrics). */
+  get checkpointer(): WalCheckpointer | null {
+    return this.#checkpointer;
   }
 
   /** SQLite opens a file it cannot write read-only and keeps it so: after the disk is writable again, only a new connection can write. */
   async reopen(): Promise<void> {
     if (this.#path === ':memory:') return;
-    const db = SqliteStore.#open(this.#path);
+    const db = SqliteStore.#open(this.#path, this.#checkpointer !== null);
     this.#stmts.clear();
     const old = this.#db;
     this.#db = db;
@@ -120,11 +146,13 @@ export class SqliteStore implements Store {
       );
       this.#dir.index(u.userId, u.displayName);
     });
+    this.#dir.invalidate();
   }
   async setDisplayName(userId: UserId, displayName: string): Promise<boolean> {
     return this.#tx(() => {
       const changed = this.#q('UPDATE users SET display_name = ? WHERE user_id = ?').run(displayName, userId).changes > 0;
       if (changed) this.#dir.index(userId, displayName);
+      this.#dir.invalidate();
       return changed;
     });
   }
@@ -161,11 +189,13 @@ export class SqliteStore implements Store {
         this.#dir.index(u.userId, u.displayName); // bulk-created users are found like any other
       }
     });
+    this.#dir.invalidate();
   }
   async setUserDisabled(userId: UserId, disabled: boolean): Promise<boolean> {
     const now = Date.now();
     return this.#tx(() => {
       const changed = this.#q('UPDATE users SET disabled = ?, tokens_after = ? WHERE user_id = ?').run(disabled ? 1 : 0, now, userId).changes > 0;
+      this.#dir.invalidate();
       if (changed && disabled) this.#revocation(userId, 'disabled', null, now);
       return changed;
     });
@@ -220,6 +250,7 @@ export class SqliteStore implements Store {
   }
   async setDnd(userId: UserId, dnd: DndStatus): Promise<void> {
     this.#q('UPDATE users SET dnd = ? WHERE user_id = ?').run(JSON.stringify(dnd), userId);
+    this.#dir.invalidate();
   }
   async upsertDevice(userId: UserId, deviceId: DeviceId, name: string, now: number): Promise<void> {
     this.#q(
@@ -246,11 +277,11 @@ export class SqliteStore implements Store {
     const rows = encodeSaves(batch);
     this.#tx(() => {
       for (const { call, record, body, recordBody } of rows) {
-        this.#q(
+        // RETURNING gives the seq of the inserted or updated row: no second lookup per save.
+        const { seq } = this.#q(
           `INSERT INTO calls (call_id, call_state, created_at, body) VALUES (?, ?, ?, ?)
-           ON CONFLICT (call_id) DO UPDATE SET call_state = excluded.call_state, body = excluded.body`,
-        ).run(call.callID, call.callState, call.createdAt, body);
-        const { seq } = this.#q('SELECT seq FROM calls WHERE call_id = ?').get(call.callID) as { seq: number };
+           ON CONFLICT (call_id) DO UPDATE SET call_state = excluded.call_state, body = excluded.body RETURNING seq`,
+        ).get(call.callID, call.callState, call.createdAt, body) as { seq: number }; // the RETURNING clause's row
         const member = this.#q('INSERT OR IGNORE INTO call_members (user_id, call_id, seq) VALUES (?, ?, ?)');
         for (const m of call.members) member.run(m.userId, call.callID, seq);
         if (record && recordBody) {
@@ -293,6 +324,7 @@ export class SqliteStore implements Store {
     return r ? CallRecordSchema.parse(JSON.parse(r.body)) : undefined;
   }
   async close(): Promise<void> {
+    await this.#checkpointer?.stop();
     this.#db.close();
   }
 }

@@ -109,11 +109,11 @@ export interface ServerProcess {
 }
 
 /** `node server/index.ts serve` on a free port, without media; resolves once it says it is ready. */
-export async function startServerProcess(dbPath: string): Promise<ServerProcess> {
+export async function startServerProcess(dbPath: string, config: Record<string, unknown> = {}): Promise<ServerProcess> {
   const cfgDir = mkdtempSync(join(tmpdir(), 'ringdesk-cfg-'));
   const cfg = join(cfgDir, 'server.json');
   mkdirSync(cfgDir, { recursive: true });
-  writeFileSync(cfg, JSON.stringify({ sfu: { enabled: false }, heartbeatIntervalMs: 500, metrics: { port: 0 } }));
+  writeFileSync(cfg, JSON.stringify({ sfu: { enabled: false }, heartbeatIntervalMs: 500, metrics: { port: 0 }, ...config }));
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [SERVER, 'serve', '--port', '0', '--db', dbPath], {
     env: { ...process.env, RINGDESK_SERVER_CONFIG: cfg, RINGDESK_TOKEN_SECRET: randomBytes(32).toString('hex'), RINGDESK_LOG: 'info' },
   });

@@ -4,6 +4,7 @@ import type { Push } from '../protocol/pushes.ts';
 import { assertNever } from '../assertNever.ts';
 import { refuse, type Effect, type TransitionResult } from './effects.ts';
 import {
+  cloneCall,
   anyInviteeAccepted,
   callInfo,
   findMember,
@@ -62,7 +63,7 @@ class Tx {
   readonly call: Call;
   readonly ctx: Context;
   constructor(call: Call, ctx: Context) {
-    this.call = structuredClone(call);
+    this.call = cloneCall(call);
     this.call.version = call.version + 1;
     this.ctx = ctx;
   }

@@ -48,6 +48,15 @@ export interface Call {
   version: number;
 }
 
+/**
+ * A deep copy of a call for the machine's draft. Every field is a primitive except `members` and
+ * each member's `ackedDevices`, so copying those is a full copy; spelled out because
+ * structuredClone (serialise and deserialise) cost ~4 % of the server's CPU per transition.
+ */
+export function cloneCall(call: Call): Call {
+  return { ...call, members: call.members.map((m) => ({ ...m, ackedDevices: [...m.ackedDevices] })) };
+}
+
 export const PENDING_STATES: ReadonlySet<CallUserState> = new Set<CallUserState>(['inviting', 'notYetReceived', 'received']);
 /** Counted against the 10-participant limit: people in the call or on their way in. */
 export const ACTIVE_STATES: ReadonlySet<CallUserState> = new Set<CallUserState>([...PENDING_STATES, 'accepted']);

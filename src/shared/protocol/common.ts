@@ -42,9 +42,11 @@ export function utf8Length(s: string): number {
   return n;
 }
 
+/** What a user id may be; exported so a hot path can test a string the store already holds without a schema run. */
+export const USER_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 export const UserIdSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'user ids are 1-64 chars: lower-case letters, digits, . _ -')
+  .regex(USER_ID_PATTERN, 'user ids are 1-64 chars: lower-case letters, digits, . _ -')
   .brand<'UserId'>();
 export type UserId = z.infer<typeof UserIdSchema>;
 

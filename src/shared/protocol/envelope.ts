@@ -13,7 +13,8 @@ import { REQUESTS, isRequestType, type RequestData, type RequestType } from './r
 export const RequestIdSchema = z.union([z.number().int().min(0), z.string().min(1).max(64)]);
 export type RequestId = z.infer<typeof RequestIdSchema>;
 
-const RequestFrameSchema = z.object({ id: RequestIdSchema, type: z.string().max(64), data: z.unknown().optional() });
+/** Exported for envelope.test.ts, which checks wellFormedEnvelope against it. */
+export const RequestFrameSchema = z.object({ id: RequestIdSchema, type: z.string().max(64), data: z.unknown().optional() });
 const WireErrorSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string(), retryAfterMs: z.number().int().min(0).optional() });
 /** A frame the server could not read at all is answered with `id: null`. */
 const ResponseIdSchema = RequestIdSchema.nullable();
@@ -51,11 +52,24 @@ export function parseJson(text: string): unknown {
 }
 
 /**
+ * The envelope check of RequestFrameSchema written out, for the frames that pass it (every frame of
+ * a working client: ~2,500 a second on a busy server). Null sends the frame to the schema, which
+ * refuses it with its own message; so the two must agree on what passes (envelope.test.ts).
+ */
+export function wellFormedEnvelope(raw: unknown): { success: true; data: { id: RequestId; type: string; data: unknown } } | null {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
+  const { id, type, data } = raw as { id?: unknown; type?: unknown; data?: unknown }; // each field checked below
+  const idOk = typeof id === 'number' ? Number.isSafeInteger(id) && id >= 0 : typeof id === 'string' && id.length >= 1 && id.length <= 64;
+  if (!idOk || typeof type !== 'string' || type.length > 64) return null;
+  return { success: true, data: { id: id as RequestId, type, data } }; // id checked as RequestIdSchema would
+}
+
+/**
  * Server side: validate a client frame. Throws RingdeskError; `id` is returned separately
  * (when it could be read) so even a bad request gets an answer the client can correlate.
  */
 export function parseRequestFrame(raw: unknown): { id: RequestId | null; request?: ParsedRequest; error?: RingdeskError } {
-  const frame = RequestFrameSchema.safeParse(raw);
+  const frame = wellFormedEnvelope(raw) ?? RequestFrameSchema.safeParse(raw);
   if (!frame.success) {
     const id = RequestIdSchema.safeParse((raw as { id?: unknown } | null)?.id); // probing only; validated by safeParse
     return { id: id.success ? id.data : null, error: new RingdeskError('bad_request', `frame: ${describeIssues(frame.error)}`) };
