@@ -18,6 +18,14 @@ describe('server config', () => {
     expect(c).toMatchObject({ port: 2222, host: '0.0.0.0', heartbeatTimeoutMs: 5000, dbPath: '/tmp/x.sqlite', authTimeoutMs: 10_000 });
   });
 
+  it('drainTimeoutMs: unset by default (the mode picks it), from the file or RINGDESK_DRAIN_TIMEOUT_MS, never negative', () => {
+    expect(loadConfig({}, {}).drainTimeoutMs).toBeUndefined();
+    expect(loadConfig({ RINGDESK_SERVER_CONFIG: file('d.json', JSON.stringify({ drainTimeoutMs: 120_000 })) }, {}).drainTimeoutMs).toBe(120_000);
+    expect(loadConfig({ RINGDESK_DRAIN_TIMEOUT_MS: '0' }, {}).drainTimeoutMs).toBe(0);
+    expect(() => loadConfig({ RINGDESK_DRAIN_TIMEOUT_MS: '-1' }, {})).toThrow(/drainTimeoutMs/);
+    expect(() => loadConfig({ RINGDESK_DRAIN_TIMEOUT_MS: 'soon' }, {})).toThrow(/drainTimeoutMs/);
+  });
+
   it('names the bad key and the source', () => {
     expect(() => loadConfig({ RINGDESK_PORT: 'eighty' }, {})).toThrow(ConfigError);
     expect(() => loadConfig({ RINGDESK_PORT: '70000' }, {})).toThrow(/port/);
