@@ -155,6 +155,7 @@ export async function startServer(
       // A single node still runs its calls: their members stay on it, everyone else is sent away.
       release: (keepInCall) => releaseConnections(conns, keepInCall ? (userId) => takesPart(userId, calls.activeCalls(userId)) : null, released),
       rooms: () => sfu.rooms.size,
+      holdMedia: () => sfu.holdMedia(),
       stop: () => shutdown(true),
     },
     { timeoutMs: config.drainTimeoutMs, clock: { now, after: services.after } },

@@ -56,6 +56,9 @@ class FakeNode implements DrainPorts {
   rooms(): number {
     return this.openRooms;
   }
+  holdMedia(): void {
+    this.calls.push('holdMedia');
+  }
   stop(): Promise<void> {
     this.calls.push('stop');
     return this.stopResult;
@@ -147,7 +150,7 @@ describe('Drain', () => {
     expect(node.calls).toEqual(['handOver']); // nobody is sent away before another node owns the calls
     give(4);
     await settle();
-    expect(node.calls).toEqual(['handOver', 'release(all)']);
+    expect(node.calls).toEqual(['handOver', 'holdMedia', 'release(all)']);
     expect(node.inCall).toBe(0);
     expect(lines).toContainEqual(expect.objectContaining({ drain: 'handedOver', leases: 4 }));
     clock.advance(CLUSTER_DRAIN_TIMEOUT_MS - 2 * DRAIN_CHECK_MS);
@@ -200,7 +203,7 @@ describe('Drain', () => {
     const seen = watch(d.start());
     await settle();
     expect(lines).toContainEqual(expect.objectContaining({ level: 'error', drain: 'handOverFailed' }));
-    expect(node.calls).toEqual(['handOver', 'release(all)']);
+    expect(node.calls).toEqual(['handOver', 'holdMedia', 'release(all)']);
     clock.advance(1000);
     await settle();
     expect(seen.end).toBe('deadline');

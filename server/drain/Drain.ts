@@ -41,6 +41,8 @@ export interface DrainPorts {
   release(keepInCall: boolean): number;
   /** Media rooms open on this node. */
   rooms(): number;
+  /** The calls go on elsewhere: the media of the devices sent away stays here (no grace expiry) until the call ends or the deadline. */
+  holdMedia(): void;
   /** Stops the node: the rooms left close with serverRestart, the connections left get the draining close, the store closes. */
   stop(): Promise<void>;
 }
@@ -136,6 +138,7 @@ export class Drain {
     }
     if (this.#phase !== 'draining') return; // interrupted while handing over
     if (this.#timeoutMs === 0) return this.#finish('immediate');
+    if (elsewhere) this.#ports.holdMedia();
     this.#check(!elsewhere, true);
   }
 
