@@ -5,10 +5,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ServerConfigSchema } from '../server/config.ts';
-import { CLOSE } from '../server/transport/ClientConnection.ts';
+import { DRAIN_RECONNECT_WINDOW_MS } from '../server/drain/Drain.ts';
 import { ADVANCED_ONLY_APIS, API_ALLOWED_STATES, EVENT_AUDIENCE, type StateCheckedApi, type TableEvent } from '../src/shared/call/tables.ts';
 import { ERROR_CODES, type ErrorCode } from '../src/shared/errors.ts';
 import {
+  CLOSE_CODES as CLOSE,
   CALL_USER_STATES,
   CallEndReasonSchema,
   CallIdSchema,
@@ -365,6 +366,11 @@ const CLOSE_DOCS: Record<keyof typeof CLOSE, { reason: string; when: string; the
     when: `At once, to a NEW connection, when the server is overloaded: its event loop lags more than \`admission.maxEventLoopLagMs\` (default ${DEFAULTS.admission.maxEventLoopLagMs} ms, p99 over the last 0.5–1 s) or at least \`admission.maxPendingSignIns\` (default ${DEFAULTS.admission.maxPendingSignIns}) connections are waiting for their sign-in. Connections already signed in are not affected. <n> is \`admission.retryAfterMs\` (default ${DEFAULTS.admission.retryAfterMs}) times how far past the limit the server is, at most 4 times. Even while overloaded, \`admission.minAdmitPerSec\` (default ${DEFAULTS.admission.minAdmitPerSec}) new connections per second are let in, so a storm always drains.`,
     then: 'Reconnect after <n> ms plus a random extra of up to <n> ms (so the clients turned away together do not return together), then `resume` as usual.',
   },
+  draining: {
+    reason: '`server draining; reconnect elsewhere; retry after <n> ms`',
+    when: `<n> is the reconnect window, ${DRAIN_RECONNECT_WINDOW_MS} ms. The node is draining (SIGTERM: a rolling restart or a scale-down; see docs/deployment-server.md, "Draining"). To every NEW connection at once, before any work. To signed-in connections once their calls were handed to another node, or, on a single node, once the user takes part in no call there any more (on a single node with \`drainTimeoutMs\` unset, at once, after a \`sfuRoomClosed\` (\`serverRestart\`) for each room). Also when the server process stops on SIGINT.`,
+    then: 'Reconnect at once with full jitter: after a random wait in [0, <n>] ms, not the growing backoff, and `resume`; the load balancer sends the client to a node that is ready. If that connection is refused with 4307 too, back off as after any failed connection. Rejoin call rooms as after `serverRestart`.',
+  },
   rateLimited: { reason: '`rate limit exceeded`', when: `More than ${SERVER_FACTS.maxRateViolations} refused (\`rate_limited\`) frames in a row; no response to the last one.`, then: 'Reconnect after a pause, and slow down.' },
 };
 
@@ -538,7 +544,7 @@ function transport(): string {
 - Every frame is a **text** frame holding one JSON object, UTF-8. Binary frames are refused (\`bad_request\`, "binary frames are not accepted"). Per-message compression is off.
 - **Size cap.** A frame larger than \`maxFrameBytes\` (default ${DEFAULTS.maxFrameBytes} bytes; configurable up to 1 MiB) is answered with \`frame_too_large\` and \`id: null\`. A frame larger than ${SERVER_FACTS.hardFrameCapBytes} bytes is not answered: the WebSocket library closes the connection with 1009.
 - **Before sign-in** any bad frame is answered and the connection is closed (4400, or 4401 for a request that needs sign-in). **After sign-in** a bad frame only gets an error response; the session goes on.
-- When the server shuts down it drops connections without a close frame (clients see 1006) and keeps started calls; clients reconnect and \`resume\`.`;
+- When the server process stops (SIGTERM drains it first, SIGINT stops at once) it closes connections with 4307 (${link('Close codes')}) and keeps started calls; clients reconnect and \`resume\`. A crash drops them without a close frame (1006).`;
 }
 
 function versioning(): string {
@@ -603,7 +609,7 @@ Each connection has a token bucket: \`rateLimitPerSec\` (default ${DEFAULTS.rate
 }
 
 function closeCodes(): string {
-  const rows = (Object.keys(CLOSE) as (keyof typeof CLOSE)[]).map((k) => [String(CLOSE[k]), code(k), CLOSE_DOCS[k].reason, CLOSE_DOCS[k].when, CLOSE_DOCS[k].then]);
+  const rows = (Object.keys(CLOSE) as (keyof typeof CLOSE)[]).sort((a, b) => CLOSE[a] - CLOSE[b]).map((k) => [String(CLOSE[k]), code(k), CLOSE_DOCS[k].reason, CLOSE_DOCS[k].when, CLOSE_DOCS[k].then]);
   return `## Close codes
 
 ${table(
@@ -611,7 +617,7 @@ ${table(
   [
     ...rows,
     ['1009', '—', '—', `A frame over ${SERVER_FACTS.hardFrameCapBytes} bytes (closed by the WebSocket library, no response).`, 'A client bug.'],
-    ['1006', '—', '—', 'No close frame: the server dropped a silent connection, or shut down; or the network failed.', 'Reconnect with backoff and `resume`.'],
+    ['1006', '—', '—', 'No close frame: the server dropped a silent connection, or crashed; or the network failed.', 'Reconnect with backoff and `resume`.'],
   ],
 )}
 

@@ -10,6 +10,9 @@ import type { ServerConfig } from './config.ts';
 import { CallService } from './domain/CallService.ts';
 import { Presence } from './domain/Presence.ts';
 import { DIRECTORY_LIMITS } from '../src/shared/protocol/index.ts';
+import { SINGLE_NODE_HANDOVER, type CallHandover } from './drain/CallHandover.ts';
+import { Drain, drainingReason, type DrainEnd } from './drain/Drain.ts';
+import { releaseConnections, takesPart, type Releasable } from './drain/releaseConnections.ts';
 import { Logger } from './logger.ts';
 import { startMetricsServer, type MetricsListener } from './metrics/MetricsServer.ts';
 import { instrumentStore } from './metrics/instrumentStore.ts';
@@ -42,6 +45,8 @@ const HARD_FRAME_CAP = 1024 * 1024;
 const PRESENCE_FLUSH_MS = 100;
 /** How often a down storage is retried without traffic. */
 const STORAGE_PROBE_MS = 1_000;
+/** How long a stopping server waits for its clients to answer the draining close before it drops them. */
+const GOODBYE_MS = 1_000;
 
 export interface RingdeskServer {
   readonly url: string;
@@ -56,8 +61,25 @@ export interface RingdeskServer {
    * ones keep theirs. A failure keeps the old certificate and says why. No-op without TLS.
    */
   reloadTls(): { ok: true; subject: string | null } | { ok: false; error: string };
-  /** Stops accepting, closes every socket and the store. Started calls stay stored for the next start. */
+  /**
+   * Starts draining (what SIGTERM does; docs/deployment-server.md, "Draining"): /readyz fails, new
+   * connections are refused with close 4307, the call leases are handed over, clients are told to
+   * reconnect elsewhere, the media of the calls hosted here stays until they end or drainTimeoutMs
+   * passes, then the server stops. Resolves once it has stopped. A second call stops at once.
+   */
+  drain(): Promise<DrainEnd>;
+  /** SIGINT: stops at once, draining or not; the clients still get close 4307 and the rooms serverRestart. */
+  stopNow(): Promise<DrainEnd>;
+  /** True from the start of a drain (or stopNow) until the process exits. */
+  readonly draining: boolean;
+  /** Stops accepting, drops every socket (no close frame) and closes the store. Started calls stay stored for the next start. */
   close(): Promise<void>;
+}
+
+/** What the server is composed with beyond its config; the cluster mode passes its own. */
+export interface ServerParts {
+  /** Where a drain hands this node's calls; default: a single node (nowhere). */
+  handover?: CallHandover;
 }
 
 /**
@@ -86,6 +108,7 @@ export async function startServer(
    * deadlines) without waiting. A clock without `after` keeps real timers.
    */
   clock: Pick<ServerClock, 'now'> & Partial<ServerClock> = SYSTEM_CLOCK,
+  parts: ServerParts = {},
 ): Promise<RingdeskServer> {
   // Before anything else: a bad certificate or key stops the start, naming the file (exit 2).
   let tls: TlsMaterial | null = config.tls ? loadTls(config.tls) : null;
@@ -124,10 +147,24 @@ export async function startServer(
   const admission = new AdmissionControl(config.admission);
   const conns = new Set<ClientConnection>();
   let closing = false;
+  /** Connections told to go (close 4307) whose close handshake has not finished yet. */
+  const released = new WeakSet<Releasable>();
+  const drain = new Drain(
+    {
+      handover: parts.handover ?? SINGLE_NODE_HANDOVER,
+      // A single node still runs its calls: their members stay on it, everyone else is sent away.
+      release: (keepInCall) => releaseConnections(conns, keepInCall ? (userId) => takesPart(userId, calls.activeCalls(userId)) : null, released),
+      rooms: () => sfu.rooms.size,
+      holdMedia: () => sfu.holdMedia(),
+      stop: () => shutdown(true),
+    },
+    { timeoutMs: config.drainTimeoutMs, clock: { now, after: services.after } },
+  );
   // 200 while the process serves: a liveness probe must not restart a server that only waits for its disk. `ready` says whether it can do its job.
   const health = () => ({
     ok: true,
-    ready: storage.ready,
+    ready: storage.ready && !drain.draining,
+    draining: drain.draining,
     connections: sessions.connectionCount,
     activeCalls: calls.activeCallCount,
     media: { available: sfu.available, rooms: sfu.rooms.size },
@@ -145,6 +182,8 @@ export async function startServer(
 
   const readiness = new Readiness();
   readiness.add({ name: 'shutdown', check: () => (closing ? 'the server is shutting down' : null) });
+  // First thing a drain does: the load balancer stops sending new clients here.
+  readiness.add({ name: 'draining', check: () => (drain.draining ? 'draining' : null) });
   // A full, read-only or failing disk (StorageHealth): not ready until a write succeeds again.
   readiness.add({ name: 'storage', check: () => (storage.ready ? null : `storage unavailable: ${storage.lastError?.code ?? 'unknown'} ${storage.lastError?.message ?? ''}`.trim()) });
   readiness.add({
@@ -183,6 +222,11 @@ export async function startServer(
   const http: Server | TlsServer = tls ? createTlsServer(tls.options, routes) : createServer(routes);
   const wss = new WebSocketServer({ server: http, path: '/ws', maxPayload: HARD_FRAME_CAP, perMessageDeflate: false });
   wss.on('connection', (ws, req) => {
+    // A draining node takes nobody new: the client goes to another node (or comes back after the restart).
+    if (drain.draining || closing) {
+      ws.close(CLOSE.draining, drainingReason());
+      return;
+    }
     // Before any work for it: an overloaded server turns the newcomer away rather than slowing everyone.
     const a = admission.admit();
     if (!a.admit) {
@@ -216,7 +260,10 @@ export async function startServer(
 
   let metrics: ServerMetrics | null = null;
   let metricsListener: MetricsListener | null = null;
-  const shutdown = async (): Promise<void> => {
+  let stopped: Promise<void> | null = null;
+  /** `goodbye`: clients get close 4307 (reconnect elsewhere, at once with jitter) rather than a dropped socket. */
+  const shutdown = (goodbye = false): Promise<void> => (stopped ??= stop(goodbye));
+  const stop = async (goodbye: boolean): Promise<void> => {
     closing = true;
     await metricsListener?.close();
     metrics?.close();
@@ -227,6 +274,11 @@ export async function startServer(
     calls.stop();
     sfu.close();
     presence.stop();
+    if (goodbye) {
+      releaseConnections(conns, null, released);
+      // Until each client answered the close frame (so the code reaches it), for at most GOODBYE_MS.
+      for (let waited = 0; conns.size > 0 && waited < GOODBYE_MS; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    }
     for (const c of conns) c.terminate();
     await new Promise<void>((r) => wss.close(() => r()));
     await new Promise<void>((r) => http.close(() => r()));
@@ -237,6 +289,7 @@ export async function startServer(
       stats,
       calls,
       sfu,
+      draining: () => drain.draining,
       connections: () => {
         let authenticated = 0;
         for (const c of conns) if (c.authenticated) authenticated++;
@@ -280,6 +333,11 @@ export async function startServer(
         return { ok: false, error };
       }
     },
-    close: shutdown,
+    drain: () => drain.start(),
+    stopNow: () => drain.stopNow(),
+    get draining() {
+      return drain.draining;
+    },
+    close: () => shutdown(false),
   };
 }

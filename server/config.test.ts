@@ -25,6 +25,14 @@ describe('server config', () => {
     expect(() => loadConfig({}, { listenBacklog: 0 })).toThrow(/listenBacklog/);
   });
 
+  it('drainTimeoutMs: unset by default (the mode picks it), from the file or RINGDESK_DRAIN_TIMEOUT_MS, never negative', () => {
+    expect(loadConfig({}, {}).drainTimeoutMs).toBeUndefined();
+    expect(loadConfig({ RINGDESK_SERVER_CONFIG: file('d.json', JSON.stringify({ drainTimeoutMs: 120_000 })) }, {}).drainTimeoutMs).toBe(120_000);
+    expect(loadConfig({ RINGDESK_DRAIN_TIMEOUT_MS: '0' }, {}).drainTimeoutMs).toBe(0);
+    expect(() => loadConfig({ RINGDESK_DRAIN_TIMEOUT_MS: '-1' }, {})).toThrow(/drainTimeoutMs/);
+    expect(() => loadConfig({ RINGDESK_DRAIN_TIMEOUT_MS: 'soon' }, {})).toThrow(/drainTimeoutMs/);
+  });
+
   it('names the bad key and the source', () => {
     expect(() => loadConfig({ RINGDESK_PORT: 'eighty' }, {})).toThrow(ConfigError);
     expect(() => loadConfig({ RINGDESK_PORT: '70000' }, {})).toThrow(/port/);

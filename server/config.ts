@@ -60,6 +60,12 @@ export const ServerConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * SIGTERM drains the node (server/drain/Drain.ts): how long it keeps the media of the calls it hosts
+     * before it stops anyway. Unset: 5 minutes where other nodes take the calls over (cluster), 0 on a
+     * single node, whose replacement cannot start before it exits (docs/deployment-server.md, "Draining").
+     */
+    drainTimeoutMs: z.number().int().min(0).max(3_600_000).optional(),
     /** Create demo accounts when the database has no users. */
     demo: z.boolean().default(false),
     /** The media server (mediasoup); see server/sfu/SfuConfig.ts and the README. */
@@ -91,7 +97,9 @@ const ENV: Record<string, keyof ServerConfig> = {
   RINGDESK_DB: 'dbPath',
   RINGDESK_TOKEN_SECRET: 'tokenSecret',
   RINGDESK_TOKEN_SECRET_FILE: 'tokenSecretFile',
+  RINGDESK_DRAIN_TIMEOUT_MS: 'drainTimeoutMs',
 };
+const NUMERIC_ENV: ReadonlySet<keyof ServerConfig> = new Set(['port', 'drainTimeoutMs']);
 /** The sfu keys settable from the environment (containers set these more often than a JSON file). */
 const SFU_ENV: Record<string, 'announcedAddress' | 'listenIp' | 'numWorkers' | 'webRtcServerPort'> = {
   RINGDESK_SFU_ANNOUNCED_ADDRESS: 'announcedAddress',
@@ -126,7 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Record<string, unk
   const fromEnv: Record<string, unknown> = {};
   for (const [k, key] of Object.entries(ENV)) {
     const v = env[k];
-    if (v !== undefined) fromEnv[key] = key === 'port' ? Number(v) : v;
+    if (v !== undefined) fromEnv[key] = NUMERIC_ENV.has(key) ? Number(v) : v;
   }
   const sfu: Record<string, unknown> = {};
   for (const [k, key] of Object.entries(SFU_ENV)) {

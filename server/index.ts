@@ -16,8 +16,9 @@ const USAGE = `usage:
 The user commands work beside a running server on the same database; it closes revoked sessions within revocationPollMs.
 env: RINGDESK_HOST, RINGDESK_PORT, RINGDESK_DB, RINGDESK_TOKEN_SECRET, RINGDESK_TOKEN_SECRET_FILE, RINGDESK_SERVER_CONFIG (JSON file),
      RINGDESK_PASSWORD, RINGDESK_TLS_CERT, RINGDESK_TLS_KEY, RINGDESK_TLS_CA, RINGDESK_METRICS_HOST, RINGDESK_METRICS_PORT,
-     RINGDESK_TURN_URLS, RINGDESK_TURN_SECRET, RINGDESK_TURN_SECRET_FILE, RINGDESK_LOG (debug|info|warn|error), RINGDESK_LOG_FORMAT (json|text)
-signals: SIGHUP reloads the TLS certificate and key; SIGINT/SIGTERM stop`;
+     RINGDESK_TURN_URLS, RINGDESK_TURN_SECRET, RINGDESK_TURN_SECRET_FILE, RINGDESK_DRAIN_TIMEOUT_MS, RINGDESK_LOG (debug|info|warn|error), RINGDESK_LOG_FORMAT (json|text)
+signals: SIGHUP reloads the TLS certificate and key; SIGTERM drains (not ready, clients sent elsewhere, calls kept up to
+         drainTimeoutMs) then exits 0; a second SIGTERM, or SIGINT, stops at once (exit 0)`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -76,11 +77,22 @@ async function main(argv: string[]): Promise<number> {
   if (server.metricsUrl) console.log(`metrics and readiness at ${server.metricsUrl}/metrics and /readyz`);
   // Certificate renewal (certbot, cert-manager) ends with a SIGHUP: open connections stay up.
   process.on('SIGHUP', () => void server.reloadTls());
-  const stop = (): void => {
-    void server.close().then(() => process.exit(0));
+  // SIGTERM drains (docs/deployment-server.md, "Draining"); a second one, or SIGINT, stops at once.
+  // Exit 0 once closed; 1 if closing failed (logged). A third signal while stuck closing exits at once.
+  let signals = 0;
+  const onSignal = (signal: 'SIGTERM' | 'SIGINT'): void => {
+    if (++signals >= 3) {
+      console.error(`${signal} again while stopping: exiting now`);
+      process.exit(1);
+    }
+    const stopped = signal === 'SIGTERM' ? server.drain() : server.stopNow();
+    stopped.then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
   return -1; // keep running
 }
 

@@ -16,6 +16,8 @@ export interface ServerMetricsSources {
   sfu: SfuService;
   /** The transport's own counters (the transport owns them; they exist with metrics off too). */
   stats: TransportStats;
+  /** True from the start of a drain (SIGTERM) until the process exits. */
+  draining(): boolean;
 }
 
 /**
@@ -98,6 +100,14 @@ export class ServerMetrics {
       help: 'Time to store one call transition (Store.saveCall).',
       buckets: LATENCY_BUCKETS,
       registers,
+    });
+    new Gauge({
+      name: 'ringdesk_draining',
+      help: '1 while this node drains (SIGTERM; not ready, refusing new connections, keeping the media of its calls), else 0.',
+      registers,
+      collect() {
+        this.set(src.draining() ? 1 : 0);
+      },
     });
     new Gauge({
       name: 'ringdesk_active_calls',

@@ -80,6 +80,8 @@ export class SfuService {
   #pool: WorkerPool | null = null;
   #unavailable = 'the media server has not started';
   #closed = false;
+  /** Set by a drain whose calls go on on other nodes: a device that disconnects moved there, it did not leave. */
+  #holding = false;
 
   constructor(o: SfuServiceOptions) {
     this.#config = o.config;
@@ -323,8 +325,19 @@ export class SfuService {
     }
   }
 
+  /**
+   * Draining with the calls handed to other nodes: the devices this node sends away keep their media
+   * here (no grace expiry) until their call ends or the drain's deadline closes the room.
+   */
+  holdMedia(): void {
+    this.#holding = true;
+    for (const t of this.#grace.values()) clearTimeout(t);
+    this.#grace.clear();
+  }
+
   /** A connection closed: its media stays for the grace period, in case it resumes and restarts ICE. */
   deviceOffline(userId: UserId, deviceId: DeviceId): void {
+    if (this.#holding) return;
     for (const room of this.#rooms.values()) {
       if (!room.peer(userId, deviceId) && !room.pendingPeer(userId, deviceId)) continue;
       const key = deviceKey(room.callID, userId, deviceId);

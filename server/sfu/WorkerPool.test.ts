@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultAnnouncedAddress } from './WorkerPool.ts';
+import { requireWorker } from '../../test/integration/sfuKit.ts';
+import { SfuConfigSchema } from './SfuConfig.ts';
+import { defaultAnnouncedAddress, WorkerPool } from './WorkerPool.ts';
 
 describe('defaultAnnouncedAddress', () => {
   it('announces a specific listen address as it is', () => {
@@ -10,5 +12,21 @@ describe('defaultAnnouncedAddress', () => {
     const a = defaultAnnouncedAddress('0.0.0.0');
     expect(a).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     expect(a).not.toBe('0.0.0.0');
+  });
+});
+
+describe('WorkerPool and process signals', () => {
+  it('leaves SIGINT and SIGTERM to server/index.ts: a SIGTERM drains, and the workers must keep the media up meanwhile', async () => {
+    requireWorker();
+    const before = { SIGINT: process.listenerCount('SIGINT'), SIGTERM: process.listenerCount('SIGTERM') };
+    const pool = new WorkerPool(SfuConfigSchema.parse({ numWorkers: 2, listenIp: '127.0.0.1', webRtcServerPort: 0 }));
+    try {
+      await pool.start();
+      expect(pool.workers).toHaveLength(2);
+      // mediasoup's createWorker() adds one listener per signal and worker; none is left.
+      expect({ SIGINT: process.listenerCount('SIGINT'), SIGTERM: process.listenerCount('SIGTERM') }).toEqual(before);
+    } finally {
+      pool.close();
+    }
   });
 });

@@ -10,6 +10,8 @@ const log = new Logger('WorkerPool');
 /** A dead worker is replaced after this, doubling on each failed attempt up to the max. */
 const RESTART_DELAY_MS = 500;
 const RESTART_DELAY_MAX_MS = 30_000;
+/** The process signals server/index.ts handles (SIGTERM drains); mediasoup must not act on them too. */
+const OWNED_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 export interface PooledWorker {
   readonly index: number;
@@ -109,6 +111,7 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
 
   async #launch(index: number): Promise<PooledWorker> {
     const c = this.#config;
+    const before = OWNED_SIGNALS.map((s) => new Set(process.rawListeners(s)));
     const worker = await mediasoup.createWorker({
       logLevel: c.logLevel,
       rtcMinPort: c.rtcMinPort,
@@ -116,6 +119,11 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
       // Read at launch, not at import: mediasoup reads the variable once when first loaded.
       workerBin: process.env['MEDIASOUP_WORKER_BIN'] || undefined,
       appData: { index },
+    });
+    // mediasoup closes every worker on the process's SIGINT and SIGTERM. server/index.ts owns those
+    // signals: a SIGTERM drains, and the media of the calls hosted here must stay up meanwhile.
+    OWNED_SIGNALS.forEach((s, i) => {
+      for (const l of process.rawListeners(s)) if (!before[i]?.has(l)) process.removeListener(s, l as (...args: unknown[]) => void); // rawListeners is typed Function[]
     });
     try {
       const port = c.webRtcServerPort === 0 ? 0 : c.webRtcServerPort + index;

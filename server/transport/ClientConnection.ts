@@ -1,6 +1,6 @@
 import type { RawData, WebSocket } from 'ws';
 import { RingdeskError, isRingdeskError, type WireError } from '../../src/shared/errors.ts';
-import { PRE_AUTH_REQUESTS, parseJson, parseRequestFrame, type Push, type RequestId } from '../../src/shared/protocol/index.ts';
+import { CLOSE_CODES, PRE_AUTH_REQUESTS, parseJson, parseRequestFrame, type Push, type RequestId } from '../../src/shared/protocol/index.ts';
 import { Logger } from '../logger.ts';
 import type { Connection } from '../routing/SessionRegistry.ts';
 import { handle, type RequestContext, type Services, type Session } from './handlers/index.ts';
@@ -9,19 +9,8 @@ import type { Corkable } from './WriteCoalescer.ts';
 
 const log = new Logger('ClientConnection');
 
-/** Close codes a client can act on (docs/protocol.md). */
-export const CLOSE = {
-  loggedOut: 4000,
-  badFrameBeforeAuth: 4400,
-  unauthenticated: 4401,
-  accountDisabled: 4403,
-  replaced: 4409,
-  /** The session was revoked: a password change, or sign out everywhere (server/auth/RevocationWatcher.ts). */
-  signedOut: 4410,
-  rateLimited: 4429,
-  /** Turned away by admission control before any work; the reason carries the retry hint (AdmissionControl.ts). */
-  serverBusy: 4503,
-} as const;
+/** Close codes a client can act on (declared in src/shared/protocol/closeCodes.ts; docs/protocol.md). */
+export const CLOSE = CLOSE_CODES;
 
 const MAX_FAILED_LOGINS = 5;
 /** Refusals in a row past the bucket before we stop answering and close. */

@@ -162,7 +162,7 @@ describe('exposure and readiness', () => {
     t = await startTestServer(['alice'], { sfu: { enabled: false } });
     const r = await fetch(`${t.server.metricsUrl}/readyz`);
     expect(r.status).toBe(200);
-    expect(await r.json()).toEqual({ ready: true, checks: { shutdown: 'ok', storage: 'ok', store: 'ok', media: 'ok' } });
+    expect(await r.json()).toEqual({ ready: true, checks: { shutdown: 'ok', draining: 'ok', storage: 'ok', store: 'ok', media: 'ok' } });
     let healthy = false;
     t.server.readiness.add({ name: 'plugged', check: () => (healthy ? null : 'disk is read-only') });
     const r2 = await fetch(`${t.server.metricsUrl}/readyz`);
@@ -182,7 +182,7 @@ describe('exposure and readiness', () => {
     }
     const r = await fetch(`${t.server.metricsUrl}/readyz`);
     expect(r.status).toBe(503);
-    expect(await r.json()).toEqual({ ready: false, checks: { shutdown: 'ok', storage: 'ok', store: 'ok', media: 'no mediasoup worker is running' } });
+    expect(await r.json()).toEqual({ ready: false, checks: { shutdown: 'ok', draining: 'ok', storage: 'ok', store: 'ok', media: 'no mediasoup worker is running' } });
   });
 
   it('metrics.enabled false: no metrics listener at all', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { asDeviceId, asUserId } from '../../shared/protocol/index.ts';
-import { backoffDelay, busyDelay, DEFAULT_BACKOFF, retryHint } from './backoff.ts';
+import { backoffDelay, busyDelay, DEFAULT_BACKOFF, drainDelay, MAX_DRAIN_WINDOW_MS, retryHint } from './backoff.ts';
 import { SignalingClient, type WebSocketLike } from './SignalingClient.ts';
 
 /** A scripted server on the other end of a fake socket. */
@@ -105,6 +105,17 @@ describe('backoff', () => {
     expect(busyDelay(2500, () => 0)).toBe(2500);
     expect(busyDelay(2500, () => 0.5)).toBe(3750);
     expect(busyDelay(2500, () => 0.99)).toBe(4975);
+  });
+});
+
+describe('drainDelay (close 4307)', () => {
+  it('is uniform over [0, the window in the reason]: full jitter, no floor, no growth', () => {
+    const reason = 'server draining; reconnect elsewhere; retry after 1000 ms';
+    expect([0, 0.25, 0.5, 0.999].map((r) => drainDelay(4307, reason, () => r))).toEqual([0, 250, 500, 999]);
+    expect(drainDelay(4307, 'server draining; retry after 400 ms', () => 0.5)).toBe(200);
+    expect(drainDelay(4307, 'server draining', () => 0.5)).toBe(500); // no hint: the 1 s default window
+    expect(drainDelay(4307, 'retry after 9999999 ms', () => 1)).toBe(MAX_DRAIN_WINDOW_MS); // "at once" stays at once
+    expect(retryHint(4307, 'server draining; retry after 1000 ms')).toBeNull(); // not a busy hint
   });
 });
 
@@ -275,6 +286,56 @@ describe('SignalingClient', () => {
     expect(waits[1]).toBe(75); // 100 × 2^0 × (1 − 0.25)
     c.nudge();
     expect(sockets).toHaveLength(3);
+    c.close();
+  });
+
+  it('drained (4307): reconnects at once with jitter, resumes, and backs off only if it reaches a draining node again', async () => {
+    let r = 0.7;
+    const c = new SignalingClient({
+      url: 'ws://x/ws',
+      deviceId: asDeviceId('d1'),
+      deviceName: 'test',
+      credentials: { userId: asUserId('alice'), password: 'pw' },
+      webSocket: () => {
+        const s = new FakeSocket();
+        sockets.push(s);
+        return s;
+      },
+      // A long backoff, so a drained client visibly does not use it.
+      backoff: { initialMs: 5000, maxMs: 30_000, jitter: 0 },
+      random: () => r,
+    });
+    const waits: number[] = [];
+    c.on('state', (s, d) => s === 'reconnecting' && d.retryInMs !== undefined && waits.push(d.retryInMs));
+    const sessions: boolean[] = [];
+    c.on('session', (_s, resumed) => sessions.push(resumed));
+    c.connect();
+    last().open();
+    await flush();
+    last().reply(1, { result: session() });
+    await flush();
+    last().serverClose(4307, 'server draining; reconnect elsewhere; retry after 1000 ms');
+    expect(c.state).toBe('reconnecting');
+    expect(waits).toEqual([700]); // 1000 × 0.7: inside the window, not the 5 s backoff
+    vi.advanceTimersByTime(699);
+    expect(sockets).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(sockets).toHaveLength(2);
+    // The new node refuses too (the load balancer still sent it to a draining node): ordinary backoff now.
+    last().serverClose(4307, 'server draining; reconnect elsewhere; retry after 1000 ms');
+    expect(waits[1]).toBe(5000);
+    vi.advanceTimersByTime(5000);
+    expect(sockets).toHaveLength(3);
+    last().open();
+    await flush();
+    expect(last().sent[0]).toMatchObject({ type: 'resume', data: { token: 't1' } });
+    last().reply(last().sent[0]?.id ?? -1, { result: session('t2') });
+    await flush();
+    expect(sessions).toEqual([false, true]);
+    // Signed in again: the next drain is "at once" again, with a fresh random draw.
+    r = 0.1;
+    last().serverClose(4307, 'server draining; reconnect elsewhere; retry after 1000 ms');
+    expect(waits[2]).toBe(100);
     c.close();
   });
 

@@ -1,6 +1,7 @@
 import { RingdeskError, type ErrorCode } from '../../shared/errors.ts';
 import { TypedEmitter } from '../../shared/events.ts';
 import {
+  CLOSE_CODES,
   PROTOCOL_VERSION,
   parseJson,
   parseResult,
@@ -12,7 +13,7 @@ import {
   type RequestType,
   type UserId,
 } from '../../shared/protocol/index.ts';
-import { backoffDelay, busyDelay, DEFAULT_BACKOFF, retryHint, type BackoffOptions } from './backoff.ts';
+import { backoffDelay, busyDelay, DEFAULT_BACKOFF, drainDelay, retryHint, type BackoffOptions } from './backoff.ts';
 
 /** The part of the WHATWG WebSocket we use: Node 24's global, Chromium's, or a fake in tests. */
 export interface WebSocketLike {
@@ -59,14 +60,14 @@ export interface SignalingOptions {
 }
 
 /** Server close codes after which reconnecting cannot help (see docs/protocol.md). */
-const FINAL_CLOSE_CODES = new Set([4000, 4401, 4403, 4409, 4410]);
+const FINAL_CLOSE_CODES = new Set<number>([CLOSE_CODES.loggedOut, CLOSE_CODES.unauthenticated, CLOSE_CODES.accountDisabled, CLOSE_CODES.replaced, CLOSE_CODES.signedOut]);
 /**
  * Closes and sessionClosed reasons that mean the saved token is dead: forget it and say why.
  * (`replaced` is not one: the connection that replaced us is this device, with the same token.)
  */
-const REVOKED_BY_CLOSE: ReadonlyMap<number, { code: ErrorCode; reason: string }> = new Map([
-  [4403, { code: 'account_disabled', reason: 'this account was disabled' }],
-  [4410, { code: 'session_revoked', reason: 'signed out by the server' }],
+const REVOKED_BY_CLOSE: ReadonlyMap<number, { code: ErrorCode; reason: string }> = new Map<number, { code: ErrorCode; reason: string }>([
+  [CLOSE_CODES.accountDisabled, { code: 'account_disabled', reason: 'this account was disabled' }],
+  [CLOSE_CODES.signedOut, { code: 'session_revoked', reason: 'signed out by the server' }],
 ]);
 const REVOKED_BY_PUSH: Partial<Record<Extract<Push, { type: 'sessionClosed' }>['data']['reason'], { code: ErrorCode; reason: string }>> = {
   accountDisabled: { code: 'account_disabled', reason: 'this account was disabled' },
@@ -74,6 +75,9 @@ const REVOKED_BY_PUSH: Partial<Record<Extract<Push, { type: 'sessionClosed' }>['
   signedOutEverywhere: { code: 'session_revoked', reason: 'signed out on every device; sign in again' },
 };
 const FINAL_AUTH_ERRORS = new Set<ErrorCode>(['auth_failed', 'auth_throttled', 'account_disabled', 'unsupported_version']);
+
+/** How the next reconnect is timed: growing backoff, the busy server's hint (4503), or at once with jitter (4307). */
+type Wait = { kind: 'backoff' } | { kind: 'busy'; hintMs: number } | { kind: 'drained'; delayMs: number };
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: RingdeskError) => void; timer: ReturnType<typeof setTimeout> };
 
@@ -92,6 +96,8 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
   /** The pending retry waits out the server's busy hint: nudge() must not cut it short. */
   #busyWait = false;
+  /** Draining closes (4307) since the last session: only the first reconnects at once; a drained node reached again means back off. */
+  #drainedInARow = 0;
   #heartbeat: ReturnType<typeof setInterval> | null = null;
   #everConnected = false;
   #session: Session | null = null;
@@ -213,6 +219,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       const resumed = this.#everConnected;
       this.#everConnected = true;
       this.#attempt = 0;
+      this.#drainedInARow = 0;
       this.#setState('connected', {});
       this.#startHeartbeat(session.heartbeatIntervalMs);
       this.emit('session', session, resumed);
@@ -269,7 +276,13 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     const revoked = REVOKED_BY_CLOSE.get(code);
     if (revoked) this.#revoked(reason || revoked.reason, revoked.code);
     else if (FINAL_CLOSE_CODES.has(code)) this.#signOut(reason || `closed with ${code}`);
-    else this.#scheduleReconnect(reason || `closed with ${code}`, retryHint(code, reason));
+    else this.#scheduleReconnect(reason || `closed with ${code}`, this.#waitAfter(code, reason));
+  }
+
+  #waitAfter(code: number, reason: string): Wait {
+    if (code === CLOSE_CODES.draining && this.#drainedInARow++ === 0) return { kind: 'drained', delayMs: drainDelay(code, reason, this.#o.random) };
+    const hintMs = retryHint(code, reason);
+    return hintMs === null ? { kind: 'backoff' } : { kind: 'busy', hintMs };
   }
 
   /** The server ended this session for good: the saved token no longer works, so it is dropped too. */
@@ -289,11 +302,12 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.#failPending('disconnected', reason);
   }
 
-  /** `hintMs`: the server said it is busy and when to come back (close 4503); honoured with jitter. */
-  #scheduleReconnect(reason: string, hintMs: number | null = null): void {
-    const retryInMs = hintMs === null ? backoffDelay(this.#attempt, this.#o.backoff, this.#o.random) : busyDelay(hintMs, this.#o.random);
-    if (hintMs === null) this.#attempt++;
-    this.#busyWait = hintMs !== null;
+  /** A busy server's hint (4503) is honoured with jitter; a draining node's clients come back at once, spread over its window (4307). */
+  #scheduleReconnect(reason: string, wait: Wait = { kind: 'backoff' }): void {
+    const retryInMs =
+      wait.kind === 'backoff' ? backoffDelay(this.#attempt, this.#o.backoff, this.#o.random) : wait.kind === 'busy' ? busyDelay(wait.hintMs, this.#o.random) : wait.delayMs;
+    if (wait.kind === 'backoff') this.#attempt++;
+    this.#busyWait = wait.kind === 'busy';
     this.#setState('reconnecting', { retryInMs, attempt: this.#attempt, reason });
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null;

@@ -1,3 +1,5 @@
+import { CLOSE_CODES, closeRetryHint } from '../../shared/protocol/index.ts';
+
 export interface BackoffOptions {
   initialMs: number;
   maxMs: number;
@@ -23,14 +25,25 @@ export function backoffDelay(attempt: number, o: BackoffOptions, random: () => n
   return Math.max(o.minMs ?? 0, Math.round(base * (1 - o.jitter * random())));
 }
 
-/** The server turned a new connection away because it is overloaded (docs/protocol.md, close codes). */
-export const SERVER_BUSY_CLOSE = 4503;
-
 /** The retry hint of a 4503 close ("server busy; retry after 2000 ms"), or null when absent or another code. */
 export function retryHint(code: number, reason: string): number | null {
-  if (code !== SERVER_BUSY_CLOSE) return null;
-  const m = /retry after (\d{1,7}) ms/.exec(reason);
-  return m ? Number(m[1]) : null;
+  return code === CLOSE_CODES.serverBusy ? closeRetryHint(code, reason) : null;
+}
+
+/** The reconnect window after a 4307 when its reason carries none; the server sends 1000 ms. */
+export const DRAIN_WINDOW_MS = 1000;
+/** A server asking for a longer window than this is capped: "at once" must stay at once. */
+export const MAX_DRAIN_WINDOW_MS = 10_000;
+
+/**
+ * How long to wait after a 4307 (the node is draining): uniform in [0, window], full jitter, and no
+ * growing backoff. The users of a drained node reconnect at once, spread over the window so the
+ * nodes that take them over are not hit in one instant (docs/protocol.md, close codes).
+ */
+export function drainDelay(code: number, reason: string, random: () => number): number {
+  const hint = code === CLOSE_CODES.draining ? closeRetryHint(code, reason) : null;
+  const windowMs = Math.min(MAX_DRAIN_WINDOW_MS, hint ?? DRAIN_WINDOW_MS);
+  return Math.round(windowMs * random());
 }
 
 /**

@@ -4,3 +4,4 @@ export * from './pushes.ts';
 export * from './envelope.ts';
 export * from './sfu.ts';
 export * from './directory.ts';
+export * from './closeCodes.ts';
