@@ -44,8 +44,9 @@ describe('drain in a cluster (CallHandover says other nodes go on)', () => {
       },
     };
     // A short heartbeat timeout (the media grace, on real timers): the media must outlast it. The
-    // drain's deadline runs on the test's clock, so a slow machine cannot reach it early.
-    const clock = new TestClock();
+    // server's clock is stopped: the drain's deadline comes when the test says, and the heartbeat
+    // sweep (which reads that clock) cannot drop a client that a busy machine kept silent for 1 s.
+    const clock = new TestClock().stop();
     t = await startTestServer(['alice', 'bob'], { drainTimeoutMs: 60_000, heartbeatTimeoutMs: 1000 }, clock, { handover });
     const server = t.server;
     const { alice, bob, callID } = await acceptedCall(t);
@@ -55,7 +56,6 @@ describe('drain in a cluster (CallHandover says other nodes go on)', () => {
     const awayA = sentAway(alice).then((r) => (order.push('alice sent away'), r));
     const awayB = sentAway(bob);
 
-    clock.stop();
     const ended = server.drain();
     expect(server.draining).toBe(true);
     expect((await server.readiness.evaluate()).checks['draining']).toBe('draining');
