@@ -7,6 +7,8 @@ import { AuthService } from './auth/AuthService.ts';
 import { clientAddress } from './auth/clientAddress.ts';
 import { RevocationWatcher } from './auth/RevocationWatcher.ts';
 import type { ServerConfig } from './config.ts';
+import { ClusterMedia, type ClusterMediaOptions } from './cluster/media/ClusterMedia.ts';
+import { registerClusterMediaMetrics } from './cluster/media/clusterMediaMetrics.ts';
 import { CallService } from './domain/CallService.ts';
 import { Presence } from './domain/Presence.ts';
 import { DIRECTORY_LIMITS } from '../src/shared/protocol/index.ts';
@@ -77,6 +79,12 @@ export const SYSTEM_CLOCK: ServerClock = {
   },
 };
 
+/** What a cluster adds to one node (set by the cluster's wiring from redis.url and cluster.*). */
+export interface ServerExtras {
+  /** Media across nodes: placement, load reports and the relay (server/cluster/media). */
+  clusterMedia?: Omit<ClusterMediaOptions, 'config' | 'sessions'>;
+}
+
 /** Composition root of the signaling server. */
 export async function startServer(
   config: ServerConfig,
@@ -86,6 +94,7 @@ export async function startServer(
    * deadlines) without waiting. A clock without `after` keeps real timers.
    */
   clock: Pick<ServerClock, 'now'> & Partial<ServerClock> = SYSTEM_CLOCK,
+  extras: ServerExtras = {},
 ): Promise<RingdeskServer> {
   // Before anything else: a bad certificate or key stops the start, naming the file (exit 2).
   let tls: TlsMaterial | null = config.tls ? loadTls(config.tls) : null;
@@ -118,8 +127,17 @@ export async function startServer(
   await calls.start();
   // Before listening: a missing worker is reported once, here, and the server runs on without media.
   const turn = config.turn ? new TurnCredentials(config.turn, now) : null;
-  const sfu = new SfuService({ config: config.sfu, calls, sessions, graceMs: config.heartbeatTimeoutMs, turn });
+  const media = extras.clusterMedia ? new ClusterMedia({ ...extras.clusterMedia, config: config.sfu.cluster, sessions }) : null;
+  const sfu = new SfuService({ config: config.sfu, calls, sessions: media?.sessions ?? sessions, graceMs: config.heartbeatTimeoutMs, turn, remote: media });
   await sfu.start();
+  try {
+    await media?.start(sfu);
+  } catch (e) {
+    // The relay's port is taken, say: nothing half-started is left behind.
+    await media?.close();
+    sfu.close();
+    throw e;
+  }
   const services: Services = { config, store, users, auth, revocations, calls, sessions, presence, sfu, storage, writes: new WriteCoalescer(), now, after: clock.after ?? SYSTEM_CLOCK.after, stats };
   const admission = new AdmissionControl(config.admission);
   const conns = new Set<ClientConnection>();
@@ -130,7 +148,7 @@ export async function startServer(
     ready: storage.ready,
     connections: sessions.connectionCount,
     activeCalls: calls.activeCallCount,
-    media: { available: sfu.available, rooms: sfu.rooms.size },
+    media: { available: sfu.available, rooms: sfu.rooms.size, ...(media ? { node: media.nodeId, relay: media.relayUrl } : {}) },
     storage: storage.state,
     admission: { ...admission.load, ...admission.stats },
   });
@@ -225,6 +243,7 @@ export async function startServer(
     admission.stop();
     revocations.stop();
     calls.stop();
+    await media?.close();
     sfu.close();
     presence.stop();
     for (const c of conns) c.terminate();
@@ -245,6 +264,7 @@ export async function startServer(
     });
     metrics = m;
     observeCommit = (s) => m.observeStoreCommit(s);
+    if (media) registerClusterMediaMetrics([m.registry], media);
     if (tls) m.tlsLoaded(tls.notAfter);
     try {
       metricsListener = await startMetricsServer(config.metrics, m, readiness, health);

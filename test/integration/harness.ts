@@ -3,7 +3,7 @@ import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startServer, SYSTEM_CLOCK, type RingdeskServer, type ServerClock } from '../../server/app.ts';
+import { startServer, SYSTEM_CLOCK, type RingdeskServer, type ServerClock, type ServerExtras } from '../../server/app.ts';
 import { parseConfig, type ServerConfigInput } from '../../server/config.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
 import { SqliteStore } from '../../server/store/sqliteStore.ts';
@@ -47,7 +47,12 @@ export interface TestServer {
 }
 
 /** `clock`: the server's time and timers; pass a TestClock to control them (test/integration/testClock.ts), or just `{ now }` to move time with real timers. */
-export async function startTestServer(users: string[], overrides: ServerConfigInput = {}, clock: Pick<ServerClock, 'now'> & Partial<ServerClock> = SYSTEM_CLOCK): Promise<TestServer> {
+export async function startTestServer(
+  users: string[],
+  overrides: ServerConfigInput = {},
+  clock: Pick<ServerClock, 'now'> & Partial<ServerClock> = SYSTEM_CLOCK,
+  extras: ServerExtras = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'ringdesk-it-'));
   const dbPath = join(dir, 'db.sqlite');
   const seed = new SqliteStore(dbPath);
@@ -69,13 +74,13 @@ export async function startTestServer(users: string[], overrides: ServerConfigIn
     'test',
   );
   const t: TestServer = {
-    server: await startServer(config, undefined, clock),
+    server: await startServer(config, undefined, clock, extras),
     url: '',
     dbPath,
     async restart() {
       const port = t.server.port;
       await t.server.close();
-      t.server = await startServer({ ...config, port }, undefined, clock);
+      t.server = await startServer({ ...config, port }, undefined, clock, extras);
     },
     async close() {
       await t.server.close();
