@@ -51,6 +51,8 @@ export interface RingdeskServer {
   readonly services: Services;
   /** http://host:port of the metrics listener (/metrics, /readyz), or null when metrics.enabled is false. */
   readonly metricsUrl: string | null;
+  /** Media across nodes, when the server runs in a cluster (ServerExtras.clusterMedia); else null. */
+  readonly media: ClusterMedia | null;
   /** What /readyz checks; another component adds its own with one `add()`. */
   readonly readiness: Readiness;
   /**
@@ -279,6 +281,7 @@ export async function startServer(
     port,
     services,
     metricsUrl: metricsListener?.url ?? null,
+    media,
     readiness,
     reloadTls() {
       if (!config.tls || !('setSecureContext' in http)) {

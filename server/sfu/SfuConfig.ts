@@ -58,3 +58,4 @@ export const SfuConfigSchema = z
   .strict()
   .refine((c) => c.rtcMinPort <= c.rtcMaxPort, { message: 'rtcMinPort must not exceed rtcMaxPort', path: ['rtcMinPort'] });
 export type SfuConfig = z.infer<typeof SfuConfigSchema>;
+export type SfuConfigInput = z.input<typeof SfuConfigSchema>;

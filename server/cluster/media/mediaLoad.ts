@@ -70,8 +70,9 @@ export function parsePlacement(value: string | null): WorkerChoice | null {
   if (value === null) return null;
   const i = value.lastIndexOf('#');
   const nodeId = value.slice(0, i);
-  const worker = Number(value.slice(i + 1));
-  if (i < 1 || !NodeIdSchema.safeParse(nodeId).success || !Number.isInteger(worker) || worker < 0) return null;
-  return { nodeId, worker };
+  const digits = value.slice(i + 1);
+  // Digits only: Number('') is 0, and a hand-edited key must not send calls to worker 0 by accident.
+  if (i < 1 || !NodeIdSchema.safeParse(nodeId).success || !/^\d{1,3}$/.test(digits)) return null;
+  return { nodeId, worker: Number(digits) };
 }
 export const formatPlacement = (c: WorkerChoice): string => `${c.nodeId}#${c.worker}`;
