@@ -18,7 +18,7 @@ export function workerLoads(sfu: SfuService): WorkerLoad[] {
   for (const w of sfu.pool?.workers ?? []) out.set(w.index, { index: w.index, routers: 0, transports: 0, producers: 0, consumers: 0 });
   for (const room of sfu.rooms.values()) {
     const c = out.get(room.worker.index);
-    if (!c) continue;
+    if (!c || room.closed) continue;
     c.routers++;
     for (const p of [...room.peers.values(), ...room.pending.values()]) {
       c.transports += p.transports.size;

@@ -69,7 +69,7 @@ beforeAll(async () => {
   requireWorker();
   redis = await startTestRedis();
   a = await startTestServer(
-    ['alice', 'bob', 'carol', 'dave', 'erin'],
+    ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hank', 'ivy'],
     { sfu: { announcedAddress: '127.0.0.1', cluster: CLUSTER } },
     SYSTEM_CLOCK,
     { clusterMedia: { nodeId: 'node-a', secret: SECRET, redis: redis.url } },
@@ -216,21 +216,34 @@ describe('media across nodes', () => {
     expect(await mediaA().placement.recorded(callID)).toEqual(decisions[0]);
   });
 
-  it('a dead node drops out of placement when its last report expires, and its calls move', async () => {
+  it('a dead node drops out of placement when its last report expires; its members are told and rejoin on a live node', async () => {
     const c = await mediaNode('node-c', { announcedAddress: '127.0.0.3' });
     await until(async () => (await mediaA().placement.node('node-c')) !== null, undefined, 'node-c reports');
-    const callID = asCallId(`dead-${randomBytes(4).toString('hex')}`);
-    expect(await c.media.placement.place(callID, { nodeId: 'node-c', worker: 0 })).toEqual({ nodeId: 'node-c', worker: 0 });
+    const [frank, gina] = await Promise.all([connect(a.url, 'frank'), connect(a.url, 'gina')]);
+    const callID = await callOn(frank, gina, (id) => c.media.placement.place(id, { nodeId: 'node-c', worker: 0 }));
+    expect(await mediaA().placement.recorded(callID)).toEqual({ nodeId: 'node-c', worker: 0 });
+    await joinIn(frank, callID);
+    expect(c.sfu.inspect(callID)?.peers.map((p) => p.userId)).toEqual(['frank']);
     // Stops without withdrawing, as a crash leaves Redis: the report is there, with a TTL.
+    const told = sfuPush(frank, 'sfuRoomClosed');
     await c.close(false);
+    // Node A lost its link to C: frank's app hears his room is gone and will rejoin.
+    expect(await told).toEqual({ callID, reason: 'workerDied' });
     const ttl = await redisPttl(MEDIA_KEYS.node('node-c'));
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(CLUSTER.loadTtlMs);
     await until(async () => (await mediaA().placement.node('node-c')) === null, undefined, 'node-c report expires');
     expect((await mediaA().placement.nodes()).map((n) => n.nodeId).sort()).toEqual(['node-a', 'node-b']);
-    const moved = await mediaA().placement.place(callID);
-    expect(['node-a', 'node-b']).toContain(moved.nodeId);
+    // The rejoin after the expiry moves the call to a live node, and every node agrees.
+    const rejoined = await joinIn(frank, callID);
+    expect(rejoined.members).toEqual([]);
+    const moved = await mediaA().placement.recorded(callID);
+    expect(['node-a', 'node-b']).toContain(moved?.nodeId);
     expect(await b.media.placement.place(callID)).toEqual(moved);
+    const host = moved?.nodeId === 'node-a' ? a.server.services.sfu : b.sfu;
+    expect(host.inspect(callID)?.peers.map((p) => p.userId)).toEqual(['frank']);
+    frank.sig.close();
+    gina.sig.close();
   });
 
   it('with Redis down a new call is placed locally (counted), and placement resumes when Redis is back', async () => {
@@ -239,12 +252,31 @@ describe('media across nodes', () => {
     const callID = asCallId(`down-${randomBytes(4).toString('hex')}`);
     expect(await mediaA().locate(callID)).toEqual({ nodeId: null, worker: null });
     expect(mediaA().stats.placementFallbacks).toBe(fallbacks + 1);
+    const metrics = await fetch(`${a.server.metricsUrl ?? ''}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/^ringdesk_media_placement_fallbacks_total [1-9]/m);
+    // A real call answered during the outage: every node that sees the answer makes a room of its own (the documented split).
+    const [hank, ivy] = await Promise.all([connect(a.url, 'hank'), connect(a.url, 'ivy')]);
+    const split = await callOn(hank, ivy, null);
+    await joinIn(hank, split);
+    await until(() => b.sfu.rooms.has(split), undefined, "node B's room of the split call");
+    expect(a.server.services.sfu.inspect(split)?.peers.map((p) => p.userId)).toEqual(['hank']);
+
     await redis.start();
-    const reports = mediaA().reporter?.reports ?? 0;
-    await until(() => (mediaA().reporter?.reports ?? 0) > reports, undefined, 'a report after the restart');
+    const reportsA = mediaA().reporter?.reports ?? 0;
+    const reportsB = b.media.reporter?.reports ?? 0;
+    await until(() => (mediaA().reporter?.reports ?? 0) > reportsA && (b.media.reporter?.reports ?? 0) > reportsB, undefined, 'reports after the restart');
     await mediaA().locate(callID);
     expect(await mediaA().placement.recorded(callID)).not.toBeNull();
-    expect(mediaA().stats.placementFallbacks).toBe(fallbacks + 1);
+    // Node B claims the split call first (it has a room); A's room loses and hank is told to rejoin.
+    expect(await b.media.locate(split)).toEqual({ nodeId: null, worker: 0 });
+    const told = sfuPush(hank, 'sfuRoomClosed');
+    expect(await mediaA().locate(split)).toEqual({ nodeId: 'node-b' });
+    expect(await told).toEqual({ callID: split, reason: 'serverRestart' });
+    await joinIn(hank, split);
+    expect(b.sfu.inspect(split)?.peers.map((p) => p.userId)).toEqual(['hank']);
+    expect(mediaA().stats.placementFallbacks).toBeGreaterThan(fallbacks);
+    hank.sig.close();
+    ivy.sig.close();
   });
 });
 

@@ -133,6 +133,12 @@ export class ClusterMedia implements MediaRemote {
     const prefer = room && !room.closed ? { nodeId: this.nodeId, worker: room.worker.index } : null;
     try {
       const choice = await this.placement.place(callID, prefer);
+      if (room && prefer && choice.nodeId !== this.nodeId) {
+        // Another node placed the call elsewhere while Redis was down here: this room loses. Its
+        // members hear it as a restart and rejoin, which now takes them to the recorded node.
+        log.child({ callID }).warn('placement: the call is on node %s; closing the room made here while Redis was down', choice.nodeId);
+        room.close('serverRestart');
+      }
       this.#cache.set(callID, choice);
       return this.#asPlacement(choice);
     } catch (e) {
