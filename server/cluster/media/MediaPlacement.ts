@@ -69,12 +69,15 @@ export class MediaPlacement {
     if (current && raw !== null) {
       if (current.nodeId === this.#nodeId || (await this.node(current.nodeId))) return current;
       const next = prefer ?? (await this.#choose(current.nodeId));
+      // Nowhere else to go (no other node has a worker): keep it; the node may be back, or slow to report.
+      if (!next) return current;
       await this.#redis.eval(REPLACE_IF, 1, key, raw, formatPlacement(next), String(PLACEMENT_TTL_MS));
       const after = parsePlacement(await this.#redis.get(key)) ?? next;
       log.warn('call %s: media node %s stopped reporting; its room moves to %s (worker %d)', callID, current.nodeId, after.nodeId, after.worker);
       return after;
     }
-    const choice = prefer ?? (await this.#choose(null));
+    // No live report with a worker at all (this node has not reported yet): here.
+    const choice = prefer ?? (await this.#choose(null)) ?? { nodeId: this.#nodeId, worker: 0 };
     const won = await this.#redis.set(key, formatPlacement(choice), 'PX', PLACEMENT_TTL_MS, 'NX');
     if (won === 'OK') {
       log.child({ callID }).debug('place() [node:%s, worker:%d]', choice.nodeId, choice.worker);
@@ -89,10 +92,8 @@ export class MediaPlacement {
     await this.#redis.eval(DELETE_IF, 1, MEDIA_KEYS.call(callID), formatPlacement(mine));
   }
 
-  async #choose(exclude: string | null): Promise<WorkerChoice> {
-    const loads = (await this.nodes()).filter((n) => n.nodeId !== exclude);
-    // No live report at all (this node has not reported yet, or none runs workers): here.
-    return leastLoaded(loads) ?? { nodeId: this.#nodeId, worker: 0 };
+  async #choose(exclude: string | null): Promise<WorkerChoice | null> {
+    return leastLoaded((await this.nodes()).filter((n) => n.nodeId !== exclude));
   }
 }
 
