@@ -7,6 +7,8 @@ import { AuthService } from './auth/AuthService.ts';
 import { clientAddress } from './auth/clientAddress.ts';
 import { RevocationWatcher } from './auth/RevocationWatcher.ts';
 import type { ServerConfig } from './config.ts';
+import { ClusterMedia, type ClusterMediaOptions } from './cluster/media/ClusterMedia.ts';
+import { registerClusterMediaMetrics } from './cluster/media/clusterMediaMetrics.ts';
 import { CallService } from './domain/CallService.ts';
 import { Presence } from './domain/Presence.ts';
 import { DIRECTORY_LIMITS } from '../src/shared/protocol/index.ts';
@@ -54,6 +56,8 @@ export interface RingdeskServer {
   readonly services: Services;
   /** http://host:port of the metrics listener (/metrics, /readyz), or null when metrics.enabled is false. */
   readonly metricsUrl: string | null;
+  /** Media across nodes, when the server runs in a cluster (ServerParts.clusterMedia); else null. */
+  readonly media: ClusterMedia | null;
   /** What /readyz checks; another component adds its own with one `add()`. */
   readonly readiness: Readiness;
   /**
@@ -76,10 +80,12 @@ export interface RingdeskServer {
   close(): Promise<void>;
 }
 
-/** What the server is composed with beyond its config; the cluster mode passes its own. */
+/** What the server is composed with beyond its config; the cluster's wiring passes its own (from redis.url and cluster.*). */
 export interface ServerParts {
   /** Where a drain hands this node's calls; default: a single node (nowhere). */
   handover?: CallHandover;
+  /** Media across nodes: placement, load reports and the relay (server/cluster/media). */
+  clusterMedia?: Omit<ClusterMediaOptions, 'config' | 'sessions'>;
 }
 
 /**
@@ -141,8 +147,17 @@ export async function startServer(
   await calls.start();
   // Before listening: a missing worker is reported once, here, and the server runs on without media.
   const turn = config.turn ? new TurnCredentials(config.turn, now) : null;
-  const sfu = new SfuService({ config: config.sfu, calls, sessions, graceMs: config.heartbeatTimeoutMs, turn });
+  const media = parts.clusterMedia ? new ClusterMedia({ ...parts.clusterMedia, config: config.sfu.cluster, sessions }) : null;
+  const sfu = new SfuService({ config: config.sfu, calls, sessions: media?.sessions ?? sessions, graceMs: config.heartbeatTimeoutMs, turn, remote: media });
   await sfu.start();
+  try {
+    await media?.start(sfu);
+  } catch (e) {
+    // The relay's port is taken, say: nothing half-started is left behind.
+    await media?.close();
+    sfu.close();
+    throw e;
+  }
   const services: Services = { config, store, users, auth, revocations, calls, sessions, presence, sfu, storage, writes: new WriteCoalescer(), now, after: clock.after ?? SYSTEM_CLOCK.after, stats };
   const admission = new AdmissionControl(config.admission);
   const conns = new Set<ClientConnection>();
@@ -167,7 +182,7 @@ export async function startServer(
     draining: drain.draining,
     connections: sessions.connectionCount,
     activeCalls: calls.activeCallCount,
-    media: { available: sfu.available, rooms: sfu.rooms.size },
+    media: { available: sfu.available, rooms: sfu.rooms.size, ...(media ? { node: media.nodeId, relay: media.relayUrl } : {}) },
     storage: storage.state,
     admission: { ...admission.load, ...admission.stats },
   });
@@ -272,6 +287,7 @@ export async function startServer(
     admission.stop();
     revocations.stop();
     calls.stop();
+    await media?.close();
     sfu.close();
     presence.stop();
     if (goodbye) {
@@ -298,6 +314,7 @@ export async function startServer(
     });
     metrics = m;
     observeCommit = (s) => m.observeStoreCommit(s);
+    if (media) registerClusterMediaMetrics([m.registry], media);
     if (tls) m.tlsLoaded(tls.notAfter);
     try {
       metricsListener = await startMetricsServer(config.metrics, m, readiness, health);
@@ -312,6 +329,7 @@ export async function startServer(
     port,
     services,
     metricsUrl: metricsListener?.url ?? null,
+    media,
     readiness,
     reloadTls() {
       if (!config.tls || !('setSecureContext' in http)) {

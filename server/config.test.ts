@@ -53,6 +53,7 @@ describe('server config', () => {
       webRtcServerPort: 40000,
       maxIncomingBitrate: 5_000_000,
       initialAvailableOutgoingBitrate: 1_000_000,
+      cluster: { relayHost: '0.0.0.0', relayPort: 8790, loadReportMs: 2000, loadTtlMs: 6000, relayTimeoutMs: 10_000 },
     });
     const p = file('sfu.json', JSON.stringify({ sfu: { numWorkers: 3, listenIp: '10.0.0.5', logLevel: 'error' } }));
     const c = loadConfig({ RINGDESK_SERVER_CONFIG: p, RINGDESK_SFU_ANNOUNCED_ADDRESS: 'media.example.com', RINGDESK_SFU_PORT: '41000' }, {});
@@ -60,6 +61,15 @@ describe('server config', () => {
     expect(() => loadConfig({ RINGDESK_SERVER_CONFIG: file('s2.json', JSON.stringify({ sfu: { lisenIp: 'x' } })) }, {})).toThrow(/lisenIp/);
     expect(() => loadConfig({ RINGDESK_SFU_WORKERS: '0' }, {})).toThrow(/numWorkers/);
     expect(() => loadConfig({}, { sfu: { rtcMinPort: 50000, rtcMaxPort: 40000 } })).toThrow(/rtcMinPort/);
+  });
+
+  it('sfu.cluster: each node its own relay address (file and env merge), a report TTL that outlives the interval', () => {
+    const p = file('relay.json', JSON.stringify({ sfu: { numWorkers: 2, cluster: { relayHost: '10.0.0.5', loadReportMs: 1000 } } }));
+    const c = loadConfig({ RINGDESK_SERVER_CONFIG: p, RINGDESK_SFU_RELAY_PORT: '9001', RINGDESK_SFU_RELAY_URL: 'ws://node1.internal:9001/relay' }, {});
+    expect(c.sfu.numWorkers).toBe(2);
+    expect(c.sfu.cluster).toMatchObject({ relayHost: '10.0.0.5', relayPort: 9001, relayUrl: 'ws://node1.internal:9001/relay', loadReportMs: 1000, loadTtlMs: 6000 });
+    expect(() => loadConfig({ RINGDESK_SFU_RELAY_URL: 'http://x' }, {})).toThrow(/relayUrl/);
+    expect(() => loadConfig({}, { sfu: { cluster: { loadReportMs: 5000, loadTtlMs: 4000 } } })).toThrow(/loadTtlMs/);
   });
 
   it('sign-in and token settings: defaults, the secret file from env, the scrypt cost checked', () => {

@@ -107,6 +107,12 @@ const SFU_ENV: Record<string, 'announcedAddress' | 'listenIp' | 'numWorkers' | '
   RINGDESK_SFU_WORKERS: 'numWorkers',
   RINGDESK_SFU_PORT: 'webRtcServerPort',
 };
+/** sfu.cluster keys from the environment: each node of a cluster has its own relay address. */
+const SFU_CLUSTER_ENV: Record<string, 'relayHost' | 'relayPort' | 'relayUrl'> = {
+  RINGDESK_SFU_RELAY_HOST: 'relayHost',
+  RINGDESK_SFU_RELAY_PORT: 'relayPort',
+  RINGDESK_SFU_RELAY_URL: 'relayUrl',
+};
 
 const TLS_ENV: Record<string, 'certFile' | 'keyFile' | 'caFile'> = {
   RINGDESK_TLS_CERT: 'certFile',
@@ -150,7 +156,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Record<string, unk
   if (env['RINGDESK_METRICS_PORT'] !== undefined) metrics['port'] = Number(env['RINGDESK_METRICS_PORT']);
   const fileMetrics = typeof file['metrics'] === 'object' && file['metrics'] !== null ? file['metrics'] : {};
   if (Object.keys(metrics).length > 0) fromEnv['metrics'] = { ...fileMetrics, ...metrics };
-  const fileSfu = typeof file['sfu'] === 'object' && file['sfu'] !== null ? file['sfu'] : {};
+  const fileSfu: Record<string, unknown> = typeof file['sfu'] === 'object' && file['sfu'] !== null ? (file['sfu'] as Record<string, unknown>) : {}; // checked by parseConfig
+  const sfuCluster: Record<string, unknown> = {};
+  for (const [k, key] of Object.entries(SFU_CLUSTER_ENV)) {
+    const v = env[k];
+    if (v !== undefined) sfuCluster[key] = key === 'relayPort' ? Number(v) : v;
+  }
+  const fileSfuCluster = typeof fileSfu['cluster'] === 'object' && fileSfu['cluster'] !== null ? fileSfu['cluster'] : {};
+  if (Object.keys(sfuCluster).length > 0) sfu['cluster'] = { ...fileSfuCluster, ...sfuCluster };
   if (Object.keys(sfu).length > 0) fromEnv['sfu'] = { ...fileSfu, ...sfu };
   const turn = turnFromEnv(env, file['turn']);
   if (turn) fromEnv['turn'] = turn;

@@ -1,6 +1,29 @@
 import { z } from 'zod';
 
 /**
+ * How this node serves other nodes' members (docs/deployment-server.md, "Media across nodes"):
+ * the internal relay listener, and how often its workers' load goes to Redis.
+ */
+export const SfuClusterConfigSchema = z
+  .object({
+    /** Where the node-to-node relay listens. Other nodes must reach it; clients never do. */
+    relayHost: z.string().min(1).max(64).default('0.0.0.0'),
+    /** The relay's TCP port (0: any free port, tests). */
+    relayPort: z.number().int().min(0).max(65535).default(8790),
+    /** The URL other nodes dial (ws://host:port/relay). Default: relayHost (or this machine's first LAN IPv4) and the bound port. */
+    relayUrl: z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL').max(255).optional(),
+    /** How often this node writes its workers' load to Redis. */
+    loadReportMs: z.number().int().min(100).max(60_000).default(2000),
+    /** How long a report lives: a node silent this long (dead) drops out of placement. */
+    loadTtlMs: z.number().int().min(300).max(300_000).default(6000),
+    /** A relayed request unanswered this long fails with sfu_unavailable. */
+    relayTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+  })
+  .strict()
+  .refine((c) => c.loadTtlMs > c.loadReportMs, { message: 'loadTtlMs must exceed loadReportMs (a live node would flicker out of placement)', path: ['loadTtlMs'] });
+export type SfuClusterConfig = z.infer<typeof SfuClusterConfigSchema>;
+
+/**
  * The `sfu` section of the server config. Every worker gets one WebRtcServer (one UDP and one TCP
  * port), so a firewall needs two rules per worker whatever the number of calls.
  */
@@ -29,7 +52,10 @@ export const SfuConfigSchema = z
     maxIncomingBitrate: z.number().int().min(100_000).default(5_000_000),
     /** mediasoup's first estimate of a recv transport's downlink, in bits per second. */
     initialAvailableOutgoingBitrate: z.number().int().min(100_000).default(1_000_000),
+    /** Media across nodes (server/cluster/media); read only when the server runs as a cluster. */
+    cluster: SfuClusterConfigSchema.prefault({}),
   })
   .strict()
   .refine((c) => c.rtcMinPort <= c.rtcMaxPort, { message: 'rtcMinPort must not exceed rtcMaxPort', path: ['rtcMinPort'] });
 export type SfuConfig = z.infer<typeof SfuConfigSchema>;
+export type SfuConfigInput = z.input<typeof SfuConfigSchema>;

@@ -2,13 +2,12 @@ import type { types } from 'mediasoup';
 import { assertNever } from '../../src/shared/assertNever.ts';
 import { anyInviteeAccepted, findMember, type Call } from '../../src/shared/call/index.ts';
 import { RingdeskError } from '../../src/shared/errors.ts';
-import { RtpCapabilitiesSchema, type CallId, type DeviceId, type ParsedRequest, type RequestResult, type SfuRequestType, type UserId } from '../../src/shared/protocol/index.ts';
-import type { CallService } from '../domain/CallService.ts';
+import { RtpCapabilitiesSchema, type CallId, type DeviceId, type SfuRequestType, type UserId } from '../../src/shared/protocol/index.ts';
 import { KeyedQueue } from '../domain/KeyedQueue.ts';
 import { Logger } from '../logger.ts';
-import type { SessionRegistry } from '../routing/SessionRegistry.ts';
 import { mediasoupCall, toWire } from './mediaErrors.ts';
 import type { Peer } from './Peer.ts';
+import type { MediaCalls, MediaRemote, MediaSessions, SfuActor, SfuRequest, SfuResult } from './ports.ts';
 import { Room } from './Room.ts';
 import type { SfuConfig } from './SfuConfig.ts';
 import type { TurnCredentials } from './TurnConfig.ts';
@@ -18,17 +17,15 @@ const log = new Logger('SfuService');
 /** One device in one call: its request queue and its grace timer. Ids never hold '/', so it cannot clash with a bare callID. */
 const deviceKey = (callID: CallId, userId: UserId, deviceId: DeviceId): string => `${callID}/${userId}/${deviceId}`;
 
-export type SfuRequest = Extract<ParsedRequest, { type: SfuRequestType }>;
-export type SfuResult = RequestResult<SfuRequestType>;
-interface Actor {
-  userId: UserId;
-  deviceId: DeviceId;
-}
+export type { SfuRequest, SfuResult } from './ports.ts';
+type Actor = SfuActor;
 
 export interface SfuServiceOptions {
   config: SfuConfig;
-  calls: CallService;
-  sessions: SessionRegistry;
+  calls: MediaCalls;
+  sessions: MediaSessions;
+  /** The cluster's placement and relay (server/cluster/media); absent on a single node. */
+  remote?: MediaRemote | null;
   /** How long a device's media stays in the room after its connection drops (it may resume and restart ICE). */
   graceMs: number;
   /** TURN servers to hand out with every transport; absent: clients connect to the SFU directly. */
@@ -68,8 +65,9 @@ const RINGING_MAY: ReadonlySet<SfuRequestType> = new Set<SfuRequestType>([
  */
 export class SfuService {
   readonly #config: SfuConfig;
-  readonly #calls: CallService;
-  readonly #sessions: SessionRegistry;
+  readonly #calls: MediaCalls;
+  readonly #sessions: MediaSessions;
+  readonly #remote: MediaRemote | null;
   readonly #graceMs: number;
   readonly #turn: TurnCredentials | null;
   readonly #queue = new KeyedQueue();
@@ -89,6 +87,7 @@ export class SfuService {
     this.#sessions = o.sessions;
     this.#graceMs = o.graceMs;
     this.#turn = o.turn ?? null;
+    this.#remote = o.remote ?? null;
     o.calls.on('changed', (call) => this.#background(call.callID, () => this.#sync(call.callID)));
   }
 
@@ -139,7 +138,20 @@ export class SfuService {
     };
   }
 
+  /**
+   * A request from a device connected here. In a cluster it runs where the call's room is placed,
+   * relayed there when that is another node (which checks it again: handleHere).
+   */
   async handle(actor: Actor, req: SfuRequest): Promise<SfuResult> {
+    if (this.#remote) {
+      const at = await this.#remote.locate(req.data.callID);
+      if (at.nodeId !== null) return this.#remote.forward(at.nodeId, actor, req);
+    }
+    return this.handleHere(actor, req);
+  }
+
+  /** A request run in this node's rooms: a local device's, or one relayed from the node holding its connection. */
+  async handleHere(actor: Actor, req: SfuRequest): Promise<SfuResult> {
     const pool = this.#pool;
     if (!pool) throw new RingdeskError('sfu_unavailable', this.#unavailable);
     if (req.type === 'sfuCapabilities') {
@@ -162,7 +174,7 @@ export class SfuService {
   }
 
   async #startedCall(callID: CallId): Promise<Call> {
-    const call = this.#calls.startedCall(callID);
+    const call = await this.#calls.startedCall(callID);
     if (call) return call;
     if (await this.#calls.get(callID)) throw new RingdeskError('call_ended', `call ${callID} has ended`);
     throw new RingdeskError('call_not_found', `no call ${callID}`);
@@ -263,7 +275,11 @@ export class SfuService {
   async #ensureRoom(callID: CallId): Promise<Room> {
     const existing = this.#rooms.get(callID);
     if (existing && !existing.closed) return existing;
-    const worker = this.#pool?.pick();
+    const pool = this.#pool;
+    // The worker the cluster chose for the call when it is one of ours; else the least loaded here.
+    const at = this.#remote ? await this.#remote.locate(callID) : null;
+    const placed = at?.nodeId === null && at.worker !== null ? pool?.workers.find((w) => w.index === at.worker) : undefined;
+    const worker = placed ?? pool?.pick();
     if (!worker) throw new RingdeskError('sfu_unavailable', 'no media worker is running right now; try again in a moment');
     const room = await mediasoupCall('createRoom', () =>
       Room.create(callID, worker, (userId, deviceId, push) => this.#sessions.push(userId, deviceId, push), this.#config),
@@ -281,10 +297,11 @@ export class SfuService {
 
   /** Brings the room in line with the call as it is now (runs in the room's queue after every call change). */
   async #sync(callID: CallId): Promise<void> {
-    const call = this.#calls.startedCall(callID);
+    const call = await this.#calls.startedCall(callID);
     const room = this.#rooms.get(callID);
     if (!call) {
       this.#hadRoom.delete(callID);
+      this.#remote?.forget(callID);
       if (room) {
         room.close('ended');
         this.#rooms.delete(callID);
@@ -309,7 +326,10 @@ export class SfuService {
     }
     // The room exists from the first accept (or at once for an advanced call made with nobody in it yet).
     const due = anyInviteeAccepted(call) || (call.mode === 'advanced' && call.members.length === 1);
-    if (due && this.#pool && !this.#hadRoom.has(callID)) await this.#ensureRoom(callID);
+    if (!due || !this.#pool || this.#hadRoom.has(callID)) return;
+    // In a cluster only the call's media node makes its room; the others relay to it.
+    if (this.#remote && (await this.#remote.locate(callID)).nodeId !== null) return;
+    await this.#ensureRoom(callID);
   }
 
   #background(callID: CallId, task: () => Promise<void>): void {
@@ -337,6 +357,12 @@ export class SfuService {
 
   /** A connection closed: its media stays for the grace period, in case it resumes and restarts ICE. */
   deviceOffline(userId: UserId, deviceId: DeviceId): void {
+    this.#remote?.deviceOffline(userId, deviceId);
+    this.deviceOfflineHere(userId, deviceId);
+  }
+
+  /** The grace timer in this node's rooms (a relay calls this for devices connected elsewhere). */
+  deviceOfflineHere(userId: UserId, deviceId: DeviceId): void {
     if (this.#holding) return;
     for (const room of this.#rooms.values()) {
       if (!room.peer(userId, deviceId) && !room.pendingPeer(userId, deviceId)) continue;
@@ -359,6 +385,11 @@ export class SfuService {
   }
 
   deviceOnline(userId: UserId, deviceId: DeviceId): void {
+    this.#remote?.deviceOnline(userId, deviceId);
+    this.deviceOnlineHere(userId, deviceId);
+  }
+
+  deviceOnlineHere(userId: UserId, deviceId: DeviceId): void {
     for (const [key, t] of this.#grace) {
       if (!key.endsWith(`/${userId}/${deviceId}`)) continue;
       clearTimeout(t);
