@@ -68,6 +68,10 @@ export class WalCheckpointer {
     if (this.#stopped || this.#exited) return;
     this.#stopped = true;
     const exited = new Promise<void>((r) => this.#worker.once('exit', () => r()));
+    // Unref'd while serving, so it never keeps the process up; while stopping it must, or a shutdown
+    // with nothing else left pending ends the process here, before the caller's next step: the drain's
+    // 'stopped' line never came (test/integration/drain.test.ts failed 3/3 without this).
+    this.#worker.ref();
     this.#worker.postMessage('stop');
     await exited;
   }

@@ -90,7 +90,8 @@ export async function startServerProcess(users: string[], o: { config?: Record<s
     async start() {
       const c = spawn(process.execPath, [resolve('server/index.ts'), 'serve', '--port', String(port), '--db', dbPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       child = c;
-      exited = new Promise((r) => c.once('exit', (code, signal) => r({ code, signal })));
+      // 'close', not 'exit': the last log lines (the drain's 'stopped') may still be in the pipe at exit.
+      exited = new Promise((r) => c.once('close', (code, signal) => r({ code, signal })));
       err = '';
       c.stderr?.on('data', (d: Buffer) => {
         err = (err + d.toString()).slice(-200_000);
