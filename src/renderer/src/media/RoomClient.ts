@@ -6,6 +6,7 @@ import type { CallId, DeviceId, UserId } from '../../../shared/protocol/common.t
 import type { MediaSource } from '../../../shared/protocol/sfu.ts';
 import type { ConsumerLayers, Published, RemoteStream, RoomCloseReason, RoomEvents, RoomMember, RoomState, StreamReport } from './roomTypes.ts';
 import { Consumers } from './Consumers.ts';
+import { HeldTracks } from './HeldTracks.ts';
 import { IceWatch } from './IceWatch.ts';
 import { CAMERA_ENCODINGS, type SpatialLayer } from './layers.ts';
 import { loadDevice } from './loadDevice.ts';
@@ -52,14 +53,8 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   #recv: types.Transport | null = null;
   readonly #published = new Map<MediaSource, { track: MediaStreamTrack; paused: boolean }>();
   readonly #producers = new Map<MediaSource, types.Producer>();
-  /**
-   * While ringing a producer sends a disabled clone of its track (black frames, silence): the
-   * encoder keeps running, so answering needs no renegotiation and the SFU's key-frame request on
-   * resume is answered at once. A producer paused here instead restarts with a key frame that can
-   * reach the SFU before its resume; the browser then ignores the SFU's request for ~300 ms and the
-   * SFU asks again only after 1 s (that was the caller's ~1 s wait for the first frame).
-   */
-  readonly #held = new Map<MediaSource, MediaStreamTrack>();
+  /** While ringing, producers send disabled clones (see HeldTracks). */
+  readonly #held = new HeldTracks();
   readonly #consumers: Consumers;
   readonly #members = new Map<string, RoomMember>();
   /**
@@ -130,8 +125,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       const resumes = [...this.#producers].map(async ([source, p]) => {
         const pub = this.#published.get(source);
         if (!pub || p.closed) return;
-        const held = this.#held.get(source);
-        if (held) held.enabled = true;
+        this.#held.enable(source);
         // Muted while it rang: it stays paused on the server, and now sends nothing from here either.
         if (pub.paused) return p.pause();
         if (p.paused) p.resume();
@@ -189,8 +183,8 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     return this.#enqueue(async () => {
       const p = this.#producers.get(source);
       if (p && !p.closed) {
-        await p.replaceTrack({ track: this.#pending ? this.#hold(source, track) : track });
-        if (!this.#pending) this.#release(source);
+        await p.replaceTrack({ track: this.#pending ? this.#held.hold(source, track) : track });
+        if (!this.#pending) this.#held.release(source);
         return;
       }
       if (this.#send) await this.#produce(source, this.#epoch);
@@ -205,7 +199,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       this.#producers.delete(source);
       if (!p) return;
       p.close();
-      this.#release(source);
+      this.#held.release(source);
       this.#emitPublished();
       await this.#o.port.request('sfuCloseProducer', { callID: this.callID, producerId: p.id }).catch((e: unknown) => this.#report(e));
     });
@@ -319,10 +313,10 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     const hold = this.#pending;
     const camera = source === 'camera' ? await this.#simulcast() : {};
     const producer = await this.#send.produce({
-      track: hold ? this.#hold(source, pub.track) : pub.track,
+      track: hold ? this.#held.hold(source, pub.track) : pub.track,
       ...camera,
       // The track is ours to keep across rejoins; pausing sends nothing at all and leaves the
-      // track as it is (a held clone's `enabled` is ours: see #held).
+      // track as it is (a held clone's `enabled` is HeldTracks').
       stopTracks: false,
       disableTrackOnPause: false,
       zeroRtpOnPause: true,
@@ -330,26 +324,12 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       appData: { source, paused: pub.paused || hold },
     });
     if (epoch !== this.#epoch) {
-      this.#release(source);
+      this.#held.release(source);
       return producer.close();
     }
     if (pub.paused && !hold) producer.pause();
     this.#producers.set(source, producer);
     this.#emitPublished();
-  }
-
-  /** A disabled clone of `track` to send while ringing (see #held). */
-  #hold(source: MediaSource, track: MediaStreamTrack): MediaStreamTrack {
-    const clone = track.clone();
-    clone.enabled = false;
-    this.#release(source);
-    this.#held.set(source, clone);
-    return clone;
-  }
-
-  #release(source: MediaSource): void {
-    this.#held.get(source)?.stop();
-    this.#held.delete(source);
   }
 
   async #simulcast(): Promise<Pick<types.ProducerOptions, 'encodings' | 'codec'>> {
@@ -424,7 +404,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     this.#recv?.close();
     this.#send = this.#recv = null;
     this.#producers.clear();
-    for (const source of [...this.#held.keys()]) this.#release(source);
+    this.#held.clear();
     this.#consumers.clear();
     this.#members.clear();
     this.#emitPublished();
