@@ -54,7 +54,7 @@ async function oneCall(alice: Desktop, bob: Desktop, mode: Mode): Promise<{ call
   await alice.page.getByTestId('screen-outgoing').waitFor();
   await bob.page.getByTestId('screen-incoming').waitFor();
   const id = asCallId((await bob.page.getByTestId('screen-incoming').getAttribute('data-call-id')) ?? '');
-  if (mode !== 'withoutPrewarm') await bob.page.locator('[data-testid="prewarm"][data-ready="true"]').waitFor({ timeout: 10_000 });
+  if (mode !== 'withoutPrewarm') await bob.page.locator('[data-testid="prewarm"][data-ready="true"]').waitFor({ state: 'attached', timeout: 10_000 }); // a hidden marker
   // The incoming screen's camera preview: its track becomes the call's camera on answering.
   if (mode === 'withPrewarmAndPreview') await bob.page.getByTestId('preview-camera').click();
   await new Promise((r) => setTimeout(r, RING_MS));

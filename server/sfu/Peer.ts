@@ -26,10 +26,12 @@ export class Peer {
   readonly producers = new Map<string, ProducerEntry>();
   readonly consumers = new Map<string, types.Consumer>();
   /**
-   * A ringing invitee's device, pre-warming: it may hold transports and paused producers, but
-   * nobody sees them and it consumes nothing until its user accepts on it (Room.promote).
+   * A ringing invitee's device, pre-warming: it may hold transports, producers and consumers, but
+   * the server keeps every one of them paused until its user accepts on it (Room.promote).
    */
   pending = false;
+  /** What this ringing device asked to run once it is answered: producer and consumer ids (Room.promote resumes them). */
+  readonly onAnswer = new Set<string>();
   #closed = false;
 
   constructor(userId: UserId, deviceId: DeviceId, deviceName: string, rtpCapabilities: types.RtpCapabilities) {

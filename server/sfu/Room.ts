@@ -76,14 +76,20 @@ export class Room {
     return p?.deviceId === deviceId ? p : undefined;
   }
 
+  /** A ringing device's producers count: the members consume them, paused, while it rings. */
   #ownerOf(producerId: string): Peer | undefined {
-    return [...this.#peers.values()].find((p) => p.producers.has(producerId));
+    return [...this.#peers.values(), ...this.#pending.values()].find((p) => p.producers.has(producerId));
   }
 
   /** Everyone else, ringing devices included: they keep their list of producers current for the answer. */
   #others(except: UserId, push: SfuPush): void {
     for (const p of this.#peers.values()) if (p.userId !== except) this.#notify(p.userId, p.deviceId, push);
     for (const p of this.#pending.values()) if (p.userId !== except) this.#notify(p.userId, p.deviceId, push);
+  }
+
+  /** The members only: what a ringing device prepares is shown to them, never to the other ringing devices. */
+  #members(except: UserId, push: SfuPush): void {
+    for (const p of this.#peers.values()) if (p.userId !== except) this.#notify(p.userId, p.deviceId, push);
   }
 
   get pending(): ReadonlyMap<string, Peer> {
@@ -94,21 +100,23 @@ export class Room {
   }
 
   /**
-   * A ringing invitee's device enters to pre-warm: it gets the room's state like a member, but
-   * the others hear nothing of it until promote().
+   * A ringing invitee's device enters to pre-warm: it gets the members and their producers, and
+   * may consume them, but the server holds all it makes paused until promote(). The members hear
+   * of its producers (paused) so they can consume them ahead too; it is a member only once promoted.
    */
   joinPending(userId: UserId, deviceId: DeviceId, deviceName: string, rtpCapabilities: types.RtpCapabilities): RequestResult<'sfuJoin'> {
     this.removePending(userId, deviceId, null);
     const peer = new Peer(userId, deviceId, deviceName, rtpCapabilities);
     peer.pending = true;
     this.#pending.set(`${userId}/${deviceId}`, peer);
-    return this.#state();
+    return this.#state(false);
   }
 
   /**
    * The user answered on this device: its pre-warmed peer becomes the member's device in the room,
-   * announced with its producers (still paused until it resumes them). The user's other ringing
-   * devices are put out. False when this device had not pre-warmed.
+   * and what it asked to run while ringing (its consumers, its unpaused producers) resumes now,
+   * without another round trip. The user's other ringing devices are put out. False when this
+   * device had not pre-warmed.
    */
   promote(userId: UserId, deviceId: DeviceId): boolean {
     const peer = this.pendingPeer(userId, deviceId);
@@ -121,9 +129,24 @@ export class Room {
     this.#others(userId, { type: 'sfuMemberJoined', data: { callID: this.callID, member: { userId, deviceId, deviceName: peer.deviceName } } });
     for (const entry of peer.producers.values()) {
       if (entry.producer.kind === 'audio') void this.#observer.addProducer({ producerId: entry.producer.id }).catch(() => undefined);
-      this.#others(userId, { type: 'sfuNewProducer', data: { callID: this.callID, producer: peer.info(entry) } });
+      // The members heard of it when it was made; other ringing devices hear of it now.
+      const push: SfuPush = { type: 'sfuNewProducer', data: { callID: this.callID, producer: peer.info(entry) } };
+      for (const p of this.#pending.values()) if (p.userId !== userId) this.#notify(p.userId, p.deviceId, push);
     }
+    this.#runAnswered(peer);
     return true;
+  }
+
+  /** Resumes what the promoted device asked to run while it rang; the others hear its producers resume. */
+  #runAnswered(peer: Peer): void {
+    const ids = [...peer.onAnswer];
+    peer.onAnswer.clear();
+    const failed = (e: unknown): void => log.child({ callID: this.callID }).warn('resume on answer failed: %s', e instanceof Error ? e.message : String(e));
+    for (const id of ids) {
+      const consumer = peer.consumers.get(id);
+      if (consumer) void mediasoupCall('resumeConsumer', () => consumer.resume()).catch(failed);
+      else if (peer.producers.has(id)) this.setProducerPaused(peer, id, false).catch(failed);
+    }
   }
 
   /** Puts a pre-warming device out (`deviceId` null: all of the user's); `reason` null: it left by itself. */
@@ -136,8 +159,10 @@ export class Room {
     }
   }
 
-  #state(): RequestResult<'sfuJoin'> {
-    const producers = [...this.#peers.values()].flatMap((p) => [...p.producers.values()].map((e) => p.info(e)));
+  /** What a joining device is told: the members, and the producers it may consume (a member's also the ringing devices'). */
+  #state(member: boolean): RequestResult<'sfuJoin'> {
+    const owners = member ? [...this.#peers.values(), ...this.#pending.values()] : [...this.#peers.values()];
+    const producers = owners.flatMap((p) => [...p.producers.values()].map((e) => p.info(e)));
     const members = [...this.#peers.values()].map((p) => ({ userId: p.userId, deviceId: p.deviceId, deviceName: p.deviceName }));
     return { rtpCapabilities: toWire(RtpCapabilitiesSchema, this.router.rtpCapabilities, 'rtpCapabilities'), producers, members };
   }
@@ -147,7 +172,7 @@ export class Room {
     if (this.#peers.has(userId)) this.removePeer(userId, null);
     this.removePending(userId, deviceId, null);
     const peer = new Peer(userId, deviceId, deviceName, rtpCapabilities);
-    const state = this.#state();
+    const state = this.#state(true);
     this.#peers.set(userId, peer);
     this.#others(userId, { type: 'sfuMemberJoined', data: { callID: this.callID, member: { userId, deviceId, deviceName } } });
     return state;
@@ -195,12 +220,13 @@ export class Room {
     if (peer.producers.size >= SFU_LIMITS.maxProducersPerMember) {
       throw new RingdeskError('media_limit', `at most ${SFU_LIMITS.maxProducersPerMember} producers per member`);
     }
+    const held = peer.pending;
     const producer = await mediasoupCall('produce', () =>
       t.transport.produce({
         kind: d.kind,
         // Shape checked by RtpParametersSchema; mediasoup's ortc checks the meaning and throws TypeError.
         rtpParameters: d.rtpParameters as unknown as types.RtpParameters,
-        paused: d.paused,
+        paused: d.paused || held,
         appData: { source: d.source },
       }),
     );
@@ -208,7 +234,14 @@ export class Room {
     const entry: ProducerEntry = { producer, source: d.source, appData: d.appData };
     peer.producers.set(producer.id, entry);
     producer.observer.on('close', () => this.#onProducerClosed(peer, producer.id));
-    if (peer.pending) return { producerId: producer.id }; // announced when its user answers (promote)
+    if (peer.pending) {
+      // Held paused while ringing; what was asked unpaused runs once answered. The members consume it ahead.
+      if (!d.paused) peer.onAnswer.add(producer.id);
+      this.#members(peer.userId, { type: 'sfuNewProducer', data: { callID: this.callID, producer: peer.info(entry) } });
+      return { producerId: producer.id };
+    }
+    // Answered while it was being made: run it as asked before the others hear of it.
+    if (held && !d.paused) await mediasoupCall('resumeProducer', () => producer.resume());
     if (producer.kind === 'audio') void this.#observer.addProducer({ producerId: producer.id }).catch(() => undefined);
     this.#others(peer.userId, { type: 'sfuNewProducer', data: { callID: this.callID, producer: peer.info(entry) } });
     return { producerId: producer.id };
@@ -216,8 +249,11 @@ export class Room {
 
   #onProducerClosed(peer: Peer, producerId: string): void {
     peer.producers.delete(producerId);
-    if (this.#closed || peer.pending) return;
-    this.#others(peer.userId, { type: 'sfuProducerClosed', data: { callID: this.callID, producerId } });
+    peer.onAnswer.delete(producerId);
+    if (this.#closed) return;
+    const push: SfuPush = { type: 'sfuProducerClosed', data: { callID: this.callID, producerId } };
+    if (peer.pending) return this.#members(peer.userId, push); // only they were told of it
+    this.#others(peer.userId, push);
     if (this.#speaker === producerId) this.#onSpeaker(null);
   }
 
@@ -227,10 +263,16 @@ export class Room {
     return p.producer;
   }
 
+  /** A ringing device's producer stays paused: resuming it only means "when I answer" (promote). */
   async setProducerPaused(peer: Peer, producerId: string, paused: boolean): Promise<void> {
     const producer = this.producer(peer, producerId);
+    if (peer.pending) {
+      if (paused) peer.onAnswer.delete(producerId);
+      else peer.onAnswer.add(producerId);
+      return;
+    }
     await mediasoupCall(paused ? 'pauseProducer' : 'resumeProducer', () => (paused ? producer.pause() : producer.resume()));
-    if (!peer.pending) this.#others(peer.userId, { type: paused ? 'sfuProducerPaused' : 'sfuProducerResumed', data: { callID: this.callID, producerId } });
+    this.#others(peer.userId, { type: paused ? 'sfuProducerPaused' : 'sfuProducerResumed', data: { callID: this.callID, producerId } });
   }
 
   async consume(peer: Peer, producerId: string): Promise<RequestResult<'sfuConsume'>> {
@@ -249,7 +291,10 @@ export class Room {
     const consumer = await mediasoupCall('consume', () => transport.consume({ producerId, rtpCapabilities: peer.rtpCapabilities, paused: true }));
     keepFor(peer, consumer);
     peer.consumers.set(consumer.id, consumer);
-    consumer.observer.on('close', () => peer.consumers.delete(consumer.id));
+    consumer.observer.on('close', () => {
+      peer.consumers.delete(consumer.id);
+      peer.onAnswer.delete(consumer.id);
+    });
     consumer.on('producerclose', () => {
       if (!this.#closed && !peer.closed) this.#notify(peer.userId, peer.deviceId, { type: 'sfuConsumerClosed', data: { callID: this.callID, consumerId: consumer.id } });
     });
@@ -271,6 +316,16 @@ export class Room {
       source: entry.source,
       appData: entry.appData,
     };
+  }
+
+  /** A ringing device's consumer stays paused until it answers (promote); a member's resumes now. */
+  async resumeConsumer(peer: Peer, consumerId: string): Promise<void> {
+    const c = this.consumer(peer, consumerId);
+    if (peer.pending) {
+      peer.onAnswer.add(c.id);
+      return;
+    }
+    await mediasoupCall('resumeConsumer', () => c.resume());
   }
 
   consumer(peer: Peer, consumerId: string): types.Consumer {

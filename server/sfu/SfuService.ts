@@ -37,14 +37,18 @@ export interface RoomSnapshot {
   worker: number;
   routerClosed: boolean;
   peers: { userId: UserId; deviceId: DeviceId; transports: string[]; producers: string[]; consumers: string[] }[];
-  /** Ringing devices pre-warming: their transports and (paused) producers, seen by nobody yet. */
-  pending: { userId: UserId; deviceId: DeviceId; transports: string[]; producers: string[] }[];
+  /** Ringing devices pre-warming: their transports, producers and consumers, all paused until answered. */
+  pending: { userId: UserId; deviceId: DeviceId; transports: string[]; producers: string[]; consumers: string[] }[];
 }
 
 /** A member's right in the room: `member` (Accepted, main device) or `ringing` (an invitee's device, pre-warming). */
 type Access = 'member' | 'ringing';
 const RINGING: ReadonlySet<string> = new Set(['inviting', 'received', 'notYetReceived']);
-/** What a ringing device may do: prepare to send. Consuming, resuming and layers wait for the answer. */
+/**
+ * What a ringing device may do: prepare everything, so answering only starts media. Its producers
+ * and consumers stay paused on the server; a resume it asks for runs when it answers (Room.promote).
+ * Layers wait for the answer.
+ */
 const RINGING_MAY: ReadonlySet<SfuRequestType> = new Set<SfuRequestType>([
   'sfuJoin',
   'sfuLeave',
@@ -53,7 +57,10 @@ const RINGING_MAY: ReadonlySet<SfuRequestType> = new Set<SfuRequestType>([
   'sfuRestartIce',
   'sfuProduce',
   'sfuPauseProducer',
+  'sfuResumeProducer',
   'sfuCloseProducer',
+  'sfuConsume',
+  'sfuResumeConsumer',
   'sfuGetStats',
 ]);
 
@@ -134,7 +141,13 @@ export class SfuService {
         producers: [...p.producers.keys()],
         consumers: [...p.consumers.keys()],
       })),
-      pending: [...room.pending.values()].map((p) => ({ userId: p.userId, deviceId: p.deviceId, transports: [...p.transports.keys()], producers: [...p.producers.keys()] })),
+      pending: [...room.pending.values()].map((p) => ({
+        userId: p.userId,
+        deviceId: p.deviceId,
+        transports: [...p.transports.keys()],
+        producers: [...p.producers.keys()],
+        consumers: [...p.consumers.keys()],
+      })),
     };
   }
 
@@ -237,8 +250,8 @@ export class SfuService {
         return { iceParameters: await mediasoupCall('restartIce', () => t.restartIce()), ...(iceServers ? { iceServers } : {}) };
       }
       case 'sfuProduce':
-        // A ringing device's producers start paused whatever it asked: nothing leaves before the answer.
-        return room.produce(peer, peer.pending ? { ...req.data, paused: true } : req.data);
+        // A ringing device's producers are held paused (Room.produce): nothing is forwarded before the answer.
+        return room.produce(peer, req.data);
       case 'sfuPauseProducer':
       case 'sfuResumeProducer':
         await room.setProducerPaused(peer, req.data.producerId, req.type === 'sfuPauseProducer');
@@ -248,11 +261,9 @@ export class SfuService {
         return {};
       case 'sfuConsume':
         return room.consume(peer, req.data.producerId);
-      case 'sfuResumeConsumer': {
-        const c = room.consumer(peer, req.data.consumerId);
-        await mediasoupCall('resumeConsumer', () => c.resume());
+      case 'sfuResumeConsumer':
+        await room.resumeConsumer(peer, req.data.consumerId);
         return {};
-      }
       case 'sfuSetPreferredLayers': {
         const c = room.consumer(peer, req.data.consumerId);
         const { spatialLayer, temporalLayer } = req.data;

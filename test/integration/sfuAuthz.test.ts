@@ -39,14 +39,16 @@ describe('who may use a room', () => {
     expect((await raw.closeWithin()).code).toBe(4401);
   });
 
-  it('an invitee still ringing may pre-warm (join, transports) but not consume or resume (sfuPrewarm.test.ts has the rest)', async () => {
+  it('an invitee still ringing may pre-warm (join, transports) but not ask for layers nor touch another room\'s producers (sfuPrewarm.test.ts has the rest)', async () => {
     const ringing = await connect(t.url, 'dave');
     const { call } = await carol.calls.callInvite([ringing.userId]);
     await expect(req(ringing, 'sfuCapabilities', { callID: call.callID })).resolves.toMatchObject({ rtpCapabilities: {} });
     await join(ringing, call.callID);
     await expect(req(ringing, 'sfuCreateTransport', { callID: call.callID, direction: 'send' })).resolves.toMatchObject({ transportId: expect.any(String) });
-    expect(await codeOf(ringing, 'sfuConsume', { callID: call.callID, producerId: a.camera })).toBe('media_forbidden');
-    expect(await codeOf(ringing, 'sfuResumeProducer', { callID: call.callID, producerId: a.camera })).toBe('media_forbidden');
+    // a.camera is in another call's room.
+    expect(await codeOf(ringing, 'sfuConsume', { callID: call.callID, producerId: a.camera })).toBe('media_not_found');
+    expect(await codeOf(ringing, 'sfuResumeProducer', { callID: call.callID, producerId: a.camera })).toBe('media_not_found');
+    expect(await codeOf(ringing, 'sfuSetPreferredLayers', { callID: call.callID, consumerId: 'c1', spatialLayer: 0 })).toBe('media_forbidden');
     await carol.calls.callCancel(call.callID);
     await ringing.sig.close();
   });

@@ -1,7 +1,7 @@
-// Pre-warm on the callee's side, against a real server and worker: while the call rings an
-// invitee's device may join, create transports and produce, but its producers are held paused and
-// hidden, and it may consume nothing; answering on that device shows them to the room. Both ways:
-// what a ringing device may do, and what it may not.
+// Pre-warm on both sides, against a real server and worker: while the call rings an invitee's
+// device may join, create transports, produce and consume, and the members may consume its
+// producers, but the server holds all of it paused; answering on that device runs what it asked
+// for, with no further request. Both ways: what a ringing device may do, and what it may not.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { asDeviceId, type CallId } from '../../src/shared/protocol/index.ts';
 import { cleanupSockets } from './badInput.raw.ts';
@@ -38,78 +38,94 @@ afterEach(async () => {
   await bob.sig.close();
 });
 
-/** Bob pre-warms as the app does while it rings: join, send transport, mic and camera. */
+/** Bob pre-warms as the app does while it rings: join, send transport, mic and camera (sent unpaused: "run once answered"). */
 async function prewarm(c: TestClient): Promise<{ transportId: string; mic: string; camera: string }> {
   const joined = await join(c, callID);
-  expect(joined.producers.map((p) => p.producerId).sort()).toEqual([a.mic, a.camera].sort()); // what answering will consume
+  expect(joined.producers.map((p) => p.producerId).sort()).toEqual([a.mic, a.camera].sort()); // what it consumes ahead
   const { transportId } = await req(c, 'sfuCreateTransport', { callID, direction: 'send' });
   await req(c, 'sfuConnectTransport', { callID, transportId, dtlsParameters: DTLS });
   const mic = await req(c, 'sfuProduce', { callID, transportId, kind: 'audio', source: 'mic', rtpParameters: opus('0'), paused: false });
-  const camera = await req(c, 'sfuProduce', { callID, transportId, kind: 'video', source: 'camera', rtpParameters: vp8Simulcast('1') });
+  const camera = await req(c, 'sfuProduce', { callID, transportId, kind: 'video', source: 'camera', rtpParameters: vp8Simulcast('1'), paused: true });
   return { transportId, mic: mic.producerId, camera: camera.producerId };
 }
 
 const snapshot = () => t.server.services.sfu.inspect(callID);
+const room = () => t.server.services.sfu.rooms.get(callID);
+const bobsPeer = () => room()?.pendingPeer(bob.userId, asDeviceId('bob-d1')) ?? room()?.peer(bob.userId, asDeviceId('bob-d1'));
+const producerOf = (id: string) => bobsPeer()?.producers.get(id)?.producer;
 
 describe('pre-warm while ringing: what a ringing device may do', () => {
-  it('join, transports both ways, and producers, which the server holds PAUSED whatever was asked', async () => {
+  it('join, transports both ways, producers and consumers, all of which the server holds PAUSED whatever was asked', async () => {
     const b = await prewarm(bob);
-    await expect(req(bob, 'sfuCreateTransport', { callID, direction: 'recv' })).resolves.toMatchObject({ transportId: expect.any(String) });
+    await req(bob, 'sfuCreateTransport', { callID, direction: 'recv' });
     const pending = snapshot()?.pending.find((p) => p.userId === 'bob');
     expect(pending?.producers.sort()).toEqual([b.mic, b.camera].sort());
     expect(pending?.transports).toHaveLength(2);
-    const room = t.server.services.sfu.rooms.get(callID);
-    const held = room?.pendingPeer(bob.userId, asDeviceId('bob-d1'))?.producers.get(b.mic)?.producer;
-    expect(held?.paused).toBe(true);
+    expect(producerOf(b.mic)?.paused).toBe(true);
+    // Consuming ahead: the consumer exists, and asking to resume it (or the mic) waits for the answer.
+    const c = await req(bob, 'sfuConsume', { callID, producerId: a.camera });
+    await req(bob, 'sfuResumeConsumer', { callID, consumerId: c.consumerId });
+    await req(bob, 'sfuResumeProducer', { callID, producerId: b.mic });
+    expect(bobsPeer()?.consumers.get(c.consumerId)?.paused).toBe(true);
+    expect(producerOf(b.mic)?.paused).toBe(true);
     // Not in the room as a member yet.
     expect(snapshot()?.peers.map((p) => p.userId)).toEqual(['alice']);
   });
 
-  it('answering on that device: the room hears of bob and his producers, and both sides may consume', async () => {
-    const b = await prewarm(bob);
-    const joined = sfuPush(alice, 'sfuMemberJoined');
-    const newProducers: string[] = [];
-    const offPush = alice.calls.on('sfu', (p) => {
-      if (p.type === 'sfuNewProducer') newProducers.push(p.data.producer.producerId);
+  it('the members hear of its producers (paused) and may consume them ahead; nothing is forwarded before the answer', async () => {
+    const heard: string[] = [];
+    const off = alice.calls.on('sfu', (p) => {
+      if (p.type === 'sfuNewProducer' && p.data.producer.paused) heard.push(p.data.producer.producerId);
+      if (p.type === 'sfuMemberJoined') heard.push('memberJoined');
     });
+    const b = await prewarm(bob);
+    await req(alice, 'sfuCreateTransport', { callID, direction: 'recv' });
+    const c = await req(alice, 'sfuConsume', { callID, producerId: b.camera });
+    expect(c.producerPaused).toBe(true);
+    await req(alice, 'sfuResumeConsumer', { callID, consumerId: c.consumerId });
+    const consumer = room()?.peer(alice.userId, asDeviceId('alice-d1'))?.consumers.get(c.consumerId);
+    expect(consumer?.producerPaused).toBe(true); // resumed by alice, but the producer is held
+    off();
+    expect(heard.sort()).toEqual([b.mic, b.camera].sort()); // and not that bob is in the room
+  });
+
+  it('answering on that device runs what it asked for with no further request: its consumers and its unpaused producers', async () => {
+    const b = await prewarm(bob);
+    await req(bob, 'sfuCreateTransport', { callID, direction: 'recv' });
+    const c = await req(bob, 'sfuConsume', { callID, producerId: a.camera });
+    await req(bob, 'sfuResumeConsumer', { callID, consumerId: c.consumerId });
+    const joined = sfuPush(alice, 'sfuMemberJoined');
+    const resumed = sfuPush(alice, 'sfuProducerResumed');
     await bob.calls.callAccept(callID);
     await expect(joined).resolves.toMatchObject({ member: { userId: 'bob' } });
-    // Answering resumes what was prepared: no new transport or producer is needed.
-    await req(bob, 'sfuResumeProducer', { callID, producerId: b.mic });
-    await req(bob, 'sfuCreateTransport', { callID, direction: 'recv' });
-    await expect(req(bob, 'sfuConsume', { callID, producerId: a.camera })).resolves.toMatchObject({ producerId: a.camera });
-    offPush();
-    expect(newProducers.sort()).toEqual([b.mic, b.camera].sort());
+    await expect(resumed).resolves.toMatchObject({ producerId: b.mic });
+    expect(producerOf(b.mic)?.paused).toBe(false);
+    expect(producerOf(b.camera)?.paused).toBe(true); // produced paused: it waits for its own resume
+    expect(bobsPeer()?.consumers.get(c.consumerId)?.paused).toBe(false);
     expect(snapshot()?.pending).toEqual([]);
+  });
+
+  it('a resume asked for while ringing and taken back (pause) does not run on answering', async () => {
+    const b = await prewarm(bob);
+    await req(bob, 'sfuPauseProducer', { callID, producerId: b.mic });
+    const joined = sfuPush(alice, 'sfuMemberJoined');
+    await bob.calls.callAccept(callID);
+    await joined;
+    expect(producerOf(b.mic)?.paused).toBe(true);
   });
 });
 
 describe('pre-warm while ringing: what a ringing device may not do', () => {
-  it('consume, resume its producers, or ask for layers: media_forbidden', async () => {
-    const b = await prewarm(bob);
+  it('ask for layers: media_forbidden', async () => {
+    await prewarm(bob);
     await req(bob, 'sfuCreateTransport', { callID, direction: 'recv' });
-    expect(await codeOf(bob, 'sfuConsume', { callID, producerId: a.camera })).toBe('media_forbidden');
-    expect(await codeOf(bob, 'sfuResumeProducer', { callID, producerId: b.mic })).toBe('media_forbidden');
-    expect(await codeOf(bob, 'sfuResumeConsumer', { callID, consumerId: 'c1' })).toBe('media_forbidden');
-    expect(await codeOf(bob, 'sfuSetPreferredLayers', { callID, consumerId: 'c1', spatialLayer: 0 })).toBe('media_forbidden');
-  });
-
-  it('nobody can consume or see a ringing device’s producers before the answer', async () => {
-    let heard = 0;
-    const off = alice.calls.on('sfu', (p) => {
-      if (p.type === 'sfuNewProducer' || p.type === 'sfuMemberJoined') heard++;
-    });
-    const b = await prewarm(bob);
-    expect(await codeOf(alice, 'sfuConsume', { callID, producerId: b.camera })).toBe('media_not_found');
-    expect(await codeOf(alice, 'sfuConsume', { callID, producerId: b.mic })).toBe('media_not_found');
-    off();
-    expect(heard).toBe(0);
+    const c = await req(bob, 'sfuConsume', { callID, producerId: a.camera });
+    expect(await codeOf(bob, 'sfuSetPreferredLayers', { callID, consumerId: c.consumerId, spatialLayer: 0 })).toBe('media_forbidden');
   });
 
   it('declined: the pre-warmed device is put out, its transports closed, and it may not come back', async () => {
     await prewarm(bob);
-    const room = t.server.services.sfu.rooms.get(callID);
-    const transports = [...(room?.pendingPeer(bob.userId, asDeviceId('bob-d1'))?.transports.values() ?? [])].map((e) => e.transport);
+    const transports = [...(bobsPeer()?.transports.values() ?? [])].map((e) => e.transport);
     const out = sfuPush(bob, 'sfuRoomClosed');
     await bob.calls.callReject(callID);
     await expect(out).resolves.toMatchObject({ reason: 'ended' });
@@ -124,13 +140,20 @@ describe('pre-warm while ringing: what a ringing device may not do', () => {
     await carol.sig.close();
   });
 
-  it('answered on another device: the one that pre-warmed is put out as moved', async () => {
+  it('answered on another device: the one that pre-warmed is put out as moved, and the members hear its producers closed', async () => {
     const bob2 = await connect(t.url, 'bob', 'bob-d2');
-    await prewarm(bob);
+    const b = await prewarm(bob);
+    const closed: string[] = [];
+    const off = alice.calls.on('sfu', (p) => {
+      if (p.type === 'sfuProducerClosed') closed.push(p.data.producerId);
+    });
     const out = sfuPush(bob, 'sfuRoomClosed');
     await bob2.calls.callAccept(callID);
     await expect(out).resolves.toMatchObject({ reason: 'moved' });
     expect(snapshot()?.pending).toEqual([]);
+    // Alice was told of its producers while it rang, so she hears them go.
+    await expect.poll(() => [...closed].sort()).toEqual([b.mic, b.camera].sort());
+    off();
     await bob2.sig.close();
   });
 });

@@ -152,7 +152,7 @@ const Empty = z.object({});
 export const SFU_REQUESTS = {
   /** The router's capabilities, for loading a Device. Any member of the call may ask, invitees still ringing included (pre-warm). */
   sfuCapabilities: { data: z.object(InRoom), result: z.object({ rtpCapabilities: RtpCapabilitiesSchema }) },
-  /** Enter the call's room. Accepted members on their main device; an invitee still ringing may pre-warm (paused producers nobody sees; docs/protocol.md). */
+  /** Enter the call's room. Accepted members on their main device; an invitee still ringing may pre-warm (all held paused until it answers; docs/protocol.md). */
   sfuJoin: {
     data: z.object({ ...InRoom, rtpCapabilities: RtpCapabilitiesSchema }),
     result: z.object({ rtpCapabilities: RtpCapabilitiesSchema, producers: z.array(ProducerInfoSchema), members: z.array(RoomMemberSchema) }),

@@ -33,6 +33,7 @@ function harness() {
     epoch: () => 1,
     onRemotes: (r) => seen.push(r),
     onLayers: () => undefined,
+    shown: () => true,
     report: (e) => {
       throw e;
     },

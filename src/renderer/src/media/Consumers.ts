@@ -13,6 +13,8 @@ export interface ConsumersHost {
   epoch(): number;
   onRemotes(remotes: RemoteStream[]): void;
   onLayers(layers: Record<string, ConsumerLayers>): void;
+  /** Whether a device's streams may be shown: a ringing device's are consumed ahead but hidden until it joins. */
+  shown(userId: UserId, deviceId: DeviceId): boolean;
   report(e: unknown): void;
 }
 
@@ -168,8 +170,13 @@ export class Consumers {
     this.#emitLayers();
   }
 
+  /** A device was let in: its streams, consumed while it rang, may show now. */
+  shownChanged(): void {
+    this.#emitRemotes();
+  }
+
   #emitRemotes(): void {
-    this.#h.onRemotes([...this.#entries.values()].map((e) => e.info));
+    this.#h.onRemotes([...this.#entries.values()].map((e) => e.info).filter((r) => this.#h.shown(r.userId, r.deviceId)));
   }
 
   #emitLayers(): void {

@@ -56,6 +56,8 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
   /** The incoming screen's camera preview (also the pre-warmed camera while ringing). */
   #preview: MediaStreamTrack | null = null;
   #scope: EffectScope | null = null;
+  /** The ringing call this device started answering before the answer was confirmed (see start()). */
+  #answering: CallId | null = null;
   #offDevices: (() => void) | null = null;
 
   constructor(deps: MediaSessionDeps) {
@@ -99,7 +101,8 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
           // out of the pending room, or out of a pre-warm whose room was never made.
           const l = this.#live;
           const answered = (callID: string | null): boolean => callID !== null && calls.active?.call.callID === callID;
-          if (l?.room.pending && l.room.callID !== id && !answered(l.room.callID)) this.leave();
+          const prewarmed = l !== null && (l.room.pending || l.room.callID === this.#answering);
+          if (prewarmed && l.room.callID !== id && !answered(l.room.callID)) this.leave();
           else if (!l && this.#state === 'prewarming' && media.callID !== id && !answered(media.callID)) {
             media.reset(null);
             if (this.#go('leave')) this.#go('left');
@@ -108,6 +111,23 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
           if (!id && !this.#live && media.callID === null) this.stopPreview();
         },
         { immediate: true },
+      );
+      // Answering here: the incoming screen records how (audio or video) just before it sends the
+      // accept. Media starts at once; the server runs a ringing device's resumes when the accept
+      // lands, so the answer's round trip back to this page is not waited for.
+      watch(
+        () => {
+          const intent = media.intent; // read first: the room itself is not reactive
+          const l = this.#live;
+          return l?.room.pending ? (intent[l.room.callID] ?? null) : null;
+        },
+        (kind) => {
+          const l = this.#live;
+          if (!kind || !l?.room.pending) return;
+          this.#answering = l.room.callID;
+          void this.#activate(l);
+        },
+        { flush: 'sync' },
       );
       // The signaling connection: when it drops the room is stale ("Reconnecting media…"); when it
       // comes back the server may have lost the room (restart), so rejoin.
@@ -228,6 +248,7 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
     const l = this.#live;
     if (!l || !this.#go('leave')) return;
     this.#live = null;
+    this.#answering = null;
     for (const off of l.offs) off();
     l.room.close('left');
     for (const t of l.tracks.values()) t.stop();

@@ -75,9 +75,13 @@ class FakeSfu implements SfuPort {
 
 /** Transports are RoomClient's own; the Device's observer shows them to the test. */
 const created: types.Transport[] = [];
+const madeProducers: types.Producer[] = [];
 async function fakeDevice(): Promise<Device> {
   const d = await Device.factory({ handlerFactory: FakeHandler.createFactory(testFakeParameters) });
-  d.observer.on('newtransport', (t: types.Transport) => created.push(t));
+  d.observer.on('newtransport', (t: types.Transport) => {
+    created.push(t);
+    t.observer.on('newproducer', (p: types.Producer) => madeProducers.push(p));
+  });
   return d;
 }
 function lastTransport(direction: 'send' | 'recv'): types.Transport {
@@ -236,34 +240,83 @@ describe('RoomClient', () => {
     expect(sfu.sent.filter((s) => s.type === 'sfuProduce').map((s) => s.data['source'])).toEqual(['mic', 'mic']);
   });
 
-  it('pre-warm (pending): joins, produces paused and consumes nothing; activate() only resumes and consumes', async () => {
+  it('pre-warm (pending): joins, produces held (disabled clones, server-paused) and consumes ahead; activate() only resumes', async () => {
     const sfu = new FakeSfu();
     const r = new RoomClient({ port: sfu, callID: CALL, me: ME, createDevice: fakeDevice, pending: true });
     room = r;
     let remotes: RemoteStream[] = [];
     r.on('remotes', (x) => (remotes = x));
-    void r.publish('mic', track('audio'));
-    void r.publish('camera', track('video'));
+    const mic = track('audio');
+    const camera = track('video');
+    void r.publish('mic', mic);
+    void r.publish('camera', camera);
     await r.join();
     await until(() => sfu.count('sfuProduce') === 2, 'both produced while ringing');
     expect(sfu.sent.filter((s) => s.type === 'sfuProduce').map((s) => s.data['paused'])).toEqual([true, true]);
+    const producers = madeProducers.filter((p) => !p.closed).slice(-2);
+    // What leaves while ringing is a disabled clone: black frames and silence, never the camera or the mic.
+    expect(producers.map((p) => [p.track === mic || p.track === camera, p.track?.enabled, p.paused])).toEqual([
+      [false, false, false],
+      [false, false, false],
+    ]);
+    sfu.producers = [bobsMic, bobsCam];
     sfu.push({ type: 'sfuNewProducer', data: { callID: CALL, producer: bobsCam } });
     await r.setPaused('mic', false); // the user's wish is kept, but nothing is resumed while ringing
-    await tick(20);
-    expect(sfu.count('sfuConsume')).toBe(0);
+    // Consumed ahead (the server holds a ringing device's consumers paused until it answers).
+    await until(() => sfu.count('sfuResumeConsumer') === 2, 'consumed while ringing');
+    expect(remotes).toHaveLength(2);
     expect(sfu.count('sfuResumeProducer')).toBe(0);
     expect(r.pending).toBe(true);
 
     const before = sfu.sent.length;
-    sfu.producers = [bobsMic, bobsCam];
     await r.activate();
-    await until(() => remotes.length === 2, 'consumed on answer');
     const after = sfu.types().slice(before);
-    expect(after.filter((t) => t === 'sfuResumeProducer')).toHaveLength(2);
-    expect(after).not.toContain('sfuJoin');
-    expect(after).not.toContain('sfuCreateTransport');
-    expect(after).not.toContain('sfuProduce');
+    expect(after).toEqual(['sfuResumeProducer', 'sfuResumeProducer']);
+    expect(producers.map((p) => p.track?.enabled)).toEqual([true, true]);
     expect(r.pending).toBe(false);
+  });
+
+  it('a ringing device\'s streams are consumed ahead but shown only once it is in the room', async () => {
+    const { sfu, remotes } = await joined();
+    const carol = { userId: asUserId('carol'), deviceId: asDeviceId('carol-pc') };
+    const carolsCam: ProducerInfo = { producerId: 'p-carol-cam', ...carol, kind: 'video', source: 'camera', paused: true, appData: {} };
+    sfu.producers = [bobsMic, carolsCam];
+    sfu.push({ type: 'sfuNewProducer', data: { callID: CALL, producer: carolsCam } });
+    await until(() => sfu.count('sfuResumeConsumer') === 2, 'carol consumed while she rings');
+    expect(remotes().map((x) => x.userId)).toEqual(['bob']);
+    sfu.push({ type: 'sfuMemberJoined', data: { callID: CALL, member: { ...carol, deviceName: 'carol-pc' } } });
+    expect(remotes().map((x) => x.userId).sort()).toEqual(['bob', 'carol']);
+  });
+
+  it('a member who joins while this device\'s join is answered is kept: the push may overtake the answer', async () => {
+    const sfu = new FakeSfu();
+    const carol = { userId: asUserId('carol'), deviceId: asDeviceId('carol-pc') };
+    const carolsCam: ProducerInfo = { producerId: 'p-carol-cam', ...carol, kind: 'video', source: 'camera', paused: false, appData: {} };
+    const left: ProducerInfo = { producerId: 'p-bob-old', ...BOB, kind: 'video', source: 'screen', paused: false, appData: {} };
+    sfu.producers = [bobsMic, left, carolsCam];
+    const answer = sfu.request.bind(sfu);
+    // The answer was made before carol came in and bob stopped sharing; both pushes reach the page first.
+    sfu.request = ((type: SfuRequestType, data: never) => {
+      const r = answer(type, data);
+      if (type === 'sfuJoin') {
+        sfu.push({ type: 'sfuMemberJoined', data: { callID: CALL, member: { ...carol, deviceName: 'carol-pc' } } });
+        sfu.push({ type: 'sfuNewProducer', data: { callID: CALL, producer: carolsCam } });
+        sfu.push({ type: 'sfuProducerClosed', data: { callID: CALL, producerId: left.producerId } });
+      }
+      return r;
+    }) as FakeSfu['request'];
+    const r = new RoomClient({ port: sfu, callID: CALL, me: ME, createDevice: fakeDevice });
+    room = r;
+    let members: string[] = [];
+    let remotes: RemoteStream[] = [];
+    r.on('members', (m) => (members = m.map((x) => x.userId)));
+    r.on('remotes', (x) => (remotes = x));
+    await r.join();
+    await until(() => remotes.length === 2, 'bob\'s mic and carol\'s camera');
+    await tick(20);
+    expect(members.sort()).toEqual(['bob', 'carol']);
+    expect(remotes.map((x) => x.producerId).sort()).toEqual([bobsMic.producerId, carolsCam.producerId]);
+    expect(sfu.sent.filter((x) => x.type === 'sfuConsume').map((x) => x.data['producerId'])).not.toContain(left.producerId);
   });
 
   it('answered while the pre-warm still joins: every remote producer is consumed exactly once, with no rejoin', async () => {

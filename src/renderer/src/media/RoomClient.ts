@@ -6,6 +6,7 @@ import type { CallId, DeviceId, UserId } from '../../../shared/protocol/common.t
 import type { MediaSource } from '../../../shared/protocol/sfu.ts';
 import type { ConsumerLayers, Published, RemoteStream, RoomCloseReason, RoomEvents, RoomMember, RoomState, StreamReport } from './roomTypes.ts';
 import { Consumers } from './Consumers.ts';
+import { HeldTracks } from './HeldTracks.ts';
 import { IceWatch } from './IceWatch.ts';
 import { CAMERA_ENCODINGS, type SpatialLayer } from './layers.ts';
 import { loadDevice } from './loadDevice.ts';
@@ -24,8 +25,8 @@ export interface RoomOptions {
   /** Tests use mediasoup-client's FakeHandler. */
   createDevice?: () => Promise<Device>;
   /**
-   * Pre-warm while the call rings: join, create both transports and produce PAUSED, but consume
-   * nothing until activate() (the server lets a ringing invitee do exactly that, see SfuService).
+   * Pre-warm while the call rings: join, create both transports, produce and consume, all held
+   * paused by the server until this device answers; activate() then only resumes (SfuService).
    */
   pending?: boolean;
 }
@@ -52,8 +53,16 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   #recv: types.Transport | null = null;
   readonly #published = new Map<MediaSource, { track: MediaStreamTrack; paused: boolean }>();
   readonly #producers = new Map<MediaSource, types.Producer>();
+  /** While ringing, producers send disabled clones (see HeldTracks). */
+  readonly #held = new HeldTracks();
   readonly #consumers: Consumers;
   readonly #members = new Map<string, RoomMember>();
+  /**
+   * Members that left and producers that closed since the current join was sent. The join's answer
+   * and the pushes reach this page by different relays, so a push made after the answer may arrive
+   * before it: the answer then adds to what the pushes said instead of replacing it.
+   */
+  readonly #goneSinceJoin = new Set<string>();
   readonly #ice = new IceWatch({
     restart: (t) => this.#restartIce(t),
     onTrouble: () => this.#setState('reconnecting'),
@@ -80,6 +89,8 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       epoch: () => this.#epoch,
       onRemotes: (r) => this.emit('remotes', r),
       onLayers: (l) => this.emit('layers', l),
+      // A ringing device's streams are consumed ahead, but shown only once it is in the room.
+      shown: (userId, deviceId) => this.#members.has(`${userId}/${deviceId}`),
       report: (e) => this.#report(e),
     });
     this.#offPush = o.port.onPush((p) => this.#onPush(p));
@@ -97,26 +108,30 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   }
 
   /**
-   * The call was answered on this device: consume what the others send and resume what this device
-   * publishes unpaused. When the pre-warm never got in (an older server, a failure) this is a join.
+   * The call is answered on this device (or about to be: the server runs the resumes of a ringing
+   * device when its answer lands): send what this device publishes unpaused, and consume what the
+   * others send (already consumed while ringing, unless that failed). When the pre-warm never got
+   * in (an older server, a failure) this is a join.
    */
   activate(): Promise<void> {
     if (!this.#pending || this.closed) return Promise.resolve();
     this.#pending = false;
-    // After the pre-warm's join (a fast answer finds it still running: it then consumes by itself).
+    // After the pre-warm's join (a fast answer finds it still running: it then produces unheld).
     return this.#enqueue(async () => {
       if (this.#state !== 'connected') {
         void this.rejoin(); // the pre-warm never got in: join now (queued after this step)
         return;
       }
-      const epoch = this.#epoch;
-      this.#consumers.consumeAll(epoch);
       const resumes = [...this.#producers].map(async ([source, p]) => {
         const pub = this.#published.get(source);
-        if (!pub || pub.paused || p.closed || !p.paused) return;
-        p.resume();
+        if (!pub || p.closed) return;
+        this.#held.enable(source);
+        // Muted while it rang: it stays paused on the server, and now sends nothing from here either.
+        if (pub.paused) return p.pause();
+        if (p.paused) p.resume();
         await this.#o.port.request('sfuResumeProducer', { callID: this.callID, producerId: p.id });
       });
+      this.#consumers.consumeAll(this.#epoch);
       await Promise.all(resumes);
     });
   }
@@ -168,7 +183,8 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     return this.#enqueue(async () => {
       const p = this.#producers.get(source);
       if (p && !p.closed) {
-        await p.replaceTrack({ track });
+        await p.replaceTrack({ track: this.#pending ? this.#held.hold(source, track) : track });
+        if (!this.#pending) this.#held.release(source);
         return;
       }
       if (this.#send) await this.#produce(source, this.#epoch);
@@ -183,6 +199,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       this.#producers.delete(source);
       if (!p) return;
       p.close();
+      this.#held.release(source);
       this.#emitPublished();
       await this.#o.port.request('sfuCloseProducer', { callID: this.callID, producerId: p.id }).catch((e: unknown) => this.#report(e));
     });
@@ -251,6 +268,8 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     });
     // mediasoup-client types codec parameters as unknown; they are the scalars the schema allows.
     const rtpCapabilities = device.recvRtpCapabilities as SfuRequestInput<'sfuJoin'>['rtpCapabilities'];
+    this.#members.clear();
+    this.#goneSinceJoin.clear();
     const joined = port.request('sfuJoin', { callID, rtpCapabilities });
     // The server runs one room's requests in the order they arrive, so the transports are asked for
     // without waiting for the join's answer: two round trips fewer before media flows.
@@ -261,16 +280,17 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       throw e;
     });
     this.#check(epoch);
-    this.#members.clear();
-    for (const m of r.members) if (!this.#isMe(m)) this.#members.set(`${m.userId}/${m.deviceId}`, m);
+    const fresh = (key: string): boolean => !this.#goneSinceJoin.has(key);
+    for (const m of r.members) if (!this.#isMe(m) && fresh(`${m.userId}/${m.deviceId}`)) this.#members.set(`${m.userId}/${m.deviceId}`, m);
     this.emit('members', [...this.#members.values()]);
-    for (const p of r.producers) if (!this.#isMe(p)) this.#consumers.add(p);
+    for (const p of r.producers) if (!this.#isMe(p) && fresh(p.producerId)) this.#consumers.add(p);
     // A server that does not keep that order refuses them ("join first"): ask again, now in order.
     const [s0, s1] = await settled;
     const send = s0.status === 'fulfilled' ? s0.value : this.#transport('send', device, epoch);
     this.#recv = s1.status === 'fulfilled' ? s1.value : await this.#transport('recv', device, epoch);
-    // Receiving first: what the others send should not wait for this device's own camera.
-    if (!this.#pending) this.#consumers.consumeAll(epoch);
+    // Receiving first: what the others send should not wait for this device's own camera. While
+    // ringing too: the server holds those consumers paused until the answer and then resumes them.
+    this.#consumers.consumeAll(epoch);
     this.#send = await send;
     // Video first: mediasoup-client sends one produce() at a time, and a first video frame is what the others wait for.
     const first: MediaSource[] = ['camera', 'screen', 'mic'];
@@ -289,19 +309,25 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     if (!pub || !this.#send || this.#producers.get(source)?.closed === false) return;
     // Cameras go as three simulcast layers in VP8 (each receiver then gets the size it shows); a
     // screen share stays one full-size layer, as text must stay sharp.
-    // Decided once: an answer (activate) may land while produce() runs, and the server holds what it was asked.
-    const held = pub.paused || this.#pending;
+    // Decided once: an answer (activate) may land while produce() runs; it waits for this step.
+    const hold = this.#pending;
     const camera = source === 'camera' ? await this.#simulcast() : {};
     const producer = await this.#send.produce({
-      track: pub.track,
+      track: hold ? this.#held.hold(source, pub.track) : pub.track,
       ...camera,
-      // The track is ours to keep across rejoins; pausing sends nothing at all.
+      // The track is ours to keep across rejoins; pausing sends nothing at all and leaves the
+      // track as it is (a held clone's `enabled` is HeldTracks').
       stopTracks: false,
+      disableTrackOnPause: false,
       zeroRtpOnPause: true,
-      appData: { source, paused: held },
+      // Ringing: the server holds it paused whatever is asked; the answer (activate) resumes it.
+      appData: { source, paused: pub.paused || hold },
     });
-    if (epoch !== this.#epoch) return producer.close();
-    if (held) producer.pause();
+    if (epoch !== this.#epoch) {
+      this.#held.release(source);
+      return producer.close();
+    }
+    if (pub.paused && !hold) producer.pause();
     this.#producers.set(source, producer);
     this.#emitPublished();
   }
@@ -320,18 +346,21 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       case 'sfuMemberJoined':
         if (!this.#isMe(p.data.member)) this.#members.set(`${p.data.member.userId}/${p.data.member.deviceId}`, p.data.member);
         this.emit('members', [...this.#members.values()]);
+        this.#consumers.shownChanged(); // what it sent while ringing, consumed already
         return;
       case 'sfuMemberLeft':
         this.#members.delete(`${p.data.userId}/${p.data.deviceId}`);
+        this.#goneSinceJoin.add(`${p.data.userId}/${p.data.deviceId}`);
         this.#consumers.memberLeft(p.data.userId, p.data.deviceId);
         this.emit('members', [...this.#members.values()]);
         return;
       case 'sfuNewProducer':
         if (this.#isMe(p.data.producer)) return;
         this.#consumers.add(p.data.producer);
-        if (!this.#pending) void this.#consumers.consume(p.data.producer, this.#epoch);
+        void this.#consumers.consume(p.data.producer, this.#epoch);
         return;
       case 'sfuProducerClosed':
+        this.#goneSinceJoin.add(p.data.producerId);
         return this.#consumers.producerGone(p.data.producerId);
       case 'sfuProducerPaused':
       case 'sfuProducerResumed':
@@ -375,6 +404,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     this.#recv?.close();
     this.#send = this.#recv = null;
     this.#producers.clear();
+    this.#held.clear();
     this.#consumers.clear();
     this.#members.clear();
     this.#emitPublished();
