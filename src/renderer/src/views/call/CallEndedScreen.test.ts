@@ -98,6 +98,8 @@ describe('call ended', () => {
     m = await open(makeView(call, 'alice'));
     expect(m.text('ended-participant-bob')).toContain('answered');
     expect(m.text('ended-participant-bob')).not.toContain('in the call');
+    // Ended by someone else: the title says it all; "The call has ended" under "Call ended" would repeat it.
+    expect(m.find('call-ended-reason')).toBeNull();
     m.fake.handle('callInvite', (a) => ({ call: makeView(makeCall({ callID: 'c-back', media: a.media, users: a.invitees.map((userId) => ({ userId, state: 'inviting' as const })) }), 'alice'), errorInvitees: [] }));
     click(m.get('call-back'));
     await settle();
