@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { asCallId, asUserId } from '../../../shared/protocol/common.ts';
 import { makeCall, makeContact, makeDnd, makeSnapshot, makeView } from '../testing/fixtures.ts';
 import { FakeBridge } from '../testing/fakeBridge.ts';
-import { click, mountApp, settle, typeInto, type Mounted } from '../testing/mountApp.ts';
+import { click, mountApp, settle, type Mounted } from '../testing/mountApp.ts';
 
 let m: Mounted | null = null;
 afterEach(() => {
