@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { asUserId } from '../../src/shared/protocol/index.ts';
 import { workerBin } from '../integration/harness.ts';
 import { screenshot, type Desktop } from './harness.ts';
 import { e2eSuite } from './suite.ts';
@@ -123,7 +124,23 @@ describe('screens', () => {
 
     const alice = await desktop('alice-pc', 'alice');
     const bob = await desktop('bob-pc', 'bob');
+    // Home (Calls) with a favorite, then with a missed call: the badge on Calls and the card, never a blocking screen.
+    await alice.host.core.directory().addFavorite(asUserId('bob'));
+    await alice.page.getByTestId('section-favorites').getByTestId('contact-bob').waitFor();
     await capture(alice, 'home');
+    await bob.host.core.invite([asUserId('alice')], 'audio', 'normal', 2);
+    await alice.page.getByTestId('screen-incoming').waitFor();
+    await alice.page.getByTestId('screen-incoming').waitFor({ state: 'detached', timeout: 10_000 });
+    await alice.page.getByTestId('screen-home').waitFor();
+    await alice.page.getByTestId('missed-calls').waitFor();
+    expect(await alice.page.getByTestId('missed-count').innerText()).toBe('1');
+    await bob.page.getByTestId('dismiss-call').click();
+    await capture(alice, 'home-missed');
+
+    // The directory: the shell's search box opens it with the server's answer.
+    await alice.page.getByTestId('contact-search').fill('bo');
+    await alice.page.getByTestId('screen-directory').getByTestId('contact-bob').waitFor();
+    await capture(alice, 'directory');
 
     // A 1:1 video call, answered at once.
     await alice.page.getByTestId('contact-search').fill('bob');
@@ -198,8 +215,18 @@ describe('screens', () => {
     await alice.page.getByTestId('screen-settings').waitFor();
     await capture(alice, 'settings');
 
+    // The server goes away: a banner says so (the screen stays usable), and goes when it is back.
+    await alice.page.getByTestId('nav-calls').click();
+    await suite.t.restart(async () => {
+      await alice.page.getByTestId('connection-banner').waitFor({ timeout: 15_000 });
+      await expect(alice.page.getByTestId('call-audio-bob').isDisabled()).resolves.toBe(true);
+      await capture(alice, 'offline');
+    });
+    await alice.page.getByTestId('connection-status').and(alice.page.locator('[data-state="connected"]')).waitFor({ timeout: 30_000 });
+    await alice.page.getByTestId('connection-banner').waitFor({ state: 'detached' });
+
     process.stdout.write(`screens: ${shots.length} screenshots in test-results/e2e/\n`);
-    expect(shots.length).toBe(13 * SIZES.length * SCHEMES.length * LOCALES.length);
+    expect(shots.length).toBe(16 * SIZES.length * SCHEMES.length * LOCALES.length);
     expect(problems).toEqual([]);
   }, 600_000);
 });

@@ -33,6 +33,12 @@ describe('connection state: a quiet dot, a banner only when the server is out of
     vi.advanceTimersByTime(1000);
     await settle();
     expect(m.text('connection-banner-text')).toBe('Reconnecting in 3 s');
+    // A retry passes through 'connecting': the banner stays, it does not blink away.
+    m.fake.emit('connection', makeConnection('connecting', { at: Date.now() }));
+    await settle();
+    expect(m.text('connection-banner-text')).toBe('Reconnecting…');
+    m.fake.emit('connection', makeConnection('reconnecting', { at: T0 - 1000, retryInMs: 5000 }));
+    await settle();
     vi.advanceTimersByTime(2500);
     await settle();
     expect(m.text('connection-banner-text')).toBe('Reconnecting in 1 s');
