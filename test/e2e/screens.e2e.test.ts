@@ -150,7 +150,7 @@ describe('screens', () => {
     // In a 1:1 video call.
     await bob.page.getByTestId('accept-video').click();
     await alice.page.getByTestId('screen-in-call').waitFor();
-    await alice.page.locator('[data-testid="tile-bob"][data-camera="on"]').waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
+    await alice.page.locator('[data-testid="tile-bob"][data-camera="on"]').waitFor({ timeout: 60_000 }).catch(async (e: unknown) => {
       await screenshot(alice.page, 'debug-in-call');
       const tiles = await alice.page.locator('[data-testid^="tile-"]').evaluateAll((els) => els.map((x) => x.outerHTML.slice(0, 300)));
       throw new Error(`${String(e)}\n${tiles.join('\n')}`);
@@ -167,7 +167,7 @@ describe('screens', () => {
 
     // Bob presents: Alice sees the screen on stage with a filmstrip; Bob sees "You are presenting".
     await bob.page.getByTestId('screen-share').click();
-    await alice.page.locator('[data-testid="media-stage"][data-layout="stage"]').waitFor({ timeout: 20_000 });
+    await alice.page.locator('[data-testid="media-stage"][data-layout="stage"]').waitFor({ timeout: 60_000 });
     await bob.page.getByTestId('presenting').waitFor();
     expect(await bob.page.getByTestId('self-screen').count()).toBe(0);
     await capture(alice, 'screen-share');
@@ -175,7 +175,7 @@ describe('screens', () => {
     await controlsInViewAtAllSizes(alice.page, 'viewer during screen share');
     await controlsInViewAtAllSizes(bob.page, 'sharer during screen share');
     await bob.page.getByTestId('presenting-stop').click();
-    await alice.page.locator('[data-testid="media-stage"][data-layout="one"]').waitFor({ timeout: 20_000 });
+    await alice.page.locator('[data-testid="media-stage"][data-layout="one"]').waitFor({ timeout: 60_000 });
 
     // Ten members (nine fake remote members in the real app's store, plus this user).
     await fakeTenMemberGrid(alice.page);
@@ -201,7 +201,7 @@ describe('screens', () => {
     await capture(alice, 'incoming');
     await alice.page.getByTestId('accept-audio').click();
     await alice.page.getByTestId('screen-in-call').waitFor();
-    await alice.page.locator('[data-testid="tile-bob"][data-mic="on"]').waitFor({ timeout: 20_000 });
+    await alice.page.locator('[data-testid="tile-bob"][data-mic="on"]').waitFor({ timeout: 60_000 });
     await capture(alice, 'in-call-audio');
     await controlsInViewAtAllSizes(alice.page, 'audio call');
     await alice.page.getByTestId('end-call').click();
