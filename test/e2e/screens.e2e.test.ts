@@ -141,6 +141,20 @@ describe('screens', () => {
     await alice.page.getByTestId('contact-search').fill('bo');
     await alice.page.getByTestId('screen-directory').getByTestId('contact-bob').waitFor();
     await capture(alice, 'directory');
+    await alice.page.getByTestId('nav-settings').click();
+    await alice.page.getByTestId('screen-settings').waitFor();
+    await capture(alice, 'settings');
+
+    // The server goes away: a banner says so (the screen stays usable), and goes when it is back.
+    await alice.page.getByTestId('nav-calls').click();
+    await suite.t.restart(async () => {
+      await alice.page.getByTestId('connection-banner').waitFor({ timeout: 15_000 });
+      await expect(alice.page.getByTestId('call-audio-bob').isDisabled()).resolves.toBe(true);
+      await capture(alice, 'offline');
+    });
+    await alice.page.getByTestId('connection-status').and(alice.page.locator('[data-state="connected"]')).waitFor({ timeout: 30_000 });
+    await alice.page.getByTestId('connection-banner').waitFor({ state: 'detached' });
+    await bob.page.getByTestId('connection-status').and(bob.page.locator('[data-state="connected"]')).waitFor({ timeout: 30_000 });
 
     // A 1:1 video call, answered at once.
     await alice.page.getByTestId('contact-search').fill('bob');
@@ -210,20 +224,6 @@ describe('screens', () => {
     await alice.page.getByTestId('nav-history').click();
     await alice.page.getByTestId('history-item').first().waitFor();
     await capture(alice, 'history');
-    await alice.page.goto(`${alice.host.url}#/settings`).catch(() => undefined);
-    await alice.page.getByTestId('nav-settings').click({ timeout: 2000 }).catch(() => undefined);
-    await alice.page.getByTestId('screen-settings').waitFor();
-    await capture(alice, 'settings');
-
-    // The server goes away: a banner says so (the screen stays usable), and goes when it is back.
-    await alice.page.getByTestId('nav-calls').click();
-    await suite.t.restart(async () => {
-      await alice.page.getByTestId('connection-banner').waitFor({ timeout: 15_000 });
-      await expect(alice.page.getByTestId('call-audio-bob').isDisabled()).resolves.toBe(true);
-      await capture(alice, 'offline');
-    });
-    await alice.page.getByTestId('connection-status').and(alice.page.locator('[data-state="connected"]')).waitFor({ timeout: 30_000 });
-    await alice.page.getByTestId('connection-banner').waitFor({ state: 'detached' });
 
     process.stdout.write(`screens: ${shots.length} screenshots in test-results/e2e/\n`);
     expect(shots.length).toBe(16 * SIZES.length * SCHEMES.length * LOCALES.length);
