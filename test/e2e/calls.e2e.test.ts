@@ -102,7 +102,7 @@ describe('calling between two desktops', () => {
     for (const c of dropped) if (c instanceof ClientConnection) c.terminate(); // a dead network, not a clean close
     // The app reconnects by itself (full jitter: it may take 100 ms, too fast to see the banner reliably): a new connection of bob's on the server.
     await until(() => suite.t.server.services.sessions.devices(asUserId('bob')).some((c) => !dropped.includes(c)), undefined, 'bob reconnected');
-    await bob.page.getByTestId('connection-banner').and(bob.page.locator('[data-state="connected"]')).waitFor({ timeout: 15_000 });
+    await bob.page.getByTestId('connection-status').and(bob.page.locator('[data-state="connected"]')).waitFor({ timeout: 15_000 });
     await bob.page.getByTestId('screen-incoming').waitFor();
     await bob.page.getByTestId('accept-audio').click();
     await alice.page.getByTestId('screen-in-call').waitFor();

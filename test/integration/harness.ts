@@ -41,8 +41,11 @@ export interface TestServer {
   server: RingdeskServer;
   url: string;
   dbPath: string;
-  /** Stops this server and starts a new one on the same port and database (calls and tokens survive). */
-  restart(): Promise<void>;
+  /**
+   * Stops this server and starts a new one on the same port and database (calls and tokens survive).
+   * `whileDown` runs in between: what clients show while the server is unreachable.
+   */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -78,10 +81,14 @@ export async function startTestServer(
     server: await startServer(config, undefined, clock, parts),
     url: '',
     dbPath,
-    async restart() {
+    async restart(whileDown) {
       const port = t.server.port;
       await t.server.close();
-      t.server = await startServer({ ...config, port }, undefined, clock, parts);
+      try {
+        await whileDown?.();
+      } finally {
+        t.server = await startServer({ ...config, port }, undefined, clock, parts);
+      }
     },
     async close() {
       await t.server.close();

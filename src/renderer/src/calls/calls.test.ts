@@ -56,6 +56,16 @@ describe('endedReason', () => {
     const talked = makeCall({ callState: 'ended', endReason: 'ended', users: [{ userId: 'bob', state: 'quit' }] });
     expect(endedReason(makeView(talked, 'alice'), alice, nameOf).key).toBe('ended.ended');
   });
+
+  it('says "You ended the call" when this user pressed End call, from either side, and only for an ended call', () => {
+    const ended = makeCall({ callState: 'ended', endReason: 'ended', users: [{ userId: 'bob', state: 'accepted' }] });
+    expect(endedReason(makeView(ended, 'alice'), alice, nameOf, true).key).toBe('ended.youEnded');
+    expect(endedReason(makeView(ended, 'bob'), asUserId('bob'), nameOf, true).key).toBe('ended.youEnded');
+    expect(endedReason(makeView(ended, 'bob'), asUserId('bob'), nameOf, false).key).toBe('ended.ended');
+    // The End press lost the race to a dropped connection: the real reason wins.
+    const dropped = makeCall({ callState: 'ended', endReason: 'connectionLost', users: [{ userId: 'bob', state: 'accepted' }] });
+    expect(endedReason(makeView(dropped, 'alice'), alice, nameOf, true).key).toBe('ended.connectionLost');
+  });
 });
 
 describe('history outcome', () => {

@@ -47,10 +47,14 @@ function peerOutcome(u: CallUserInfo, nameOf: NameOf): Text {
   return { key: 'ended.peerNoAnswer', params: { name } };
 }
 
-/** Why the call ended, from this device's point of view. */
-export function endedReason(v: CallView, me: UserId | null, nameOf: NameOf): Text {
+/**
+ * Why the call ended, from this device's point of view. `endedByMe`: the user pressed End call here
+ * (the call itself does not record who ended it).
+ */
+export function endedReason(v: CallView, me: UserId | null, nameOf: NameOf, endedByMe = false): Text {
   const { call } = v;
   if (v.handledElsewhere) return { key: 'ended.handledElsewhere' };
+  if (endedByMe && call.endReason === 'ended') return { key: 'ended.youEnded' };
   const caller = nameOf(call.inviter);
   if (v.direction === 'incoming') {
     switch (v.myState) {

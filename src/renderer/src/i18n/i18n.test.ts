@@ -44,14 +44,14 @@ describe('the app in Chinese', () => {
 
   it('switches language live when the setting changes, and back to the OS locale for "system"', async () => {
     m = await mountApp({ fake: new FakeBridge({ snapshot: makeSnapshot({ osLocale: 'zh-CN' }) }) });
-    expect(m.text('dnd-state')).toBe('勿扰模式已关闭');
+    expect(m.text('dnd-state')).toBe('来电正常响铃。');
     m.fake.emit('settings', makeSettings({ language: 'en' }));
     await settle();
     expect(document.documentElement.lang).toBe('en');
-    expect(m.text('dnd-state')).toBe('Do not disturb is off');
+    expect(m.text('dnd-state')).toBe('Calls ring as usual.');
     m.fake.emit('settings', makeSettings({ language: 'system' }));
     await settle();
-    expect(m.text('dnd-state')).toBe('勿扰模式已关闭');
+    expect(m.text('dnd-state')).toBe('来电正常响铃。');
   });
 
   it('formats dates with the active locale', async () => {

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SEARCH_DEBOUNCE_MS } from '../stores/contacts.ts';
 import { asCallId, asUserId } from '../../../shared/protocol/common.ts';
 import { makeCall, makeContact, makeDnd, makeSnapshot, makeView } from '../testing/fixtures.ts';
 import { FakeBridge } from '../testing/fakeBridge.ts';
-import { click, mountApp, settle, typeInto, type Mounted } from '../testing/mountApp.ts';
+import { click, mountApp, settle, type Mounted } from '../testing/mountApp.ts';
 
 let m: Mounted | null = null;
 afterEach(() => {
@@ -12,12 +11,6 @@ afterEach(() => {
 });
 
 const contacts = [makeContact('bob', 'online'), makeContact('carol', 'offline'), makeContact('dave', 'online', true, 'Dave Do-Not-Disturb')];
-
-/** Past the search debounce, then the answer. */
-async function pause(): Promise<void> {
-  await new Promise((r) => setTimeout(r, SEARCH_DEBOUNCE_MS + 30));
-  await settle();
-}
 
 function withCalls(): FakeBridge {
   const fake = new FakeBridge({ contacts });
@@ -46,37 +39,6 @@ describe('home', () => {
     await settle();
     expect(m.text('presence-carol')).toBe('online');
     expect(m.text('presence-bob')).toBe('DND');
-  });
-
-  it('searches the server once typing pauses, with an empty state, and back to favorites when cleared', async () => {
-    m = await mountApp({ fake: new FakeBridge({ contacts }) });
-    typeInto(m.get('contact-search'), 'd');
-    typeInto(m.get('contact-search'), 'disturb');
-    await pause();
-    expect(m.fake.argsOf('directorySearch')).toEqual([{ query: 'disturb', limit: 20 }]); // one request, for the last text
-    expect(m.find('section-results')).not.toBeNull();
-    expect(m.find('contact-dave')).not.toBeNull();
-    expect(m.find('contact-bob')).toBeNull();
-    typeInto(m.get('contact-search'), 'zed');
-    await pause();
-    expect(m.text('contacts-empty')).toBe('Nobody in the directory matches “zed”.');
-    typeInto(m.get('contact-search'), '');
-    await pause();
-    expect(m.fake.argsOf('directoryClear')).toHaveLength(1); // main stops watching the results
-    expect(m.find('section-favorites')).not.toBeNull();
-  });
-
-  it('pages search results with "Show more"', async () => {
-    const many = Array.from({ length: 25 }, (_, i) => makeContact(`user${String(i).padStart(2, '0')}`, 'offline'));
-    m = await mountApp({ fake: new FakeBridge({ contacts: many }) });
-    typeInto(m.get('contact-search'), 'user');
-    await pause();
-    expect(m.get('section-results').querySelectorAll('li')).toHaveLength(20);
-    click(m.get('load-more'));
-    await settle();
-    expect(m.get('section-results').querySelectorAll('li')).toHaveLength(25);
-    expect(m.find('load-more')).toBeNull();
-    expect(m.fake.argsOf('directorySearch')[1]).toEqual({ query: 'user', limit: 20, cursor: '20' });
   });
 
   it('shows favorites and recents in their own sections, and stars and un-stars people', async () => {
@@ -110,6 +72,9 @@ describe('home', () => {
     await settle();
     expect(m.find('contacts-error')).toBeNull();
     expect(m.text('contacts-empty')).toBe('No favorites or recent calls yet. Search the directory to find people.');
+    click(m.get('find-people'));
+    await settle();
+    expect(m.router.currentRoute.value.name).toBe('directory');
   });
 
   it('places an audio call and opens the outgoing screen', async () => {
@@ -153,38 +118,56 @@ describe('home', () => {
     expect(m.router.currentRoute.value.fullPath).toBe('/call/c-new');
   });
 
-  it('toggles DND and says which DND is in force', async () => {
+  it('toggles DND; the line under the switch says what it does, not its own label again', async () => {
     m = await mountApp({ fake: new FakeBridge({ contacts }) });
-    expect(m.text('dnd-state')).toBe('Do not disturb is off');
+    expect(m.text('dnd-state')).toBe('Calls ring as usual.');
     const toggle = m.get('dnd-toggle') as HTMLInputElement;
     expect(toggle.checked).toBe(false);
+    expect(toggle.getAttribute('role')).toBe('switch');
     toggle.checked = true;
     toggle.dispatchEvent(new Event('change', { bubbles: true }));
     await settle();
     expect(m.fake.argsOf('setDnd')).toEqual([{ enabled: true, allowList: [] }]);
-    expect(m.text('dnd-state')).toBe('Do not disturb is on');
+    expect(m.text('dnd-state')).toBe('Calls do not ring. Callers see that you are in do not disturb.');
+    expect(m.get('shell-me').querySelector('[data-presence]')?.getAttribute('data-presence')).toBe('dnd');
     m.fake.emit('dnd', makeDnd({ os: { active: true, source: 'macFocus' }, effective: 'os' }));
     await settle();
-    expect(m.text('dnd-state')).toBe('On: OS focus mode');
+    expect(m.text('dnd-state')).toBe('On because your system focus mode is on: calls do not ring.');
     expect(toggle.checked).toBe(false);
   });
 
-  it('shows the missed-call count and links to the missed calls', async () => {
-    const fake = new FakeBridge({ snapshot: makeSnapshot({ missed: { count: 2, calls: [] } }) });
+  it('missed calls: a badge on Calls, a card on home with call back, and "Mark as seen"; no blocking screen', async () => {
+    const fake = withCalls();
+    fake.snapshot = makeSnapshot({ missed: { count: 2, calls: [{ callID: asCallId('m2'), from: asUserId('carol'), at: 2, media: 'video' }, { callID: asCallId('m1'), from: asUserId('bob'), at: 1, media: 'audio' }] } });
+    fake.handle('markMissedSeen', () => ({ count: 0, calls: [] }));
     m = await mountApp({ fake });
     expect(m.text('missed-count')).toBe('2');
-    expect(m.get('missed-count').getAttribute('aria-label')).toBe('Missed calls: 2');
-    m.fake.emit('missedCalls', { count: 3, calls: [{ callID: asCallId('m1'), from: asUserId('bob'), at: 1, media: 'audio' }] });
+    expect(m.get('nav-calls').textContent).toContain('Missed calls: 2'); // the badge's meaning, for screen readers
+    expect(m.get('missed-calls').querySelectorAll('[data-testid="missed-item"]')).toHaveLength(2);
+    expect(m.text('missed-calls')).toContain('Missed video call');
+    expect(m.get('missed-show').getAttribute('href')).toContain('/history?filter=missed');
+    m.fake.emit('missedCalls', { count: 3, calls: [{ callID: asCallId('m3'), from: asUserId('dave'), at: 3, media: 'audio' }, { callID: asCallId('m2'), from: asUserId('carol'), at: 2, media: 'video' }, { callID: asCallId('m1'), from: asUserId('bob'), at: 1, media: 'audio' }] });
     await settle();
     expect(m.text('missed-count')).toBe('3');
-    expect(m.get('missed-count').getAttribute('href')).toContain('/history?filter=missed');
+    click(m.get('missed-calls').querySelector<HTMLElement>('[data-testid="missed-call-back"]') ?? document.body);
+    await settle();
+    expect(m.fake.argsOf('callInvite')).toEqual([{ invitees: ['dave'], media: 'audio', mode: 'normal' }]);
+    await m.router.push('/');
+    await settle();
+    click(m.get('missed-seen'));
+    await settle();
+    expect(m.fake.argsOf('markMissedSeen')).toHaveLength(1);
+    expect(m.find('missed-calls')).toBeNull();
+    expect(m.find('missed-count')).toBeNull();
   });
 
-  it('hides the missed badge at zero and has links to history and settings', async () => {
+  it('hides the missed badge at zero; the tabs lead to the history', async () => {
     m = await mountApp();
     expect(m.find('missed-count')).toBeNull();
-    click(m.get('nav-settings'));
+    expect(m.find('missed-calls')).toBeNull();
+    click(m.get('nav-history'));
     await settle();
-    expect(m.find('screen-settings')).not.toBeNull();
+    expect(m.find('screen-history')).not.toBeNull();
+    expect(m.get('nav-calls').getAttribute('aria-current')).toBe('page'); // history is part of Calls
   });
 });

@@ -24,7 +24,10 @@ describe('call ended', () => {
     m = await open(makeView(call, 'bob', { handledElsewhere: { deviceId: asDeviceId('bob-desk'), deviceName: 'bob-desk', action: 'accepted' } }), 'bob');
     expect(m.find('screen-call-ended')).not.toBeNull();
     expect(m.text('handled-elsewhere')).toBe('Answered on bob-desk');
-    expect(m.text('call-ended-reason')).toBe('Handled on another device');
+    // The call goes on on the desk: this card says where, never "Call ended".
+    expect(m.get('handled-elsewhere').tagName).toBe('H1');
+    expect(m.text('screen-call-ended')).not.toContain('Call ended');
+    expect(m.find('call-ended-reason')).toBeNull();
   });
 
   it('says which other device declined', async () => {
@@ -38,8 +41,17 @@ describe('call ended', () => {
     m = await open(makeView(call, 'alice'));
     expect(m.find('handled-elsewhere')).toBeNull();
     expect(m.text('call-ended-reason')).toBe('Bob Stone declined');
+    // 1:1: the reason names them; a list saying "Bob Stone declined" again would repeat it.
+    expect(m.find('ended-participant-bob')).toBeNull();
+    expect(m.text('screen-call-ended').match(/Bob Stone/g)).toHaveLength(1);
+  });
+
+  it('a group call\'s caller sees how each invitee answered', async () => {
+    const call = makeCall({ callID: 'e3g', callState: 'ended', endReason: 'allAnswered', users: [{ userId: 'bob', state: 'rejected', reason: 'busy' }, { userId: 'carol', state: 'timeout' }] });
+    m = await open(makeView(call, 'alice'));
     expect(m.get('ended-participant-bob').getAttribute('data-state')).toBe('rejected');
-    expect(m.text('ended-participant-bob')).toContain('declined');
+    expect(m.text('ended-participant-bob')).toContain('busy');
+    expect(m.get('ended-participant-carol').getAttribute('data-state')).toBe('timeout');
   });
 
   it('tells busy and DND apart for the caller', async () => {
@@ -96,8 +108,10 @@ describe('call ended', () => {
   it('an ended call of mine offers Call back with the same kind, and no auto-close', async () => {
     const call = makeCall({ callID: 'e8', callState: 'ended', endReason: 'ended', media: 'video', endedAt: 1_000, users: [{ userId: 'bob', state: 'accepted' }] });
     m = await open(makeView(call, 'alice'));
-    expect(m.text('ended-participant-bob')).toContain('answered');
-    expect(m.text('ended-participant-bob')).not.toContain('in the call');
+    expect(m.find('ended-participant-bob')).toBeNull();
+    expect(m.text('screen-call-ended')).not.toContain('in the call');
+    // Ended by someone else: the title says it all; "The call has ended" under "Call ended" would repeat it.
+    expect(m.find('call-ended-reason')).toBeNull();
     m.fake.handle('callInvite', (a) => ({ call: makeView(makeCall({ callID: 'c-back', media: a.media, users: a.invitees.map((userId) => ({ userId, state: 'inviting' as const })) }), 'alice'), errorInvitees: [] }));
     click(m.get('call-back'));
     await settle();

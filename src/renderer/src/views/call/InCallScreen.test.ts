@@ -115,6 +115,7 @@ describe('in call', () => {
     await settle();
     expect(m.fake.argsOf('callEnd')).toEqual([{ callID: 'live1' }]);
     expect(m.find('screen-call-ended')).not.toBeNull();
+    expect(m.text('call-ended-reason')).toBe('You ended the call');
   });
 
   it('the control bar holds every control, each with an icon and a name', async () => {
