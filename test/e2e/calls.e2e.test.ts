@@ -102,7 +102,9 @@ describe('calling between two desktops', () => {
     for (const c of dropped) if (c instanceof ClientConnection) c.terminate(); // a dead network, not a clean close
     // The app reconnects by itself (full jitter: it may take 100 ms, too fast to see the banner reliably): a new connection of bob's on the server.
     await until(() => suite.t.server.services.sessions.devices(asUserId('bob')).some((c) => !dropped.includes(c)), undefined, 'bob reconnected');
-    await bob.page.getByTestId('connection-status').and(bob.page.locator('[data-state="connected"]')).waitFor({ timeout: 15_000 });
+    // The incoming screen is outside the app shell (no connection dot there): connected, and no banner left.
+    await until(() => bob.host.core.snapshot().connection.state === 'connected', 15_000, 'bob connected');
+    await bob.page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 15_000 });
     await bob.page.getByTestId('screen-incoming').waitFor();
     await bob.page.getByTestId('accept-audio').click();
     await alice.page.getByTestId('screen-in-call').waitFor();
