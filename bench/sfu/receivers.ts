@@ -15,6 +15,8 @@ export interface Receivers {
   readonly transports: readonly (types.WebRtcTransport | types.PlainTransport)[];
   /** Encoded frames each consumer's receiver has seen so far, by consumer id; null when nobody receives (plain). */
   framesSeen(): Promise<Map<string, number> | null>;
+  /** Chromium's own inbound-rtp counters summed over every receiver (null for plain: nobody receives). */
+  chromiumInbound(): Promise<Record<string, number> | null>;
   /** Transports whose peer is not connected, with the peer's state (empty for plain: there is no peer). */
   notConnected(): Promise<Map<string, string>>;
   close(): Promise<void>;
@@ -42,6 +44,7 @@ export function plainReceivers(router: types.Router, sinkPort: number): Receiver
       }
     },
     framesSeen: () => Promise.resolve(null),
+    chromiumInbound: () => Promise.resolve(null),
     notConnected: () => Promise.resolve(new Map()),
     async close() {
       for (const t of transports) t.close();

@@ -14,6 +14,8 @@ import type { Receivers } from './receivers.ts';
 
 /** Receivers set up at once per page: more only queues DTLS handshakes on a busy machine. */
 const IN_FLIGHT_PER_PAGE = 8;
+/** One receiver's setup stage (transport, SDP, DTLS) taking longer than this is reported as hung. */
+const SETUP_TIMEOUT_MS = 60_000;
 /** The server's own default (SfuConfig), so the worker's bandwidth estimator starts where a room's does. */
 const INITIAL_OUTGOING_BITRATE = SfuConfigSchema.parse({}).initialAvailableOutgoingBitrate;
 
@@ -56,6 +58,19 @@ interface BenchPage {
   caps: types.RtpCapabilities;
 }
 
+/** Fails with the stage and the transport's ICE/DTLS state when one receiver's setup hangs. */
+async function within<T>(stage: string, t: types.WebRtcTransport | null, f: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`a WebRTC receiver hung in ${stage} for ${SETUP_TIMEOUT_MS / 1000} s${t ? ` (ICE ${t.iceState}, DTLS ${t.dtlsState})` : ''}`)), SETUP_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([f(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const call = (page: Page, fn: string, arg?: unknown): Promise<unknown> => page.evaluate(`window.sfuBench.${fn}(${arg === undefined ? '' : JSON.stringify(arg)})`);
 
 export function webrtcReceivers(o: { browser: Browser; url: string; router: types.Router; webRtcServer: types.WebRtcServer; perPage: number }): Receivers {
@@ -86,24 +101,28 @@ export function webrtcReceivers(o: { browser: Browser; url: string; router: type
   };
 
   const one = async (p: BenchPage, producers: types.Producer[]): Promise<void> => {
-    const t = await o.router.createWebRtcTransport({
-      webRtcServer: o.webRtcServer,
-      enableUdp: true,
-      enableTcp: true,
-      preferUdp: true,
-      initialAvailableOutgoingBitrate: INITIAL_OUTGOING_BITRATE,
-    });
+    const t = await within('createWebRtcTransport', null, () =>
+      o.router.createWebRtcTransport({
+        webRtcServer: o.webRtcServer,
+        enableUdp: true,
+        enableTcp: true,
+        preferUdp: true,
+        initialAvailableOutgoingBitrate: INITIAL_OUTGOING_BITRATE,
+      }),
+    );
     transports.push(t);
     byId.set(t.id, t);
     const mine: types.Consumer[] = [];
-    for (const producer of producers) mine.push(await t.consume({ producerId: producer.id, rtpCapabilities: p.caps, paused: true }));
+    for (const producer of producers) mine.push(await within('consume', t, () => t.consume({ producerId: producer.id, rtpCapabilities: p.caps, paused: true })));
     consumers.push(...mine);
-    await call(p.page, 'receive', {
-      transport: { id: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters },
-      consumers: mine.map((c) => ({ id: c.id, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters })),
-    });
-    // Resumed once the page has its transform in place, so no frame reaches a decoder.
-    for (const c of mine) await c.resume();
+    await within('the page receiving', t, () =>
+      call(p.page, 'receive', {
+        transport: { id: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters },
+        consumers: mine.map((c) => ({ id: c.id, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters })),
+      }),
+    );
+    // Resumed once the page reads the encoded frames, so no frame reaches a decoder unseen.
+    for (const c of mine) await within('resume', t, () => c.resume());
   };
 
   return {
@@ -131,6 +150,11 @@ export function webrtcReceivers(o: { browser: Browser; url: string; router: type
       const out = new Map<string, number>();
       for (const p of pages) for (const [id, n] of Object.entries((await call(p.page, 'frames')) as Record<string, number>)) out.set(id, n);
       return out;
+    },
+    async chromiumInbound() {
+      const sum: Record<string, number> = {};
+      for (const p of pages) for (const [k, n] of Object.entries((await call(p.page, 'inbound')) as Record<string, number>)) sum[k] = (sum[k] ?? 0) + n;
+      return sum;
     },
     async notConnected() {
       const out = new Map<string, string>();
