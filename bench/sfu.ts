@@ -103,7 +103,8 @@ function chromiumPids(b: Bench): number[] {
   return descendants(process.pid).filter((p) => p !== b.worker.pid && p !== b.ffmpegPid && /chrom/i.test(comm(p)));
 }
 
-async function series(b: Bench, kind: Kind, transport: TransportKind, plan: number[], windowS: number, warmupS: number, perPage: number): Promise<Step[]> {
+async function series(b: Bench, kind: Kind, transport: TransportKind, plan: number[], windowS: number, warmupS: number, perPage: number): Promise<{ steps: Step[]; stoppedBy: string | null }> {
+  let stoppedBy: string | null = null;
   let receivers: Receivers;
   if (transport === 'plain') receivers = plainReceivers(b.router, b.sinkPort);
   else {
@@ -117,7 +118,14 @@ async function series(b: Bench, kind: Kind, transport: TransportKind, plan: numb
   try {
     for (const target of plan) {
       const setupStart = performance.now();
-      await receivers.add(target - receivers.transports.length, producers);
+      try {
+        await receivers.add(target - receivers.transports.length, producers);
+      } catch (e) {
+        // Kept, printed and in the JSON: the steps before stand, and the next series still runs.
+        stoppedBy = `adding receivers for step ${target}: ${e instanceof Error ? e.message : String(e)}`;
+        console.log(`           stopped: ${stoppedBy}`);
+        break;
+      }
       const setupSeconds = Math.round((performance.now() - setupStart) / 100) / 10;
       await sleep(warmupS * 1000);
       // Counters are read outside the CPU window: asking the worker for stats costs it CPU too.
@@ -186,7 +194,7 @@ async function series(b: Bench, kind: Kind, transport: TransportKind, plan: numb
   } finally {
     await receivers.close();
   }
-  return steps;
+  return { steps, stoppedBy };
 }
 
 /** Chromium lost under 1% of what it received (always true for plain receivers: nobody receives). */
@@ -330,8 +338,8 @@ async function main(): Promise<number> {
     for (const kind of kinds.filter(isKind)) {
       for (const transport of transports.filter(isTransport)) {
         const started = load();
-        const steps = await series(b, kind, transport, plan ?? DEFAULT_STEPS[kind], windowS, warmupS, perPage);
-        results.push(summary(kind, transport, steps, perProducerPct, started));
+        const { steps, stoppedBy } = await series(b, kind, transport, plan ?? DEFAULT_STEPS[kind], windowS, warmupS, perPage);
+        results.push({ ...summary(kind, transport, steps, perProducerPct, started), stoppedBy });
       }
     }
     const loadAtEnd = load();
@@ -365,6 +373,7 @@ async function main(): Promise<number> {
     for (const s of results) {
       const what = `${s.kind === 'both' ? 'audio+video' : `${s.kind}-only`} on ${s.transport}`.padEnd(22);
       const calls = s.oneToOneCallsPerCore === null ? '' : `, ${s.oneToOneCallsPerCore} 1:1 calls`;
+      if (s.stoppedBy) console.log(`  ${what} stopped early: ${s.stoppedBy}`);
       console.log(`  ${what} ${s.fit.cpuPctIntercept}% + ${s.fit.cpuPctPerConsumer}% per consumer (fitted on ${s.stepsFitted.join(',') || 'no clean step: all'}) → ${s.consumersAtBudget ?? 'n/a'} consumers (largest healthy measured step: ${s.largestHealthyStepWithinBudget}${calls})`);
     }
     const path = writeResult('sfu', result, { out: values.out });
