@@ -204,7 +204,10 @@ function summary(kind: Kind, transport: TransportKind, steps: Step[], perProduce
   // Fitted only where every receiver kept up: a Chromium too starved to read its sockets loses
   // packets and sends NACKs and PLIs no healthy receiver would, which costs the worker extra.
   const loaded = steps.filter((s) => s.consumers > 0 && !s.ingressShort && keptUp(s));
-  const { intercept, slope } = fit(loaded.length >= 2 ? loaded : steps.filter((s) => s.consumers === 0 || loaded.includes(s)));
+  const clean = loaded.length >= 2 ? loaded : loaded.length === 1 ? steps.filter((s) => s.consumers === 0 || loaded.includes(s)) : [];
+  const { intercept, slope } = fit(clean);
+  // For reference only when no step was clean: every measured step, Chromium's losses included.
+  const all = fit(steps.filter((s) => s.consumers > 0 && !s.ingressShort));
   // Within budget and every consumer delivering: a step where the worker falls behind does not count.
   const healthy = (s: Step): boolean => s.workerCpuPct <= CPU_BUDGET && !s.ingressShort && s.consumersWithoutMedia === 0 && s.forwardedShare >= 0.95 && keptUp(s);
   const callsPerCore = kind === 'both' && slope > 0 ? Math.floor(CPU_BUDGET / (4 * slope + 4 * (perProducerPct ?? 0))) : null;
@@ -216,6 +219,7 @@ function summary(kind: Kind, transport: TransportKind, steps: Step[], perProduce
     steps,
     stepsFitted: loaded.map((s) => s.receivers),
     fit: { cpuPctIntercept: Math.round(intercept * 100) / 100, cpuPctPerConsumer: Math.round(slope * 10000) / 10000 },
+    fitAllStepsIncludingLossy: { cpuPctIntercept: Math.round(all.intercept * 100) / 100, cpuPctPerConsumer: Math.round(all.slope * 10000) / 10000 },
     consumersAtBudget: slope > 0 ? Math.floor((CPU_BUDGET - intercept) / slope) : null,
     largestHealthyStepWithinBudget: Math.max(0, ...steps.filter(healthy).map((s) => s.consumers)),
     oneToOneCallsPerCore: callsPerCore,
@@ -374,7 +378,7 @@ async function main(): Promise<number> {
       const what = `${s.kind === 'both' ? 'audio+video' : `${s.kind}-only`} on ${s.transport}`.padEnd(22);
       const calls = s.oneToOneCallsPerCore === null ? '' : `, ${s.oneToOneCallsPerCore} 1:1 calls`;
       if (s.stoppedBy) console.log(`  ${what} stopped early: ${s.stoppedBy}`);
-      console.log(`  ${what} ${s.fit.cpuPctIntercept}% + ${s.fit.cpuPctPerConsumer}% per consumer (fitted on ${s.stepsFitted.join(',') || 'no clean step: all'}) → ${s.consumersAtBudget ?? 'n/a'} consumers (largest healthy measured step: ${s.largestHealthyStepWithinBudget}${calls})`);
+      console.log(`  ${what} ${s.fit.cpuPctIntercept}% + ${s.fit.cpuPctPerConsumer}% per consumer (fitted on ${s.stepsFitted.join(',') || `no step: Chromium lost ≥ 1% at every step; over all steps ${s.fitAllStepsIncludingLossy.cpuPctPerConsumer}%`}) → ${s.consumersAtBudget ?? 'n/a'} consumers (largest healthy measured step: ${s.largestHealthyStepWithinBudget}${calls})`);
     }
     const path = writeResult('sfu', result, { out: values.out });
     console.log(`\nJSON: ${relative(process.cwd(), path) || path} (and bench/results/sfu-latest.json)`);
