@@ -34,7 +34,9 @@ function options(name: string): RedisOptions {
     connectionName: name,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: 2_000,
+    // A hung (not down) Redis: a down one fails at once (no offline queue). Generous, since a push
+    // that times out is lost, and a loaded machine can take seconds to answer.
+    commandTimeout: 10_000,
     retryStrategy: (times) => Math.min(50 * times, 1_000),
     lazyConnect: true,
   };

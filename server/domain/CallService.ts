@@ -4,7 +4,6 @@ import {
   callInfo,
   createCall,
   findMember,
-  nextWakeAt,
   transition,
   type Call,
   type CallEvent,
@@ -29,6 +28,7 @@ import type { SessionRegistry } from '../routing/SessionRegistry.ts';
 import { CallFencedError, GroupCommit } from '../store/GroupCommit.ts';
 import type { CallFence, Store, UserLookup } from '../store/Store.ts';
 import { NotOwnerError, type CallOp, type CallPlacement } from './CallPlacement.ts';
+import { CallTimers } from './CallTimers.ts';
 import { KeyedQueue } from './KeyedQueue.ts';
 
 const log = new Logger('CallService');
@@ -74,19 +74,15 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
   readonly #commits: Pick<GroupCommit, 'save' | 'stats'>;
   readonly #users: UserLookup;
   readonly #sessions: SessionRegistry;
-  readonly #graceMs: number;
   readonly #now: () => number;
   readonly #placement: CallPlacement | null;
   readonly #queue = new KeyedQueue();
   /** Started calls only; ended ones live in the store. */
   readonly #calls = new Map<CallId, Call>();
   readonly #byUser = new Map<UserId, Set<CallId>>();
-  readonly #timers = new Map<CallId, NodeJS.Timeout>();
-  readonly #grace = new Map<string, NodeJS.Timeout>();
+  readonly #timers: CallTimers;
   /** When each invite being handled was taken (performance.now()), to time its delivery. */
   readonly #inviteStart = new Map<CallId, number>();
-  /** After stop() no timer is armed: sockets closing during shutdown must not touch a closed store. */
-  #stopped = false;
 
   constructor(o: CallServiceOptions) {
     super();
@@ -94,8 +90,13 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     this.#commits = o.commits ?? new GroupCommit(o.store);
     this.#users = o.users ?? { get: (id) => o.store.getUser(id) };
     this.#sessions = o.sessions;
-    this.#graceMs = o.graceMs;
     this.#now = o.now ?? Date.now;
+    this.#timers = new CallTimers({
+      now: this.#now,
+      graceMs: o.graceMs,
+      onDeadline: (callID) => this.#deadline(callID),
+      onGraceOver: (callID, userId) => this.#graceOver(callID, userId),
+    });
     this.#placement = o.placement ?? null;
   }
 
@@ -105,8 +106,8 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     if (this.#placement) return;
     for (const call of await this.#store.startedCalls()) {
       this.#index(call);
-      this.#arm(call);
-      for (const m of call.members) if (m.mainDevice && (m.state === 'accepted' || m.userId === call.inviter)) this.#startGrace(call.callID, m.userId);
+      this.#timers.arm(call);
+      for (const m of call.members) if (m.mainDevice && (m.state === 'accepted' || m.userId === call.inviter)) this.#timers.startGrace(call.callID, m.userId);
     }
     log.info('start() [started calls:%d]', this.#calls.size);
   }
@@ -117,10 +118,10 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
    */
   async #adopt(call: Call): Promise<void> {
     this.#index(call);
-    this.#arm(call);
+    this.#timers.arm(call);
     for (const m of call.members) {
       if (!m.mainDevice || (m.state !== 'accepted' && m.userId !== call.inviter)) continue;
-      if (!(await this.#sessions.isConnected(m.userId, m.mainDevice).catch(() => false))) this.#startGrace(call.callID, m.userId);
+      if (!(await this.#sessions.isConnected(m.userId, m.mainDevice).catch(() => false))) this.#timers.startGrace(call.callID, m.userId);
     }
     log.child({ callID: call.callID }).info('adopted');
   }
@@ -134,22 +135,12 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
   #drop(callID: CallId): void {
     const call = this.#calls.get(callID);
     if (call) this.#index({ ...call, callState: 'ended' }, false);
-    const t = this.#timers.get(callID);
-    if (t) clearTimeout(t);
-    this.#timers.delete(callID);
-    for (const [key, g] of this.#grace) {
-      if (!key.startsWith(`${callID}/`)) continue;
-      clearTimeout(g);
-      this.#grace.delete(key);
-    }
+    this.#timers.dropCall(callID);
     this.#placement?.release(callID);
   }
 
   stop(): void {
-    this.#stopped = true;
-    for (const t of [...this.#timers.values(), ...this.#grace.values()]) clearTimeout(t);
-    this.#timers.clear();
-    this.#grace.clear();
+    this.#timers.stop();
   }
 
   /** Group-commit counters (transactions and saves), for metrics and tests. */
@@ -260,6 +251,8 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
           if (e instanceof CallFencedError || e instanceof NotOwnerError) throw new RingdeskError('unavailable', 'the call moved between servers; try again');
           throw e;
         }
+        // A node that just claimed the call may still be loading it: give it a moment before asking again.
+        await new Promise((r) => setTimeout(r, 50 * attempt));
       }
     }
   }
@@ -281,12 +274,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
         if (op.deviceName && 'device' in op.ev && op.ev.device && 'by' in op.ev) this.#sessions.rememberName(op.ev.by, op.ev.device, op.deviceName);
         return this.#commit(transition(call, op.ev, this.#ctx()), fence);
       case 'deviceOnline': {
-        const key = `${callID}/${op.userId}`;
-        const t = this.#grace.get(key);
-        if (t && findMember(call, op.userId)?.mainDevice === op.deviceId) {
-          clearTimeout(t);
-          this.#grace.delete(key);
-        }
+        if (findMember(call, op.userId)?.mainDevice === op.deviceId) this.#timers.clearGrace(callID, op.userId);
         // Nothing to deliver (not ringing for this user any more) is not an error for a sign-in.
         const r = transition(call, { type: 'deviceOnline', userId: op.userId, device: op.deviceId }, this.#ctx());
         return r.ok ? this.#commit(r, fence) : call;
@@ -297,7 +285,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
         const m = findMember(after, op.userId);
         if (after.callState !== 'started' || !m || m.mainDevice !== op.deviceId || (m.state !== 'accepted' && m.userId !== after.inviter)) return after;
         if (!op.loggedOut) {
-          this.#startGrace(callID, op.userId);
+          this.#timers.startGrace(callID, op.userId);
           return after;
         }
         return this.#commit(transition(after, { type: 'memberLost', userId: op.userId }, this.#ctx()), fence);
@@ -318,7 +306,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
       throw e;
     }
     this.#index(r.call);
-    this.#arm(r.call);
+    this.#timers.arm(r.call);
     for (const e of r.effects) this.#apply(e);
     this.emit('changed', r.call);
     return r.call;
@@ -370,44 +358,26 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     }
   }
 
-  /** `minDelay`: a retry after a failed save must not spin on a deadline that is already past. */
-  #arm(call: Call, minDelay = 0): void {
-    if (this.#stopped) return;
-    const old = this.#timers.get(call.callID);
-    if (old) clearTimeout(old);
-    this.#timers.delete(call.callID);
-    const at = nextWakeAt(call);
-    if (at === null) return;
-    const t = setTimeout(() => {
-      this.#timers.delete(call.callID);
-      this.dispatch(call.callID, { type: 'tick' }).catch((e: unknown) => {
-        // The deadline is still due: keep trying until the disk is back, or the call would ring forever.
-        const now = this.#calls.get(call.callID);
-        if (storageDown(e) && now) this.#arm(now, STORAGE_RETRY_MS);
-        else if (!storageDown(e)) log.child({ callID: call.callID }).error('tick failed: %s', String(e));
-      });
-    }, Math.max(minDelay, at - this.#now()));
-    this.#timers.set(call.callID, t);
+  /** A stored deadline is due: tick the call; keep trying while storage is down, or the call would ring forever. */
+  #deadline(callID: CallId): void {
+    this.dispatch(callID, { type: 'tick' }).catch((e: unknown) => {
+      const now = this.#calls.get(callID);
+      if (storageDown(e) && now) this.#timers.arm(now, STORAGE_RETRY_MS);
+      else if (!storageDown(e)) log.child({ callID }).error('tick failed: %s', String(e));
+    });
   }
 
-  #startGrace(callID: CallId, userId: UserId, delayMs = this.#graceMs): void {
-    const key = `${callID}/${userId}`;
-    if (this.#stopped || this.#grace.has(key)) return;
-    this.#grace.set(
-      key,
-      setTimeout(() => {
-        this.#grace.delete(key);
-        const m = this.#calls.get(callID) && findMember(this.#calls.get(callID) as Call, userId);
-        if (!m) return;
-        // Back on the main device in time (or moved to another one that is connected), on any node: not lost.
-        void (m.mainDevice ? this.#sessions.isConnected(userId, m.mainDevice) : Promise.resolve(false))
-          .then((back) => (back ? undefined : this.dispatch(callID, { type: 'memberLost', userId })))
-          .catch((e: unknown) => {
-            if (storageDown(e)) this.#startGrace(callID, userId, STORAGE_RETRY_MS);
-            else log.child({ callID, userId }).warn('memberLost refused: %s', String(e));
-          });
-      }, delayMs),
-    );
+  /** A member's grace ran out: lost, unless back on the main device (on any node) in time. */
+  #graceOver(callID: CallId, userId: UserId): void {
+    const call = this.#calls.get(callID);
+    const m = call && findMember(call, userId);
+    if (!m) return;
+    void (m.mainDevice ? this.#sessions.isConnected(userId, m.mainDevice) : Promise.resolve(false))
+      .then((back) => (back ? undefined : this.dispatch(callID, { type: 'memberLost', userId })))
+      .catch((e: unknown) => {
+        if (storageDown(e)) this.#timers.startGrace(callID, userId, STORAGE_RETRY_MS);
+        else log.child({ callID, userId }).warn('memberLost refused: %s', String(e));
+      });
   }
 
   /** A started call as it is now; undefined once it ended (or if it never existed). */
@@ -443,7 +413,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
   }
 
   #forEachCall(userId: UserId, op: CallOp): void {
-    if (this.#stopped) return;
+    if (this.#timers.stopped) return;
     this.#startedOf(userId).then(
       (calls) => {
         for (const c of calls) this.#background(c.callID, op);
@@ -453,10 +423,10 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
   }
 
   #background(callID: CallId, op: CallOp): void {
-    if (this.#stopped) return;
+    if (this.#timers.stopped) return;
     this.#run(callID, op).catch((e: unknown) => {
       // A logout's loss must not be dropped with the write: retry it like a grace that ran out.
-      if (storageDown(e) && op.kind === 'deviceOffline' && op.loggedOut) this.#startGrace(callID, op.userId, STORAGE_RETRY_MS);
+      if (storageDown(e) && op.kind === 'deviceOffline' && op.loggedOut) this.#timers.startGrace(callID, op.userId, STORAGE_RETRY_MS);
       else log.child({ callID }).debug('%s ignored: %s', op.kind, String(e));
     });
   }

@@ -60,8 +60,9 @@ export class PgStore implements Store {
 
   /** Connects and brings the schema up to date (several nodes may start at once: they take turns). */
   static async open(url: string, opts: PgStoreOptions = {}): Promise<PgStore> {
-    // A bounded connect: while Postgres is down, requests answer storage_unavailable instead of waiting forever.
-    const pool = new pg.Pool({ connectionString: url, max: opts.maxConnections ?? 10, types, connectionTimeoutMillis: 3_000 });
+    // A bounded wait for a connection (a down server refuses at once; this bounds a black-holed network
+    // and a saturated pool): past it the request answers storage_unavailable instead of hanging.
+    const pool = new pg.Pool({ connectionString: url, max: opts.maxConnections ?? 10, types, connectionTimeoutMillis: 15_000 });
     // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
     pool.on('error', (e) => log.warn('idle connection lost: %s', e.message));
     const store = new PgStore(pool);

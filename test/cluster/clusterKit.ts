@@ -16,7 +16,8 @@ import { freePort, startTestPostgres, type TestPostgres } from '../support/postg
 import { startTestRedis, type TestRedis } from '../support/redis.ts';
 
 const READY = /Ringdesk server ready at (ws:\/\/\S+)/;
-const START_TIMEOUT_MS = 30_000;
+/** A bound for a hung start, not a speed check: under a load of 40+ one node start took longer than 30 s. */
+const START_TIMEOUT_MS = 120_000;
 /** Cheap password hashes: hundreds of sign-ins on a 2-core machine (the cost is not what these tests test). */
 const TEST_SCRYPT = { N: 1024, r: 8, p: 1 };
 
@@ -38,6 +39,8 @@ export interface TestCluster {
   nodes: NodeProcess[];
   /** The URLs of the nodes that run now (a load balancer's view). */
   liveUrls(): string[];
+  /** The nodes' warnings and errors (the last `n` lines of each), for a failing test's message. */
+  problems(n?: number): string;
   /** A direct connection to the cluster's database (counting, checking). */
   store: PgStore;
   close(): Promise<void>;
@@ -52,7 +55,8 @@ export interface ClusterOptions {
 
 export async function startTestCluster(o: ClusterOptions): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'ringdesk-cluster-'));
-  const [redis, postgres] = await Promise.all([startTestRedis(), startTestPostgres()]);
+  // Durable commits: the fault tests kill Postgres and count on every acknowledged write surviving.
+  const [redis, postgres] = await Promise.all([startTestRedis(), startTestPostgres({ durable: true })]);
   const store = await PgStore.open(postgres.url);
   const hash = await hashPassword(PASSWORD, TEST_SCRYPT);
   await store.createUsers(o.users.map((u) => ({ userId: asUserId(u), displayName: u.toUpperCase(), passwordHash: hash, disabled: false, createdAt: Date.now() })));
@@ -89,6 +93,10 @@ export async function startTestCluster(o: ClusterOptions): Promise<TestCluster> 
     nodes,
     store,
     liveUrls: () => nodes.filter((n) => n.up).map((n) => n.url),
+    problems: (count = 15) =>
+      nodes
+        .flatMap((n) => [`--- ${n.id}${n.up ? '' : ' (down)'}`, ...n.log().split('\n').filter((l) => /"level":"(warn|error)"|Error/.test(l)).slice(-count)])
+        .join('\n'),
     async close() {
       await Promise.all(nodes.map((n) => n.stop('SIGKILL')));
       await store.close();
@@ -158,7 +166,8 @@ export interface ClusterClient extends TestClient {
   pushes: Push[];
 }
 
-export async function connectTo(pick: () => string, user: string, device = `${user}-d1`): Promise<ClusterClient> {
+/** `waitMs`: how long the first sign-in may take (longer while a node's users reconnect elsewhere at once). */
+export async function connectTo(pick: () => string, user: string, device = `${user}-d1`, waitMs = EVENT_WAIT_MS): Promise<ClusterClient> {
   const sig = new SignalingClient({
     url: 'ws://cluster.invalid/ws', // never dialled: the factory below picks a live node each time
     webSocket: () => new WebSocket(pick()) as unknown as WebSocketLike, // the global matches WebSocketLike structurally
@@ -175,17 +184,20 @@ export async function connectTo(pick: () => string, user: string, device = `${us
     heard.push(p.type);
     pushes.push(p);
   });
-  const ready = once(sig, 'session');
+  const ready = once(sig, 'session', () => true, waitMs);
   sig.connect();
   await ready;
   return { sig, calls, userId: asUserId(user), heard, pushes };
 }
 
-/** How many pushes told this client that `user` timed out in `callID` (the invitation timer's work, counted per receiver). */
+/**
+ * How many times the invitation timer's transition for `user` in `callID` reached this client. One
+ * transition may send two pushes to the invitee (callInvitationTimeout to an invitee still Inviting
+ * or NotYetReceived, and callUserStateChanged to every member), so each kind is counted on its own:
+ * a timer that fired twice shows 2 in both.
+ */
 export function timeoutPushes(c: ClusterClient, callID: CallId, user: UserId): number {
-  return c.pushes.filter(
-    (p) =>
-      (p.type === 'callUserStateChanged' && p.data.callID === callID && p.data.users.some((x) => x.userId === user && x.state === 'timeout')) ||
-      (p.type === 'callInvitationTimeout' && p.data.callID === callID && c.userId === user),
-  ).length;
+  const changed = c.pushes.filter((p) => p.type === 'callUserStateChanged' && p.data.callID === callID && p.data.users.some((x) => x.userId === user && x.state === 'timeout')).length;
+  const own = c.pushes.filter((p) => p.type === 'callInvitationTimeout' && p.data.callID === callID && c.userId === user).length;
+  return Math.max(changed, own);
 }

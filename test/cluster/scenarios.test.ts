@@ -12,7 +12,7 @@ const clients: ClusterClient[] = [];
 
 beforeAll(async () => {
   cluster = await startTestCluster({ users: USERS });
-}, 120_000);
+}, 400_000);
 afterAll(async () => {
   await cluster?.close();
 });
