@@ -34,7 +34,7 @@ pids+=($!)
 pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi; }
 mkdir -p "$work/pg" && [ "$(id -u)" = 0 ] && chown nobody "$work" "$work/pg"
-run_pg "$pg_bin/initdb" -D "$work/pg" -U ringdesk --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+run_pg "$pg_bin/initdb" -D "$work/pg" -U ringdesk --auth=trust -E UTF8 --locale=C >/dev/null
 pg_port="$(free_port)"
 run_pg "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -o "-p $pg_port -k $work -c listen_addresses=127.0.0.1" -w start >/dev/null
 run_pg "$pg_bin/createdb" -h "$work" -p "$pg_port" -U ringdesk ringdesk
@@ -47,7 +47,8 @@ export RINGDESK_TOKEN_SECRET="$(node -e "console.log(require('crypto').randomByt
 
 start_node() { # $1 = index (1-based)
   local i="$1" port=$((base + $1 - 1))
-  RINGDESK_CLUSTER_NODE_ID="node$i" RINGDESK_METRICS_PORT=$((9463 + i)) \
+  # Each node's mediasoup worker on its own port (one host); without a worker the node runs without media.
+  RINGDESK_CLUSTER_NODE_ID="node$i" RINGDESK_METRICS_PORT=$((9463 + i)) RINGDESK_SFU_WORKERS=1 RINGDESK_SFU_PORT=$((40000 + (i - 1) * 10)) \
     node server/index.ts serve --port "$port" $([ "$i" = 1 ] && echo --demo) >"$work/node$i.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 150); do

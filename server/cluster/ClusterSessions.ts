@@ -42,6 +42,9 @@ export class ClusterSessions extends SessionRegistry {
   readonly #routes: RouteTable;
   readonly #now: () => number;
   readonly #remote = new Map<UserId, Cached>();
+  /** Each local connection's id in the route table, so a "kick" closes that connection and never a newer one. */
+  readonly #connIds = new WeakMap<Connection, string>();
+  #nextConn = 0;
   /** Names of devices on other nodes that acted on calls owned here (forwarded requests carry them). */
   readonly #names = new Map<string, string>();
 
@@ -61,9 +64,9 @@ export class ClusterSessions extends SessionRegistry {
       return true;
     }
     if (m.k === 'kick') {
-      const b = m as unknown as { u: UserId; d: DeviceId }; // sealed by register() below on another node
+      const b = m as unknown as { u: UserId; d: DeviceId; c: string }; // sealed by #register below on another node
       const c = super.device(b.u, b.d);
-      if (c) {
+      if (c && this.#connIds.get(c) === b.c) {
         c.send(JSON.stringify({ type: 'sessionClosed', data: { reason: 'replaced' } }));
         c.close(REPLACED, 'signed in again on this device');
       }
@@ -73,6 +76,7 @@ export class ClusterSessions extends SessionRegistry {
   }
 
   override add(conn: Connection): Connection | undefined {
+    this.#connIds.set(conn, `${this.#bus.nodeId}.${++this.#nextConn}`);
     const old = super.add(conn);
     this.#remote.delete(conn.userId);
     void this.#register(conn);
@@ -81,9 +85,9 @@ export class ClusterSessions extends SessionRegistry {
 
   async #register(conn: Connection): Promise<void> {
     try {
-      const previous = await this.#routes.register(conn.userId, conn.deviceId, conn.deviceName);
-      // The device signed in here while its old connection lives on another node: that one goes.
-      if (previous) await this.#bus.send(previous, 'kick', { u: conn.userId, d: conn.deviceId });
+      const previous = await this.#routes.register(conn.userId, conn.deviceId, conn.deviceName, this.#connId(conn));
+      // The device signed in here while its old connection lives on another node: that connection goes.
+      if (previous) await this.#bus.send(previous.node, 'kick', { u: conn.userId, d: conn.deviceId, c: previous.connId });
     } catch (e) {
       // Redis is down: the route is written again when it is back (reRegister).
       log.warn('route of %s/%s not written: %s', conn.userId, conn.deviceId, e instanceof Error ? e.message : String(e));
@@ -92,15 +96,19 @@ export class ClusterSessions extends SessionRegistry {
 
   override remove(conn: Connection): boolean {
     if (!super.remove(conn)) return false;
-    this.#routes.unregister(conn.userId, conn.deviceId).catch((e: unknown) => log.warn('route of %s/%s not removed: %s', conn.userId, conn.deviceId, e instanceof Error ? e.message : String(e)));
+    this.#routes.unregister(conn.userId, conn.deviceId, this.#connId(conn)).catch((e: unknown) => log.warn('route of %s/%s not removed: %s', conn.userId, conn.deviceId, e instanceof Error ? e.message : String(e)));
     return true;
   }
 
   /** After Redis lost its data or this node was given up for dead: every local route again. */
   async reRegister(): Promise<void> {
     const all = this.onlineUsers().flatMap((u) => super.devices(u));
-    await Promise.all(all.map((c) => this.#routes.register(c.userId, c.deviceId, c.deviceName)));
+    await Promise.all(all.map((c) => this.#routes.register(c.userId, c.deviceId, c.deviceName, this.#connId(c))));
     log.info('re-registered %d device route(s)', all.length);
+  }
+
+  #connId(conn: Connection): string {
+    return this.#connIds.get(conn) ?? 'unknown';
   }
 
   override push(userId: UserId, device: DeviceId | null, push: Push): void {

@@ -6,7 +6,7 @@ const log = new Logger('RouteTable');
 
 /** Keys (docs/deployment-server.md, "Cluster"): */
 const NODES = `${PREFIX}nodes`; // zset node → when its liveness runs out (Redis's clock, ms)
-const devKey = (u: string): string => `${PREFIX}dev:${u}`; // hash device → "node|device name"
+const devKey = (u: string): string => `${PREFIX}dev:${u}`; // hash device → "node|connection id|device name"
 const nodeDevKey = (node: string): string => `${PREFIX}nd:${node}`; // set of "user\tdevice" held by a node
 
 /**
@@ -24,7 +24,7 @@ redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 return { redis.call('ZRANGEBYSCORE', KEYS[1], now, '+inf'), dead, was }
 `);
 
-/** Registers a device on a node; returns the previous "node|name" (another node held it: tell it to close). */
+/** Registers a device on a node; returns the previous "node|connection|name" (another node held it: tell it to close that connection). */
 const REGISTER = new LuaScript(`
 local old = redis.call('HGET', KEYS[1], ARGV[1])
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
@@ -32,7 +32,7 @@ redis.call('SADD', KEYS[2], ARGV[3])
 return old
 `);
 
-/** Removes a device's route only if this node still holds it (it may have moved on already). */
+/** Removes a device's route only if this connection still holds it (it may have moved on already). */
 const UNREGISTER = new LuaScript(`
 local v = redis.call('HGET', KEYS[1], ARGV[1])
 if v and string.sub(v, 1, string.len(ARGV[2]) + 1) == ARGV[2] .. '|' then redis.call('HDEL', KEYS[1], ARGV[1]) end
@@ -127,15 +127,20 @@ export class RouteTable {
     await this.#bus.redis.zadd(NODES, 0, this.#bus.nodeId);
   }
 
-  /** Returns the node that held this device before, if another one (it should close its old connection). */
-  async register(userId: UserId, deviceId: DeviceId, name: string): Promise<string | null> {
-    const old = (await REGISTER.run(this.#bus.redis, [devKey(userId), nodeDevKey(this.#bus.nodeId)], [deviceId, `${this.#bus.nodeId}|${name}`, `${userId}\t${deviceId}`])) as string | null; // HGET's reply
-    const oldNode = old?.split('|')[0] ?? null;
-    return oldNode && oldNode !== this.#bus.nodeId && this.#alive.has(oldNode) ? oldNode : null;
+  /**
+   * Registers connection `connId` of the device here. Returns the node and connection that held the
+   * device before, if on another live node: that node should close exactly that connection (never a
+   * newer one the device may have opened there since).
+   */
+  async register(userId: UserId, deviceId: DeviceId, name: string, connId: string): Promise<{ node: string; connId: string } | null> {
+    const old = (await REGISTER.run(this.#bus.redis, [devKey(userId), nodeDevKey(this.#bus.nodeId)], [deviceId, `${this.#bus.nodeId}|${connId}|${name}`, `${userId}\t${deviceId}`])) as string | null; // HGET's reply
+    if (!old) return null;
+    const [node = '', oldConn = ''] = old.split('|');
+    return node !== this.#bus.nodeId && this.#alive.has(node) ? { node, connId: oldConn } : null;
   }
 
-  async unregister(userId: UserId, deviceId: DeviceId): Promise<void> {
-    await UNREGISTER.run(this.#bus.redis, [devKey(userId), nodeDevKey(this.#bus.nodeId)], [deviceId, this.#bus.nodeId, `${userId}\t${deviceId}`]);
+  async unregister(userId: UserId, deviceId: DeviceId, connId: string): Promise<void> {
+    await UNREGISTER.run(this.#bus.redis, [devKey(userId), nodeDevKey(this.#bus.nodeId)], [deviceId, `${this.#bus.nodeId}|${connId}`, `${userId}\t${deviceId}`]);
   }
 
   /** Every live device of the user, on any node. */
@@ -178,10 +183,9 @@ export class RouteTable {
 
   #parse(all: Record<string, string>): RemoteDevice[] {
     return Object.entries(all).flatMap(([deviceId, v]) => {
-      const bar = v.indexOf('|');
-      const node = bar < 0 ? v : v.slice(0, bar);
+      const [node = '', , ...name] = v.split('|');
       // An id from the hash's own field: a device id a client signed in with, checked by the protocol then.
-      return this.#alive.has(node) ? [{ deviceId: deviceId as DeviceId, node, name: bar < 0 ? '' : v.slice(bar + 1) }] : [];
+      return this.#alive.has(node) ? [{ deviceId: deviceId as DeviceId, node, name: name.join('|') }] : [];
     });
   }
 

@@ -25,7 +25,9 @@ let cluster: TestCluster;
 const clients: ClusterClient[] = [];
 beforeAll(async () => {
   // A long grace: a caller whose node died is not lost while it reconnects on a busy machine.
-  cluster = await startTestCluster({ users: [...callers, ...CALLEES.map((c) => c.id)], config: { heartbeatTimeoutMs: 120_000 } });
+  // Liveness and leases of 4 s: at a load average of 30 a node's event loop stalled past 1.5 s and the
+  // others (correctly, but needlessly) took its calls over.
+  cluster = await startTestCluster({ users: [...callers, ...CALLEES.map((c) => c.id)], config: { heartbeatTimeoutMs: 120_000, cluster: { nodeTtlMs: 4000, leaseMs: 4000 } } });
 }, 400_000);
 afterAll(async () => {
   for (const c of clients.splice(0)) c.sig.close();
