@@ -111,7 +111,6 @@ describe('a node dies with invitations in flight', () => {
         'every call ended',
       );
       for (const c of [...callees.values(), fresh, ...callerClients]) await c.sig.request('heartbeat', {}); // a round trip: pushes sent before it have arrived
-      const owners = new Set<string>();
       const counts = { calleePushes: 0, callerPushes: 0, wrong: [] as string[] };
       for (const [callID, { caller, callee }] of acknowledged) {
         const stored = await cluster.store.getCall(callID);
@@ -124,7 +123,7 @@ describe('a node dies with invitations in flight', () => {
       }
       const owned = await cluster.store.orphanedCalls([], CALLS); // nothing started is left
       expect(owned).toEqual([]);
-      for (const n of cluster.nodes.slice(1)) for (const m of n.log().matchAll(/"msg":"adopted[^"]*"/g)) owners.add(`${n.id}:${m[0]}`);
+      // Node 1 was dead before any deadline: every timeout above was fired by the node that adopted the call.
       console.log(`node kill: ${CALLS} acknowledged invitations, ${counts.calleePushes} timeout pushes to callees, ${counts.callerPushes} to callers, ${counts.wrong.length} wrong`);
       expect(counts.wrong).toEqual([]);
       expect(counts.calleePushes).toBe(CALLS);
