@@ -306,6 +306,11 @@ const ERROR_MEANINGS: Record<ErrorCode, { by: 'server' | 'client' | 'both'; mean
     meaning:
       "The server cannot write its database (disk full, read-only, I/O error). Nothing was changed and nothing was pushed: retry later (the Ringdesk client reconnects with backoff when a sign-in gets it). Any request may get it; `GET /healthz` shows `storage.ready: false` until a write succeeds again.",
   },
+  unavailable: {
+    by: 'server',
+    meaning:
+      'Cluster mode only: Redis (the nodes\' coordinator) cannot be reached, or the node that owns the call did not answer in time. Nothing was changed: retry shortly. A cluster answers `storage_unavailable` when PostgreSQL is down.',
+  },
   call_ended: { by: 'server', meaning: 'The call has ended.' },
   not_a_member: { by: 'server', meaning: 'You are not a member of this call (never invited to it, nor its inviter).' },
   state_forbids: {

@@ -25,9 +25,11 @@ import { SessionRegistry } from './routing/SessionRegistry.ts';
 import { SfuService } from './sfu/SfuService.ts';
 import { TurnCredentials } from './sfu/TurnConfig.ts';
 import { GuardedStore } from './store/GuardedStore.ts';
-import { SqliteStore } from './store/sqliteStore.ts';
 import { StorageHealth } from './store/StorageHealth.ts';
-import { sqliteFault } from './store/storageFaults.ts';
+import { storageFault } from './store/storageFaults.ts';
+import { clusterSettings } from './cluster/ClusterConfig.ts';
+import { ClusterNode } from './cluster/ClusterNode.ts';
+import { openStore } from './cluster/openStore.ts';
 import type { Store } from './store/Store.ts';
 import { UserCache } from './store/UserCache.ts';
 import { AdmissionControl, busyReason } from './transport/AdmissionControl.ts';
@@ -60,6 +62,11 @@ export interface RingdeskServer {
   readonly media: ClusterMedia | null;
   /** What /readyz checks; another component adds its own with one `add()`. */
   readonly readiness: Readiness;
+  /**
+   * Cluster mode: this node (its id, the route table with `nodeOf(user, device)`, the bus, leases);
+   * null for the embedded single process.
+   */
+  readonly cluster: ClusterNode | null;
   /**
    * Re-reads tls.certFile/keyFile/caFile (SIGHUP). New connections get the new certificate, open
    * ones keep theirs. A failure keeps the old certificate and says why. No-op without TLS.
@@ -108,7 +115,8 @@ export const SYSTEM_CLOCK: ServerClock = {
 /** Composition root of the signaling server. */
 export async function startServer(
   config: ServerConfig,
-  rawStore: Store = new SqliteStore(config.dbPath),
+  /** The system of record; by default the config's (PostgreSQL in cluster mode, else SQLite at dbPath). */
+  given?: Store,
   /**
    * The server's time and one-shot timers: tests move time forward (token lifetimes, sign-in
    * deadlines) without waiting. A clock without `after` keeps real timers.
@@ -119,15 +127,20 @@ export async function startServer(
   // Before anything else: a bad certificate or key stops the start, naming the file (exit 2).
   let tls: TlsMaterial | null = config.tls ? loadTls(config.tls) : null;
   setListenerErrorSink(logListenerError);
+  const rawStore = given ?? (await openStore(config));
   const now = (): number => clock.now();
   const stats = new TransportStats();
   let observeCommit: (seconds: number) => void = () => undefined;
   const timed = config.metrics.enabled ? instrumentStore(rawStore, (s) => observeCommit(s)) : rawStore;
   // Every store call goes through the guard: a full or read-only disk answers storage_unavailable, never crashes.
   const storage = new StorageHealth(now);
-  const store = new GuardedStore(timed, storage, sqliteFault);
-  const sessions = new SessionRegistry();
-  const presence = new Presence(PRESENCE_FLUSH_MS, DIRECTORY_LIMITS.maxSubscriptionsPerConnection);
+  const store = new GuardedStore(timed, storage, storageFault);
+  // Cluster mode (redis + postgres configured): sessions, presence and call ownership span the nodes through Redis.
+  const settings = clusterSettings(config);
+  const cluster = settings ? new ClusterNode(settings, store, PRESENCE_FLUSH_MS) : null;
+  await cluster?.start();
+  const sessions = cluster?.sessions ?? new SessionRegistry();
+  const presence = cluster?.presence ?? new Presence(PRESENCE_FLUSH_MS, DIRECTORY_LIMITS.maxSubscriptionsPerConnection);
   const users = new UserCache(store, { ttlMs: config.userCacheTtlMs, now });
   const auth = await AuthService.create(store, config, { now, users });
   const revocations = new RevocationWatcher({
@@ -143,8 +156,9 @@ export async function startServer(
     onRevoked: (userId) => users.invalidate(userId),
   });
   await revocations.start();
-  const calls = new CallService({ store, users, sessions, graceMs: config.heartbeatTimeoutMs, now });
+  const calls = new CallService({ store, users, sessions, graceMs: config.heartbeatTimeoutMs, now, ...(cluster ? { placement: cluster.leases } : {}) });
   await calls.start();
+  cluster?.attach(calls);
   // Before listening: a missing worker is reported once, here, and the server runs on without media.
   const turn = config.turn ? new TurnCredentials(config.turn, now) : null;
   const media = parts.clusterMedia ? new ClusterMedia({ ...parts.clusterMedia, config: config.sfu.cluster, sessions }) : null;
@@ -184,6 +198,7 @@ export async function startServer(
     activeCalls: calls.activeCallCount,
     media: { available: sfu.available, rooms: sfu.rooms.size, ...(media ? { node: media.nodeId, relay: media.relayUrl } : {}) },
     storage: storage.state,
+    ...(cluster ? { cluster: { nodeId: cluster.nodeId, redis: cluster.bus.up, aliveNodes: [...cluster.routes.aliveNodes], ownedCalls: cluster.leases.ownedCount } } : {}),
     admission: { ...admission.load, ...admission.stats },
   });
   // While storage is down, a harmless write every few seconds: readiness comes back without waiting for traffic.
@@ -209,6 +224,7 @@ export async function startServer(
       return null;
     },
   });
+  if (cluster) readiness.add({ name: 'redis', check: () => (cluster.bus.up ? null : 'redis (the cluster coordinator) is not reachable') });
   readiness.add({
     name: 'media',
     check: () => {
@@ -270,7 +286,7 @@ export async function startServer(
   });
   const { port } = http.address() as AddressInfo; // listening on TCP, so this is an AddressInfo
   const url = `${tls ? 'wss' : 'ws'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/ws`;
-  log.info('listening on %s (db %s)', url, config.dbPath);
+  log.info('listening on %s (%s)', url, cluster ? `cluster node ${cluster.nodeId}, postgres` : `db ${config.dbPath}`);
   if (tls) log.info('tls: serving %s, valid until %s', tls.subject, new Date(tls.notAfter).toISOString());
 
   let metrics: ServerMetrics | null = null;
@@ -298,6 +314,7 @@ export async function startServer(
     for (const c of conns) c.terminate();
     await new Promise<void>((r) => wss.close(() => r()));
     await new Promise<void>((r) => http.close(() => r()));
+    await cluster?.close();
     await store.close();
   };
   if (config.metrics.enabled) {
@@ -331,6 +348,7 @@ export async function startServer(
     metricsUrl: metricsListener?.url ?? null,
     media,
     readiness,
+    cluster,
     reloadTls() {
       if (!config.tls || !('setSecureContext' in http)) {
         log.info('reload requested: no tls configured, nothing to reload');

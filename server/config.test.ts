@@ -104,3 +104,38 @@ describe('server config: tls and metrics', () => {
     expect(() => loadConfig({}, { metrics: { prot: 1 } })).toThrow(/prot/);
   });
 });
+
+describe('cluster mode config', () => {
+  const secret = 's'.repeat(40);
+  it('neither redis nor postgres: the embedded default (no cluster)', async () => {
+    const { clusterSettings } = await import('./cluster/ClusterConfig.ts');
+    expect(clusterSettings(loadConfig({}, {}))).toBeNull();
+  });
+
+  it('both from the environment, with the secret: cluster settings with a node id from host and port', async () => {
+    const { clusterSettings } = await import('./cluster/ClusterConfig.ts');
+    const c = loadConfig({ RINGDESK_REDIS_URL: 'redis://127.0.0.1:6379', RINGDESK_POSTGRES_URL: 'postgres://u@h/db', RINGDESK_CLUSTER_SECRET: secret, RINGDESK_PORT: '9001' }, {});
+    expect(clusterSettings(c, 'box')).toMatchObject({ nodeId: 'box:9001', redisUrl: 'redis://127.0.0.1:6379', postgresUrl: 'postgres://u@h/db', secret, leaseMs: 10_000 });
+    const named = loadConfig({ RINGDESK_REDIS_URL: 'redis://r', RINGDESK_POSTGRES_URL: 'postgres://p/db', RINGDESK_CLUSTER_SECRET: secret, RINGDESK_CLUSTER_NODE_ID: 'node-7' }, {});
+    expect(clusterSettings(named)?.nodeId).toBe('node-7');
+  });
+
+  it('only one of the two, or no secret, stops the start with a stable code', () => {
+    const codeOf = (env: NodeJS.ProcessEnv): string | undefined => {
+      try {
+        loadConfig(env, {});
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return (e as ConfigError).code; // asserted just above
+      }
+      return 'started';
+    };
+    expect(codeOf({ RINGDESK_REDIS_URL: 'redis://r' })).toBe('cluster_incomplete');
+    expect(codeOf({ RINGDESK_POSTGRES_URL: 'postgres://p/db', RINGDESK_CLUSTER_SECRET: secret })).toBe('cluster_incomplete');
+    expect(codeOf({ RINGDESK_REDIS_URL: 'redis://r', RINGDESK_POSTGRES_URL: 'postgres://p/db' })).toBe('cluster_secret_missing');
+    expect(() => loadConfig({ RINGDESK_REDIS_URL: 'http://r' }, {})).toThrow(/redis/);
+    const file = join(mkdtempSync(join(tmpdir(), 'ringdesk-cfg-')), 'secret');
+    writeFileSync(file, 'short\n');
+    expect(codeOf({ RINGDESK_REDIS_URL: 'redis://r', RINGDESK_POSTGRES_URL: 'postgres://p/db', RINGDESK_CLUSTER_SECRET_FILE: file })).toBe('cluster_secret_invalid');
+  });
+});

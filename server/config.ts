@@ -6,6 +6,7 @@ import { SfuConfigSchema } from './sfu/SfuConfig.ts';
 import { TlsConfigSchema } from './transport/TlsConfig.ts';
 import { TurnConfigSchema, turnFromEnv } from './sfu/TurnConfig.ts';
 import { AUTH_CONFIG } from './auth/authConfig.ts';
+import { ClusterConfigError, ClusterSectionSchema, PostgresConfigSchema, RedisConfigSchema, clusterFromEnv, clusterSettings } from './cluster/ClusterConfig.ts';
 
 /** Every server setting, with its default. Sources: defaults < JSON file (RINGDESK_SERVER_CONFIG) < env < flags. */
 export const ServerConfigSchema = z
@@ -76,6 +77,11 @@ export const ServerConfigSchema = z
     metrics: MetricsConfigSchema.prefault({}),
     /** TURN servers handed to clients (server/sfu/TurnConfig.ts, README "TURN"); absent: none. */
     turn: TurnConfigSchema.optional(),
+    /** Cluster mode (server/cluster/, docs/deployment-server.md "Cluster"): set both redis and postgres, or neither. */
+    redis: RedisConfigSchema.optional(),
+    postgres: PostgresConfigSchema.optional(),
+    /** This node's id, the shared secret and the cluster's timings; read only in cluster mode. */
+    cluster: ClusterSectionSchema.optional(),
   })
   .strict();
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
@@ -83,11 +89,24 @@ export type ServerConfigInput = z.input<typeof ServerConfigSchema>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  /** A stable code for refusals scripts may match on (cluster_incomplete, …); the message says what to do. */
+  readonly code: string | undefined;
+  constructor(message: string, code?: string) {
+    super(message);
+    this.code = code;
+  }
 }
 
 export function parseConfig(input: unknown, source: string): ServerConfig {
   const r = ServerConfigSchema.safeParse(input);
   if (!r.success) throw new ConfigError(`invalid server config (${source}): ${describeIssues(r.error)}`);
+  try {
+    // Half a cluster (only Redis, only Postgres, no secret) stops here, before anything starts.
+    clusterSettings(r.data);
+  } catch (e) {
+    if (e instanceof ClusterConfigError) throw new ConfigError(`invalid server config (${source}): ${e.message}`, e.code);
+    throw e;
+  }
   return r.data;
 }
 
@@ -167,5 +186,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Record<string, unk
   if (Object.keys(sfu).length > 0) fromEnv['sfu'] = { ...fileSfu, ...sfu };
   const turn = turnFromEnv(env, file['turn']);
   if (turn) fromEnv['turn'] = turn;
+  Object.assign(fromEnv, clusterFromEnv(env, file));
   return parseConfig({ ...file, ...fromEnv, ...overrides }, path ? `${path}, env and flags` : 'env and flags');
 }

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
 import { PASSWORD_FLAG_REFUSED, readPassword } from './cli/password.ts';
 import { USER_COMMANDS, runUserCommand } from './cli/users.ts';
-import { SqliteStore } from './store/sqliteStore.ts';
+import { openStore } from './cluster/openStore.ts';
 
 const USAGE = `usage:
   node server/index.ts [serve] [--host H] [--port N] [--db PATH] [--demo]
@@ -16,7 +16,8 @@ const USAGE = `usage:
 The user commands work beside a running server on the same database; it closes revoked sessions within revocationPollMs.
 env: RINGDESK_HOST, RINGDESK_PORT, RINGDESK_DB, RINGDESK_TOKEN_SECRET, RINGDESK_TOKEN_SECRET_FILE, RINGDESK_SERVER_CONFIG (JSON file),
      RINGDESK_PASSWORD, RINGDESK_TLS_CERT, RINGDESK_TLS_KEY, RINGDESK_TLS_CA, RINGDESK_METRICS_HOST, RINGDESK_METRICS_PORT,
-     RINGDESK_TURN_URLS, RINGDESK_TURN_SECRET, RINGDESK_TURN_SECRET_FILE, RINGDESK_DRAIN_TIMEOUT_MS, RINGDESK_LOG (debug|info|warn|error), RINGDESK_LOG_FORMAT (json|text)
+     RINGDESK_TURN_URLS, RINGDESK_TURN_SECRET, RINGDESK_TURN_SECRET_FILE, RINGDESK_DRAIN_TIMEOUT_MS, RINGDESK_LOG (debug|info|warn|error), RINGDESK_LOG_FORMAT (json|text),
+     cluster mode: RINGDESK_REDIS_URL and RINGDESK_POSTGRES_URL (both), RINGDESK_CLUSTER_SECRET or RINGDESK_CLUSTER_SECRET_FILE, RINGDESK_CLUSTER_NODE_ID
 signals: SIGHUP reloads the TLS certificate and key; SIGTERM drains (not ready, clients sent elsewhere, calls kept up to
          drainTimeoutMs) then exits 0; a second SIGTERM, or SIGINT, stops at once (exit 0)`;
 
@@ -56,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
     const [sub, id] = rest;
     if (sub === undefined) throw new Error(`user needs a command: ${USER_COMMANDS}`);
     const password = sub === 'add' || sub === 'passwd' ? await readPassword(process.env, process.stdin, `Password for ${id ?? '?'}: `) : undefined;
-    const store = new SqliteStore(config.dbPath);
+    const store = await openStore(config); // the cluster's Postgres when redis and postgres are configured
     try {
       return await runUserCommand(store, rest, { password, name: values.name, format: values.format, scrypt: config.scrypt }, (line) => console.log(line));
     } finally {
@@ -69,8 +70,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { startServer } = await import('./app.ts');
   const { seedDemoAccounts } = await import('./cli/demo.ts');
-  // The WAL is checkpointed off the event loop while serving (server/store/WalCheckpointer.ts).
-  const store = new SqliteStore(config.dbPath, config.walCheckpointMs > 0 ? { backgroundCheckpointMs: config.walCheckpointMs } : {});
+  const store = await openStore(config);
   if (config.demo) await seedDemoAccounts(store, (line) => console.log(line));
   const server = await startServer(config, store);
   console.log(`Ringdesk server ready at ${server.url}`);

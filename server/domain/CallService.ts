@@ -4,7 +4,6 @@ import {
   callInfo,
   createCall,
   findMember,
-  nextWakeAt,
   transition,
   type Call,
   type CallEvent,
@@ -27,14 +26,18 @@ import {
 } from '../../src/shared/protocol/index.ts';
 import { Logger } from '../logger.ts';
 import type { SessionRegistry } from '../routing/SessionRegistry.ts';
-import { GroupCommit } from '../store/GroupCommit.ts';
-import type { Store, UserLookup } from '../store/Store.ts';
+import { CallFencedError, GroupCommit } from '../store/GroupCommit.ts';
+import type { CallFence, Store, UserLookup } from '../store/Store.ts';
+import { NotOwnerError, type CallOp, type CallPlacement } from './CallPlacement.ts';
+import { CallTimers } from './CallTimers.ts';
 import { KeyedQueue } from './KeyedQueue.ts';
 
 const log = new Logger('CallService');
 /** A timer's step that could not be stored (storage_unavailable) is tried again after this long. */
 const STORAGE_RETRY_MS = 1_000;
-const storageDown = (e: unknown): boolean => isRingdeskError(e) && e.code === 'storage_unavailable';
+const storageDown = (e: unknown): boolean => isRingdeskError(e) && (e.code === 'storage_unavailable' || e.code === 'unavailable');
+/** A request bounced between nodes (an owner that just lost the call) is tried this many times. */
+const MAX_ROUTES = 3;
 
 export interface Actor {
   userId: UserId;
@@ -59,6 +62,8 @@ export interface CallServiceOptions {
   users?: UserLookup;
   /** Batches saves into one transaction per tick; a GroupCommit over `store` when not given (tests and bench/commit.ts inject one). */
   commits?: Pick<GroupCommit, 'save' | 'stats'>;
+  /** Cluster mode: which node runs each call (server/cluster/CallLeases.ts). Absent: every call is local. */
+  placement?: CallPlacement;
 }
 
 /**
@@ -70,18 +75,15 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
   readonly #commits: Pick<GroupCommit, 'save' | 'stats'>;
   readonly #users: UserLookup;
   readonly #sessions: SessionRegistry;
-  readonly #graceMs: number;
   readonly #now: () => number;
+  readonly #placement: CallPlacement | null;
   readonly #queue = new KeyedQueue();
   /** Started calls only; ended ones live in the store. */
   readonly #calls = new Map<CallId, Call>();
   readonly #byUser = new Map<UserId, Set<CallId>>();
-  readonly #timers = new Map<CallId, NodeJS.Timeout>();
-  readonly #grace = new Map<string, NodeJS.Timeout>();
+  readonly #timers: CallTimers;
   /** When each invite being handled was taken (performance.now()), to time its delivery. */
   readonly #inviteStart = new Map<CallId, number>();
-  /** After stop() no timer is armed: sockets closing during shutdown must not touch a closed store. */
-  #stopped = false;
 
   constructor(o: CallServiceOptions) {
     super();
@@ -89,25 +91,57 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     this.#commits = o.commits ?? new GroupCommit(o.store);
     this.#users = o.users ?? { get: (id) => o.store.getUser(id) };
     this.#sessions = o.sessions;
-    this.#graceMs = o.graceMs;
     this.#now = o.now ?? Date.now;
+    this.#timers = new CallTimers({
+      now: this.#now,
+      graceMs: o.graceMs,
+      onDeadline: (callID) => this.#deadline(callID),
+      onGraceOver: (callID, userId) => this.#graceOver(callID, userId),
+    });
+    this.#placement = o.placement ?? null;
   }
 
   /** Reloads started calls and re-arms their timers from the stored deadlines. Nobody is connected yet, so every member starts its grace. */
   async start(): Promise<void> {
+    // A cluster node owns nothing at start: calls whose owner is gone are adopted one by one (CallLeases).
+    if (this.#placement) return;
     for (const call of await this.#store.startedCalls()) {
       this.#index(call);
-      this.#arm(call);
-      for (const m of call.members) if (m.mainDevice && (m.state === 'accepted' || m.userId === call.inviter)) this.#startGrace(call.callID, m.userId);
+      this.#timers.arm(call);
+      for (const m of call.members) if (m.mainDevice && (m.state === 'accepted' || m.userId === call.inviter)) this.#timers.startGrace(call.callID, m.userId);
     }
     log.info('start() [started calls:%d]', this.#calls.size);
   }
 
+  /**
+   * Cluster mode: this node just claimed a call (its owner died, or nobody held it): index it, arm
+   * its stored deadlines and start the grace of members whose main device is connected nowhere.
+   */
+  async #adopt(call: Call): Promise<void> {
+    this.#index(call);
+    this.#timers.arm(call);
+    for (const m of call.members) {
+      if (!m.mainDevice || (m.state !== 'accepted' && m.userId !== call.inviter)) continue;
+      if (!(await this.#sessions.isConnected(m.userId, m.mainDevice).catch(() => false))) this.#timers.startGrace(call.callID, m.userId);
+    }
+    log.child({ callID: call.callID }).info('adopted');
+  }
+
+  /** Cluster mode: another node holds this call's lease now (ClusterNode's renewal found it): stop running it here. */
+  lost(callID: CallId): void {
+    void this.#queue.run(callID, async () => this.#drop(callID));
+  }
+
+  /** Cluster mode: another node claimed this call (a newer fence): stop running it here. */
+  #drop(callID: CallId): void {
+    const call = this.#calls.get(callID);
+    if (call) this.#index({ ...call, callState: 'ended' }, false);
+    this.#timers.dropCall(callID);
+    this.#placement?.release(callID);
+  }
+
   stop(): void {
-    this.#stopped = true;
-    for (const t of [...this.#timers.values(), ...this.#grace.values()]) clearTimeout(t);
-    this.#timers.clear();
-    this.#grace.clear();
+    this.#timers.stop();
   }
 
   /** Group-commit counters (transactions and saves), for metrics and tests. */
@@ -126,30 +160,39 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     return callInfo(call, this.#ctx());
   }
 
+  /** The started calls the user is in: this node's own in one process, Postgres's in a cluster (any node may own them). */
+  async #startedOf(userId: UserId): Promise<Call[]> {
+    if (this.#placement) return (await this.#store.startedCallsOf(userId)).map((c) => this.#calls.get(c.callID) ?? c);
+    return [...(this.#byUser.get(userId) ?? [])].flatMap((id) => this.#calls.get(id) ?? []);
+  }
+
   /** Busy: Accepted in a started call (an inviter is Accepted in their own call). */
-  isBusy(userId: UserId): boolean {
-    for (const id of this.#byUser.get(userId) ?? []) {
-      if (this.#calls.get(id)?.members.some((m) => m.userId === userId && m.state === 'accepted')) return true;
-    }
-    return false;
+  async isBusy(userId: UserId): Promise<boolean> {
+    return (await this.#startedOf(userId)).some((c) => c.members.some((m) => m.userId === userId && m.state === 'accepted'));
   }
 
   async invite(actor: Actor, d: RequestData<'callInvite'>): Promise<RequestResult<'callInvite'>> {
     const t0 = performance.now();
-    if (this.isBusy(actor.userId)) throw new RingdeskError('already_in_call', 'you are already in a call; end it first');
+    if (await this.isBusy(actor.userId)) throw new RingdeskError('already_in_call', 'you are already in a call; end it first');
     const { invitees, errorInvitees } = await this.#screen(actor.userId, d.invitees);
     if (d.invitees.length > 0 && invitees.length === 0) {
       throw new RingdeskError('invitee_unknown', `nobody to call: ${errorInvitees.map((e) => `${e.userId} (${e.reason})`).join(', ')}`);
     }
     const callID = asCallId(randomUUID());
+    const fence = await this.#placement?.claimNew(callID);
+    await this.#sessions.prefetch(invitees.map((i) => i.userId));
     const call = await this.#timed(callID, t0, () => this.#queue.run(callID, () =>
       this.#commit(
         createCall(
           { callID, inviter: actor.userId, device: actor.deviceId, invitees, mode: d.mode, timeoutSec: d.timeout, extendedData: d.extendedData },
           this.#ctx(),
         ),
+        fence,
       ),
-    ));
+    )).catch((e: unknown) => {
+      this.#placement?.release(callID); // never stored: nothing to own
+      throw e;
+    });
     return { call: this.info(call), errorInvitees };
   }
 
@@ -179,27 +222,92 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
       const u = await this.#users.get(userId);
       if (!u || u.disabled) errorInvitees.push({ userId, reason: 'unknown' });
       else if (u.dnd.enabled && !u.dnd.allowList.includes(inviter)) invitees.push({ userId, availability: 'dnd' });
-      else invitees.push({ userId, availability: this.isBusy(userId) ? 'busy' : 'available' });
+      else invitees.push({ userId, availability: (await this.isBusy(userId)) ? 'busy' : 'available' });
     }
     return { invitees, errorInvitees };
   }
 
-  /** Runs one event through the machine for a call, in that call's queue. Throws the machine's refusal. */
-  dispatch(callID: CallId, ev: CallEvent): Promise<Call> {
-    return this.#queue.run(callID, async () => {
-      const call = this.#calls.get(callID) ?? (await this.#store.getCall(callID));
-      if (!call) throw new RingdeskError('call_not_found', `no call ${callID}`);
-      return this.#commit(transition(call, ev, this.#ctx()));
-    });
+  /**
+   * Runs one event through the machine for a call, in that call's queue, on the node that owns the
+   * call. Throws the machine's refusal. `deviceName` names the acting device (cluster: it may be on another node).
+   */
+  dispatch(callID: CallId, ev: CallEvent, deviceName?: string): Promise<Call> {
+    return this.#run(callID, { kind: 'event', ev, deviceName });
   }
 
-  async #commit(r: TransitionResult): Promise<Call> {
+  /** In a cluster, finds the call's owner: runs the op here if that is this node (claiming it if nobody holds it), else forwards it. */
+  async #run(callID: CallId, op: CallOp): Promise<Call> {
+    const placement = this.#placement;
+    if (!placement) return this.#queue.run(callID, () => this.#exec(callID, op, undefined));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (this.#calls.has(callID) && placement.fenceOf(callID)) return await this.#queue.run(callID, () => this.#exec(callID, op, placement.fenceOf(callID)));
+        const where = await placement.locate(callID);
+        if (!where.here) return await placement.forward(where.node, callID, op);
+        if (where.claimed) await this.#queue.run(callID, () => this.#adopt(where.claimed as Call)); // narrowed just above
+        return await this.#queue.run(callID, () => this.#exec(callID, op, where.fence ?? undefined));
+      } catch (e) {
+        // The owner changed under us (our save was fenced, or the node we asked let go): ask again.
+        if (!(e instanceof CallFencedError || e instanceof NotOwnerError) || attempt >= MAX_ROUTES) {
+          if (e instanceof CallFencedError || e instanceof NotOwnerError) throw new RingdeskError('unavailable', 'the call moved between servers; try again');
+          throw e;
+        }
+        // A node that just claimed the call may still be loading it: give it a moment before asking again.
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+    }
+  }
+
+  /** A request another node forwarded: runs only while this node still owns the call. */
+  runForwarded(callID: CallId, op: CallOp): Promise<Call> {
+    const fence = this.#placement?.fenceOf(callID);
+    if (!fence || !this.#calls.has(callID)) return Promise.reject(new NotOwnerError(`not the owner of ${callID}`));
+    return this.#queue.run(callID, () => this.#exec(callID, op, fence));
+  }
+
+  /** One op on a call this node runs (inside the call's queue). */
+  async #exec(callID: CallId, op: CallOp, fence: CallFence | undefined): Promise<Call> {
+    const call = this.#calls.get(callID) ?? (await this.#store.getCall(callID));
+    if (!call) throw new RingdeskError('call_not_found', `no call ${callID}`);
+    if (this.#placement) await this.#sessions.prefetch(call.members.map((m) => m.userId));
+    switch (op.kind) {
+      case 'event':
+        if (op.deviceName && 'device' in op.ev && op.ev.device && 'by' in op.ev) this.#sessions.rememberName(op.ev.by, op.ev.device, op.deviceName);
+        return this.#commit(transition(call, op.ev, this.#ctx()), fence);
+      case 'deviceOnline': {
+        if (findMember(call, op.userId)?.mainDevice === op.deviceId) this.#timers.clearGrace(callID, op.userId);
+        // Nothing to deliver (not ringing for this user any more) is not an error for a sign-in.
+        const r = transition(call, { type: 'deviceOnline', userId: op.userId, device: op.deviceId }, this.#ctx());
+        return r.ok ? this.#commit(r, fence) : call;
+      }
+      case 'deviceOffline': {
+        const r = transition(call, { type: 'deliveryChanged', userId: op.userId, goneDevice: op.deviceId }, this.#ctx());
+        const after = r.ok ? await this.#commit(r, fence) : call;
+        const m = findMember(after, op.userId);
+        if (after.callState !== 'started' || !m || m.mainDevice !== op.deviceId || (m.state !== 'accepted' && m.userId !== after.inviter)) return after;
+        if (!op.loggedOut) {
+          this.#timers.startGrace(callID, op.userId);
+          return after;
+        }
+        return this.#commit(transition(after, { type: 'memberLost', userId: op.userId }, this.#ctx()), fence);
+      }
+      default:
+        throw new Error(`unknown call op ${String(op satisfies never)}`);
+    }
+  }
+
+  async #commit(r: TransitionResult, fence?: CallFence): Promise<Call> {
     if (!r.ok) throw r.error;
     const record = r.effects.find((e) => e.type === 'record');
     // Resolves once the tick's batch has committed: nothing below runs (no push) for a failed batch.
-    await this.#commits.save(r.call, record?.type === 'record' ? record.record : null);
+    try {
+      await this.#commits.save(r.call, record?.type === 'record' ? record.record : null, fence);
+    } catch (e) {
+      if (e instanceof CallFencedError) this.#drop(r.call.callID);
+      throw e;
+    }
     this.#index(r.call);
-    this.#arm(r.call);
+    this.#timers.arm(r.call);
     for (const e of r.effects) this.#apply(e);
     this.emit('changed', r.call);
     return r.call;
@@ -216,14 +324,11 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
         return;
       }
       case 'handledElsewhere': {
-        const deviceName = this.#sessions.device(e.userId, e.device)?.deviceName ?? e.device;
-        for (const c of this.#sessions.devices(e.userId)) {
-          if (c.deviceId === e.device) continue;
-          this.#sessions.push(e.userId, c.deviceId, {
-            type: 'handledOnOtherDevice',
-            data: { callID: e.callID, deviceId: e.device, deviceName, action: e.action, version: e.version },
-          });
-        }
+        const deviceName = this.#sessions.deviceName(e.userId, e.device) ?? e.device;
+        this.#sessions.pushToOthers(e.userId, e.device, {
+          type: 'handledOnOtherDevice',
+          data: { callID: e.callID, deviceId: e.device, deviceName, action: e.action, version: e.version },
+        });
         return;
       }
       case 'record': {
@@ -236,10 +341,14 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     }
   }
 
-  #index(call: Call): void {
+  /** `release`: an ended call's lease goes too (a dropped one was someone else's already). */
+  #index(call: Call, release = true): void {
     const started = call.callState === 'started';
     if (started) this.#calls.set(call.callID, call);
-    else this.#calls.delete(call.callID);
+    else {
+      this.#calls.delete(call.callID);
+      if (release) this.#placement?.release(call.callID);
+    }
     for (const m of call.members) {
       let set = this.#byUser.get(m.userId);
       if (started) {
@@ -252,42 +361,26 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     }
   }
 
-  /** `minDelay`: a retry after a failed save must not spin on a deadline that is already past. */
-  #arm(call: Call, minDelay = 0): void {
-    if (this.#stopped) return;
-    const old = this.#timers.get(call.callID);
-    if (old) clearTimeout(old);
-    this.#timers.delete(call.callID);
-    const at = nextWakeAt(call);
-    if (at === null) return;
-    const t = setTimeout(() => {
-      this.#timers.delete(call.callID);
-      this.dispatch(call.callID, { type: 'tick' }).catch((e: unknown) => {
-        // The deadline is still due: keep trying until the disk is back, or the call would ring forever.
-        const now = this.#calls.get(call.callID);
-        if (storageDown(e) && now) this.#arm(now, STORAGE_RETRY_MS);
-        else if (!storageDown(e)) log.child({ callID: call.callID }).error('tick failed: %s', String(e));
-      });
-    }, Math.max(minDelay, at - this.#now()));
-    this.#timers.set(call.callID, t);
+  /** A stored deadline is due: tick the call; keep trying while storage is down, or the call would ring forever. */
+  #deadline(callID: CallId): void {
+    this.dispatch(callID, { type: 'tick' }).catch((e: unknown) => {
+      const now = this.#calls.get(callID);
+      if (storageDown(e) && now) this.#timers.arm(now, STORAGE_RETRY_MS);
+      else if (!storageDown(e)) log.child({ callID }).error('tick failed: %s', String(e));
+    });
   }
 
-  #startGrace(callID: CallId, userId: UserId, delayMs = this.#graceMs): void {
-    const key = `${callID}/${userId}`;
-    if (this.#stopped || this.#grace.has(key)) return;
-    this.#grace.set(
-      key,
-      setTimeout(() => {
-        this.#grace.delete(key);
-        const m = this.#calls.get(callID) && findMember(this.#calls.get(callID) as Call, userId);
-        // Back on the main device in time (or moved to another one that is connected): not lost.
-        if (!m || (m.mainDevice && this.#sessions.device(userId, m.mainDevice))) return;
-        this.dispatch(callID, { type: 'memberLost', userId }).catch((e: unknown) => {
-          if (storageDown(e)) this.#startGrace(callID, userId, STORAGE_RETRY_MS);
-          else log.child({ callID, userId }).warn('memberLost refused: %s', String(e));
-        });
-      }, delayMs),
-    );
+  /** A member's grace ran out: lost, unless back on the main device (on any node) in time. */
+  #graceOver(callID: CallId, userId: UserId): void {
+    const call = this.#calls.get(callID);
+    const m = call && findMember(call, userId);
+    if (!m) return;
+    void (m.mainDevice ? this.#sessions.isConnected(userId, m.mainDevice) : Promise.resolve(false))
+      .then((back) => (back ? undefined : this.dispatch(callID, { type: 'memberLost', userId })))
+      .catch((e: unknown) => {
+        if (storageDown(e)) this.#timers.startGrace(callID, userId, STORAGE_RETRY_MS);
+        else log.child({ callID, userId }).warn('memberLost refused: %s', String(e));
+      });
   }
 
   /** A started call as it is now; undefined once it ended (or if it never existed). */
@@ -301,11 +394,10 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
   }
 
   /** The calls a user is in that are still started (what a reconnecting client re-reads). */
-  activeCalls(userId: UserId): CallInfo[] {
-    return [...(this.#byUser.get(userId) ?? [])].flatMap((id) => {
-      const c = this.#calls.get(id);
-      return c ? [this.info(c)] : [];
-    });
+  async activeCalls(userId: UserId): Promise<CallInfo[]> {
+    const calls = await this.#startedOf(userId);
+    await this.#sessions.prefetch(calls.flatMap((c) => c.members.map((m) => m.userId)));
+    return calls.map((c) => this.info(c));
   }
 
   async list(userId: UserId, count: number, nextFlag: number): Promise<RequestResult<'queryCallInvitationList'>> {
@@ -313,38 +405,43 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     return { calls: page.calls.map((c) => this.info(this.#calls.get(c.callID) ?? c)), nextFlag: page.nextFlag };
   }
 
-  /** A device authenticated: stop its member's grace and deliver what is still ringing for it. */
+  /** A device authenticated: stop its member's grace and deliver what is still ringing for it (on each call's owner). */
   deviceOnline(userId: UserId, deviceId: DeviceId): void {
-    for (const id of this.#byUser.get(userId) ?? []) {
-      const t = this.#grace.get(`${id}/${userId}`);
-      const m = this.#calls.get(id) && findMember(this.#calls.get(id) as Call, userId);
-      if (t && m?.mainDevice === deviceId) {
-        clearTimeout(t);
-        this.#grace.delete(`${id}/${userId}`);
-      }
-      this.#background(id, { type: 'deviceOnline', userId, device: deviceId });
-    }
+    this.#forEachCall(userId, { kind: 'deviceOnline', userId, deviceId });
   }
 
   /** A device went away. A logout loses its member at once; a dropped connection gets the grace period. */
   deviceOffline(userId: UserId, deviceId: DeviceId, loggedOut: boolean): void {
-    for (const id of this.#byUser.get(userId) ?? []) {
-      const call = this.#calls.get(id);
-      const m = call && findMember(call, userId);
-      this.#background(id, { type: 'deliveryChanged', userId, goneDevice: deviceId });
-      if (!call || !m || m.mainDevice !== deviceId) continue;
-      if (m.state !== 'accepted' && m.userId !== call.inviter) continue;
-      if (loggedOut) this.#background(id, { type: 'memberLost', userId });
-      else this.#startGrace(id, userId);
-    }
+    this.#forEachCall(userId, { kind: 'deviceOffline', userId, deviceId, loggedOut });
   }
 
-  #background(callID: CallId, ev: CallEvent): void {
-    if (this.#stopped) return;
-    this.dispatch(callID, ev).catch((e: unknown) => {
+  #forEachCall(userId: UserId, op: CallOp): void {
+    if (this.#timers.stopped) return;
+    this.#startedOf(userId).then(
+      (calls) => {
+        for (const c of calls) this.#background(c.callID, op);
+      },
+      (e: unknown) => log.child({ userId }).warn('%s not applied: %s', op.kind, String(e)),
+    );
+  }
+
+  #background(callID: CallId, op: CallOp): void {
+    if (this.#timers.stopped) return;
+    this.#run(callID, op).catch((e: unknown) => {
       // A logout's loss must not be dropped with the write: retry it like a grace that ran out.
-      if (storageDown(e) && ev.type === 'memberLost') this.#startGrace(callID, ev.userId, STORAGE_RETRY_MS);
-      else log.child({ callID }).debug('%s ignored: %s', ev.type, String(e));
+      if (storageDown(e) && op.kind === 'deviceOffline' && op.loggedOut) this.#timers.startGrace(callID, op.userId, STORAGE_RETRY_MS);
+      else log.child({ callID }).debug('%s ignored: %s', op.kind, String(e));
     });
+  }
+
+  /** Cluster mode's adoption sweep: claims the call if nobody holds it (CallLeases found its owner gone). */
+  async adoptIfOrphaned(callID: CallId): Promise<boolean> {
+    const placement = this.#placement;
+    if (!placement || this.#calls.has(callID)) return false;
+    const where = await placement.locate(callID);
+    if (!where.here || !where.claimed) return false;
+    const claimed = where.claimed;
+    await this.#queue.run(callID, () => this.#adopt(claimed));
+    return true;
   }
 }

@@ -22,9 +22,13 @@ export class Presence {
   readonly #dropped = new WeakSet<PresenceSink>();
   #timer: NodeJS.Timeout | null = null;
 
-  constructor(flushMs: number, capPerConnection: number) {
+  /** Told when a user gets their first subscriber here, and when their last one goes (a cluster tells Redis). */
+  readonly #onWatch: (userId: UserId, watched: boolean) => void;
+
+  constructor(flushMs: number, capPerConnection: number, onWatch: (userId: UserId, watched: boolean) => void = () => undefined) {
     this.#flushMs = flushMs;
     this.#cap = capPerConnection;
+    this.#onWatch = onWatch;
   }
 
   /** All or nothing: refused with limit_exceeded when the connection would pass its cap. Returns its new count. */
@@ -39,7 +43,10 @@ export class Presence {
     for (const u of fresh) {
       mine.add(u);
       let w = this.#watchers.get(u);
-      if (!w) this.#watchers.set(u, (w = new Set()));
+      if (!w) {
+        this.#watchers.set(u, (w = new Set()));
+        this.#onWatch(u, true);
+      }
       w.add(conn);
     }
     return mine.size;
@@ -66,7 +73,15 @@ export class Presence {
     const w = this.#watchers.get(u);
     if (!w) return;
     w.delete(conn);
-    if (w.size === 0) this.#watchers.delete(u);
+    if (w.size === 0) {
+      this.#watchers.delete(u);
+      this.#onWatch(u, false);
+    }
+  }
+
+  /** The users with at least one subscriber here. */
+  watched(): IterableIterator<UserId> {
+    return this.#watchers.keys();
   }
 
   subscriptionCount(conn: PresenceSink): number {

@@ -10,8 +10,9 @@ export interface Connection {
 }
 
 /**
- * Who is connected, on which devices, in this process. A Redis-backed router can replace it
- * for several processes; the domain only uses these methods.
+ * Who is connected, on which devices, in this process. In cluster mode ClusterSessions
+ * (server/cluster/) extends it with the devices of other nodes; the domain only uses these methods,
+ * and the async ones are the ones that may ask Redis.
  */
 export class SessionRegistry {
   readonly #byUser = new Map<UserId, Map<DeviceId, Connection>>();
@@ -73,6 +74,32 @@ export class SessionRegistry {
       this.#frames.set(push, f);
     }
     return f;
+  }
+
+  /** Every device of the user but `except` (the device that acted). */
+  pushToOthers(userId: UserId, except: DeviceId, push: Push): void {
+    const frame = this.frame(push);
+    for (const c of this.devices(userId)) if (c.deviceId !== except) c.send(frame);
+  }
+
+  /** The device's name, for "answered on <device>"; undefined when unknown. */
+  deviceName(userId: UserId, deviceId: DeviceId): string | undefined {
+    return this.device(userId, deviceId)?.deviceName;
+  }
+
+  /** A device on another node named itself in a forwarded request (a cluster keeps it for deviceName). */
+  rememberName(_userId: UserId, _deviceId: DeviceId, _name: string): void {
+    // One process knows every connected device's name already.
+  }
+
+  /** Whether the device is connected anywhere (in this process; in a cluster, on any node). */
+  async isConnected(userId: UserId, deviceId: DeviceId): Promise<boolean> {
+    return this.device(userId, deviceId) !== undefined;
+  }
+
+  /** Makes `isOnline` of these users current before a synchronous pass over them (a cluster asks Redis once). */
+  async prefetch(_userIds: Iterable<UserId>): Promise<void> {
+    // Everything is local in one process.
   }
 
   /** Sends one push to many users (serialised once). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { start } from '../../src/shared/call/testkit.ts';
 import { asCallId } from '../../src/shared/protocol/index.ts';
-import { GroupCommit } from './GroupCommit.ts';
+import { CallFencedError, GroupCommit } from './GroupCommit.ts';
 import type { CallSave } from './Store.ts';
 
 /** A scheduler the test fires by hand: "the end of the tick" is when the test says so. */
@@ -89,5 +89,27 @@ describe('GroupCommit', () => {
     release();
     await Promise.all(more);
     expect(sizes).toEqual([1, 4]);
+  });
+
+  it('cluster mode: fences travel with their saves, and a save the store fenced fails alone while the rest of the batch resolves', async () => {
+    const batches: CallSave[][] = [];
+    const tick = manualTick();
+    const [a, b] = calls(2);
+    if (!a || !b) throw new Error('two calls');
+    const gc = new GroupCommit(
+      {
+        saveCalls: async (batch) => {
+          batches.push([...batch]);
+          return { fenced: [b.callID] };
+        },
+      },
+      tick.schedule,
+    );
+    const pa = gc.save(a, null, { epoch: 3, node: 'n1' });
+    const pb = gc.save(b, null, { epoch: 1, node: 'n1' });
+    tick.fire();
+    await expect(pa).resolves.toBeUndefined();
+    await expect(pb).rejects.toBeInstanceOf(CallFencedError);
+    expect(batches[0]?.map((s) => s.fence)).toEqual([{ epoch: 3, node: 'n1' }, { epoch: 1, node: 'n1' }]);
   });
 });

@@ -1,6 +1,16 @@
 import type { CallRecord } from '../../src/shared/protocol/index.ts';
 import type { Call } from '../../src/shared/call/index.ts';
-import type { CallSave, Store } from './Store.ts';
+import type { CallFence, CallSave, Store } from './Store.ts';
+
+/** The store refused a save because another node has since claimed the call (a newer fencing epoch). */
+export class CallFencedError extends Error {
+  override name = 'CallFencedError';
+  readonly callID: string;
+  constructor(callID: string) {
+    super(`call ${callID} is now owned by another node; this node's save was refused`);
+    this.callID = callID;
+  }
+}
 
 /** How a batch is scheduled: after the current I/O phase, so every frame read in it has reached `save`. */
 export type Scheduler = (flush: () => void) => void;
@@ -47,10 +57,10 @@ export class GroupCommit {
     this.#schedule = schedule;
   }
 
-  /** Resolves when the batch holding this save has committed; rejects with that batch's error. */
-  save(call: Call, record: CallRecord | null): Promise<void> {
+  /** Resolves when the batch holding this save has committed; rejects with that batch's error (or CallFencedError for a refused fence). */
+  save(call: Call, record: CallRecord | null, fence?: CallFence): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.#pending.push({ call, record, resolve, reject });
+      this.#pending.push(fence ? { call, record, fence, resolve, reject } : { call, record, resolve, reject });
       this.#arm();
     });
   }
@@ -73,8 +83,13 @@ export class GroupCommit {
     this.stats.saves += batch.length;
     this.stats.largest = Math.max(this.stats.largest, batch.length);
     try {
-      await this.#store.saveCalls(batch.map(({ call, record }) => ({ call, record })));
-      for (const w of batch) w.resolve();
+      const outcome = await this.#store.saveCalls(batch.map(({ call, record, fence }) => (fence ? { call, record, fence } : { call, record })));
+      // Cluster mode: a save refused by its fence (another node took the call over) fails alone.
+      const fenced = new Set(outcome?.fenced ?? []);
+      for (const w of batch) {
+        if (fenced.has(w.call.callID)) w.reject(new CallFencedError(w.call.callID));
+        else w.resolve();
+      }
     } catch (e) {
       for (const w of batch) w.reject(e);
     } finally {

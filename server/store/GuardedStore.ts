@@ -3,7 +3,7 @@ import type { CallId, CallRecord, DeviceId, DndStatus, UserId } from '../../src/
 import type { Call } from '../../src/shared/call/index.ts';
 import type { StorageHealth } from './StorageHealth.ts';
 import type { StorageFault } from './storageFaults.ts';
-import type { CallPage, CallSave, CursorKey, DeviceTokenState, DirectoryEntry, DirectoryPage, FavoriteAdd, RecordPage, Revocation, RevocationReason, Store, UserRow } from './Store.ts';
+import type { CallOwner, CallPage, CallSave, CursorKey, DeviceTokenState, DirectoryEntry, DirectoryPage, FavoriteAdd, RecordPage, Revocation, RevocationReason, SaveOutcome, Store, UserRow } from './Store.ts';
 
 const UNAVAILABLE = 'the server cannot use its database right now; nothing was changed, try again shortly';
 
@@ -139,8 +139,17 @@ export class GuardedStore implements Store {
   saveCall(call: Call, record: CallRecord | null): Promise<void> {
     return this.#write(() => this.#inner.saveCall(call, record));
   }
-  saveCalls(batch: readonly CallSave[]): Promise<void> {
+  saveCalls(batch: readonly CallSave[]): Promise<SaveOutcome | void> {
     return this.#write(() => this.#inner.saveCalls(batch));
+  }
+  claimCall(callID: CallId, node: string): Promise<{ call: Call; epoch: number } | undefined> {
+    return this.#write(() => this.#inner.claimCall(callID, node));
+  }
+  orphanedCalls(aliveNodes: readonly string[], limit: number): Promise<CallOwner[]> {
+    return this.#read(() => this.#inner.orphanedCalls(aliveNodes, limit));
+  }
+  startedCallsOf(userId: UserId): Promise<Call[]> {
+    return this.#read(() => this.#inner.startedCallsOf(userId));
   }
   getCall(callID: CallId): Promise<Call | undefined> {
     return this.#read(() => this.#inner.getCall(callID));

@@ -54,6 +54,28 @@ export interface DeviceTokenState {
 export interface CallSave {
   call: Call;
   record: CallRecord | null;
+  /**
+   * Cluster mode: the fencing token of the node saving it (its lease's epoch, from claimCall). The
+   * save lands only if the stored call still carries this epoch, so a node that lost the call's lease
+   * cannot overwrite the new owner's state. A new call is inserted with it. Absent: no check.
+   */
+  fence?: CallFence;
+}
+
+export interface CallFence {
+  epoch: number;
+  node: string;
+}
+
+/** The saves of a batch that were refused because another node claimed their call (a newer epoch). */
+export interface SaveOutcome {
+  fenced: readonly CallId[];
+}
+
+/** A started call and who owns it (cluster mode). */
+export interface CallOwner {
+  callID: CallId;
+  ownerNode: string | null;
 }
 
 /** Where hot paths read user rows: the server's UserCache, or the store itself. */
@@ -131,7 +153,16 @@ export interface Store {
    * Group commit: every save of the batch in ONE transaction, in order, all or nothing. The
    * service's GroupCommit gathers the transitions of one event-loop tick into one batch.
    */
-  saveCalls(batch: readonly CallSave[]): Promise<void>;
+  saveCalls(batch: readonly CallSave[]): Promise<SaveOutcome | void>;
+  /**
+   * Takes a started call over for `node`: its fencing epoch goes up by one (saves still carrying the
+   * old epoch are refused from now on). Undefined when the call is unknown or has ended.
+   */
+  claimCall(callID: CallId, node: string): Promise<{ call: Call; epoch: number } | undefined>;
+  /** Started calls whose owner is not among `aliveNodes` (a node died, or never had one), oldest first. */
+  orphanedCalls(aliveNodes: readonly string[], limit: number): Promise<CallOwner[]>;
+  /** The started calls this user is a member of (busy checks and re-reads across nodes). */
+  startedCallsOf(userId: UserId): Promise<Call[]>;
   getCall(callID: CallId): Promise<Call | undefined>;
   /** Calls still started: what a restarted server reloads and re-arms timers for. */
   startedCalls(): Promise<Call[]>;

@@ -58,6 +58,18 @@ CREATE INDEX IF NOT EXISTS call_members_by_call ON call_members (call_id);
 DELETE FROM meta WHERE key = 'directory_terms_version';
 `,
   },
+  {
+    version: 5,
+    name: 'call ownership: the owning node and its fencing epoch',
+    // Cluster mode: a node claims a call by bumping owner_epoch, and every save of the call carries the
+    // epoch it holds (UPDATE … WHERE owner_epoch = it), so a stale owner's write is refused even if
+    // Redis, which holds the leases, restarted empty. Kept in Postgres because it must only go up.
+    sql: `
+ALTER TABLE calls ADD COLUMN IF NOT EXISTS owner_epoch BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE calls ADD COLUMN IF NOT EXISTS owner_node TEXT;
+CREATE INDEX IF NOT EXISTS calls_started_owner ON calls (owner_node) WHERE call_state = 'started';
+`,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.at(-1)?.version ?? 0;

@@ -6,6 +6,7 @@ import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './pgMigrations.ts';
 import { PgDirectory } from './pgDirectory.ts';
 import { decodeCallRows, decodeRecordRows, encodeSaves, pageBySeq, revocationFromRow, tokenStateFromRow, userFromRow, type RevocationDbRow, type UserDbRow } from './rows.ts';
 import type {
+  CallOwner,
   CallSave,
   CallPage,
   CursorKey,
@@ -16,6 +17,7 @@ import type {
   RecordPage,
   Revocation,
   RevocationReason,
+  SaveOutcome,
   Store,
   UserRow,
 } from './Store.ts';
@@ -58,7 +60,9 @@ export class PgStore implements Store {
 
   /** Connects and brings the schema up to date (several nodes may start at once: they take turns). */
   static async open(url: string, opts: PgStoreOptions = {}): Promise<PgStore> {
-    const pool = new pg.Pool({ connectionString: url, max: opts.maxConnections ?? 10, types });
+    // A bounded wait for a connection (a down server refuses at once; this bounds a black-holed network
+    // and a saturated pool): past it the request answers storage_unavailable instead of hanging.
+    const pool = new pg.Pool({ connectionString: url, max: opts.maxConnections ?? 10, types, connectionTimeoutMillis: 15_000 });
     // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
     pool.on('error', (e) => log.warn('idle connection lost: %s', e.message));
     const store = new PgStore(pool);
@@ -250,22 +254,38 @@ export class PgStore implements Store {
   }
 
   async saveCall(call: Call, record: CallRecord | null): Promise<void> {
-    return this.saveCalls([{ call, record }]);
+    await this.saveCalls([{ call, record }]);
   }
 
-  /** One transaction for the batch (group commit): all of it lands, or none. */
-  async saveCalls(batch: readonly CallSave[]): Promise<void> {
+  /**
+   * One transaction for the batch (group commit): all of it lands, or none. A fenced save whose
+   * epoch is no longer the call's is skipped (and reported), not an error: the rest of the batch,
+   * other calls of this node, must still land.
+   */
+  async saveCalls(batch: readonly CallSave[]): Promise<SaveOutcome> {
     const rows = encodeSaves(batch);
+    const fenced: CallId[] = [];
     await this.#transaction(async (c) => {
-      for (const { call, record, body, recordBody } of rows) {
-        const { rows: saved } = await c.query<{ seq: number }>(
-          `INSERT INTO calls (call_id, call_state, created_at, body) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (call_id) DO UPDATE SET call_state = excluded.call_state, body = excluded.body RETURNING seq`,
-          [call.callID, call.callState, call.createdAt, body],
-        );
+      for (const { call, record, body, recordBody, fence } of rows) {
+        const { rows: saved } = fence
+          ? await c.query<{ seq: number }>(
+              `INSERT INTO calls (call_id, call_state, created_at, body, owner_epoch, owner_node) VALUES ($1, $2, $3, $4, $5, $6)
+               ON CONFLICT (call_id) DO UPDATE SET call_state = excluded.call_state, body = excluded.body WHERE calls.owner_epoch = excluded.owner_epoch
+               RETURNING seq`,
+              [call.callID, call.callState, call.createdAt, body, fence.epoch, fence.node],
+            )
+          : await c.query<{ seq: number }>(
+              `INSERT INTO calls (call_id, call_state, created_at, body) VALUES ($1, $2, $3, $4)
+               ON CONFLICT (call_id) DO UPDATE SET call_state = excluded.call_state, body = excluded.body RETURNING seq`,
+              [call.callID, call.callState, call.createdAt, body],
+            );
+        if (!saved[0]) {
+          fenced.push(call.callID);
+          continue;
+        }
         await c.query(
           'INSERT INTO call_members (user_id, call_id, seq) SELECT u, $2, $3 FROM unnest($1::text[]) AS u ON CONFLICT DO NOTHING',
-          [call.members.map((m) => m.userId), call.callID, saved[0]?.seq],
+          [call.members.map((m) => m.userId), call.callID, saved[0].seq],
         );
         if (record && recordBody) {
           await c.query(
@@ -275,6 +295,28 @@ export class PgStore implements Store {
         }
       }
     });
+    return { fenced };
+  }
+
+  async claimCall(callID: CallId, node: string): Promise<{ call: Call; epoch: number } | undefined> {
+    const [r] = await this.#rows<{ call_id: string; body: string; owner_epoch: number }>(
+      "UPDATE calls SET owner_epoch = owner_epoch + 1, owner_node = $1 WHERE call_id = $2 AND call_state = 'started' RETURNING call_id, body, owner_epoch",
+      [node, callID],
+    );
+    const call = r && decodeCallRows([r])[0];
+    return r && call ? { call, epoch: r.owner_epoch } : undefined;
+  }
+  async orphanedCalls(aliveNodes: readonly string[], limit: number): Promise<CallOwner[]> {
+    const rows = await this.#rows<{ call_id: CallId; owner_node: string | null }>(
+      "SELECT call_id, owner_node FROM calls WHERE call_state = 'started' AND (owner_node IS NULL OR NOT (owner_node = ANY($1::text[]))) ORDER BY seq LIMIT $2",
+      [aliveNodes, limit],
+    );
+    return rows.map((r) => ({ callID: r.call_id, ownerNode: r.owner_node }));
+  }
+  async startedCallsOf(userId: UserId): Promise<Call[]> {
+    return decodeCallRows(
+      await this.#rows("SELECT c.call_id, c.body FROM call_members m JOIN calls c ON c.call_id = m.call_id WHERE m.user_id = $1 AND c.call_state = 'started' ORDER BY c.seq", [userId]),
+    );
   }
 
   async getCall(callID: CallId): Promise<Call | undefined> {

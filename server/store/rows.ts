@@ -2,7 +2,7 @@ import { CallRecordSchema, DndStatusSchema, USER_ID_PATTERN, UserIdSchema, type 
 import type { Call } from '../../src/shared/call/index.ts';
 import { Logger } from '../logger.ts';
 import { decodeCall, encodeCall } from './callCodec.ts';
-import type { CallSave, CursorKey, DeviceTokenState, DirectoryEntry, DirectoryPage, Revocation, RevocationReason, UserRow } from './Store.ts';
+import type { CallFence, CallSave, CursorKey, DeviceTokenState, DirectoryEntry, DirectoryPage, Revocation, RevocationReason, UserRow } from './Store.ts';
 
 const log = new Logger('Store');
 /** users.dnd's column default, what nearly every row holds: read without parsing. */
@@ -129,6 +129,6 @@ export function directoryPage(rows: readonly DirectoryDbRow[], limit: number, ke
 }
 
 /** A batch's rows, encoded and validated before any transaction opens: a bad item fails the batch without touching the database. */
-export function encodeSaves(batch: readonly CallSave[]): { call: Call; record: CallRecord | null; body: string; recordBody: string | null }[] {
-  return batch.map(({ call, record }) => ({ call, record, body: encodeCall(call), recordBody: record && JSON.stringify(CallRecordSchema.parse(record)) }));
+export function encodeSaves(batch: readonly CallSave[]): { call: Call; record: CallRecord | null; body: string; recordBody: string | null; fence: CallFence | undefined }[] {
+  return batch.map(({ call, record, fence }) => ({ call, record, body: encodeCall(call), recordBody: record && JSON.stringify(CallRecordSchema.parse(record)), fence }));
 }

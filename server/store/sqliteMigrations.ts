@@ -59,6 +59,15 @@ CREATE INDEX IF NOT EXISTS call_members_by_call ON call_members (call_id);
 DELETE FROM meta WHERE key = 'directory_terms_version';
 `,
   },
+  {
+    version: 5,
+    name: 'call ownership: the owning node and its fencing epoch',
+    // The same columns as PostgreSQL's step 5 (one process never races itself, but the stores keep one contract).
+    sql: `
+ALTER TABLE calls ADD COLUMN owner_epoch INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE calls ADD COLUMN owner_node TEXT;
+`,
+  },
 ];
 
 /** The version a fully migrated database has. */

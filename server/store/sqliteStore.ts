@@ -10,7 +10,7 @@ import {
   type UserId,
 } from '../../src/shared/protocol/index.ts';
 import type { Call } from '../../src/shared/call/index.ts';
-import type { CallPage, CallSave, CursorKey, DeviceTokenState, DirectoryEntry, DirectoryPage, FavoriteAdd, RecordPage, Revocation, RevocationReason, Store, UserRow } from './Store.ts';
+import type { CallOwner, CallPage, CallSave, CursorKey, DeviceTokenState, DirectoryEntry, DirectoryPage, FavoriteAdd, RecordPage, Revocation, RevocationReason, SaveOutcome, Store, UserRow } from './Store.ts';
 import { Logger } from '../logger.ts';
 import { decodeCallRows, decodeRecordRows, encodeSaves, pageBySeq, revocationFromRow, tokenStateFromRow, userFromRow, type RevocationDbRow, type UserDbRow } from './rows.ts';
 import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqliteMigrations.ts';
@@ -270,27 +270,56 @@ export class SqliteStore implements Store {
   }
 
   async saveCall(call: Call, record: CallRecord | null): Promise<void> {
-    return this.saveCalls([{ call, record }]);
+    await this.saveCalls([{ call, record }]);
   }
 
-  async saveCalls(batch: readonly CallSave[]): Promise<void> {
+  async saveCalls(batch: readonly CallSave[]): Promise<SaveOutcome> {
     const rows = encodeSaves(batch);
+    const fenced: CallId[] = [];
     this.#tx(() => {
-      for (const { call, record, body, recordBody } of rows) {
-        // RETURNING gives the seq of the inserted or updated row: no second lookup per save.
-        const { seq } = this.#q(
-          `INSERT INTO calls (call_id, call_state, created_at, body) VALUES (?, ?, ?, ?)
-           ON CONFLICT (call_id) DO UPDATE SET call_state = excluded.call_state, body = excluded.body RETURNING seq`,
-        ).get(call.callID, call.callState, call.createdAt, body) as { seq: number }; // the RETURNING clause's row
+      for (const { call, record, body, recordBody, fence } of rows) {
+        // With a fence, an existing row is updated only while it carries the saver's epoch (see Store.CallSave).
+        const saved = fence
+          ? (this.#q(
+              `INSERT INTO calls (call_id, call_state, created_at, body, owner_epoch, owner_node) VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT (call_id) DO UPDATE SET call_state = excluded.call_state, body = excluded.body WHERE calls.owner_epoch = excluded.owner_epoch
+               RETURNING seq`,
+            ).get(call.callID, call.callState, call.createdAt, body, fence.epoch, fence.node) as { seq: number } | undefined)
+          : (this.#q(
+              `INSERT INTO calls (call_id, call_state, created_at, body) VALUES (?, ?, ?, ?)
+               ON CONFLICT (call_id) DO UPDATE SET call_state = excluded.call_state, body = excluded.body RETURNING seq`,
+            ).get(call.callID, call.callState, call.createdAt, body) as { seq: number } | undefined); // RETURNING seq: that shape or nothing
+        if (!saved) {
+          fenced.push(call.callID);
+          continue;
+        }
         const member = this.#q('INSERT OR IGNORE INTO call_members (user_id, call_id, seq) VALUES (?, ?, ?)');
-        for (const m of call.members) member.run(m.userId, call.callID, seq);
+        for (const m of call.members) member.run(m.userId, call.callID, saved.seq);
         if (record && recordBody) {
           this.#q('INSERT OR REPLACE INTO call_records (call_id, ended_at, body) VALUES (?, ?, ?)').run(record.callID, record.endedAt, recordBody);
         }
       }
     });
+    return { fenced };
   }
 
+  async claimCall(callID: CallId, node: string): Promise<{ call: Call; epoch: number } | undefined> {
+    const r = this.#q("UPDATE calls SET owner_epoch = owner_epoch + 1, owner_node = ? WHERE call_id = ? AND call_state = 'started' RETURNING call_id, body, owner_epoch").get(node, callID) as
+      | (CallRow & { owner_epoch: number })
+      | undefined; // shape fixed by RETURNING
+    const call = r && decodeCallRows([r])[0];
+    return r && call ? { call, epoch: r.owner_epoch } : undefined;
+  }
+  async orphanedCalls(aliveNodes: readonly string[], limit: number): Promise<CallOwner[]> {
+    const rows = this.#q("SELECT call_id, owner_node FROM calls WHERE call_state = 'started' ORDER BY seq").all() as { call_id: CallId; owner_node: string | null }[]; // shape fixed by the query
+    const alive = new Set(aliveNodes);
+    return rows.filter((r) => r.owner_node === null || !alive.has(r.owner_node)).slice(0, limit).map((r) => ({ callID: r.call_id, ownerNode: r.owner_node }));
+  }
+  async startedCallsOf(userId: UserId): Promise<Call[]> {
+    return decodeCallRows(
+      this.#q("SELECT c.call_id, c.body FROM call_members m JOIN calls c ON c.call_id = m.call_id WHERE m.user_id = ? AND c.call_state = 'started' ORDER BY c.seq").all(userId) as unknown as CallRow[], // row shape fixed by the query
+    );
+  }
 
   async getCall(callID: CallId): Promise<Call | undefined> {
     const r = this.#q('SELECT call_id, body FROM calls WHERE call_id = ?').get(callID) as { call_id: string; body: string } | undefined;

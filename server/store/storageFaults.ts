@@ -29,3 +29,23 @@ export function sqliteFault(e: unknown): StorageFault | null {
   if (!code) return null;
   return { code, message: e.message, reopen: code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' };
 }
+
+/** node-postgres and socket errors that mean "the database cannot be reached" (Postgres restarting, network down). */
+const PG_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, crash recovery), 53 (insufficient resources). */
+const PG_UNAVAILABLE_SQLSTATE = /^(08|57P|53)/;
+const PG_UNAVAILABLE_MESSAGE = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down|in recovery mode)/i;
+
+/** A pg error that means the database is unavailable (retry later), or null for anything else. */
+export function pgFault(e: unknown): StorageFault | null {
+  if (!(e instanceof Error)) return null;
+  const code = (e as Error & { code?: unknown }).code; // node-postgres and Node's socket errors carry `code`
+  if (typeof code === 'string' && (PG_UNAVAILABLE_CODES.has(code) || PG_UNAVAILABLE_SQLSTATE.test(code))) return { code: `POSTGRES_${code}`, message: e.message, reopen: false };
+  if (PG_UNAVAILABLE_MESSAGE.test(e.message)) return { code: 'POSTGRES_UNAVAILABLE', message: e.message, reopen: false };
+  return null;
+}
+
+/** Either store's faults: SqliteStore and PgStore sit behind the same GuardedStore. */
+export function storageFault(e: unknown): StorageFault | null {
+  return sqliteFault(e) ?? pgFault(e);
+}

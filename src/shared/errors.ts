@@ -41,6 +41,8 @@ export const ERROR_CODES = [
   // the server's own resources
   /** The database cannot be written (disk full, read-only, I/O error): nothing was changed; retry later. */
   'storage_unavailable',
+  /** Cluster mode: the coordinator (Redis) or a call's owning node cannot be reached. Nothing was changed; retry shortly. */
+  'unavailable',
   // client side (IPC and the main process)
   'forbidden',
   'not_signed_in',

@@ -81,7 +81,15 @@ function run(bin: string, args: string[]): void {
   if (r.status !== 0) throw new Error(`${bin} ${args.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`);
 }
 
-export async function startTestPostgres(): Promise<TestPostgres> {
+export interface TestPostgresOptions {
+  /**
+   * Commits are on disk (in the OS's cache) before they are acknowledged, as in production: a kill
+   * then loses nothing acknowledged. Off by default (synchronous_commit=off) for speed; crash tests turn it on.
+   */
+  durable?: boolean;
+}
+
+export async function startTestPostgres(options: TestPostgresOptions = {}): Promise<TestPostgres> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL is not installed (apt-get install postgresql); scripts/test.sh installs it');
   const dir = mkdtempSync(join(tmpdir(), 'ringdesk-pg-'));
@@ -100,7 +108,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     // fsync off: a test database need not survive a power cut, and it saves seconds per file.
     const [cmd, argv] = command(join(bin, 'postgres'), [
       '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200',
+      '-c', 'fsync=off', '-c', `synchronous_commit=${options.durable ? 'on' : 'off'}`, '-c', 'full_page_writes=off', '-c', 'max_connections=200',
     ]);
     // Its own process group: a crash test kills the postmaster and every backend at once, as a machine failure would.
     const p = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });

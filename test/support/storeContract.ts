@@ -6,6 +6,7 @@ import { alice, b1, bob, carol, dave, ok, step, T0 } from '../../src/shared/call
 import { asCallId, asDeviceId, asUserId } from '../../src/shared/protocol/index.ts';
 import { accountsContract } from './storeContractAccounts.ts';
 import { directoryContract } from './storeContractDirectory.ts';
+import { ownershipContract } from './storeContractOwnership.ts';
 import { newCall, user, withStore as withStoreOf, type OpenFixture, type StoreFixture } from './storeContractKit.ts';
 
 export type { StoreFixture } from './storeContractKit.ts';
@@ -148,5 +149,6 @@ export function storeContract(name: string, open: OpenFixture): void {
 
     accountsContract(open);
     directoryContract(open);
+    ownershipContract(open);
   });
 }

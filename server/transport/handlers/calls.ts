@@ -7,7 +7,7 @@ type AnswerType = 'callAccept' | 'callReject' | 'callJoin' | 'callQuit' | 'callE
 /** accept, reject, join, quit and end are one event each with the same shape. */
 async function answer(s: Services, ctx: RequestContext, d: { callID: CallId; extendedData?: string | undefined }, type: Answer): Promise<{ call: CallInfo }> {
   const a = actor(ctx);
-  const call = await s.calls.dispatch(d.callID, { type, by: a.userId, device: a.deviceId, extendedData: d.extendedData ?? '' });
+  const call = await s.calls.dispatch(d.callID, { type, by: a.userId, device: a.deviceId, extendedData: d.extendedData ?? '' }, needUser(ctx).deviceName);
   return { call: s.calls.info(call) };
 }
 
@@ -33,6 +33,6 @@ export const callHandlers: HandlerMap<
   },
   queryCallInvitationList: async (s, ctx, req) => s.calls.list(needUser(ctx).user.userId, req.data.count, req.data.nextFlag),
   // Bounded like every list: the newest maxListCount (a user is Accepted in one call at a time; the rest ring and time out).
-  queryActiveCalls: async (s, ctx) => ({ calls: s.calls.activeCalls(needUser(ctx).user.userId).slice(-LIMITS.maxListCount) }),
+  queryActiveCalls: async (s, ctx) => ({ calls: (await s.calls.activeCalls(needUser(ctx).user.userId)).slice(-LIMITS.maxListCount) }),
   queryCallRecords: async (s, ctx, req) => s.store.listRecordsFor(needUser(ctx).user.userId, req.data.count, req.data.nextFlag),
 };

@@ -27,7 +27,9 @@ function user(s: Services, e: DirectoryEntry): DirectoryUser {
   return { userId: e.userId, displayName: e.displayName, presence: s.sessions.isOnline(e.userId) ? 'online' : 'offline', dnd: e.dnd };
 }
 
-function page(s: Services, p: DirectoryPage): UserPage {
+/** `isOnline` is synchronous: a cluster node learns who of the page is online elsewhere first (one Redis round trip). */
+async function page(s: Services, p: DirectoryPage): Promise<UserPage> {
+  await s.sessions.prefetch(p.users.map((e) => e.userId));
   return { users: p.users.map((e) => user(s, e)), nextCursor: p.next ? encodeCursor(p.next) : null };
 }
 
@@ -42,9 +44,9 @@ export const directoryHandlers: HandlerMap<'directorySearch' | 'favoritesList' |
   directorySearch: async (s, ctx, req) => {
     needUser(ctx);
     const words = queryWords(req.data.query);
-    return page(s, await s.store.searchDirectory(words, decodeCursor(req.data.cursor, 2), req.data.limit));
+    return await page(s, await s.store.searchDirectory(words, decodeCursor(req.data.cursor, 2), req.data.limit));
   },
-  favoritesList: async (s, ctx, req) => page(s, await s.store.listFavorites(needUser(ctx).user.userId, decodeCursor(req.data.cursor, 1), req.data.limit)),
+  favoritesList: async (s, ctx, req) => await page(s, await s.store.listFavorites(needUser(ctx).user.userId, decodeCursor(req.data.cursor, 1), req.data.limit)),
   favoritesAdd: async (s, ctx, req) => {
     const me = needUser(ctx).user.userId;
     if (req.data.userId === me) throw new RingdeskError('bad_request', 'favoritesAdd: you cannot add yourself');
@@ -52,6 +54,7 @@ export const directoryHandlers: HandlerMap<'directorySearch' | 'favoritesList' |
     if (!entry || entry.disabled) throw new RingdeskError('user_not_found', `no user ${req.data.userId}`);
     const r = await s.store.addFavorite(me, req.data.userId, DIRECTORY_LIMITS.maxFavorites, s.now());
     if (r === 'full') throw new RingdeskError('limit_exceeded', `at most ${DIRECTORY_LIMITS.maxFavorites} favorites per user; remove one first`);
+    await s.sessions.prefetch([entry.userId]);
     const u = user(s, entry);
     if (r === 'added') pushToOtherDevices(s, ctx, { type: 'favoritesChanged', data: { user: u, favorite: true } });
     return { user: u, added: r === 'added' };
@@ -67,7 +70,7 @@ export const directoryHandlers: HandlerMap<'directorySearch' | 'favoritesList' |
     return { removed };
   },
   recentsList: async (s, ctx, req) =>
-    page(s, await s.store.listRecents(needUser(ctx).user.userId, DIRECTORY_LIMITS.recentsCallWindow, decodeCursor(req.data.cursor, 2), req.data.limit)),
+    await page(s, await s.store.listRecents(needUser(ctx).user.userId, DIRECTORY_LIMITS.recentsCallWindow, decodeCursor(req.data.cursor, 2), req.data.limit)),
   presenceSubscribe: async (s, ctx, req) => {
     needUser(ctx);
     const c = conn(ctx);
@@ -75,6 +78,7 @@ export const directoryHandlers: HandlerMap<'directorySearch' | 'favoritesList' |
     // In the order asked; unknown ids are never subscribed, so they never count against the cap.
     const entries = req.data.userIds.flatMap((u) => found.get(u) ?? []);
     const subscribed = s.presence.subscribe(c, entries.map((e) => e.userId));
+    await s.sessions.prefetch(entries.map((e) => e.userId));
     return { users: entries.map((e) => user(s, e)), unknown: req.data.userIds.filter((u) => !found.has(u)), subscribed };
   },
   presenceUnsubscribe: async (s, ctx, req) => {
@@ -85,6 +89,5 @@ export const directoryHandlers: HandlerMap<'directorySearch' | 'favoritesList' |
 
 function pushToOtherDevices(s: Services, ctx: RequestContext, push: Parameters<Services['sessions']['push']>[2]): void {
   const me = needUser(ctx);
-  const frame = JSON.stringify(push);
-  for (const d of s.sessions.devices(me.user.userId)) if (d !== ctx.connection) d.send(frame);
+  s.sessions.pushToOthers(me.user.userId, me.deviceId, push);
 }

@@ -80,6 +80,7 @@ const en = {
     invalid_server_url: 'The server address starts with ws:// or wss://.',
     insecure_server:
       'This server address is not encrypted (ws://), so your password and calls could be read on the network. Use the server’s wss:// address, or ask your IT team to allow unencrypted servers (AllowInsecureServer policy).',
+    unavailable: 'The server is busy reconnecting. Try again in a moment.',
     storage_unavailable: 'The server cannot save anything right now. Try again in a moment.',
     sfu_unavailable: 'The media server is not available right now.',
     media_forbidden: 'Only people in the call can send or receive its media.',

@@ -79,6 +79,7 @@ const zhCN: Messages = {
     too_many_participants: '一个通话最多 10 人。',
     invalid_server_url: '服务器地址须以 ws:// 或 wss:// 开头。',
     insecure_server: '此服务器地址未加密（ws://），您的密码和通话可能在网络上被读取。请使用服务器的 wss:// 地址，或请 IT 部门允许未加密的服务器（AllowInsecureServer 策略）。',
+    unavailable: '服务器正在重新连接，请稍后再试。',
     storage_unavailable: '服务器暂时无法保存数据，请稍后再试。',
     sfu_unavailable: '媒体服务器暂时不可用。',
     media_forbidden: '只有通话中的人才能收发该通话的音视频。',
