@@ -182,7 +182,7 @@ export async function startServer(
     {
       handover: parts.handover ?? SINGLE_NODE_HANDOVER,
       // A single node still runs its calls: their members stay on it, everyone else is sent away.
-      release: (keepInCall) => releaseConnections(conns, keepInCall ? (userId) => takesPart(userId, calls.activeCalls(userId)) : null, released),
+      release: (keepInCall) => releaseConnections(conns, keepInCall ? (userId) => takesPart(userId, calls.localActiveCalls(userId)) : null, released),
       rooms: () => sfu.rooms.size,
       holdMedia: () => sfu.holdMedia(),
       stop: () => shutdown(true),

@@ -393,6 +393,14 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     return this.#calls.get(callID) ?? (await this.#store.getCall(callID));
   }
 
+  /** The started calls run by this node that the user is in (synchronous: a single node's drain asks per connection). */
+  localActiveCalls(userId: UserId): CallInfo[] {
+    return [...(this.#byUser.get(userId) ?? [])].flatMap((id) => {
+      const c = this.#calls.get(id);
+      return c ? [this.info(c)] : [];
+    });
+  }
+
   /** The calls a user is in that are still started (what a reconnecting client re-reads). */
   async activeCalls(userId: UserId): Promise<CallInfo[]> {
     const calls = await this.#startedOf(userId);
