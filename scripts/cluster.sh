@@ -65,7 +65,8 @@ start_node() { # $1 = index (1-based)
 
 # Node 1 first: it migrates the database and creates the demo accounts; the others then join.
 start_node 1
-grep -h 'demo' "$work/node1.log" | grep -v '^{' || true
+# The demo accounts and their passwords, as node 1 printed them (its other lines are JSON logs).
+grep -v '^{' "$work/node1.log" | grep -v 'Ringdesk server ready\|metrics and readiness' || true
 for i in $(seq 2 "$nodes"); do start_node "$i"; done
 cat <<MSG
 cluster: $nodes nodes up. Redis $RINGDESK_REDIS_URL, PostgreSQL $RINGDESK_POSTGRES_URL

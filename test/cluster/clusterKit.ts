@@ -86,7 +86,16 @@ export async function startTestCluster(o: ClusterOptions): Promise<TestCluster> 
   };
   const nodes: NodeProcess[] = [];
   for (let i = 1; i <= (o.nodes ?? 3); i++) nodes.push(await nodeProcess(`n${i}`, await freePort(), env, join(dir, `n${i}.sqlite`)));
-  await Promise.all(nodes.map((n) => n.start()));
+  try {
+    await Promise.all(nodes.map((n) => n.start()));
+  } catch (e) {
+    // A node that did not start must not leave Redis, Postgres and the other nodes running.
+    await Promise.all(nodes.map((n) => n.stop('SIGKILL')));
+    await store.close();
+    await Promise.all([redis.stop(), postgres.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   return {
     redis,
     postgres,
