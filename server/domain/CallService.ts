@@ -241,7 +241,10 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     if (!placement) return this.#queue.run(callID, () => this.#exec(callID, op, undefined));
     for (let attempt = 1; ; attempt++) {
       try {
-        if (this.#calls.has(callID) && placement.fenceOf(callID)) return await this.#queue.run(callID, () => this.#exec(callID, op, placement.fenceOf(callID)));
+        // The fence as held now, not when the queue gets to it: a lease lost meanwhile must leave a stale
+        // (refused) epoch behind, never no fence at all, or the save would go unfenced and run the call twice.
+        const held = this.#calls.has(callID) ? placement.fenceOf(callID) : undefined;
+        if (held) return await this.#queue.run(callID, () => this.#exec(callID, op, held));
         const where = await placement.locate(callID);
         if (!where.here) return await placement.forward(where.node, callID, op);
         if (where.claimed) await this.#queue.run(callID, () => this.#adopt(where.claimed as Call)); // narrowed just above
