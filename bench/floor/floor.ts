@@ -18,16 +18,17 @@ export interface Floor {
   close(): Promise<void>;
 }
 
-async function bundle(): Promise<string> {
+/** Bundles a bench page (mediasoup-client and its glue) into one script with Vite, in memory. */
+export async function bundlePage(entry: string, name: string): Promise<string> {
   const out = await build({
     configFile: false,
     logLevel: 'silent',
-    build: { write: false, minify: false, lib: { entry: resolve('bench/floor/page.ts'), formats: ['iife'], name: 'FloorPage', fileName: () => 'floor.js' } },
+    build: { write: false, minify: false, lib: { entry: resolve(entry), formats: ['iife'], name, fileName: () => `${name}.js` } },
   });
   // Vite answers one RollupOutput (or a list of them) for a one-format library build without watch.
   const first = (Array.isArray(out) ? out[0] : out) as Rollup.RollupOutput;
   const chunk = first.output.find((o): o is Rollup.OutputChunk => o.type === 'chunk');
-  if (!chunk) throw new Error('the floor page did not bundle');
+  if (!chunk) throw new Error(`${entry} did not bundle`);
   return chunk.code;
 }
 
@@ -35,7 +36,7 @@ const params = (t: types.WebRtcTransport) => ({ id: t.id, iceParameters: t.icePa
 const call = (page: Page, fn: string, arg: unknown): Promise<unknown> => page.evaluate(`window.floor.${fn}(${JSON.stringify(arg)})`);
 
 export async function startFloor(browser: Browser, w: PooledWorker, initialAvailableOutgoingBitrate: number): Promise<Floor> {
-  const js = await bundle();
+  const js = await bundlePage('bench/floor/page.ts', 'FloorPage');
   const http: Server = createServer((req, res) => {
     if (req.url === '/floor.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
     else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><body><script src="/floor.js"></script></body></html>');

@@ -5,11 +5,10 @@
 // created as server/sfu/Room.ts creates them; this process is the only signaling.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import type { types } from 'mediasoup';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { build, type Rollup } from 'vite';
 import { SfuConfigSchema } from '../../server/sfu/SfuConfig.ts';
+import { bundlePage } from '../floor/floor.ts';
 import type { Receivers } from './receivers.ts';
 
 /** Receivers set up at once per page: more only queues DTLS handshakes on a busy machine. */
@@ -19,19 +18,6 @@ const SETUP_TIMEOUT_MS = 60_000;
 /** The server's own default (SfuConfig), so the worker's bandwidth estimator starts where a room's does. */
 const INITIAL_OUTGOING_BITRATE = SfuConfigSchema.parse({}).initialAvailableOutgoingBitrate;
 
-async function bundle(): Promise<string> {
-  const out = await build({
-    configFile: false,
-    logLevel: 'silent',
-    build: { write: false, minify: false, lib: { entry: resolve('bench/sfu/page.ts'), formats: ['iife'], name: 'SfuPage', fileName: () => 'sfu.js' } },
-  });
-  // Vite answers one RollupOutput (or a list of them) for a one-format library build without watch.
-  const first = (Array.isArray(out) ? out[0] : out) as Rollup.RollupOutput;
-  const chunk = first.output.find((o): o is Rollup.OutputChunk => o.type === 'chunk');
-  if (!chunk) throw new Error('the SFU bench page did not bundle');
-  return chunk.code;
-}
-
 /** Serves the bundled page over loopback HTTP (a page needs an origin for its Worker blob). */
 export interface PageHost {
   url: string;
@@ -39,7 +25,7 @@ export interface PageHost {
 }
 
 export async function hostPage(): Promise<PageHost> {
-  const js = await bundle();
+  const js = await bundlePage('bench/sfu/page.ts', 'SfuPage');
   const http: Server = createServer((req, res) => {
     if (req.url === '/sfu.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
     else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><body><script src="/sfu.js"></script></body></html>');
