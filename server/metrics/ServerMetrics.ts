@@ -4,6 +4,7 @@ import type { CallService } from '../domain/CallService.ts';
 import type { SfuService } from '../sfu/SfuService.ts';
 import { InvitationTracker } from './InvitationTracker.ts';
 import type { TransportStats } from './TransportStats.ts';
+import { counterFrom } from './counterFrom.ts';
 import { registerSfuMetrics } from './sfuMetrics.ts';
 
 /** Sub-millisecond to seconds: an in-memory push is ~0.1 ms, a commit on a busy disk can take a second. */
@@ -50,17 +51,7 @@ export class ServerMetrics {
         this.set({ state: 'authenticated' }, c.authenticated);
       },
     });
-    const copy = (name: string, help: string, read: () => number): void => {
-      new Counter({
-        name,
-        help,
-        registers,
-        collect() {
-          this.reset();
-          this.inc(read());
-        },
-      });
-    };
+    const copy = (name: string, help: string, read: () => number): void => counterFrom(registers, name, help, read);
     copy('ringdesk_frames_in_total', 'WebSocket frames received from clients.', () => stats.framesIn);
     copy('ringdesk_frames_out_total', 'WebSocket frames sent to clients (responses and pushes).', () => stats.framesOut);
     copy('ringdesk_frames_rate_limited_total', 'Frames refused by the per-connection rate limit.', () => stats.rateLimited);
