@@ -100,3 +100,35 @@ describe('PgStore migrations', () => {
     await expect(PgStore.open(url)).rejects.toThrow(/schema 999 is newer .*\(\d+\)/);
   });
 });
+
+describe('PgStore connection lost inside a transaction', () => {
+  it('the transaction fails with the storage error, nothing crashes, and the next write works', async () => {
+    const url = await freshDatabase();
+    const store = await PgStore.open(url);
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      // Hold the table so the store's transaction is checked out and waiting when its backend is killed.
+      await admin.query('BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE');
+      const write = store.createUser({ userId: asUserId('kim'), displayName: 'Kim', passwordHash: 'h', disabled: false, createdAt: 1 });
+      const settled = write.then(
+        () => 'resolved',
+        (e: unknown) => (e instanceof Error ? e.message : String(e)),
+      );
+      let pid: number | undefined;
+      while (pid === undefined) {
+        const r = await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");
+        pid = r.rows[0]?.pid;
+        if (pid === undefined) await new Promise((ok) => setTimeout(ok, 20));
+      }
+      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      expect(await settled).not.toBe('resolved');
+      await admin.query('ROLLBACK');
+      await store.createUser({ userId: asUserId('kim'), displayName: 'Kim', passwordHash: 'h', disabled: false, createdAt: 1 });
+      expect((await store.searchDirectory(['kim'], null, 10)).users.map((u) => u.userId)).toEqual(['kim']);
+    } finally {
+      await admin.end();
+      await store.close();
+    }
+  });
+});

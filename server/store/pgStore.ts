@@ -99,6 +99,15 @@ export class PgStore implements Store {
 
   async #transaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await this.#pool.connect();
+    // The pool listens for errors only on idle clients. A checked-out client whose server goes away
+    // between two statements emits 'error' with no listener, which would end the process; here the
+    // transaction's next query fails instead and the client is destroyed, not returned to the pool.
+    let broken: Error | undefined;
+    const onError = (e: Error): void => {
+      broken = e;
+      log.warn('connection lost inside a transaction: %s', e.message);
+    };
+    c.on('error', onError);
     try {
       await c.query('BEGIN');
       const r = await fn(c);
@@ -106,10 +115,11 @@ export class PgStore implements Store {
       return r;
     } catch (e) {
       // A broken connection has no transaction left to roll back; the original error is the one to report.
-      await c.query('ROLLBACK').catch((re: unknown) => log.debug('rollback after failure also failed: %s', String(re)));
+      if (!broken) await c.query('ROLLBACK').catch((re: unknown) => log.debug('rollback after failure also failed: %s', String(re)));
       throw e;
     } finally {
-      c.release();
+      c.off('error', onError);
+      c.release(broken ?? undefined);
     }
   }
 

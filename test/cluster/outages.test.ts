@@ -109,7 +109,7 @@ describe('Redis and Postgres restart under traffic', () => {
     console.log(`outages: ${traffic.cycles} cycles, ${traffic.acknowledged.size} acknowledged invitations, error codes ${JSON.stringify([...traffic.codes])}`);
     expect(traffic.count('internal')).toBe(0);
     expect([...traffic.codes.keys()].filter((c) => c.startsWith('non-ringdesk'))).toEqual([]);
-    expect(cluster.nodes.every((n) => n.up)).toBe(true);
+    expect(cluster.nodes.every((n) => n.up), `a node exited:\n${cluster.problems(40)}`).toBe(true);
     for (const callID of traffic.acknowledged) expect(await cluster.store.getCall(callID), `acknowledged ${callID}`).toBeDefined();
     // After both outages a fresh sign-in on every node and a call across nodes still work.
     const late = await connectTo(() => cluster.nodes[2]?.url ?? '', 'p0', 'p0-late');
