@@ -47,8 +47,10 @@ export RINGDESK_TOKEN_SECRET="$(node -e "console.log(require('crypto').randomByt
 
 start_node() { # $1 = index (1-based)
   local i="$1" port=$((base + $1 - 1))
-  # Each node's mediasoup worker on its own port (one host); without a worker the node runs without media.
+  # Each node's mediasoup worker and media relay on their own ports (one host); without a worker the node
+  # runs without media and relays its members' media to the nodes that have workers.
   RINGDESK_CLUSTER_NODE_ID="node$i" RINGDESK_METRICS_PORT=$((9463 + i)) RINGDESK_SFU_WORKERS=1 RINGDESK_SFU_PORT=$((40000 + (i - 1) * 10)) \
+    RINGDESK_SFU_RELAY_HOST=127.0.0.1 RINGDESK_SFU_RELAY_PORT=$((8790 + i - 1)) \
     node server/index.ts serve --port "$port" $([ "$i" = 1 ] && echo --demo) >"$work/node$i.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 150); do

@@ -161,7 +161,14 @@ export async function startServer(
   cluster?.attach(calls);
   // Before listening: a missing worker is reported once, here, and the server runs on without media.
   const turn = config.turn ? new TurnCredentials(config.turn, now) : null;
-  const media = parts.clusterMedia ? new ClusterMedia({ ...parts.clusterMedia, config: config.sfu.cluster, sessions }) : null;
+  // Media across nodes: a test may compose it alone (ServerParts); cluster mode always has it, with the
+  // cluster's node id and secret, and pushes to devices on other nodes through the signaling cluster.
+  const mediaParts: ServerParts['clusterMedia'] =
+    parts.clusterMedia ??
+    (cluster && settings
+      ? { nodeId: settings.nodeId, secret: settings.secret, redis: settings.redisUrl, pushAnywhere: (userId, deviceId, push) => cluster.sessions.push(userId, deviceId, push) }
+      : undefined);
+  const media = mediaParts ? new ClusterMedia({ ...mediaParts, config: config.sfu.cluster, sessions }) : null;
   const sfu = new SfuService({ config: config.sfu, calls, sessions: media?.sessions ?? sessions, graceMs: config.heartbeatTimeoutMs, turn, remote: media });
   await sfu.start();
   try {
@@ -180,7 +187,7 @@ export async function startServer(
   const released = new WeakSet<Releasable>();
   const drain = new Drain(
     {
-      handover: parts.handover ?? SINGLE_NODE_HANDOVER,
+      handover: parts.handover ?? cluster?.handover ?? SINGLE_NODE_HANDOVER,
       // A single node still runs its calls: their members stay on it, everyone else is sent away.
       release: (keepInCall) => releaseConnections(conns, keepInCall ? (userId) => takesPart(userId, calls.localActiveCalls(userId)) : null, released),
       rooms: () => sfu.rooms.size,

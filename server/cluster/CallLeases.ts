@@ -72,6 +72,7 @@ export class CallLeases implements CallPlacement {
   readonly #deaf = new Set<string>();
   #calls: CallService | null = null;
   #nextId = 1;
+  #leaving = false;
 
   constructor(o: { bus: ClusterBus; store: Store; routes: RouteTable; leaseMs: number; forwardTimeoutMs: number }) {
     this.#bus = o.bus;
@@ -91,6 +92,7 @@ export class CallLeases implements CallPlacement {
   }
 
   async claimNew(callID: CallId): Promise<CallFence> {
+    if (this.#leaving) throw new RingdeskError('unavailable', 'this server is draining; reconnect and try again');
     const holder = await this.#claim(callID, false);
     if (holder !== null) throw new RingdeskError('unavailable', 'a new call id is already leased; try again'); // a UUID collision, in practice never
     const fence = { epoch: 1, node: this.#bus.nodeId };
@@ -112,6 +114,8 @@ export class CallLeases implements CallPlacement {
   async locate(callID: CallId): Promise<Placement> {
     const mine = this.#fences.get(callID);
     if (mine) return { here: true, fence: mine, claimed: null };
+    // Draining: this node hands calls over and must never take one back (its clients are being sent elsewhere).
+    if (this.#leaving) throw new RingdeskError('unavailable', 'this server is draining; reconnect and try again');
     let holder = await this.#claim(callID, false);
     if (holder !== null && this.#deaf.has(holder)) holder = await this.#claim(callID, true);
     if (holder !== null) return { here: false, node: holder };
@@ -244,11 +248,19 @@ export class CallLeases implements CallPlacement {
     return adopted;
   }
 
-  /** A clean stop: every lease goes, so another node can adopt the calls at its next sweep. */
-  async releaseAll(): Promise<void> {
-    const ids = [...this.#fences.keys()];
-    this.#fences.clear();
-    await Promise.allSettled(ids.map((id) => RELEASE.run(this.#bus.redis, [leaseKey(id)], [this.#bus.nodeId])));
+  /** A drain: from now on this node claims no call; new calls and calls owned elsewhere answer unavailable. */
+  leave(): void {
+    this.#leaving = true;
+  }
+
+  /**
+   * A clean stop or a drain: the leases of `ids` (default: every one held) go, so another node can
+   * adopt the calls at once. Resolves with how many Redis released (a lease already expired or taken is not counted).
+   */
+  async releaseAll(ids: CallId[] = [...this.#fences.keys()]): Promise<number> {
+    for (const id of ids) this.#fences.delete(id);
+    const r = await Promise.allSettled(ids.map((id) => RELEASE.run(this.#bus.redis, [leaseKey(id)], [this.#bus.nodeId])));
+    return r.filter((x) => x.status === 'fulfilled' && x.value === 1).length;
   }
 
   /** Rejects what is still waiting (the node is closing). */

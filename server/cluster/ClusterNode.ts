@@ -1,6 +1,7 @@
 import { DIRECTORY_LIMITS } from '../../src/shared/protocol/index.ts';
 import { Logger } from '../logger.ts';
 import type { CallService } from '../domain/CallService.ts';
+import type { CallHandover } from '../drain/CallHandover.ts';
 import type { Store } from '../store/Store.ts';
 import { ClusterBus } from './ClusterBus.ts';
 import type { ClusterSettings } from './ClusterConfig.ts';
@@ -31,6 +32,14 @@ export class ClusterNode {
   #sweepAfter = 0;
   #sweeping = false;
   #closed = false;
+  /** Draining: no heartbeat, renewal or adoption from here on (the others take this node's calls). */
+  #leaving = false;
+
+  /** The drain's handover (server/drain/Drain.ts): the other nodes go on with this node's calls at once. */
+  readonly handover: CallHandover = {
+    continuesElsewhere: true,
+    handOver: () => this.#handOver(),
+  };
 
   constructor(settings: ClusterSettings, store: Store, presenceFlushMs: number) {
     this.settings = settings;
@@ -68,7 +77,7 @@ export class ClusterNode {
     const every = (ms: number, fn: () => Promise<void>): void => {
       let running = false;
       const t = setInterval(() => {
-        if (running || this.#closed) return;
+        if (running || this.#closed || this.#leaving) return;
         running = true;
         void fn()
           .catch((e: unknown) => log.debug('cluster timer: %s', e instanceof Error ? e.message : String(e)))
@@ -112,6 +121,21 @@ export class ClusterNode {
     } finally {
       this.#sweeping = false;
     }
+  }
+
+  /**
+   * Stops running this node's calls (their timers go with them), releases their leases and marks this
+   * node gone, so the others' next heartbeat adopts the calls from Postgres and re-arms each deadline
+   * once. This node claims nothing afterwards. Its media stays until the drain ends (ClusterMedia).
+   */
+  async #handOver(): Promise<number> {
+    this.#leaving = true;
+    this.leases.leave();
+    const ids = (await this.#calls?.dropAll()) ?? [];
+    await this.leases.releaseAll(ids);
+    await this.routes.leave();
+    log.info('handed over %d call(s); the other nodes adopt them at their next heartbeat', ids.length);
+    return ids.length;
   }
 
   async close(): Promise<void> {

@@ -132,6 +132,13 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     void this.#queue.run(callID, async () => this.#drop(callID));
   }
 
+  /** Cluster drain: stops running every call held here (each in its queue, after any op in flight); returns their ids. */
+  async dropAll(): Promise<CallId[]> {
+    const ids = [...this.#calls.keys()];
+    await Promise.all(ids.map((id) => this.#queue.run(id, async () => this.#drop(id))));
+    return ids;
+  }
+
   /** Cluster mode: another node claimed this call (a newer fence): stop running it here. */
   #drop(callID: CallId): void {
     const call = this.#calls.get(callID);

@@ -67,7 +67,8 @@ export async function startTestCluster(o: ClusterOptions): Promise<TestCluster> 
     JSON.stringify({
       heartbeatIntervalMs: 500,
       heartbeatTimeoutMs: 10_000,
-      sfu: { enabled: false },
+      // No workers (signaling tests); each node's media relay on a free loopback port, as three nodes share this host.
+      sfu: { enabled: false, cluster: { relayHost: '127.0.0.1', relayPort: 0 } },
       metrics: { enabled: false },
       // Sign-in throttling counts per address: every test client is 127.0.0.1.
       authThrottle: { freeFailures: 1000 },
