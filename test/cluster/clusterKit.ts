@@ -27,6 +27,8 @@ export interface NodeProcess {
   readonly pid: number;
   /** Whether the process is running. */
   readonly up: boolean;
+  /** The exit code once it exited by itself (null while running, or when a signal ended it). */
+  readonly exitCode: number | null;
   /** The last 20k characters of its log (stderr and stdout). */
   log(): string;
   stop(signal: 'SIGTERM' | 'SIGKILL'): Promise<void>;
@@ -128,6 +130,9 @@ async function nodeProcess(id: string, port: number, env: NodeJS.ProcessEnv, dbP
     },
     get up() {
       return child !== null && child.exitCode === null && child.signalCode === null;
+    },
+    get exitCode() {
+      return child?.exitCode ?? null;
     },
     log: () => log,
     async start() {
