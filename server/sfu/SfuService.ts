@@ -362,8 +362,14 @@ export class SfuService {
    */
   holdMedia(): void {
     this.#holding = true;
+    this.#remote?.draining();
     for (const t of this.#grace.values()) clearTimeout(t);
     this.#grace.clear();
+  }
+
+  /** Draining: new rooms go to other nodes (the load report says so). */
+  get holdingMedia(): boolean {
+    return this.#holding;
   }
 
   /** A connection closed: its media stays for the grace period, in case it resumes and restarts ICE. */

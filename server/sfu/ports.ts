@@ -54,4 +54,6 @@ export interface MediaRemote {
   deviceOffline(userId: UserId, deviceId: DeviceId): void;
   /** The call ended: its placement is dropped. */
   forget(callID: CallId): void;
+  /** This node drains: it takes no new rooms (the others are told now), and keeps those it has until they end. */
+  draining(): void;
 }

@@ -201,6 +201,12 @@ export class ClusterMedia implements MediaRemote {
     for (const n of this.#used.get(deviceKey(userId, deviceId)) ?? []) this.#client.notify(n, { t: 'offline', userId, deviceId });
   }
 
+  /** Reports now rather than at the next tick: a call placed in between would land on a node about to go. */
+  draining(): void {
+    log.info('draining: no new rooms here; the %d this node hosts stay until they end', this.#sfu?.rooms.size ?? 0);
+    void this.#reporter?.report();
+  }
+
   forget(callID: CallId): void {
     const c = this.#cache.get(callID);
     this.#cache.delete(callID);

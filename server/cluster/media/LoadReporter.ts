@@ -64,7 +64,7 @@ export class LoadReporter {
       if (before && at > before.at) cpuOf.set(w.index, Math.max(0, (ms - before.ms) / (at - before.at)));
     });
     const workers: ReportedWorkerLoad[] = counts.map((c) => ({ ...c, cpu: Math.round((cpuOf.get(c.index) ?? 0) * 1000) / 1000 }));
-    return { nodeId: this.#o.nodeId, relayUrl: this.#o.relayUrl, announcedAddress: sfu.pool?.announcedAddress ?? '', at, workers };
+    return { nodeId: this.#o.nodeId, relayUrl: this.#o.relayUrl, announcedAddress: sfu.pool?.announcedAddress ?? '', at, workers, draining: sfu.holdingMedia };
   }
 
   async report(): Promise<void> {

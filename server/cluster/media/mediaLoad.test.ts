@@ -22,6 +22,12 @@ describe('placement choice', () => {
     expect(leastLoaded([node('b', [w(1), w(0)])])).toEqual({ nodeId: 'b', worker: 0 });
   });
 
+  it('leaves a draining node out, however idle: it keeps its rooms but takes no new one', () => {
+    const idleButDraining = { ...node('a', [w(0)]), draining: true };
+    expect(leastLoaded([idleButDraining, node('b', [w(0, { routers: 3, consumers: 12 })])])).toEqual({ nodeId: 'b', worker: 0 });
+    expect(leastLoaded([idleButDraining])).toBeNull();
+  });
+
   it('has no answer without a worker anywhere', () => {
     expect(leastLoaded([])).toBeNull();
     expect(leastLoaded([node('a', [])])).toBeNull();

@@ -34,6 +34,8 @@ export const NodeLoadSchema = z.object({
   announcedAddress: z.string().max(255),
   at: z.number(),
   workers: z.array(WorkerLoadSchema).max(128),
+  /** Draining: keeps the rooms it hosts, takes no new one. Absent in reports of servers before it existed. */
+  draining: z.boolean().optional(),
 });
 export type NodeLoad = z.infer<typeof NodeLoadSchema>;
 
@@ -52,10 +54,11 @@ export interface WorkerChoice {
   worker: number;
 }
 
-/** The least loaded worker of the whole cluster; ties go to the lower node id, then worker index (stable). */
+/** The least loaded worker of the whole cluster, draining nodes left out; ties go to the lower node id, then worker index (stable). */
 export function leastLoaded(loads: readonly NodeLoad[]): WorkerChoice | null {
   let best: (WorkerChoice & { score: number }) | null = null;
   for (const n of loads) {
+    if (n.draining === true) continue;
     for (const w of n.workers) {
       const score = workerScore(w);
       const better = !best || score < best.score || (score === best.score && (n.nodeId < best.nodeId || (n.nodeId === best.nodeId && w.index < best.worker)));
