@@ -7,6 +7,7 @@ import { AuthService } from './auth/AuthService.ts';
 import { clientAddress } from './auth/clientAddress.ts';
 import { RevocationWatcher } from './auth/RevocationWatcher.ts';
 import type { ServerConfig } from './config.ts';
+import { callsAcrossNodes } from './cluster/media/callsAcrossNodes.ts';
 import { ClusterMedia, type ClusterMediaOptions } from './cluster/media/ClusterMedia.ts';
 import { registerClusterMediaMetrics } from './cluster/media/clusterMediaMetrics.ts';
 import { CallService } from './domain/CallService.ts';
@@ -169,7 +170,9 @@ export async function startServer(
       ? { nodeId: settings.nodeId, secret: settings.secret, redis: settings.redisUrl, pushAnywhere: (userId, deviceId, push) => cluster.sessions.push(userId, deviceId, push) }
       : undefined);
   const media = mediaParts ? new ClusterMedia({ ...mediaParts, config: config.sfu.cluster, sessions }) : null;
-  const sfu = new SfuService({ config: config.sfu, calls, sessions: media?.sessions ?? sessions, graceMs: config.heartbeatTimeoutMs, turn, remote: media });
+  const sfu = new SfuService({ config: config.sfu, calls: cluster ? callsAcrossNodes(calls, store) : calls, sessions: media?.sessions ?? sessions, graceMs: config.heartbeatTimeoutMs, turn, remote: media });
+  // The media node of a call this node owns hears its changes over the relay.
+  if (cluster && media) calls.on('changed', (call) => void media.callChanged(call).catch((e: unknown) => log.warn('call %s: media node not told of a change: %s', call.callID, e instanceof Error ? e.message : String(e))));
   await sfu.start();
   try {
     await media?.start(sfu);

@@ -95,7 +95,7 @@ export class SfuService {
     this.#graceMs = o.graceMs;
     this.#turn = o.turn ?? null;
     this.#remote = o.remote ?? null;
-    o.calls.on('changed', (call) => this.#background(call.callID, () => this.#sync(call.callID)));
+    o.calls.on('changed', (call) => this.callChanged(call.callID));
   }
 
   /** Starts the workers. Never throws: without a worker the server still serves calls, and every sfu* request gets sfu_unavailable. */
@@ -304,6 +304,11 @@ export class SfuService {
     if (room.peers.size > 0 || room.pending.size > 0) return;
     room.close('ended');
     if (this.#rooms.get(room.callID) === room) this.#rooms.delete(room.callID);
+  }
+
+  /** A call changed, here or (in a cluster) on the node that owns it: its room follows, in the room's queue. */
+  callChanged(callID: CallId): void {
+    this.#background(callID, () => this.#sync(callID));
   }
 
   /** Brings the room in line with the call as it is now (runs in the room's queue after every call change). */

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { RingdeskError } from '../../../src/shared/errors.ts';
+import type { Call } from '../../../src/shared/call/index.ts';
 import { parseResult, type CallId, type DeviceId, type Push, type UserId } from '../../../src/shared/protocol/index.ts';
 import { defaultAnnouncedAddress } from '../../sfu/WorkerPool.ts';
 import { Logger } from '../../logger.ts';
@@ -205,6 +206,18 @@ export class ClusterMedia implements MediaRemote {
   draining(): void {
     log.info('draining: no new rooms here; the %d this node hosts stay until they end', this.#sfu?.rooms.size ?? 0);
     void this.#reporter?.report();
+  }
+
+  /**
+   * A call this node owns changed: when its room is on another node, that node re-reads the call
+   * (its own SfuService hears only the changes of calls it owns). Before anyone answered there is no
+   * room, so ringing changes cost nothing; after, one cached lookup, or one Redis GET.
+   */
+  async callChanged(call: Call): Promise<void> {
+    const roomDue = call.mode === 'advanced' || call.members.some((m) => m.userId !== call.inviter && (m.state === 'accepted' || m.state === 'quit'));
+    if (!roomDue) return;
+    const at = this.#cache.get(call.callID) ?? (await this.placement.recorded(call.callID));
+    if (at && at.nodeId !== this.nodeId) this.#client.callChanged(at.nodeId, { t: 'changed', callID: call.callID });
   }
 
   forget(callID: CallId): void {

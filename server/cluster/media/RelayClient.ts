@@ -57,6 +57,17 @@ export class RelayClient {
     return link.request(actor, req, this.#o.timeoutMs);
   }
 
+  /**
+   * Tells the media node a call changed, dialling it if no link is up: the node that owns a call may
+   * have none of its members. A failure is logged; the media node still syncs at the members' next request.
+   */
+  callChanged(nodeId: string, frame: Extract<RelayClientFrame, { t: 'changed' }>): void {
+    this.#link(nodeId).then(
+      (l) => l.send(frame),
+      (e: unknown) => log.warn('call %s changed, but media node %s was not told: %s', frame.callID, nodeId, e instanceof Error ? e.message : String(e)),
+    );
+  }
+
   /** Best effort: only over a link that is up (a device's presence matters only where its media is). */
   notify(nodeId: string, frame: Extract<RelayClientFrame, { t: 'online' | 'offline' }>): void {
     void this.#links

@@ -27,7 +27,7 @@ export interface RelayServerOptions {
   port: number;
   nodeId: string;
   secret: string;
-  sfu: Pick<SfuService, 'handleHere' | 'deviceOnlineHere' | 'deviceOfflineHere'>;
+  sfu: Pick<SfuService, 'handleHere' | 'deviceOnlineHere' | 'deviceOfflineHere' | 'callChanged'>;
   sessions: ClusterSessions;
 }
 
@@ -151,6 +151,8 @@ class InboundLink implements PushLink {
         return;
       case 'req':
         return void this.#request(f);
+      case 'changed':
+        return sfu.callChanged(f.callID);
     }
   }
 

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { ERROR_CODES } from '../../../src/shared/errors.ts';
-import { DeviceIdSchema, RequestIdSchema, UserIdSchema } from '../../../src/shared/protocol/index.ts';
+import { CallIdSchema, DeviceIdSchema, RequestIdSchema, UserIdSchema } from '../../../src/shared/protocol/index.ts';
 
 /**
  * The node-to-node media relay: one WebSocket per pair of nodes, authenticated both ways with an
@@ -87,6 +87,8 @@ export const ClientFrameSchema = z.discriminatedUnion('t', [
   // The request is checked against the protocol's request schemas by the media node (parseRequestFrame).
   z.object({ t: z.literal('req'), id: z.number().int().min(0), actor: ActorSchema, req: z.object({ id: RequestIdSchema, type: z.string().max(64), data: z.unknown() }) }),
   z.object({ t: z.enum(['online', 'offline']), ...DeviceRef }),
+  // The call changed on the node that owns it: the media node re-reads it and brings its room in line.
+  z.object({ t: z.literal('changed'), callID: CallIdSchema }),
 ]);
 export type RelayClientFrame = z.infer<typeof ClientFrameSchema>;
 
