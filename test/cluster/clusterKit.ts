@@ -24,6 +24,9 @@ const TEST_SCRYPT = { N: 1024, r: 8, p: 1 };
 export interface NodeProcess {
   readonly id: string;
   url: string;
+  /** Its signaling port, and its metrics listener's port (/readyz) or 0 when metrics are off. */
+  readonly port: number;
+  readonly metricsPort: number;
   readonly pid: number;
   /** Whether the process is running. */
   readonly up: boolean;
@@ -53,6 +56,8 @@ export interface ClusterOptions {
   nodes?: number;
   /** Merged into every node's config file (heartbeatTimeoutMs, cluster timings, …). */
   config?: Record<string, unknown>;
+  /** Each node's metrics listener (/readyz for a load balancer's health check) on its own free port. */
+  metrics?: boolean;
 }
 
 export async function startTestCluster(o: ClusterOptions): Promise<TestCluster> {
@@ -71,7 +76,7 @@ export async function startTestCluster(o: ClusterOptions): Promise<TestCluster> 
       heartbeatTimeoutMs: 10_000,
       // No workers (signaling tests); each node's media relay on a free loopback port, as three nodes share this host.
       sfu: { enabled: false, cluster: { relayHost: '127.0.0.1', relayPort: 0 } },
-      metrics: { enabled: false },
+      metrics: o.metrics ? { enabled: true, host: '127.0.0.1' } : { enabled: false },
       // Sign-in throttling counts per address: every test client is 127.0.0.1.
       authThrottle: { freeFailures: 1000 },
       ...rest,
@@ -88,7 +93,7 @@ export async function startTestCluster(o: ClusterOptions): Promise<TestCluster> 
     RINGDESK_LOG: 'info',
   };
   const nodes: NodeProcess[] = [];
-  for (let i = 1; i <= (o.nodes ?? 3); i++) nodes.push(await nodeProcess(`n${i}`, await freePort(), env, join(dir, `n${i}.sqlite`)));
+  for (let i = 1; i <= (o.nodes ?? 3); i++) nodes.push(await nodeProcess(`n${i}`, await freePort(), o.metrics ? await freePort() : 0, env, join(dir, `n${i}.sqlite`)));
   try {
     await Promise.all(nodes.map((n) => n.start()));
   } catch (e) {
@@ -118,13 +123,15 @@ export async function startTestCluster(o: ClusterOptions): Promise<TestCluster> 
   };
 }
 
-async function nodeProcess(id: string, port: number, env: NodeJS.ProcessEnv, dbPath: string): Promise<NodeProcess> {
+async function nodeProcess(id: string, port: number, metricsPort: number, env: NodeJS.ProcessEnv, dbPath: string): Promise<NodeProcess> {
   let child: ChildProcess | null = null;
   let exited: Promise<void> = Promise.resolve();
   let log = '';
   const n: NodeProcess = {
     id,
     url: `ws://127.0.0.1:${port}/ws`,
+    port,
+    metricsPort,
     get pid() {
       return child?.pid ?? -1;
     },
@@ -138,7 +145,7 @@ async function nodeProcess(id: string, port: number, env: NodeJS.ProcessEnv, dbP
     async start() {
       // --db is never used in cluster mode (Postgres is the store); it proves no SQLite file is needed.
       const c = spawn(process.execPath, [resolve('server/index.ts'), 'serve', '--port', String(port), '--db', dbPath], {
-        env: { ...env, RINGDESK_CLUSTER_NODE_ID: id },
+        env: { ...env, RINGDESK_CLUSTER_NODE_ID: id, ...(metricsPort > 0 ? { RINGDESK_METRICS_PORT: String(metricsPort) } : {}) },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = c;

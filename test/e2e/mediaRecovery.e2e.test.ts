@@ -1,10 +1,10 @@
 // Media that survives: the server restarted mid-call (graceful SIGTERM and a SIGKILL crash, the real
 // server process with its real mediasoup worker), and the media path dropped under a live call.
 // Every wait is for a condition, with a generous deadline: the machine is shared and slow.
-import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { asUserId, type CallId } from '../../src/shared/protocol/index.ts';
 import { until, workerBin } from '../integration/harness.ts';
+import { decodesOnNewConsumer, framesByConsumer, keepsDecoding, RECOVER_MS } from './frames.ts';
 import { signIn, screenshot, videoCallAccepted, type Desktop } from './harness.ts';
 import { startServerProcess, type ServerProcess } from './serverProcess.ts';
 import { e2eSuite } from './suite.ts';
@@ -14,49 +14,6 @@ const suite = e2eSuite({
     if (!workerBin()) throw new Error('no mediasoup worker: run "bash scripts/setup-mediasoup.sh" or set MEDIASOUP_WORKER_BIN');
   },
 });
-
-const RECOVER_MS = 45_000;
-
-/** What `page` decodes of `user`'s camera, per consumer (the quality overlay's rows, sampled each second). */
-async function framesByConsumer(page: Page, user: string): Promise<Map<string, number>> {
-  const rows = await page
-    .locator(`[data-direction="in"][data-user="${user}"][data-kind="video"][data-source="camera"]`)
-    .evaluateAll((els) => els.map((e) => [e.getAttribute('data-testid') ?? '', e.getAttribute('data-frames-decoded') ?? '0'] as const));
-  return new Map(rows.map(([id, f]) => [id.replace(/^stats-/, ''), Number(f)]));
-}
-
-/**
- * Frames from `user` decode on a consumer not in `old`, and keep growing on it: media came back
- * on NEW consumers (the old ones died with the server's router).
- */
-async function decodesOnNewConsumer(page: Page, user: string, old: Set<string>, ms = RECOVER_MS): Promise<string> {
-  const end = Date.now() + ms;
-  let first: { id: string; frames: number } | null = null;
-  for (;;) {
-    const now = await framesByConsumer(page, user);
-    if (!first) {
-      const fresh = [...now].find(([id, f]) => !old.has(id) && f > 0);
-      if (fresh) first = { id: fresh[0], frames: fresh[1] };
-    } else if ((now.get(first.id) ?? 0) > first.frames) {
-      return first.id;
-    }
-    if (Date.now() > end) throw new Error(`${user}'s video never decoded again on a new consumer (${first ? `${first.id} stuck at ${first.frames}` : 'none'})`);
-    await page.waitForTimeout(250);
-  }
-}
-
-/** Frames from `user` keep growing on the same consumer. */
-async function keepsDecoding(page: Page, user: string, ms = RECOVER_MS): Promise<void> {
-  const end = Date.now() + ms;
-  let base: Map<string, number> | null = null;
-  for (;;) {
-    const now = await framesByConsumer(page, user);
-    if (base && [...now].some(([id, f]) => f > (base?.get(id) ?? Infinity))) return;
-    if (!base && [...now.values()].some((f) => f > 0)) base = now;
-    if (Date.now() > end) throw new Error(`${user}'s video does not decode`);
-    await page.waitForTimeout(250);
-  }
-}
 
 async function videoCall(url: string): Promise<{ alice: Desktop; bob: Desktop; id: CallId }> {
   const alice = await suite.desktop('alice-pc', null);

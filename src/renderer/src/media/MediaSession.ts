@@ -386,7 +386,7 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
     } catch (e) {
       media.cameraProblem = classify(e);
       media.cameraOn = false; // the button must not claim a camera that never opened
-      this.#d.report('warn', `camera: ${media.cameraProblem}`);
+      this.#d.report('warn', `camera: ${media.cameraProblem} (${e instanceof Error ? `${e.name}: ${e.message}` : String(e)})`);
     }
   }
 
