@@ -55,6 +55,37 @@ describe('calling between two desktops', () => {
     await screenshot(alice.page, 'ended-declined');
   });
 
+  it('Alice hangs up: her card says she ended the call, Bob\'s names her, in English and Chinese, also after his window is re-created', async () => {
+    const alice = await desktop('alice-pc', 'alice');
+    const bob = await desktop('bob-pc', 'bob');
+    await aliceCallsBob(alice);
+    await bob.page.getByTestId('screen-incoming').waitFor();
+    await bob.page.getByTestId('accept-audio').click();
+    await alice.page.getByTestId('screen-in-call').waitFor();
+    await alice.page.getByTestId('end-call').click();
+    await alice.page.getByTestId('screen-call-ended').waitFor();
+    await expect(alice.page.getByTestId('call-ended-reason').innerText()).resolves.toBe('You ended the call');
+    await bob.page.getByTestId('screen-call-ended').waitFor();
+    // Main's view says who ended it (the end push's caller); nothing of it lives in Bob's page.
+    const callID = await bob.page.getByTestId('screen-call-ended').getAttribute('data-call-id');
+    expect(bob.host.core.calls().views.find((v) => v.call.callID === callID)?.endedBy).toBe('alice');
+    await expect(bob.page.getByTestId('call-ended-reason').innerText()).resolves.toMatch(/^alice ended the call$/i);
+    await screenshot(alice.page, 'ended-by-me-en');
+    await screenshot(bob.page, 'ended-by-peer-en');
+    // A new page on the same host (as a re-created window): it paints from main's snapshot and still knows.
+    await bob.page.reload();
+    await bob.page.getByTestId('screen-call-ended').waitFor();
+    await expect(bob.page.getByTestId('call-ended-reason').innerText()).resolves.toMatch(/^alice ended the call$/i);
+    for (const d of [alice, bob]) {
+      d.host.core.updateSettings({ language: 'zh-CN' });
+      await d.page.waitForFunction(() => Reflect.get(Reflect.get(globalThis, 'document'), 'documentElement').lang === 'zh-CN');
+    }
+    await expect(alice.page.getByTestId('call-ended-reason').innerText()).resolves.toBe('你结束了通话');
+    await expect(bob.page.getByTestId('call-ended-reason').innerText()).resolves.toMatch(/^alice 结束了通话$/i);
+    await screenshot(alice.page, 'ended-by-me-zh-CN');
+    await screenshot(bob.page, 'ended-by-peer-zh-CN');
+  });
+
   it('Alice cancels: Bob stops ringing and his incoming screen goes away', async () => {
     const alice = await desktop('alice-pc', 'alice');
     const bob = await desktop('bob-pc', 'bob');

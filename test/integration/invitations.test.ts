@@ -44,8 +44,13 @@ describe('one invitee', () => {
 
     const recA = once(alice.calls, 'callRecord');
     const recB = once(b.calls, 'callRecord');
+    const endedB = once(b.calls, 'callInvitationEnded');
     await alice.calls.callEnd(call.callID);
-    const [[ra], [rb]] = await Promise.all([recA, recB]);
+    const [[ra], [rb], [eb]] = await Promise.all([recA, recB, endedB]);
+    // Who ended it, kept in each side's view (what the ended card words): the ender and the other side agree.
+    expect(eb.caller).toBe('alice');
+    expect(b.calls.view(call.callID)).toMatchObject({ endedBy: 'alice', call: { callState: 'ended', endReason: 'ended' } });
+    expect(alice.calls.view(call.callID)?.endedBy).toBe('alice');
     expect(ra.record).toEqual(rb.record);
     expect(ra.record.participants.map((p) => [p.userId, p.outcome])).toEqual([
       ['alice', 'answered'],
@@ -62,6 +67,8 @@ describe('one invitee', () => {
     await b.calls.callReject(call.callID, 'in a meeting');
     const [e] = await ended;
     expect(e.reason).toBe('allAnswered');
+    // The server ended it, not a member.
+    expect(alice.calls.view(call.callID)?.endedBy).toBeNull();
     expect(alice.calls.view(call.callID)?.call.users[1]).toMatchObject({ state: 'rejected', reason: 'declined', extendedData: 'in a meeting' });
   });
 

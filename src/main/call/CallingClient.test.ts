@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TypedEmitter } from '../../shared/events.ts';
-import { asCallId, REQUESTS, type CallInfo, type Push, type RequestInput, type RequestResult, type RequestType } from '../../shared/protocol/index.ts';
+import { CallViewSchema } from '../../shared/ipc/model.ts';
+import { asCallId, asUserId, REQUESTS, type CallInfo, type Push, type RequestInput, type RequestResult, type RequestType } from '../../shared/protocol/index.ts';
 import { bindWakeSignals, type WakeSignal } from '../signaling/wakeSignals.ts';
 import { CallingClient, type SignalingPort } from './CallingClient.ts';
 
@@ -116,6 +117,46 @@ describe('CallingClient', () => {
     port.fire('push', { type: 'callDeliveryChanged', data: { callID, users: [{ userId: accepted.userId, delivery: { online: false, ringingDevices: 0 } }], version: 2 } });
     // Older than what we hold: dropped, so Bob does not turn offline.
     expect(c.view(callID)?.call.users[1]?.delivery).toEqual({ online: true, ringingDevices: 0 });
+  });
+
+  it('the end push says who ended the call: endedBy is in the view, fits the IPC contract and survives JSON', () => {
+    const port = new FakePort();
+    const c = new CallingClient(port);
+    port.fire('session', session, false);
+    port.fire('push', { type: 'callInvitationReceived', data: { call: call('accepted', 2) } });
+    expect(c.view(callID)?.endedBy).toBeNull();
+    port.fire('push', { type: 'callInvitationEnded', data: { callID, caller: asUserId('alice'), extendedData: '', endedAt: 5, reason: 'ended', version: 3 } });
+    const v = c.view(callID);
+    expect(v).toMatchObject({ endedBy: 'alice', call: { callState: 'ended', endReason: 'ended', version: 3 } });
+    expect(CallViewSchema.parse(v)).toEqual(v);
+    expect(JSON.parse(JSON.stringify(c.views))).toEqual(c.views);
+    // A whole call of the same version (a late result) keeps it: only the push knows who ended.
+    port.fire('push', { type: 'callInvitationCreated', data: { call: { ...call('accepted', 3), callState: 'ended', endReason: 'ended', endedAt: 5 } } });
+    expect(c.view(callID)?.endedBy).toBe('alice');
+  });
+
+  it('a server-ended call has no endedBy, and an older end push is dropped', () => {
+    const port = new FakePort();
+    const c = new CallingClient(port);
+    port.fire('session', session, false);
+    port.fire('push', { type: 'callInvitationReceived', data: { call: call('accepted', 4) } });
+    port.fire('push', { type: 'callInvitationEnded', data: { callID, caller: asUserId('alice'), extendedData: '', endedAt: 5, reason: 'ended', version: 3 } });
+    expect(c.view(callID)).toMatchObject({ endedBy: null, call: { callState: 'started' } });
+    port.fire('push', { type: 'callInvitationEnded', data: { callID, caller: null, extendedData: '', endedAt: 6, reason: 'everyoneLeft', version: 5 } });
+    expect(c.view(callID)).toMatchObject({ endedBy: null, call: { callState: 'ended', endReason: 'everyoneLeft' } });
+  });
+
+  it('this device\'s callEnd marks the user as the ender even when its result comes before the push', async () => {
+    const port = new FakePort();
+    const c = new CallingClient(port);
+    port.fire('session', session, false);
+    port.fire('push', { type: 'callInvitationReceived', data: { call: call('accepted', 2) } });
+    port.answers.callEnd = { call: { ...call('accepted', 3), callState: 'ended', endReason: 'ended', endedAt: 5 } };
+    await c.callEnd(callID);
+    expect(c.view(callID)).toMatchObject({ endedBy: 'bob', call: { callState: 'ended' } });
+    // The push that follows says the same.
+    port.fire('push', { type: 'callInvitationEnded', data: { callID, caller: asUserId('bob'), extendedData: '', endedAt: 5, reason: 'ended', version: 3 } });
+    expect(c.view(callID)?.endedBy).toBe('bob');
   });
 
   it('wake signals nudge the connection', () => {

@@ -128,6 +128,8 @@ export class CallingClient extends TypedEmitter<CallingEvents> {
     const v = this.#views.get(callID);
     // Answering here clears any "handled elsewhere" mark: this device is now the main one.
     if (v) v.handledElsewhere = null;
+    // The end push says the same, but the result may arrive first: the card should not flash "Call ended" before "You ended".
+    if (v && type === 'callEnd' && this.#me) v.endedBy = this.#me;
     this.#upsert(r.call);
     return r.call;
   }
@@ -185,7 +187,7 @@ export class CallingClient extends TypedEmitter<CallingEvents> {
   }
 
   /** Applies a push that changes part of a call, when it is not older than what we hold. */
-  #patch(callID: CallId, version: number, f: (c: CallInfo) => CallInfo, mark?: Partial<Pick<CallView, 'handledElsewhere'>>): void {
+  #patch(callID: CallId, version: number, f: (c: CallInfo) => CallInfo, mark?: Partial<Pick<CallView, 'handledElsewhere' | 'endedBy'>>): void {
     const v = this.#views.get(callID);
     if (!v || v.call.version > version) return;
     if (mark) Object.assign(v, mark);
@@ -231,7 +233,7 @@ export class CallingClient extends TypedEmitter<CallingEvents> {
         return;
       }
       case 'callInvitationEnded':
-        this.#patch(p.data.callID, p.data.version, (c) => ({ ...c, callState: 'ended', endedAt: p.data.endedAt, endReason: p.data.reason }));
+        this.#patch(p.data.callID, p.data.version, (c) => ({ ...c, callState: 'ended', endedAt: p.data.endedAt, endReason: p.data.reason }), { endedBy: p.data.caller });
         this.emit('callInvitationEnded', p.data);
         return;
       case 'callUserStateChanged': {

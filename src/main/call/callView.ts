@@ -18,6 +18,8 @@ export function makeView(call: CallInfo, me: UserId, prev?: CallView): CallView 
     ringing: direction === 'incoming' && call.callState === 'started' && myState !== null && PENDING.has(myState) && handledElsewhere === null,
     media: mediaOf(call.extendedData),
     handledElsewhere,
+    // Only the end push (or this device's own callEnd) says who ended it; a whole CallInfo does not.
+    endedBy: prev?.endedBy ?? null,
   };
 }
 

@@ -36,6 +36,7 @@ function view(
     ringing,
     media: o.media ?? 'audio',
     handledElsewhere: o.elsewhere ? { deviceId: asDeviceId('d-phone'), deviceName: 'Phone', action: 'accepted' } : null,
+    endedBy: null,
   };
 }
 

@@ -290,6 +290,7 @@ const en = {
     youDeclined: 'You declined the call',
     youLeft: 'You left the call',
     youEnded: 'You ended the call',
+    peerEnded: '{name} ended the call',
     peerDeclined: '{name} declined',
     peerBusy: '{name} is busy',
     peerDnd: '{name} is in do not disturb',

@@ -289,6 +289,7 @@ const zhCN: Messages = {
     youDeclined: '你拒绝了通话',
     youLeft: '你已退出通话',
     youEnded: '你结束了通话',
+    peerEnded: '{name} 结束了通话',
     peerDeclined: '{name} 拒绝了通话',
     peerBusy: '{name} 忙线中',
     peerDnd: '{name} 开启了勿扰模式',

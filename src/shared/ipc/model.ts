@@ -27,6 +27,12 @@ export const CallViewSchema = z.object({
   handledElsewhere: z
     .object({ deviceId: DeviceIdSchema, deviceName: z.string(), action: z.enum(['accepted', 'rejected', 'joined']) })
     .nullable(),
+  /**
+   * Who ended the call (callEnd): this user (from any of their devices) or another member. Null while
+   * the call runs, when the server ended it (everyone left, caller lost), or when this device did not
+   * hear the end (it ended while offline). Kept in main so a re-created window still knows.
+   */
+  endedBy: UserIdSchema.nullable(),
 });
 export type CallView = z.infer<typeof CallViewSchema>;
 

@@ -57,14 +57,29 @@ describe('endedReason', () => {
     expect(endedReason(makeView(talked, 'alice'), alice, nameOf).key).toBe('ended.ended');
   });
 
-  it('says "You ended the call" when this user pressed End call, from either side, and only for an ended call', () => {
-    const ended = makeCall({ callState: 'ended', endReason: 'ended', users: [{ userId: 'bob', state: 'accepted' }] });
-    expect(endedReason(makeView(ended, 'alice'), alice, nameOf, true).key).toBe('ended.youEnded');
-    expect(endedReason(makeView(ended, 'bob'), asUserId('bob'), nameOf, true).key).toBe('ended.youEnded');
-    expect(endedReason(makeView(ended, 'bob'), asUserId('bob'), nameOf, false).key).toBe('ended.ended');
-    // The End press lost the race to a dropped connection: the real reason wins.
-    const dropped = makeCall({ callState: 'ended', endReason: 'connectionLost', users: [{ userId: 'bob', state: 'accepted' }] });
-    expect(endedReason(makeView(dropped, 'alice'), alice, nameOf, true).key).toBe('ended.connectionLost');
+  // Who ended it comes from main's view (endedBy, from the end push): [case, me, endedBy, endReason, expected].
+  const bob = asUserId('bob');
+  const cases: [string, string, string | null, 'ended' | 'connectionLost' | 'everyoneLeft', { key: string; params?: Record<string, string> }][] = [
+    ['the caller ended it here', 'alice', 'alice', 'ended', { key: 'ended.youEnded' }],
+    ['the callee ended it (this or another of their devices)', 'bob', 'bob', 'ended', { key: 'ended.youEnded' }],
+    ['the caller hears the callee ended it', 'alice', 'bob', 'ended', { key: 'ended.peerEnded', params: { name: 'BOB' } }],
+    ['the callee hears the caller ended it', 'bob', 'alice', 'ended', { key: 'ended.peerEnded', params: { name: 'ALICE' } }],
+    ['a third member ended a group call', 'bob', 'carol', 'ended', { key: 'ended.peerEnded', params: { name: 'CAROL' } }],
+    ['unknown who (ended while away): the generic line', 'bob', null, 'ended', { key: 'ended.ended' }],
+    ['the server ended it: its reason', 'alice', null, 'connectionLost', { key: 'ended.connectionLost' }],
+    ['the server ended it: everyone left', 'bob', null, 'everyoneLeft', { key: 'ended.everyoneLeft' }],
+    // endedBy only ever comes with reason 'ended'; were it otherwise, the reason would win.
+    ['an endedBy with another reason: the reason wins', 'alice', 'alice', 'connectionLost', { key: 'ended.connectionLost' }],
+  ];
+  it.each(cases)('%s', (_, me, endedBy, endReason, expected) => {
+    const call = makeCall({ callState: 'ended', endReason, users: [{ userId: 'bob', state: 'accepted' }, { userId: 'carol', state: 'accepted' }] });
+    expect(endedReason(makeView(call, me, { endedBy: endedBy === null ? null : asUserId(endedBy) }), asUserId(me), nameOf)).toEqual(expected);
+  });
+
+  it('handled on another device wins over who ended it', () => {
+    const call = makeCall({ callState: 'ended', endReason: 'ended', users: [{ userId: 'bob', state: 'accepted' }] });
+    const v = makeView(call, 'bob', { endedBy: bob, handledElsewhere: { deviceId: asDeviceId('d2'), deviceName: 'desk', action: 'accepted' } });
+    expect(endedReason(v, bob, nameOf).key).toBe('ended.handledElsewhere');
   });
 });
 

@@ -48,13 +48,16 @@ function peerOutcome(u: CallUserInfo, nameOf: NameOf): Text {
 }
 
 /**
- * Why the call ended, from this device's point of view. `endedByMe`: the user pressed End call here
- * (the call itself does not record who ended it).
+ * Why the call ended, from this device's point of view. Who pressed End call comes from main's view
+ * (`endedBy`, from the end push), so it holds across a re-created window and on the user's other devices.
  */
-export function endedReason(v: CallView, me: UserId | null, nameOf: NameOf, endedByMe = false): Text {
+export function endedReason(v: CallView, me: UserId | null, nameOf: NameOf): Text {
   const { call } = v;
   if (v.handledElsewhere) return { key: 'ended.handledElsewhere' };
-  if (endedByMe && call.endReason === 'ended') return { key: 'ended.youEnded' };
+  if (v.endedBy !== null && call.endReason === 'ended') {
+    // The user's own id also when they ended it on another device of theirs: "You ended the call" is still true.
+    return v.endedBy === me ? { key: 'ended.youEnded' } : { key: 'ended.peerEnded', params: { name: nameOf(v.endedBy) } };
+  }
   const caller = nameOf(call.inviter);
   if (v.direction === 'incoming') {
     switch (v.myState) {

@@ -19,8 +19,6 @@ export const useCallsStore = defineStore('calls', () => {
   const connectedAt = ref<Record<string, number>>({});
   /** Invitees the server refused when a call was placed, by call. */
   const inviteErrors = ref<Record<string, InviteErrors>>({});
-  /** Calls the user ended from this window: their card says "You ended the call" (CallInfo does not say who ended). */
-  const endedHere = ref<string[]>([]);
   /** The code of the last call action that failed outside a screen (a dial from a deep link). */
   const lastError = ref<string | null>(null);
 
@@ -43,7 +41,6 @@ export const useCallsStore = defineStore('calls', () => {
     calls.value = next;
     const live = new Set<string>(next.map((v) => v.call.callID));
     dismissed.value = dismissed.value.filter((id) => live.has(id));
-    endedHere.value = endedHere.value.filter((id) => live.has(id));
     const at: Record<string, number> = {};
     for (const v of next) {
       const id = v.call.callID;
@@ -95,14 +92,7 @@ export const useCallsStore = defineStore('calls', () => {
     upsert((await call('callQuit', { callID })).call);
   }
   async function end(callID: CallId): Promise<void> {
-    // Marked first: main's `calls` event with the ended call may land before the invoke's answer.
-    endedHere.value = [...endedHere.value, callID];
-    try {
-      upsert((await call('callEnd', { callID })).call);
-    } catch (e) {
-      endedHere.value = endedHere.value.filter((id) => id !== callID);
-      throw e;
-    }
+    upsert((await call('callEnd', { callID })).call);
   }
   async function dismiss(callID: CallId): Promise<void> {
     dismissed.value = [...dismissed.value, callID];
@@ -112,7 +102,6 @@ export const useCallsStore = defineStore('calls', () => {
   return {
     calls,
     dismissed,
-    endedHere,
     connectedAt,
     inviteErrors,
     lastError,

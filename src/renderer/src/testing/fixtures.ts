@@ -117,6 +117,7 @@ export function makeView(call: CallInfo, me: string, over: Partial<CallView> = {
     ringing: direction === 'incoming' && call.callState === 'started' && pending && handledElsewhere === null,
     media: call.extendedData.includes('video') ? 'video' : 'audio',
     handledElsewhere,
+    endedBy: null,
     ...over,
   };
 }

@@ -67,6 +67,17 @@ describe('history', () => {
     expect(m.router.currentRoute.value.name).toBe('call');
   });
 
+  it('a refused call back says why and stays on the history', async () => {
+    const fake = paged({ 0: { calls: [answeredOut], nextFlag: 0 } });
+    fake.fail('callInvite', 'already_in_call');
+    m = await mountApp({ fake, path: '/history' });
+    click(row('h1').querySelector<HTMLElement>('[data-testid="history-call-back"]') ?? document.body);
+    await settle();
+    expect(m.fake.argsOf('callInvite')).toHaveLength(1);
+    expect(document.querySelector('[role="alert"]')?.getAttribute('data-code')).toBe('already_in_call');
+    expect(m.router.currentRoute.value.name).toBe('history');
+  });
+
   it('shows the duration once a call record says it', async () => {
     m = await mountApp({ fake: paged({ 0: { calls: [answeredOut], nextFlag: 0 } }), path: '/history' });
     expect(row('h1').querySelector('[data-testid="history-duration"]')).toBeNull();

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { useAutoCloseTimer } from '../../calls/autoClose.ts';
-import { asDeviceId } from '../../../../shared/protocol/common.ts';
+import { asDeviceId, asUserId } from '../../../../shared/protocol/common.ts';
 import type { CallView } from '../../../../shared/ipc/model.ts';
 import { makeCall, makeContact, makeSnapshot, makeView } from '../../testing/fixtures.ts';
 import { FakeBridge } from '../../testing/fakeBridge.ts';
@@ -64,6 +64,15 @@ describe('call ended', () => {
     const call = makeCall({ callID: 'e5', inviter: 'bob', callState: 'ended', endReason: 'allAnswered', users: [{ userId: 'alice', state: 'timeout' }] });
     m = await open(makeView(call, 'alice'));
     expect(m.text('call-ended-reason')).toBe('Missed call from Bob Stone');
+  });
+
+  it('names who ended the call, from main\'s view (a re-created window opens on the snapshot and still knows)', async () => {
+    const call = makeCall({ callID: 'e5b', callState: 'ended', endReason: 'ended', endedAt: 2, users: [{ userId: 'bob', state: 'accepted' }] });
+    m = await open(makeView(call, 'alice', { endedBy: asUserId('bob') }));
+    expect(m.text('call-ended-reason')).toBe('Bob Stone ended the call');
+    m.unmount();
+    m = await open(makeView(call, 'alice', { endedBy: asUserId('alice') }));
+    expect(m.text('call-ended-reason')).toBe('You ended the call');
   });
 
   it('dismisses: tells main and goes home', async () => {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { asUserId } from '../../../../shared/protocol/common.ts';
 import { makeCall, makeContact, makeSnapshot, makeView, T0 } from '../../testing/fixtures.ts';
 import { FakeBridge } from '../../testing/fakeBridge.ts';
 import { click, mountApp, settle, type Mounted } from '../../testing/mountApp.ts';
@@ -28,7 +29,7 @@ const advanced = makeCall({
 
 function open(call = advanced): Promise<Mounted> {
   const fake = new FakeBridge({ snapshot: makeSnapshot({ calls: [makeView(call, 'alice')] }), contacts });
-  fake.handle('callEnd', () => ({ call: makeView({ ...call, version: 9, callState: 'ended', endReason: 'ended', endedAt: Date.now() }, 'alice') }));
+  fake.handle('callEnd', () => ({ call: makeView({ ...call, version: 9, callState: 'ended', endReason: 'ended', endedAt: Date.now() }, 'alice', { endedBy: asUserId('alice') }) }));
   fake.handle('callQuit', () => ({ call: makeView({ ...call, version: 9, users: call.users.map((u) => (u.userId === 'alice' ? { ...u, state: 'quit' as const } : u)) }, 'alice') }));
   fake.handle('callingInvite', (a) => ({ call: makeView({ ...call, version: 9, users: [...call.users, ...a.invitees.map((userId) => ({ userId, state: 'inviting' as const, extendedData: '', invitedBy: call.inviter, reason: null, delivery: null }))] }, 'alice') }));
   return mountApp({ fake, path: '/call/live1' });
