@@ -8,7 +8,7 @@ import type { SessionRegistry } from '../../routing/SessionRegistry.ts';
 import type { SfuClusterConfig } from '../../sfu/SfuConfig.ts';
 import type { MediaRemote, Placement, SfuActor, SfuRequest, SfuResult } from '../../sfu/ports.ts';
 import type { SfuService } from '../../sfu/SfuService.ts';
-import { ClusterSessions } from './ClusterSessions.ts';
+import { RelayedSessions } from './RelayedSessions.ts';
 import { LoadReporter } from './LoadReporter.ts';
 import { MediaPlacement } from './MediaPlacement.ts';
 import type { WorkerChoice } from './mediaLoad.ts';
@@ -56,7 +56,7 @@ const deviceKey = (userId: UserId, deviceId: DeviceId): string => `${userId}/${d
  */
 export class ClusterMedia implements MediaRemote {
   readonly nodeId: string;
-  readonly sessions: ClusterSessions;
+  readonly sessions: RelayedSessions;
   readonly stats: ClusterMediaStats = { placementFallbacks: 0, relayed: 0, relayFailures: 0 };
   readonly #o: ClusterMediaOptions;
   readonly #redis: Redis;
@@ -83,7 +83,7 @@ export class ClusterMedia implements MediaRemote {
     // No offline queue: while Redis is down a command fails at once and placement falls back, instead of waiting.
     this.#redis = typeof o.redis === 'string' ? new Redis(o.redis, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000 }) : o.redis;
     this.#redis.on('error', (e: Error) => log.debug('redis: %s', e.message)); // outages are reported by the reporter and placement, once each
-    this.sessions = new ClusterSessions(o.sessions, o.pushAnywhere ?? null);
+    this.sessions = new RelayedSessions(o.sessions, o.pushAnywhere ?? null);
     this.placement = new MediaPlacement({ redis: this.#redis, nodeId: this.nodeId });
     this.#client = new RelayClient({
       nodeId: this.nodeId,

@@ -5,7 +5,7 @@ import { isRingdeskError } from '../../../src/shared/errors.ts';
 import { isSfuRequestType, parseRequestFrame, type DeviceId, type Push, type UserId } from '../../../src/shared/protocol/index.ts';
 import { Logger } from '../../logger.ts';
 import type { SfuService } from '../../sfu/SfuService.ts';
-import type { ClusterSessions, PushLink } from './ClusterSessions.ts';
+import type { RelayedSessions, PushLink } from './RelayedSessions.ts';
 import {
   ClientFrameSchema,
   macEquals,
@@ -28,7 +28,7 @@ export interface RelayServerOptions {
   nodeId: string;
   secret: string;
   sfu: Pick<SfuService, 'handleHere' | 'deviceOnlineHere' | 'deviceOfflineHere' | 'callChanged'>;
-  sessions: ClusterSessions;
+  sessions: RelayedSessions;
 }
 
 /**

@@ -3,7 +3,7 @@ import { Logger } from '../../logger.ts';
 import type { SessionRegistry } from '../../routing/SessionRegistry.ts';
 import type { MediaSessions } from '../../sfu/ports.ts';
 
-const log = new Logger('ClusterSessions');
+const log = new Logger('RelayedSessions');
 
 /** A relay link as the media node sees it: the node that holds some members' connections. */
 export interface PushLink {
@@ -29,7 +29,7 @@ const key = (userId: UserId, deviceId: DeviceId): string => `${userId}/${deviceI
  * device is connected") serves a device whose link is gone; without it such a push is dropped, as
  * a push to an offline device is on one node (the client re-reads on reconnect).
  */
-export class ClusterSessions implements MediaSessions {
+export class RelayedSessions implements MediaSessions {
   readonly #local: SessionRegistry;
   readonly #remote = new Map<string, RemoteDevice>();
   readonly #fallback: ((userId: UserId, deviceId: DeviceId, push: Push) => void) | null;
