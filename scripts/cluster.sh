@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A local Ringdesk cluster: Redis, PostgreSQL and 3 signaling nodes on this machine, each on its own
-# port (8787, 8788, 8789; metrics on 9464-9466), all in temporary directories removed on exit.
+# port (8787, 8788, 8789; metrics on 9464-9466; media relay on 8790-8792; mediasoup on 40000, 40010,
+# 40020), all in temporary directories removed on exit.
 # Any node accepts any user; put nginx or HAProxy in front (docs/deployment-server.md, "Cluster").
 # Demo accounts are created on first start. Ctrl+C stops everything.
 #   RINGDESK_CLUSTER_NODES=3  RINGDESK_CLUSTER_BASE_PORT=8787  RINGDESK_CLUSTER_KEEP=1 (keep the temp dir)
@@ -8,6 +9,8 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 . scripts/setup.sh
+# Media needs mediasoup's worker, as in dev.sh (each node runs without media if this fails).
+. scripts/setup-mediasoup.sh </dev/null || echo "cluster: no mediasoup worker; calls work, media does not" >&2
 # Redis and PostgreSQL from Debian's packages (the tests use the same binaries).
 bash scripts/setup-services.sh >/dev/null
 
