@@ -113,6 +113,23 @@ export function storeContract(name: string, open: OpenFixture): void {
         expect((await store.listRecordsFor(carol, 10, 0)).records).toEqual([]);
       }));
 
+    it('one call saved several times in one batch (a tick\'s transitions): the last state lands, with the record an earlier save gave', () =>
+      withStore(async ({ store }) => {
+        const c = newCall(bob);
+        const done = ok(step(c, { type: 'memberLost', userId: alice })).call;
+        const other = newCall(carol);
+        await store.saveCalls([
+          { call: c, record: null },
+          { call: done, record: buildRecord(done) },
+          { call: other, record: null },
+          { call: { ...done, extendedData: 'later' }, record: null },
+        ]);
+        expect(await store.getCall(c.callID)).toEqual({ ...done, extendedData: 'later' });
+        expect(await store.getCall(other.callID)).toEqual(other);
+        expect((await store.listRecordsFor(bob, 10, 0)).records.map((r) => r.callID)).toEqual([c.callID]);
+        expect((await store.listCallsFor(bob, 10, 0)).calls.map((x) => x.callID)).toEqual([c.callID]);
+      }));
+
     it('saves a batch in one transaction (group commit): all of it lands, or none', () =>
       withStore(async ({ store }) => {
         const a = newCall(bob);
