@@ -18,6 +18,7 @@ import { asUserId } from '../src/shared/protocol/index.ts';
 import { startTestPostgres, type TestPostgres } from '../test/support/postgres.ts';
 import { startTestRedis, type TestRedis } from '../test/support/redis.ts';
 import { Counters } from './cluster/counters.ts';
+import { benchMain, exitWith, numFlag, parseServerConfig } from './main.ts';
 import { writeNodeConfig } from './cluster/nodes.ts';
 import { clusterTable } from './cluster/report.ts';
 import { FD_MARGIN, runCluster, type RunOptions } from './cluster/run.ts';
@@ -68,12 +69,7 @@ function parseOptions(argv: string[]): Options | null {
     },
   });
   if (v.help) return null;
-  const num = (s: string | undefined, def: number, name: string, min: number): number => {
-    if (s === undefined) return def;
-    const n = Number(s);
-    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min} (got "${s}")`);
-    return n;
-  };
+  const num = numFlag;
   const nodes = Math.floor(num(v.nodes, TARGETS.nodes, 'nodes', 1));
   let users = Math.floor(num(v.users, TARGETS.users, 'users', 4 * nodes));
   const reductions: string[] = [];
@@ -90,8 +86,6 @@ function parseOptions(argv: string[]): Options | null {
     reductions.push(`--workers ${workers} → ${needed}: one client process may hold at most ${hard - FD_MARGIN} sockets (open-file limit ${hard})`);
     workers = needed;
   }
-  const sc = v['server-config'] === undefined ? {} : (JSON.parse(v['server-config']) as unknown);
-  if (sc === null || typeof sc !== 'object' || Array.isArray(sc)) throw new Error('--server-config must be a JSON object');
   return {
     nodes,
     users,
@@ -103,7 +97,7 @@ function parseOptions(argv: string[]): Options | null {
     churn: num(v.churn, 5, 'churn', 0),
     concurrency: Math.floor(num(v.concurrency, 64, 'concurrency', 1)),
     skipSingle: v['skip-single'] === true,
-    serverConfig: sc as Record<string, unknown>, // an object, checked just above; the nodes validate its keys
+    serverConfig: parseServerConfig(v['server-config']),
     out: v.out ?? null,
     reductions,
   };
@@ -111,12 +105,15 @@ function parseOptions(argv: string[]): Options | null {
 
 interface Cleanup {
   children: Child[];
+  /** The bench's own links to Redis and Postgres (counters): closed before the servers stop. */
+  links: (() => Promise<void>)[];
   redis: TestRedis | null;
   postgres: TestPostgres | null;
   dirs: string[];
 }
 
 async function cleanUp(c: Cleanup): Promise<void> {
+  for (const close of c.links.splice(0)) await close();
   const kids = c.children.splice(0);
   await Promise.all(kids.filter((k) => k.name.includes('-client-')).map((k) => k.stop(5000)));
   await Promise.all(kids.map((k) => k.stop(10_000)));
@@ -168,97 +165,64 @@ async function run(o: Options, argv: string[], cleanup: Cleanup, result: Record<
   console.error(`[cluster] ${o.users} users seeded into Postgres in ${((performance.now() - tSeed) / 1000).toFixed(1)} s`);
 
   const redisClient = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  cleanup.links.push(async () => redisClient.disconnect());
   await redisClient.connect();
   const pgClient = new pg.Client({ connectionString: postgres.url });
+  // Without a listener, Postgres ending this connection (its shutdown) would end the bench before it cleaned up.
+  pgClient.on('error', (e) => console.error(`[cluster] the bench's Postgres connection: ${e.message}`));
+  cleanup.links.push(() => pgClient.end());
   await pgClient.connect();
-  try {
-    const counters = new Counters(redisClient, pgClient);
-    const { statements } = await counters.init();
-    const { path: configPath, config } = writeNodeConfig(dir, o.serverConfig);
-    result['setup'] = {
-      redis: 'redis-server (test/support/redis.ts): no persistence',
-      postgres: `postgres (test/support/postgres.ts): synchronous_commit on, fsync off; pg_stat_statements ${statements ? 'on' : 'OFF'}`,
-      nodeConfig: config,
-      auth: 'resume with tokens minted by server/auth/tokens.ts with the secret the nodes share',
-    };
-    const ctx = {
-      dir,
-      configPath,
-      env: { redisUrl: redis.url, postgresUrl: postgres.url, clusterSecret: randomBytes(32).toString('hex'), tokenSecretHex: randomBytes(32).toString('hex') },
-      counters,
-      track: (c: Child) => cleanup.children.push(c),
-    };
-    const sizes = o.skipSingle || o.nodes === 1 ? [o.nodes] : [1, o.nodes];
-    for (const n of sizes) {
-      // The 1-node run carries one node's share of the users (N/K), the load each node carries in the K-node run.
-      const users = n === o.nodes ? o.users : Math.floor(o.users / o.nodes) * n;
-      const workers = n === o.nodes ? o.workers : Math.max(1, Math.ceil((o.workers * n) / o.nodes));
-      const churnPool = Math.min(500, Math.floor(users / 10));
-      console.error(`[cluster] ---- ${n} node(s), ${users} users, ${o.rate}/s (load ${loadAvg().join(' ')})`);
-      const r = await runCluster({ ...o, nodes: n, users, workers, churnPool }, ctx);
-      (result['runs'] as unknown[]).push(r);
-    }
-  } finally {
-    redisClient.disconnect();
-    await pgClient.end();
+  const counters = new Counters(redisClient, pgClient);
+  const { statements } = await counters.init();
+  const { path: configPath, config } = writeNodeConfig(dir, o.serverConfig);
+  result['setup'] = {
+    redis: 'redis-server (test/support/redis.ts): no persistence',
+    postgres: `postgres (test/support/postgres.ts): synchronous_commit on, fsync off; pg_stat_statements ${statements ? 'on' : 'OFF'}`,
+    nodeConfig: config,
+    auth: 'resume with tokens minted by server/auth/tokens.ts with the secret the nodes share',
+  };
+  const ctx = {
+    dir,
+    configPath,
+    env: { redisUrl: redis.url, postgresUrl: postgres.url, clusterSecret: randomBytes(32).toString('hex'), tokenSecretHex: randomBytes(32).toString('hex') },
+    counters,
+    track: (c: Child) => cleanup.children.push(c),
+  };
+  // The K-node run first: it is the one the targets are about, and a failure later keeps it in the partial JSON.
+  const sizes = o.skipSingle || o.nodes === 1 ? [o.nodes] : [o.nodes, 1];
+  for (const n of sizes) {
+    // The 1-node run carries one node's share of the users (N/K), the load each node carries in the K-node run.
+    const users = n === o.nodes ? o.users : Math.floor(o.users / o.nodes) * n;
+    const workers = n === o.nodes ? o.workers : Math.max(1, Math.ceil((o.workers * n) / o.nodes));
+    const churnPool = Math.min(500, Math.floor(users / 10));
+    console.error(`[cluster] ---- ${n} node(s), ${users} users, ${o.rate}/s (load ${loadAvg().join(' ')})`);
+    const r = await runCluster({ ...o, nodes: n, users, workers, churnPool }, ctx);
+    (result['runs'] as unknown[]).push(r);
   }
   (result['machine'] as Record<string, unknown>)['loadAverages1m5m15mAtEnd'] = loadAvg();
   result['complete'] = true;
 }
 
-async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  let o: Options | null;
-  try {
-    o = parseOptions(argv);
-  } catch (e) {
-    console.error(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
-    return 2;
-  }
-  if (!o) {
-    console.log(USAGE);
-    return 0;
-  }
-  const cleanup: Cleanup = { children: [], redis: null, postgres: null, dirs: [] };
-  const onSignal = (sig: NodeJS.Signals): void => {
-    console.error(`[cluster] ${sig}: stopping everything this bench started`);
-    void cleanUp(cleanup).finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  // Last resort if something throws past the finally below: no node or client left behind.
-  process.once('exit', () => {
-    for (const ch of cleanup.children) if (!ch.exited) ch.proc.kill('SIGKILL');
-  });
-  const r: Record<string, unknown> = {};
-  let failure: unknown = null;
-  try {
-    await run(o, argv, cleanup, r);
-  } catch (e) {
-    failure = e;
-  } finally {
-    await cleanUp(cleanup);
-  }
-  const write = (): string => writeResult('cluster', { ...r, date: String(r['date']) }, { out: o.out, complete: Boolean(r['complete']) });
-  if (failure) {
-    console.error(`[cluster] failed: ${failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)}`);
-    if (r['date']) {
-      r['error'] = failure instanceof Error ? failure.message : String(failure);
-      console.error(`[cluster] partial results: ${write()}`);
-    }
-    return 1;
-  }
-  const path = write();
-  console.log(`\nRingdesk cluster benchmark (${String(r['command'])})\n`);
-  console.log(clusterTable(r, TARGETS));
-  console.log(`\nJSON: ${relative(process.cwd(), path) || path} (and bench/results/cluster-latest.json)`);
-  return 0;
-}
-
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
+const cleanup: Cleanup = { children: [], links: [], redis: null, postgres: null, dirs: [] };
+exitWith(
+  benchMain<Options>({
+    tag: '[cluster]',
+    usage: USAGE,
+    parse: parseOptions,
+    run: (o, argv, r) => run(o, argv, cleanup, r),
+    cleanUp: () => cleanUp(cleanup),
+    interrupt: async () => {
+      await Promise.all(cleanup.children.map((ch) => ch.stop(5000)));
+    },
+    // Redis and Postgres are stopped by cleanUp; here only what a synchronous exit handler can do.
+    killNow: () => {
+      for (const ch of cleanup.children) if (!ch.exited) ch.proc.kill('SIGKILL');
+    },
+    write: (r, o) => writeResult('cluster', { ...r, date: String(r['date']) }, { out: o.out, complete: Boolean(r['complete']) }),
+    print: (r, path) => {
+      console.log(`\nRingdesk cluster benchmark (${String(r['command'])})\n`);
+      console.log(clusterTable(r, TARGETS));
+      console.log(`\nJSON: ${relative(process.cwd(), path) || path} (and bench/results/cluster-latest.json)`);
+    },
+  }),
 );

@@ -15,6 +15,7 @@ import { SqliteStore } from '../server/store/sqliteStore.ts';
 import { asUserId } from '../src/shared/protocol/index.ts';
 import { writeResult } from './results.ts';
 import { latencyPhase, latencyRows, summariseLatency } from './latency.ts';
+import { benchMain, exitWith, numFlag, parseServerConfig } from './main.ts';
 import { runStorm } from './storm.ts';
 import type { ConnectResult, ServerLoopStats, ServerMemory, WorkerStats } from './messages.ts';
 import { addCounts, Child, dist, gitState, loadAvg, mb, MB, readFdLimit, readProcCpuSec, readProcMem, ROOT, sleep, slope, userName, type Dist } from './processes.ts';
@@ -83,12 +84,7 @@ function parseOptions(argv: string[]): Options | null {
     },
   });
   if (values.help) return null;
-  const num = (v: string | undefined, def: number, name: string, min: number): number => {
-    if (v === undefined) return def;
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min} (got "${v}")`);
-    return n;
-  };
+  const num = numFlag;
   const users = Math.floor(num(values.users, 2000, 'users', 2));
   return {
     users,
@@ -108,12 +104,6 @@ function parseOptions(argv: string[]): Options | null {
   };
 }
 
-function parseServerConfig(json: string | undefined): Record<string, unknown> {
-  if (json === undefined) return {};
-  const v: unknown = JSON.parse(json);
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('--server-config must be a JSON object');
-  return v as Record<string, unknown>; // checked just above; the server validates the keys
-}
 
 // ---------------------------------------------------------------- the run
 
@@ -449,61 +439,27 @@ async function cleanUp(c: Cleanup): Promise<void> {
   c.children.length = 0;
 }
 
-async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  let o: Options | null;
-  try {
-    o = parseOptions(argv);
-  } catch (e) {
-    console.error(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
-    return 2;
-  }
-  if (!o) {
-    console.log(USAGE);
-    return 0;
-  }
-  const cleanup: Cleanup = { children: [], dirs: [] };
-  const onSignal = (sig: NodeJS.Signals): void => {
-    console.error(`[bench] ${sig}: stopping`);
-    void cleanUp(cleanup).finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  // Last resort if something throws past the finally below: never leave a server or client behind.
-  process.once('exit', () => {
-    for (const ch of cleanup.children) if (!ch.exited) ch.proc.kill('SIGKILL');
-    for (const d of cleanup.dirs) rmSync(d, { recursive: true, force: true });
-  });
-
-  if (o.storm) return runStorm({ steps: o.storm, workers: o.workers, serverRoot: o.serverRoot, serverConfig: o.serverConfig, out: o.out, argv });
-  const r: Record<string, unknown> = {};
-  let failure: unknown = null;
-  try {
-    await run(o, argv, cleanup, r);
-  } catch (e) {
-    failure = e;
-  } finally {
-    await cleanUp(cleanup);
-  }
-  if (failure) {
-    console.error(`[bench] failed: ${failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)}`);
-    if (r['date']) {
-      r['error'] = failure instanceof Error ? failure.message : String(failure);
-      console.error(`[bench] partial results: ${writeSignalingResult(r, o.out)}`);
-    }
-    return 1;
-  }
-  const path = writeSignalingResult(r, o.out);
-  console.log(`\nRingdesk signaling benchmark (${String(r['command'])})\n`);
-  console.log(table(r));
-  console.log(`\nJSON: ${relative(process.cwd(), path) || path} (and bench/results/signaling-latest.json)`);
-  return 0;
-}
-
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
+const cleanup: Cleanup = { children: [], dirs: [] };
+exitWith(
+  benchMain<Options>({
+    tag: '[bench]',
+    usage: USAGE,
+    parse: parseOptions,
+    otherMode: (o, argv) => (o.storm ? runStorm({ steps: o.storm, workers: o.workers, serverRoot: o.serverRoot, serverConfig: o.serverConfig, out: o.out, argv }) : null),
+    run: (o, argv, r) => run(o, argv, cleanup, r),
+    cleanUp: () => cleanUp(cleanup),
+    interrupt: async () => {
+      await Promise.all(cleanup.children.map((ch) => ch.stop(5000)));
+    },
+    killNow: () => {
+      for (const ch of cleanup.children) if (!ch.exited) ch.proc.kill('SIGKILL');
+      for (const d of cleanup.dirs) rmSync(d, { recursive: true, force: true });
+    },
+    write: (r, o) => writeSignalingResult(r, o.out),
+    print: (r, path) => {
+      console.log(`\nRingdesk signaling benchmark (${String(r['command'])})\n`);
+      console.log(table(r));
+      console.log(`\nJSON: ${relative(process.cwd(), path) || path} (and bench/results/signaling-latest.json)`);
+    },
+  }),
 );

@@ -49,6 +49,8 @@ export function clusterTable(r: Record<string, unknown>, t: Targets): string {
     rows.push(['connect + resume + sign-in work', `${String(c['perSecond'])}/s, p50 ${cd.p50} ms, p99 ${cd.p99} ms, failed ${String(c['failed'])}`]);
     rows.push(...latencyRows(l, `target p50 ≤ ${t.p50Ms} ms: ${v.p50}; p99 ≤ ${t.p99Ms} ms: ${v.p99}`));
     for (const x of nodes) rows.push([`node ${x.id}`, `CPU ${x.cpuPercentOfOneCore} % of a core, ELU ${x.eventLoopUtilization}, loop delay p99 ${x.eventLoopDelayP99Ms} ms, RSS ${x.rssMB} MB`]);
+    const acc = run['cpuAccount'] as Record<string, number>;
+    rows.push(['machine CPU in the window', `${acc['machineBusyCoreSeconds']} core-s busy: this bench's processes ${acc['benchProcessesCoreSeconds']}, other work ${acc['otherWorkCoreSeconds']}`]);
     rows.push(['redis / postgres CPU', `${String(w['redisCpuPercentOfOneCore'])} % / ${String(w['postgresCpuPercentOfOneCore'])} % of a core`]);
     const fmt = (k: string): string => {
       const e = per[k];
@@ -63,7 +65,7 @@ export function clusterTable(r: Record<string, unknown>, t: Targets): string {
     summary.push(`${n} node${n > 1 ? 's' : ' '}: ${String(l['achievedRate'])}/s achieved, p50 ${p.p50} ms, p99 ${p.p99} ms, node CPU ${nodes.map((x) => `${x.cpuPercentOfOneCore} %`).join(' + ')}`);
   }
   rows.push(['', '']);
-  summary.forEach((line, i) => rows.push([i === 0 ? 'throughput, 1 node → K nodes' : '', line]));
+  summary.sort((a, b) => parseInt(a) - parseInt(b)).forEach((line, i) => rows.push([i === 0 ? 'throughput, 1 node → K nodes' : '', line]));
   rows.push(['', '"net" = less what the idle window (heartbeats only) does in as many seconds; raw counts everything in the window']);
   const w = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');

@@ -1,6 +1,7 @@
 // One measured run of bench/cluster.ts against a cluster of N nodes (Redis and Postgres already up):
 // start the nodes, connect the users to their nodes (sign-in work included), measure an idle window,
 // warm up, measure the invitation window, stop the clients and the nodes.
+import { cpus } from 'node:os';
 import { latencyPhase, summariseLatency } from '../latency.ts';
 import type { ConnectResult, WorkerStats } from '../messages.ts';
 import { addCounts, Child, dist, loadAvg, readFdLimit, sleep, userName } from '../processes.ts';
@@ -12,6 +13,11 @@ import { planUsers } from './plan.ts';
 export const FD_MARGIN = 256;
 /** Loopback connections per source address before we spread over 127.0.0.x (as bench/signaling.ts). */
 const CONNS_PER_SOURCE_ADDRESS = 20_000;
+/**
+ * A bound for a hung connect, not a speed check: at load 10–14 on 2 cores, 30,000 users on 3 nodes took
+ * longer than 10 minutes to sign in (10,000 on one node: 85 s).
+ */
+const CONNECT_BOUND_MS = 45 * 60_000;
 /** pg_stat_database is fed by each backend at most about once a second: wait that out before the last read. */
 const PG_STATS_FLUSH_MS = 2000;
 
@@ -70,7 +76,7 @@ export async function runCluster(o: RunOptions, x: RunContext): Promise<Record<s
     const stats = (): Promise<WorkerStats[]> => Promise.all(clients.map((c) => c.call<WorkerStats>({ cmd: 'stats' }, 30_000)));
     const t0 = performance.now();
     console.error(`[cluster] connecting ${total} users (${per} per node) with ${clients.length} client workers`);
-    const rs = await Promise.all(clients.map((c, w) => c.call<ConnectResult>({ cmd: 'connect', count: plan.workers[w]?.users.length ?? 0 })));
+    const rs = await Promise.all(clients.map((c, w) => c.call<ConnectResult>({ cmd: 'connect', count: plan.workers[w]?.users.length ?? 0 }, CONNECT_BOUND_MS)));
     const connectSec = (performance.now() - t0) / 1000;
     const errors: Record<string, number> = {};
     for (const r of rs) addCounts(errors, r.errors);
@@ -147,6 +153,15 @@ export async function runCluster(o: RunOptions, x: RunContext): Promise<Record<s
       note: `from just before the first send to ${PG_STATS_FLUSH_MS / 1000} s after the drain (Postgres reports its counters about once a second)`,
       redisCpuPercentOfOneCore: Math.round((window.redisCpuSec / window.seconds) * 1000) / 10,
       postgresCpuPercentOfOneCore: Math.round((window.postgresCpuSec / window.seconds) * 1000) / 10,
+    };
+    // The machine is shared: how much of its busy time was this bench's own processes, and how much other work.
+    const ownSec = perNode.reduce((t, n) => t + (n.cpuPercentOfOneCore / 100) * phaseSec, 0) + Number((latency['clients'] as { cpuSeconds: number }).cpuSeconds) + window.redisCpuSec + window.postgresCpuSec;
+    const machineSec = (window.machineCpuPercent / 100) * cpus().length * window.seconds;
+    out['cpuAccount'] = {
+      machineBusyCoreSeconds: Math.round(machineSec * 10) / 10,
+      benchProcessesCoreSeconds: Math.round(ownSec * 10) / 10,
+      otherWorkCoreSeconds: Math.round((machineSec - ownSec) * 10) / 10,
+      note: 'nodes + client processes + Redis + Postgres over the window, against /proc/stat busy time of all cores; approximate (the node and client figures cover the phase, the machine figure 2 s more)',
     };
     out['perInvitation'] = perInvitation(window, idle, latency.sent);
     out['statementsPerInvitation'] =
