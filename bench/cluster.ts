@@ -18,7 +18,7 @@ import { asUserId } from '../src/shared/protocol/index.ts';
 import { startTestPostgres, type TestPostgres } from '../test/support/postgres.ts';
 import { startTestRedis, type TestRedis } from '../test/support/redis.ts';
 import { Counters } from './cluster/counters.ts';
-import { benchMain, exitWith, numFlag, parseServerConfig } from './main.ts';
+import { benchMain, exitWith, LOAD_FLAGS, numFlag, parseServerConfig } from './main.ts';
 import { writeNodeConfig } from './cluster/nodes.ts';
 import { clusterTable } from './cluster/report.ts';
 import { FD_MARGIN, runCluster, type RunOptions } from './cluster/run.ts';
@@ -53,19 +53,11 @@ function parseOptions(argv: string[]): Options | null {
   const { values: v } = parseArgs({
     args: argv,
     options: {
-      users: { type: 'string' },
-      rate: { type: 'string' },
+      ...LOAD_FLAGS,
       nodes: { type: 'string' },
       seconds: { type: 'string' },
-      warmup: { type: 'string' },
       'idle-window': { type: 'string' },
-      workers: { type: 'string' },
-      concurrency: { type: 'string' },
-      churn: { type: 'string' },
       'skip-single': { type: 'boolean' },
-      'server-config': { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
   });
   if (v.help) return null;
@@ -211,13 +203,7 @@ exitWith(
     parse: parseOptions,
     run: (o, argv, r) => run(o, argv, cleanup, r),
     cleanUp: () => cleanUp(cleanup),
-    interrupt: async () => {
-      await Promise.all(cleanup.children.map((ch) => ch.stop(5000)));
-    },
-    // Redis and Postgres are stopped by cleanUp; here only what a synchronous exit handler can do.
-    killNow: () => {
-      for (const ch of cleanup.children) if (!ch.exited) ch.proc.kill('SIGKILL');
-    },
+    children: () => cleanup.children,
     write: (r, o) => writeResult('cluster', { ...r, date: String(r['date']) }, { out: o.out, complete: Boolean(r['complete']) }),
     print: (r, path) => {
       console.log(`\nRingdesk cluster benchmark (${String(r['command'])})\n`);

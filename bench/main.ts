@@ -1,6 +1,7 @@
 // The command-line frame of the benchmark orchestrators (bench/signaling.ts, bench/cluster.ts): parse the
 // flags, run, always clean up (also on Ctrl-C, SIGTERM and a throw past the run), write the JSON (a
-// partial one on failure) and print. Exit codes: 0 ran (targets met or not), 1 could not run, 2 bad flags.
+// partial one on failure) and print. Exit codes: 0 ran (targets met or not), 1 could not run, 2 bad flags, 130 interrupted.
+import type { Child } from './processes.ts';
 
 export interface BenchMain<O> {
   /** Prefix of the bench's log lines, e.g. `[bench]`. */
@@ -15,13 +16,14 @@ export interface BenchMain<O> {
   /** Stops everything the run started; called once, after the run (also a failed or interrupted one). */
   cleanUp: () => Promise<void>;
   /**
-   * On Ctrl-C or SIGTERM: stop the child processes, so that whatever the run awaits fails at once; the run
-   * then ends and cleanUp runs as after any failure. (Cleaning up from the signal handler itself raced
-   * the run, which could still start a server after the cleanup, or exit before Postgres had stopped.)
+   * The child processes started so far. On Ctrl-C or SIGTERM they are stopped, so that whatever the run
+   * awaits fails at once; the run then ends and cleanUp runs as after any failure. (Cleaning up from the
+   * signal handler itself raced the run, which could still start a server after the cleanup, or exit
+   * before Postgres had stopped.) On process exit, any still running is SIGKILLed.
    */
-  interrupt: () => Promise<void>;
-  /** Last resort on process exit: SIGKILL whatever is still running, synchronously. */
-  killNow: () => void;
+  children: () => readonly Child[];
+  /** More last-resort work on process exit (synchronous only), e.g. removing temp directories. */
+  onExit?: () => void;
   write: (result: Record<string, unknown>, o: O) => string;
   print: (result: Record<string, unknown>, path: string) => void;
 }
@@ -48,14 +50,17 @@ export async function benchMain<O>(b: BenchMain<O>): Promise<number> {
     }
     interrupted = true;
     console.error(`${b.tag} ${sig}: stopping everything this bench started (send it again to kill at once)`);
-    void b.interrupt().finally(() => {
+    void Promise.all(b.children().map((ch) => ch.stop(5000))).finally(() => {
       if (!inRun) process.exit(130);
     });
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   // If something throws past the finally below: never leave a server or client behind.
-  process.once('exit', b.killNow);
+  process.once('exit', () => {
+    for (const ch of b.children()) if (!ch.exited) ch.proc.kill('SIGKILL');
+    b.onExit?.();
+  });
 
   const other = b.otherMode?.(o, argv);
   if (other) return other;
@@ -111,3 +116,17 @@ export function parseServerConfig(json: string | undefined): Record<string, unkn
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('--server-config must be a JSON object');
   return v as Record<string, unknown>; // checked just above
 }
+
+const text = { type: 'string' } as const;
+/** The flags every load bench (bench:signaling, bench:cluster) takes, for node:util parseArgs; each adds its own. */
+export const LOAD_FLAGS = {
+  users: text,
+  rate: text,
+  warmup: text,
+  workers: text,
+  concurrency: text,
+  churn: text,
+  'server-config': text,
+  out: text,
+  help: { type: 'boolean', short: 'h' },
+} as const;

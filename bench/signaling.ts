@@ -15,7 +15,7 @@ import { SqliteStore } from '../server/store/sqliteStore.ts';
 import { asUserId } from '../src/shared/protocol/index.ts';
 import { writeResult } from './results.ts';
 import { latencyPhase, latencyRows, summariseLatency } from './latency.ts';
-import { benchMain, exitWith, numFlag, parseServerConfig } from './main.ts';
+import { benchMain, exitWith, LOAD_FLAGS, numFlag, parseServerConfig } from './main.ts';
 import { runStorm } from './storm.ts';
 import type { ConnectResult, ServerLoopStats, ServerMemory, WorkerStats } from './messages.ts';
 import { addCounts, Child, dist, gitState, loadAvg, mb, MB, readFdLimit, readProcCpuSec, readProcMem, ROOT, sleep, slope, userName, type Dist } from './processes.ts';
@@ -66,21 +66,13 @@ function parseOptions(argv: string[]): Options | null {
   const { values } = parseArgs({
     args: argv,
     options: {
-      users: { type: 'string' },
-      rate: { type: 'string' },
+      ...LOAD_FLAGS,
       duration: { type: 'string' },
-      warmup: { type: 'string' },
       idle: { type: 'string' },
       steps: { type: 'string' },
-      workers: { type: 'string' },
-      concurrency: { type: 'string' },
-      churn: { type: 'string' },
       'churn-pool': { type: 'string' },
       'server-root': { type: 'string' },
-      'server-config': { type: 'string' },
       storm: { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return null;
@@ -448,11 +440,8 @@ exitWith(
     otherMode: (o, argv) => (o.storm ? runStorm({ steps: o.storm, workers: o.workers, serverRoot: o.serverRoot, serverConfig: o.serverConfig, out: o.out, argv }) : null),
     run: (o, argv, r) => run(o, argv, cleanup, r),
     cleanUp: () => cleanUp(cleanup),
-    interrupt: async () => {
-      await Promise.all(cleanup.children.map((ch) => ch.stop(5000)));
-    },
-    killNow: () => {
-      for (const ch of cleanup.children) if (!ch.exited) ch.proc.kill('SIGKILL');
+    children: () => cleanup.children,
+    onExit: () => {
       for (const d of cleanup.dirs) rmSync(d, { recursive: true, force: true });
     },
     write: (r, o) => writeSignalingResult(r, o.out),
