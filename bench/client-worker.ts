@@ -63,6 +63,8 @@ interface Run {
 }
 
 let url = '';
+/** Per user (by index), when users sit on different nodes of a cluster (bench/cluster.ts). */
+let urls: string[] | null = null;
 let signer: TokenSigner | null = null;
 let clients: Client[] = [];
 let pairs: Pair[] = [];
@@ -242,7 +244,7 @@ function openOnce(c: Client, t0: number): Promise<{ err: string | null; busyMs: 
     const resolve = (err: string | null, busyMs: number | null = null): void => resolveOnce({ err, busyMs });
     const opts: ConstructorParameters<typeof WebSocket>[2] = { perMessageDeflate: false, handshakeTimeout: 60_000 };
     if (localAddresses) opts.localAddress = localAddresses[c.index % localAddresses.length];
-    const ws = new WebSocket(url, opts);
+    const ws = new WebSocket(urls?.[c.index] ?? url, opts);
     c.ws = ws;
     let settled = false;
     const done = (err: string | null): void => {
@@ -511,6 +513,7 @@ async function handle(m: WorkerCommand): Promise<unknown> {
   switch (m.cmd) {
     case 'init': {
       url = m.url;
+      urls = m.urls ?? null;
       signer = new TokenSigner(Buffer.from(m.secretHex, 'hex'));
       localAddresses = m.localAddresses;
       concurrency = m.concurrency;

@@ -6,6 +6,8 @@ export type WorkerCommand =
       rid: number;
       cmd: 'init';
       url: string;
+      /** Cluster benches: each user's own node URL, in `users` order (overrides `url`). */
+      urls?: string[];
       secretHex: string;
       /** This worker's users, in global connect order. The first 2 × pairCount form pairs: [caller, invitee], [caller, invitee], … */
       users: string[];

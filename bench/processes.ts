@@ -1,7 +1,8 @@
 // Shared by the benchmark orchestrators (bench/signaling.ts, bench/storm.ts): child processes speaking
 // request/response over IPC, /proc readers and small statistics helpers.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ServerCommand, WorkerCommand, WorkerReply } from './messages.ts';
 import { percentile } from './messages.ts';
@@ -9,6 +10,24 @@ import { percentile } from './messages.ts';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const MB = 1024 * 1024;
 type WithoutRid<T> = T extends unknown ? Omit<T, 'rid'> : never;
+
+// ---------------------------------------------------------------- run context
+
+/** The benches' user ids: `u` + a 6-digit index (bench/signin.ts relies on it). */
+export const userName = (i: number): string => `u${String(i).padStart(6, '0')}`;
+
+/** 1-, 5- and 15-minute load averages, rounded: the bench shares the machine and says how busy it was. */
+export const loadAvg = (): number[] => os.loadavg().map((x) => Math.round(x * 100) / 100);
+
+/** The commit measured, and whether server or shared code had uncommitted changes at the time. */
+export function gitState(): { commit: string; uncommittedServerChanges: boolean } | null {
+  try {
+    const git = (...a: string[]): string => execFileSync('git', a, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return { commit: git('rev-parse', '--short', 'HEAD'), uncommittedServerChanges: git('status', '--porcelain', '--', 'server', 'src/shared').length > 0 };
+  } catch {
+    return null;
+  }
+}
 
 // ---------------------------------------------------------------- processes
 

@@ -5,7 +5,6 @@
 //   2. invite → callInvitationReceived latency at a sustained, open-loop invitation rate with --users connected.
 // Prints a table and writes bench/results/signaling-<timestamp>.json and bench/results/signaling-latest.json.
 // See bench/README.md for what is measured and how.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,17 +14,14 @@ import { hashPassword } from '../server/auth/passwords.ts';
 import { SqliteStore } from '../server/store/sqliteStore.ts';
 import { asUserId } from '../src/shared/protocol/index.ts';
 import { writeResult } from './results.ts';
-import { MISSING_SIGN_IN_STEPS, SIGN_IN_STEPS_NAMES } from './signin.ts';
+import { latencyPhase, latencyRows, summariseLatency } from './latency.ts';
+import { benchMain, exitWith, LOAD_FLAGS, numFlag, parseServerConfig } from './main.ts';
 import { runStorm } from './storm.ts';
-import type { ConnectResult, LatencyResult, ServerLoopStats, ServerMemory, WorkerStats } from './messages.ts';
-import { addCounts, Child, dist, mb, MB, readFdLimit, readProcCpuSec, readProcMem, ROOT, sleep, slope, type Dist } from './processes.ts';
+import type { ConnectResult, ServerLoopStats, ServerMemory, WorkerStats } from './messages.ts';
+import { addCounts, Child, dist, gitState, loadAvg, mb, MB, readFdLimit, readProcCpuSec, readProcMem, ROOT, sleep, slope, userName, type Dist } from './processes.ts';
 
 const GiB = 1024 * MB;
 const TARGETS = { latencyP50Ms: 2, latencyP99Ms: 10, latencyUsers: 10_000, latencyRate: 500, idleConnections: 50_000, idleRssBytes: 2 * GiB, idleConnectionKB: 40 } as const;
-/** 1-, 5- and 15-minute load averages, rounded: the bench shares the machine and says how busy it was. */
-export const loadAvg = (): number[] => os.loadavg().map((x) => Math.round(x * 100) / 100);
-const CALL_TIMEOUT_SEC = 30;
-const DRAIN_MS = 15_000;
 /** Loopback connections per source address before we spread over 127.0.0.x (the ephemeral range is ~28k ports). */
 const CONNS_PER_SOURCE_ADDRESS = 20_000;
 /** File descriptors a process needs beyond its sockets (modules, pipes, SQLite, epoll …). */
@@ -70,30 +66,17 @@ function parseOptions(argv: string[]): Options | null {
   const { values } = parseArgs({
     args: argv,
     options: {
-      users: { type: 'string' },
-      rate: { type: 'string' },
+      ...LOAD_FLAGS,
       duration: { type: 'string' },
-      warmup: { type: 'string' },
       idle: { type: 'string' },
       steps: { type: 'string' },
-      workers: { type: 'string' },
-      concurrency: { type: 'string' },
-      churn: { type: 'string' },
       'churn-pool': { type: 'string' },
       'server-root': { type: 'string' },
-      'server-config': { type: 'string' },
       storm: { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return null;
-  const num = (v: string | undefined, def: number, name: string, min: number): number => {
-    if (v === undefined) return def;
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min} (got "${v}")`);
-    return n;
-  };
+  const num = numFlag;
   const users = Math.floor(num(values.users, 2000, 'users', 2));
   return {
     users,
@@ -113,12 +96,6 @@ function parseOptions(argv: string[]): Options | null {
   };
 }
 
-function parseServerConfig(json: string | undefined): Record<string, unknown> {
-  if (json === undefined) return {};
-  const v: unknown = JSON.parse(json);
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('--server-config must be a JSON object');
-  return v as Record<string, unknown>; // checked just above; the server validates the keys
-}
 
 // ---------------------------------------------------------------- the run
 
@@ -131,18 +108,6 @@ interface MemoryCheckpoint {
   heapUsedMB: number;
   peakRssMB: number;
 }
-
-/** The commit measured, and whether server or shared code had uncommitted changes at the time. */
-function gitState(): { commit: string; uncommittedServerChanges: boolean } | null {
-  try {
-    const git = (...a: string[]): string => execFileSync('git', a, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return { commit: git('rev-parse', '--short', 'HEAD'), uncommittedServerChanges: git('status', '--porcelain', '--', 'server', 'src/shared').length > 0 };
-  } catch {
-    return null;
-  }
-}
-
-const userName = (i: number): string => `u${String(i).padStart(6, '0')}`;
 
 /** Fills `result` as it goes, so a failure still leaves what was measured. */
 async function run(o: Options, argv: string[], cleanup: Cleanup, result: Record<string, unknown>): Promise<void> {
@@ -344,19 +309,7 @@ async function run(o: Options, argv: string[], cleanup: Cleanup, result: Record<
   const connected = await openNow();
   await settle(connected);
   const pairsPerWorker = assign.map((a) => a.filter((i) => i < 2 * pairCount).length / 2);
-  const phase = async (seconds: number): Promise<LatencyResult[]> =>
-    Promise.all(
-      clients.map((c, w) =>
-        c.call<LatencyResult>({
-          cmd: 'latency',
-          rate: (o.rate * (pairsPerWorker[w] ?? 0)) / pairCount,
-          durationMs: seconds * 1000,
-          drainMs: DRAIN_MS,
-          callTimeoutSec: CALL_TIMEOUT_SEC,
-          churnRate: o.churn / clients.length,
-        }),
-      ),
-    );
+  const phase = latencyPhase(clients, pairsPerWorker, { rate: o.rate, churn: o.churn });
   if (o.warmupS > 0) {
     console.error(`[bench] warm-up: ${o.warmupS} s at ${o.rate}/s with ${connected} connected`);
     await phase(o.warmupS);
@@ -372,41 +325,17 @@ async function run(o: Options, argv: string[], cleanup: Cleanup, result: Record<
   const loop = await server.call<ServerLoopStats>({ cmd: 'loopStats' });
   const endStats = await workerStats();
   const hbAfter = endStats.reduce((a, s) => a + s.heartbeatsSent, 0);
-  const sum = (f: (r: LatencyResult) => number): number => parts.reduce((a, r) => a + f(r), 0);
-  const errors: Record<string, number> = {};
-  for (const p of parts) addCounts(errors, p.errors);
-  const sendWindowSec = Math.max(...parts.map((p) => p.sendWindowMs)) / 1000;
-  const sent = sum((r) => r.sent);
-  const push = dist(parts.flatMap((p) => p.inviteToPushMs));
   const latency = {
-    connectedUsers: connected,
-    pairs: pairCount,
-    targetRate: o.rate,
-    achievedRate: Math.round((sent / (sendWindowSec || 1)) * 10) / 10,
-    seconds: o.durationS,
-    scheduled: sum((r) => r.scheduled),
-    sent,
-    received: sum((r) => r.received),
-    ended: sum((r) => r.ended),
-    notReceived: sent - sum((r) => r.received),
-    stuck: sum((r) => r.stuck),
-    skippedNoFreePair: sum((r) => r.skippedNoFreePair),
-    errors,
-    inviteToReceivedPushMs: push,
-    inviteToReceivedPushFromActualSendMs: dist(parts.flatMap((p) => p.inviteToPushFromSendMs)),
-    latencyClock: 'from each invitation’s scheduled slot (open loop); the from-actual-send figure is kept for comparison with older runs',
-    signInWork: { steps: [...SIGN_IN_STEPS_NAMES], missing: [...MISSING_SIGN_IN_STEPS] },
-    churn: {
-      signOutsPerSecondTarget: o.churn,
-      pool: o.churnPool,
-      signOuts: sum((r) => r.signOuts),
-      signIns: sum((r) => r.signIns),
-      achievedSignOutsPerSecond: Math.round((sum((r) => r.signOuts) / o.durationS) * 10) / 10,
-      signInMs: dist(parts.flatMap((p) => p.signInMs)),
-    },
-    inviteToCallerSeesReceivedMs: dist(parts.flatMap((p) => p.inviteToCallerReceivedMs)),
-    clientSendLagMs: dist(parts.flatMap((p) => p.sendLagMs)),
-    heartbeatsPerSecond: Math.round((hbAfter - hbBefore) / wallSec),
+    ...summariseLatency(parts, {
+      connected,
+      pairs: pairCount,
+      rate: o.rate,
+      seconds: o.durationS,
+      churn: o.churn,
+      churnPool: o.churnPool,
+      endStats,
+      heartbeatsPerSecond: Math.round((hbAfter - hbBefore) / wallSec),
+    }),
     server: {
       cpuPercentOfOneCore: Math.round((serverCpuSec / wallSec) * 1000) / 10,
       eventLoopUtilization: Math.round(loop.utilization * 1000) / 1000,
@@ -414,14 +343,9 @@ async function run(o: Options, argv: string[], cleanup: Cleanup, result: Record<
       rssAfterMB: mb(readProcMem(server.pid).rssBytes),
       note: 'wall time includes the drain period after the last send',
     },
-    clients: {
-      workers,
-      eventLoopDelayP99Ms: Math.round(Math.max(...parts.map((p) => p.loopDelayP99Ms)) * 100) / 100,
-      cpuSeconds: Math.round(sum((r) => r.cpuUserMs + r.cpuSystemMs) / 100) / 10,
-      unexpectedCloses: endStats.reduce<Record<string, number>>((a, s) => (addCounts(a, s.unexpectedCloses), a), {}),
-    },
   };
   result['latency'] = latency;
+  const push = latency.inviteToReceivedPushMs;
   const atTargetScale = connected >= TARGETS.latencyUsers && o.rate >= TARGETS.latencyRate;
   result['targets'] = {
     note: 'reported, not enforced',
@@ -477,24 +401,8 @@ function table(r: Record<string, unknown>): string {
     rows.push(['presence fan-out while connecting', `${String(c['presenceMBReceived'])} MB in ${String(c['presenceFramesReceived'])} frames`]);
   }
   if (l) {
-    const p = d(l['inviteToReceivedPushMs']);
-    const q = d(l['inviteToCallerSeesReceivedMs']);
-    const lag = d(l['clientSendLagMs']);
     const s = l['server'] as Record<string, unknown>;
-    const cl = l['clients'] as Record<string, unknown>;
-    rows.push(['connected during latency phase', String(l['connectedUsers'])]);
-    rows.push(['invitation rate', `${String(l['achievedRate'])}/s achieved (target ${String(l['targetRate'])}/s) over ${String(l['seconds'])} s`]);
-    rows.push(['sent / received / ended', `${String(l['sent'])} / ${String(l['received'])} / ${String(l['ended'])}  (stuck ${String(l['stuck'])}, skipped ${String(l['skippedNoFreePair'])})`]);
-    rows.push(['errors', Object.keys(l['errors'] as object).length ? JSON.stringify(l['errors']) : 'none']);
-    const ps = d(l['inviteToReceivedPushFromActualSendMs']);
-    const ch = l['churn'] as Record<string, unknown>;
-    const si = l['signInWork'] as { steps: string[]; missing: string[] };
-    rows.push(['sign-in work per sign-in', `resume + ${si.steps.join(' + ')}${si.missing.length > 0 ? `; not yet in the protocol: ${si.missing.join(', ')}` : ''}`]);
-    rows.push(['churn during the window', `${String(ch['achievedSignOutsPerSecond'])} sign-outs/s (target ${String(ch['signOutsPerSecondTarget'])}/s, pool ${String(ch['pool'])}), ${String(ch['signIns'])} sign-ins back, sign-in p50 ${d(ch['signInMs']).p50} ms p99 ${d(ch['signInMs']).p99} ms`]);
-    rows.push(['invite → received push', `p50 ${p.p50}  p90 ${p.p90}  p99 ${p.p99}  max ${p.max} ms from the scheduled slot   (target p50 ≤ 2, p99 ≤ 10 ms at 10k users, 500/s: ${verdict(t?.['latency']?.['withinTarget'])})`]);
-    rows.push(['  same, from the actual send', `p50 ${ps.p50}  p90 ${ps.p90}  p99 ${ps.p99}  max ${ps.max} ms (the old clock)`]);
-    rows.push(['invite → caller sees received', `p50 ${q.p50}  p90 ${q.p90}  p99 ${q.p99}  max ${q.max} ms`]);
-    rows.push(['client send lag', `p99 ${lag.p99} ms, max ${lag.max} ms; client loop delay p99 ${String(cl['eventLoopDelayP99Ms'])} ms`]);
+    rows.push(...latencyRows(l, `target p50 ≤ 2, p99 ≤ 10 ms at 10k users, 500/s: ${verdict(t?.['latency']?.['withinTarget'])}`));
     rows.push(['server during phase', `CPU ${String(s['cpuPercentOfOneCore'])}% of a core, ELU ${String(s['eventLoopUtilization'])}, loop delay p99 ${(s['eventLoopDelayMs'] as { p99: number }).p99} ms`]);
   }
   const w = Math.max(...rows.map(([k]) => k.length));
@@ -523,61 +431,24 @@ async function cleanUp(c: Cleanup): Promise<void> {
   c.children.length = 0;
 }
 
-async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  let o: Options | null;
-  try {
-    o = parseOptions(argv);
-  } catch (e) {
-    console.error(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
-    return 2;
-  }
-  if (!o) {
-    console.log(USAGE);
-    return 0;
-  }
-  const cleanup: Cleanup = { children: [], dirs: [] };
-  const onSignal = (sig: NodeJS.Signals): void => {
-    console.error(`[bench] ${sig}: stopping`);
-    void cleanUp(cleanup).finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  // Last resort if something throws past the finally below: never leave a server or client behind.
-  process.once('exit', () => {
-    for (const ch of cleanup.children) if (!ch.exited) ch.proc.kill('SIGKILL');
-    for (const d of cleanup.dirs) rmSync(d, { recursive: true, force: true });
-  });
-
-  if (o.storm) return runStorm({ steps: o.storm, workers: o.workers, serverRoot: o.serverRoot, serverConfig: o.serverConfig, out: o.out, argv });
-  const r: Record<string, unknown> = {};
-  let failure: unknown = null;
-  try {
-    await run(o, argv, cleanup, r);
-  } catch (e) {
-    failure = e;
-  } finally {
-    await cleanUp(cleanup);
-  }
-  if (failure) {
-    console.error(`[bench] failed: ${failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)}`);
-    if (r['date']) {
-      r['error'] = failure instanceof Error ? failure.message : String(failure);
-      console.error(`[bench] partial results: ${writeSignalingResult(r, o.out)}`);
-    }
-    return 1;
-  }
-  const path = writeSignalingResult(r, o.out);
-  console.log(`\nRingdesk signaling benchmark (${String(r['command'])})\n`);
-  console.log(table(r));
-  console.log(`\nJSON: ${relative(process.cwd(), path) || path} (and bench/results/signaling-latest.json)`);
-  return 0;
-}
-
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
+const cleanup: Cleanup = { children: [], dirs: [] };
+exitWith(
+  benchMain<Options>({
+    tag: '[bench]',
+    usage: USAGE,
+    parse: parseOptions,
+    otherMode: (o, argv) => (o.storm ? runStorm({ steps: o.storm, workers: o.workers, serverRoot: o.serverRoot, serverConfig: o.serverConfig, out: o.out, argv }) : null),
+    run: (o, argv, r) => run(o, argv, cleanup, r),
+    cleanUp: () => cleanUp(cleanup),
+    children: () => cleanup.children,
+    onExit: () => {
+      for (const d of cleanup.dirs) rmSync(d, { recursive: true, force: true });
+    },
+    write: (r, o) => writeSignalingResult(r, o.out),
+    print: (r, path) => {
+      console.log(`\nRingdesk signaling benchmark (${String(r['command'])})\n`);
+      console.log(table(r));
+      console.log(`\nJSON: ${relative(process.cwd(), path) || path} (and bench/results/signaling-latest.json)`);
+    },
+  }),
 );

@@ -10,7 +10,7 @@ import { hashPassword } from '../server/auth/passwords.ts';
 import { SqliteStore } from '../server/store/sqliteStore.ts';
 import { asUserId } from '../src/shared/protocol/index.ts';
 import type { ConnectResult, WorkerStats } from './messages.ts';
-import { addCounts, Child, dist, growthExponent, mb, readFdLimit, readProcCpuSec, readProcWrittenBytes, sleep, type Dist } from './processes.ts';
+import { addCounts, Child, dist, growthExponent, loadAvg, mb, readFdLimit, readProcCpuSec, readProcWrittenBytes, sleep, userName, type Dist } from './processes.ts';
 import { writeResult } from './results.ts';
 import { MISSING_SIGN_IN_STEPS, SIGN_IN_STEPS_NAMES } from './signin.ts';
 
@@ -53,8 +53,6 @@ interface StormStep {
   loadAverage1m5m15m: number[];
 }
 
-const userName = (i: number): string => `u${String(i).padStart(6, '0')}`;
-const loadAvg = (): number[] => os.loadavg().map((x) => Math.round(x * 100) / 100);
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 
 async function oneStep(n: number, o: StormOptions): Promise<StormStep> {

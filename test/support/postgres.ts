@@ -87,6 +87,8 @@ export interface TestPostgresOptions {
    * then loses nothing acknowledged. Off by default (synchronous_commit=off) for speed; crash tests turn it on.
    */
   durable?: boolean;
+  /** More server settings, each passed as `-c key=value` (e.g. shared_preload_libraries for a bench's pg_stat_statements). */
+  settings?: Record<string, string>;
 }
 
 export async function startTestPostgres(options: TestPostgresOptions = {}): Promise<TestPostgres> {
@@ -109,6 +111,7 @@ export async function startTestPostgres(options: TestPostgresOptions = {}): Prom
     const [cmd, argv] = command(join(bin, 'postgres'), [
       '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
       '-c', 'fsync=off', '-c', `synchronous_commit=${options.durable ? 'on' : 'off'}`, '-c', 'full_page_writes=off', '-c', 'max_connections=200',
+      ...Object.entries(options.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
     ]);
     // Its own process group: a crash test kills the postmaster and every backend at once, as a machine failure would.
     const p = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
