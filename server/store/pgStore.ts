@@ -270,9 +270,9 @@ export class PgStore implements Store {
   /**
    * One transaction for the batch (group commit): all of it lands, or none. A fenced save whose
    * epoch is no longer the call's is skipped (and reported), not an error: the rest of the batch,
-   * other calls of this node, must still land. A fixed number of statements per batch, whatever its
-   * size (arrays through unnest): one round trip per save capped a node near 1/RTT saves a second,
-   * and bench:cluster saw invitations queue for seconds behind it.
+   * other calls of this node, must still land. One statement per batch, whatever its size (arrays
+   * through unnest): one round trip per save capped a node near 1/RTT saves a second, and
+   * bench:cluster saw invitations queue for seconds behind it.
    */
   async saveCalls(batch: readonly CallSave[]): Promise<SaveOutcome> {
     // The last save of a call in the batch is its state at commit; one row per call, as a single
@@ -283,57 +283,51 @@ export class PgStore implements Store {
       last.set(r.call.callID, r.record || !before ? r : { ...r, record: before.record, recordBody: before.recordBody });
     }
     const rows = [...last.values()];
-    const saved = new Map<CallId, number>();
-    await this.#transaction(async (c) => {
-      const fencedRows = rows.filter((r) => r.fence);
-      const openRows = rows.filter((r) => !r.fence);
-      const collect = (returned: { call_id: CallId; seq: number }[]): void => {
-        for (const r of returned) saved.set(r.call_id, r.seq);
-      };
-      if (fencedRows.length > 0) {
-        const { rows: returned } = await c.query<{ call_id: CallId; seq: number }>(
-          `INSERT INTO calls (call_id, call_state, created_at, body, owner_epoch, owner_node)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[])
-           ON CONFLICT (call_id) DO UPDATE SET call_state = excluded.call_state, body = excluded.body WHERE calls.owner_epoch = excluded.owner_epoch
-           RETURNING call_id, seq`,
-          [
-            fencedRows.map((r) => r.call.callID),
-            fencedRows.map((r) => r.call.callState),
-            fencedRows.map((r) => r.call.createdAt),
-            fencedRows.map((r) => r.body),
-            fencedRows.map((r) => r.fence?.epoch ?? 0),
-            fencedRows.map((r) => r.fence?.node ?? null),
-          ],
-        );
-        collect(returned);
-      }
-      if (openRows.length > 0) {
-        const { rows: returned } = await c.query<{ call_id: CallId; seq: number }>(
-          `INSERT INTO calls (call_id, call_state, created_at, body)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[])
-           ON CONFLICT (call_id) DO UPDATE SET call_state = excluded.call_state, body = excluded.body RETURNING call_id, seq`,
-          [openRows.map((r) => r.call.callID), openRows.map((r) => r.call.callState), openRows.map((r) => r.call.createdAt), openRows.map((r) => r.body)],
-        );
-        collect(returned);
-      }
-      const kept = rows.filter((r) => saved.has(r.call.callID));
-      const members = kept.flatMap((r) => r.call.members.map((m) => ({ userId: m.userId, callID: r.call.callID, seq: saved.get(r.call.callID) ?? 0 })));
-      if (members.length > 0) {
-        await c.query('INSERT INTO call_members (user_id, call_id, seq) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING', [
-          members.map((m) => m.userId),
-          members.map((m) => m.callID),
-          members.map((m) => m.seq),
-        ]);
-      }
-      const records = kept.flatMap((r) => (r.record && r.recordBody ? [{ record: r.record, body: r.recordBody }] : []));
-      if (records.length > 0) {
-        await c.query(
-          `INSERT INTO call_records (call_id, ended_at, body) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])
-           ON CONFLICT (call_id) DO UPDATE SET ended_at = excluded.ended_at, body = excluded.body`,
-          [records.map((r) => r.record.callID), records.map((r) => r.record.endedAt), records.map((r) => r.body)],
-        );
-      }
-    });
+    const members = rows.flatMap((r) => r.call.members.map((m) => [m.userId, r.call.callID] as const));
+    const records = rows.flatMap((r) => (r.record && r.recordBody ? [{ record: r.record, body: r.recordBody }] : []));
+    // One statement, so one round trip and atomic by itself: a fenced row updates only while its
+    // epoch is still the call's (else it is not RETURNed, and is reported), members and records are
+    // written only for the rows that landed, with the seq the call got.
+    const returned = await this.#rows<{ call_id: CallId }>(
+      `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[]) AS i (call_id, call_state, created_at, body, epoch, node)
+       ), fenced_up AS (
+         INSERT INTO calls (call_id, call_state, created_at, body, owner_epoch, owner_node)
+         SELECT call_id, call_state, created_at, body, epoch, node FROM input WHERE epoch IS NOT NULL
+         ON CONFLICT (call_id) DO UPDATE SET call_state = excluded.call_state, body = excluded.body WHERE calls.owner_epoch = excluded.owner_epoch
+         RETURNING call_id, seq
+       ), open_up AS (
+         INSERT INTO calls (call_id, call_state, created_at, body)
+         SELECT call_id, call_state, created_at, body FROM input WHERE epoch IS NULL
+         ON CONFLICT (call_id) DO UPDATE SET call_state = excluded.call_state, body = excluded.body
+         RETURNING call_id, seq
+       ), saved AS (
+         SELECT call_id, seq FROM fenced_up UNION ALL SELECT call_id, seq FROM open_up
+       ), members AS (
+         INSERT INTO call_members (user_id, call_id, seq)
+         SELECT m.user_id, m.call_id, s.seq FROM unnest($7::text[], $8::text[]) AS m (user_id, call_id) JOIN saved s ON s.call_id = m.call_id
+         ON CONFLICT DO NOTHING
+       ), records AS (
+         INSERT INTO call_records (call_id, ended_at, body)
+         SELECT r.call_id, r.ended_at, r.body FROM unnest($9::text[], $10::bigint[], $11::text[]) AS r (call_id, ended_at, body) JOIN saved s ON s.call_id = r.call_id
+         ON CONFLICT (call_id) DO UPDATE SET ended_at = excluded.ended_at, body = excluded.body
+       )
+       SELECT call_id FROM saved`,
+      [
+        rows.map((r) => r.call.callID),
+        rows.map((r) => r.call.callState),
+        rows.map((r) => r.call.createdAt),
+        rows.map((r) => r.body),
+        rows.map((r) => r.fence?.epoch ?? null),
+        rows.map((r) => r.fence?.node ?? null),
+        members.map(([u]) => u),
+        members.map(([, c]) => c),
+        records.map((r) => r.record.callID),
+        records.map((r) => r.record.endedAt),
+        records.map((r) => r.body),
+      ],
+    );
+    const saved = new Set(returned.map((r) => r.call_id));
     return { fenced: rows.filter((r) => !saved.has(r.call.callID)).map((r) => r.call.callID) };
   }
 
