@@ -223,3 +223,14 @@ export function timeoutPushes(c: ClusterClient, callID: CallId, user: UserId): n
   const own = c.pushes.filter((p) => p.type === 'callInvitationTimeout' && p.data.callID === callID && c.userId === user).length;
   return Math.max(changed, own);
 }
+
+/** Node `n` (1-based) while it runs; once it is down, any live node (the load balancer's job). */
+export function preferNode(cluster: () => TestCluster, n: number): () => string {
+  return () => {
+    const c = cluster();
+    const want = c.nodes[n - 1];
+    if (want?.up) return want.url;
+    const live = c.liveUrls();
+    return live[Math.floor(Math.random() * live.length)] ?? want?.url ?? '';
+  };
+}

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asUserId, type CallId } from '../../src/shared/protocol/index.ts';
 import { EVENT_WAIT_MS, once, until } from '../integration/harness.ts';
-import { connectTo, startTestCluster, timeoutPushes, type ClusterClient, type TestCluster } from './clusterKit.ts';
+import { connectTo, preferNode, startTestCluster, timeoutPushes, type ClusterClient, type TestCluster } from './clusterKit.ts';
 
 /** Long enough that the drain and the reconnects finish before it, on a busy machine; the test waits for it. */
 const TIMEOUT_SEC = 20;
@@ -20,14 +20,7 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-/** Node `n` while it runs; then any live node (the load balancer's job). */
-function prefer(n: number): () => string {
-  return () => {
-    const want = cluster.nodes[n - 1];
-    if (want?.up) return want.url;
-    return cluster.liveUrls()[0] ?? want?.url ?? '';
-  };
-}
+const prefer = (n: number): (() => string) => preferNode(() => cluster, n);
 
 describe('draining a cluster node', () => {
   it('SIGTERM: leases handed over, clients told 4307 and back on other nodes, a ringing call times out exactly once elsewhere, an accepted call ends from the new node, exit 0', async () => {

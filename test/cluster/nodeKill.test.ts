@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asUserId, type CallId, type UserId } from '../../src/shared/protocol/index.ts';
 import { EVENT_WAIT_MS, once, until } from '../integration/harness.ts';
-import { connectTo, startTestCluster, timeoutPushes, type ClusterClient, type TestCluster } from './clusterKit.ts';
+import { connectTo, preferNode, startTestCluster, timeoutPushes, type ClusterClient, type TestCluster } from './clusterKit.ts';
 
 const CALLS = 200;
 /**
@@ -34,15 +34,7 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-/** Prefers node `n`; once it is down, any live node (the load balancer's job). */
-function prefer(n: number): () => string {
-  return () => {
-    const want = cluster.nodes[n - 1];
-    if (want?.up) return want.url;
-    const live = cluster.liveUrls();
-    return live[Math.floor(Math.random() * live.length)] ?? want?.url ?? '';
-  };
-}
+const prefer = (n: number): (() => string) => preferNode(() => cluster, n);
 
 describe('a node dies with invitations in flight', () => {
   it(
