@@ -30,11 +30,25 @@ describe('server config', () => {
     expect(loadConfig({ RINGDESK_SERVER_CONFIG: file('d.json', JSON.stringify({ drainTimeoutMs: 120_000 })) }, {}).drainTimeoutMs).toBe(120_000);
     expect(loadConfig({ RINGDESK_DRAIN_TIMEOUT_MS: '0' }, {}).drainTimeoutMs).toBe(0);
     expect(() => loadConfig({ RINGDESK_DRAIN_TIMEOUT_MS: '-1' }, {})).toThrow(/drainTimeoutMs/);
-    expect(() => loadConfig({ RINGDESK_DRAIN_TIMEOUT_MS: 'soon' }, {})).toThrow(/drainTimeoutMs/);
+    expect(() => loadConfig({ RINGDESK_DRAIN_TIMEOUT_MS: 'soon' }, {})).toThrow(/RINGDESK_DRAIN_TIMEOUT_MS must be a number/);
+    // Empty is not 0 ("no drain"): a variable set by a script that forgot its value is refused, by name.
+    expect(() => loadConfig({ RINGDESK_DRAIN_TIMEOUT_MS: '' }, {})).toThrow(/RINGDESK_DRAIN_TIMEOUT_MS must be a number, not ""/);
   });
 
   it('names the bad key and the source', () => {
     expect(() => loadConfig({ RINGDESK_PORT: 'eighty' }, {})).toThrow(ConfigError);
+    for (const name of ['RINGDESK_PORT', 'RINGDESK_METRICS_PORT', 'RINGDESK_SFU_PORT', 'RINGDESK_SFU_RELAY_PORT']) {
+      let err: unknown;
+      try {
+        loadConfig({ [name]: ' ' }, {});
+      } catch (e) {
+        err = e;
+      }
+      expect(err, name).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).code).toBe('env_not_a_number');
+      expect((err as ConfigError).message).toContain(name);
+    }
+    expect(loadConfig({ RINGDESK_PORT: ' 8080 ' }, {}).port).toBe(8080);
     expect(() => loadConfig({ RINGDESK_PORT: '70000' }, {})).toThrow(/port/);
     const p = file('b.json', JSON.stringify({ prot: 1 }));
     expect(() => loadConfig({ RINGDESK_SERVER_CONFIG: p }, {})).toThrow(/prot.*b\.json|b\.json.*prot|Unrecognized/s);

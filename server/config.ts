@@ -87,6 +87,16 @@ export const ServerConfigSchema = z
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
 export type ServerConfigInput = z.input<typeof ServerConfigSchema>;
 
+/**
+ * A number from the environment. `Number('')` is 0, so an empty RINGDESK_PORT would have meant "any free
+ * port" and RINGDESK_DRAIN_TIMEOUT_MS= "no drain": an empty or non-numeric value is refused instead, naming the variable.
+ */
+function envNumber(name: string, raw: string): number {
+  const t = raw.trim();
+  if (!/^-?\d+(\.\d+)?$/.test(t)) throw new ConfigError(`${name} must be a number, not ${JSON.stringify(raw.slice(0, 40))} (unset it to use the config file or the default)`, 'env_not_a_number');
+  return Number(t);
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
   /** A stable code for refusals scripts may match on (cluster_incomplete, …); the message says what to do. */
@@ -159,12 +169,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Record<string, unk
   const fromEnv: Record<string, unknown> = {};
   for (const [k, key] of Object.entries(ENV)) {
     const v = env[k];
-    if (v !== undefined) fromEnv[key] = NUMERIC_ENV.has(key) ? Number(v) : v;
+    if (v !== undefined) fromEnv[key] = NUMERIC_ENV.has(key) ? envNumber(k, v) : v;
   }
   const sfu: Record<string, unknown> = {};
   for (const [k, key] of Object.entries(SFU_ENV)) {
     const v = env[k];
-    if (v !== undefined) sfu[key] = key === 'numWorkers' || key === 'webRtcServerPort' ? Number(v) : v;
+    if (v !== undefined) sfu[key] = key === 'numWorkers' || key === 'webRtcServerPort' ? envNumber(k, v) : v;
   }
   const tls: Record<string, unknown> = {};
   for (const [k, key] of Object.entries(TLS_ENV)) if (env[k] !== undefined) tls[key] = env[k];
@@ -172,14 +182,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Record<string, unk
   if (Object.keys(tls).length > 0) fromEnv['tls'] = { ...fileTls, ...tls };
   const metrics: Record<string, unknown> = {};
   if (env['RINGDESK_METRICS_HOST'] !== undefined) metrics['host'] = env['RINGDESK_METRICS_HOST'];
-  if (env['RINGDESK_METRICS_PORT'] !== undefined) metrics['port'] = Number(env['RINGDESK_METRICS_PORT']);
+  if (env['RINGDESK_METRICS_PORT'] !== undefined) metrics['port'] = envNumber('RINGDESK_METRICS_PORT', env['RINGDESK_METRICS_PORT']);
   const fileMetrics = typeof file['metrics'] === 'object' && file['metrics'] !== null ? file['metrics'] : {};
   if (Object.keys(metrics).length > 0) fromEnv['metrics'] = { ...fileMetrics, ...metrics };
   const fileSfu: Record<string, unknown> = typeof file['sfu'] === 'object' && file['sfu'] !== null ? (file['sfu'] as Record<string, unknown>) : {}; // checked by parseConfig
   const sfuCluster: Record<string, unknown> = {};
   for (const [k, key] of Object.entries(SFU_CLUSTER_ENV)) {
     const v = env[k];
-    if (v !== undefined) sfuCluster[key] = key === 'relayPort' ? Number(v) : v;
+    if (v !== undefined) sfuCluster[key] = key === 'relayPort' ? envNumber(k, v) : v;
   }
   const fileSfuCluster = typeof fileSfu['cluster'] === 'object' && fileSfu['cluster'] !== null ? fileSfu['cluster'] : {};
   if (Object.keys(sfuCluster).length > 0) sfu['cluster'] = { ...fileSfuCluster, ...sfuCluster };
