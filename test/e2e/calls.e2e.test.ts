@@ -73,9 +73,12 @@ describe('calling between two desktops', () => {
     await screenshot(alice.page, 'ended-by-me-en');
     await screenshot(bob.page, 'ended-by-peer-en');
     // A new page on the same host (as a re-created window): it paints from main's snapshot and still knows.
+    const lasted = await bob.page.getByTestId('call-ended-duration').innerText();
     await bob.page.reload();
     await bob.page.getByTestId('screen-call-ended').waitFor();
     await expect(bob.page.getByTestId('call-ended-reason').innerText()).resolves.toMatch(/^alice ended the call$/i);
+    // How long it lasted is main's too (CallView.connectedAt): the new page shows the same line.
+    await expect(bob.page.getByTestId('call-ended-duration').innerText()).resolves.toBe(lasted);
     for (const d of [alice, bob]) {
       d.host.core.updateSettings({ language: 'zh-CN' });
       await d.page.waitForFunction(() => Reflect.get(Reflect.get(globalThis, 'document'), 'documentElement').lang === 'zh-CN');

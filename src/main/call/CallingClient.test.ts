@@ -135,6 +135,30 @@ describe('CallingClient', () => {
     expect(c.view(callID)?.endedBy).toBe('alice');
   });
 
+  it('connectedAt: stamped from main\'s clock the first time the call is in progress, kept through later versions and the end; null while it only rang', () => {
+    const port = new FakePort();
+    let t = 1000;
+    const c = new CallingClient(port, () => t);
+    port.fire('session', session, false);
+    port.fire('push', { type: 'callInvitationReceived', data: { call: call('inviting', 1) } });
+    expect(c.view(callID)?.connectedAt).toBeNull();
+    t = 2000;
+    const accepted = call('accepted', 2).users[1];
+    if (!accepted) throw new Error('fixture');
+    port.fire('push', { type: 'callUserStateChanged', data: { callID, users: [accepted], version: 2 } });
+    expect(c.view(callID)?.connectedAt).toBe(2000);
+    t = 9000;
+    port.fire('push', { type: 'callInvitationEnded', data: { callID, caller: asUserId('alice'), extendedData: '', endedAt: 9000, reason: 'ended', version: 3 } });
+    const v = c.view(callID);
+    expect(v).toMatchObject({ connectedAt: 2000, call: { callState: 'ended' } });
+    expect(CallViewSchema.parse(v)).toEqual(v);
+    // A call that ends while it still rings here never connected.
+    const other = asCallId('c-other');
+    port.fire('push', { type: 'callInvitationReceived', data: { call: { ...call('inviting', 1), callID: other } } });
+    port.fire('push', { type: 'callInvitationCancelled', data: { callID: other, inviter: asUserId('alice'), extendedData: '', version: 2 } });
+    expect(c.view(other)?.connectedAt).toBeNull();
+  });
+
   it('a server-ended call has no endedBy, and an older end push is dropped', () => {
     const port = new FakePort();
     const c = new CallingClient(port);

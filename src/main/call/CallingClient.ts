@@ -58,10 +58,13 @@ export class CallingClient extends TypedEmitter<CallingEvents> {
   /** When each view last changed (a counter): a resync answer must not overwrite what pushes said after it was asked. */
   readonly #touched = new Map<CallId, number>();
   #clock = 0;
+  /** Wall time, for CallView.connectedAt (tests pass their own). */
+  readonly #now: () => number;
 
-  constructor(sig: SignalingPort) {
+  constructor(sig: SignalingPort, now: () => number = Date.now) {
     super();
     this.#sig = sig;
+    this.#now = now;
     sig.on('push', (p) => this.#onPush(p));
     sig.on('session', (s) => {
       this.#me = s.userId;
@@ -178,7 +181,7 @@ export class CallingClient extends TypedEmitter<CallingEvents> {
   #upsert(call: CallInfo, notify = true): CallView {
     const prev = this.#views.get(call.callID);
     if (prev && prev.call.version > call.version) return prev;
-    const v = makeView(call, this.#me ?? call.inviter, prev);
+    const v = makeView(call, this.#me ?? call.inviter, prev, this.#now);
     this.#views.set(call.callID, v);
     this.#touched.set(call.callID, ++this.#clock);
     this.#prune();

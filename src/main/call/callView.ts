@@ -1,4 +1,5 @@
 import { mediaOf } from '../../shared/ipc/callMeta.ts';
+import { callPhase } from '../../shared/ipc/callPhase.ts';
 import type { CallView } from '../../shared/ipc/model.ts';
 import type { CallInfo, CallUserState, PushData, UserId } from '../../shared/protocol/index.ts';
 
@@ -7,10 +8,12 @@ export type { CallView };
 
 const PENDING: ReadonlySet<CallUserState> = new Set(['inviting', 'received', 'notYetReceived']);
 
-export function makeView(call: CallInfo, me: UserId, prev?: CallView): CallView {
+/** `now`: main's clock, stamped as `connectedAt` the first time the call shows as in progress. */
+export function makeView(call: CallInfo, me: UserId, prev?: CallView, now: () => number = Date.now): CallView {
   const myState = call.users.find((u) => u.userId === me)?.state ?? null;
   const direction = call.inviter === me ? 'outgoing' : 'incoming';
   const handledElsewhere = prev?.handledElsewhere ?? null;
+  const connectedAt = prev?.connectedAt ?? (callPhase({ call, direction, myState, handledElsewhere }) === 'inCall' ? now() : null);
   return {
     call,
     direction,
@@ -20,6 +23,7 @@ export function makeView(call: CallInfo, me: UserId, prev?: CallView): CallView 
     handledElsewhere,
     // Only the end push (or this device's own callEnd) says who ended it; a whole CallInfo does not.
     endedBy: prev?.endedBy ?? null,
+    connectedAt,
   };
 }
 

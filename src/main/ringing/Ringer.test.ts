@@ -37,6 +37,7 @@ function view(
     media: o.media ?? 'audio',
     handledElsewhere: o.elsewhere ? { deviceId: asDeviceId('d-phone'), deviceName: 'Phone', action: 'accepted' } : null,
     endedBy: null,
+    connectedAt: null,
   };
 }
 

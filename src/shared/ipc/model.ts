@@ -33,6 +33,12 @@ export const CallViewSchema = z.object({
    * hear the end (it ended while offline). Kept in main so a re-created window still knows.
    */
   endedBy: UserIdSchema.nullable(),
+  /**
+   * When this device first saw the call in progress (main's clock, ms): the in-call timer and the
+   * ended card's "Lasted …" count from it. Null for a call that never was in progress here. Kept in
+   * main so a re-created window still knows.
+   */
+  connectedAt: z.number().int().nullable(),
 });
 export type CallView = z.infer<typeof CallViewSchema>;
 

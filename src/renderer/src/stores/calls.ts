@@ -44,7 +44,8 @@ export const useCallsStore = defineStore('calls', () => {
     const at: Record<string, number> = {};
     for (const v of next) {
       const id = v.call.callID;
-      const seen = connectedAt.value[id];
+      // Main's stamp first: it outlives this window (a re-created window still shows "Lasted …").
+      const seen = v.connectedAt ?? connectedAt.value[id];
       if (seen !== undefined) at[id] = seen;
       else if (callPhase(v) === 'inCall') at[id] = now;
     }
@@ -60,9 +61,9 @@ export const useCallsStore = defineStore('calls', () => {
     setCalls(next);
   }
 
-  /** Seeds timers for calls already in progress when the window opened: the call's start is the best we know. */
+  /** Seeds timers for calls already in progress when the window opened: main's stamp, else the call's start (the best we know). */
   function seedFromSnapshot(next: CallView[]): void {
-    connectedAt.value = Object.fromEntries(next.filter((v) => callPhase(v) === 'inCall').map((v) => [v.call.callID, v.call.createdAt]));
+    connectedAt.value = Object.fromEntries(next.filter((v) => v.connectedAt !== null || callPhase(v) === 'inCall').map((v) => [v.call.callID, v.connectedAt ?? v.call.createdAt]));
     setCalls(next);
   }
 

@@ -118,6 +118,7 @@ export function makeView(call: CallInfo, me: string, over: Partial<CallView> = {
     media: call.extendedData.includes('video') ? 'video' : 'audio',
     handledElsewhere,
     endedBy: null,
+    connectedAt: null,
     ...over,
   };
 }

@@ -30,6 +30,16 @@ describe('call ended', () => {
     expect(m.find('call-ended-reason')).toBeNull();
   });
 
+  it('a window opened after the call (re-created) still says how long it lasted, from main\'s connectedAt', async () => {
+    const call = makeCall({ callID: 'e9', inviter: 'alice', callState: 'ended', endReason: 'ended', endedAt: 1_000_000 + 65_000, users: [{ userId: 'bob', state: 'accepted' }] });
+    m = await open(makeView(call, 'alice', { connectedAt: 1_000_000, endedBy: asUserId('alice') }));
+    expect(m.text('call-ended-duration')).toContain('1:05');
+    m.unmount();
+    // Never connected here: no duration line.
+    m = await open(makeView({ ...call, callID: 'e10' as typeof call.callID }, 'alice', { connectedAt: null, endedBy: asUserId('alice') }));
+    expect(m.find('call-ended-duration')).toBeNull();
+  });
+
   it('says which other device declined', async () => {
     const call = makeCall({ callID: 'e2', inviter: 'alice', callState: 'ended', endReason: 'allAnswered', users: [{ userId: 'bob', state: 'rejected', reason: 'declined' }] });
     m = await open(makeView(call, 'bob', { handledElsewhere: { deviceId: asDeviceId('bob-laptop'), deviceName: 'bob-laptop', action: 'rejected' } }), 'bob');
