@@ -169,19 +169,27 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
 
   /** The started calls the user is in: this node's own in one process, Postgres's in a cluster (any node may own them). */
   async #startedOf(userId: UserId): Promise<Call[]> {
-    if (this.#placement) return (await this.#store.startedCallsOf(userId)).map((c) => this.#calls.get(c.callID) ?? c);
+    if (this.#placement) return (await this.#store.startedCallsOf([userId])).map((c) => this.#calls.get(c.callID) ?? c);
     return [...(this.#byUser.get(userId) ?? [])].flatMap((id) => this.#calls.get(id) ?? []);
   }
 
-  /** Busy: Accepted in a started call (an inviter is Accepted in their own call). */
-  async isBusy(userId: UserId): Promise<boolean> {
-    return (await this.#startedOf(userId)).some((c) => c.members.some((m) => m.userId === userId && m.state === 'accepted'));
+  /**
+   * Which of these users are busy: Accepted in a started call (an inviter is Accepted in their own
+   * call). One read in a cluster: an invitation asks for the caller and every invitee at once.
+   */
+  async #busyOf(userIds: readonly UserId[]): Promise<Set<UserId>> {
+    const calls = this.#placement
+      ? (await this.#store.startedCallsOf(userIds)).map((c) => this.#calls.get(c.callID) ?? c)
+      : [...new Set(userIds.flatMap((u) => [...(this.#byUser.get(u) ?? [])]))].flatMap((id) => this.#calls.get(id) ?? []);
+    const asked = new Set(userIds);
+    return new Set(calls.flatMap((c) => c.members.filter((m) => m.state === 'accepted' && asked.has(m.userId)).map((m) => m.userId)));
   }
 
   async invite(actor: Actor, d: RequestData<'callInvite'>): Promise<RequestResult<'callInvite'>> {
     const t0 = performance.now();
-    if (await this.isBusy(actor.userId)) throw new RingdeskError('already_in_call', 'you are already in a call; end it first');
-    const { invitees, errorInvitees } = await this.#screen(actor.userId, d.invitees);
+    const busy = await this.#busyOf([actor.userId, ...d.invitees]);
+    if (busy.has(actor.userId)) throw new RingdeskError('already_in_call', 'you are already in a call; end it first');
+    const { invitees, errorInvitees } = await this.#screen(actor.userId, d.invitees, busy);
     if (d.invitees.length > 0 && invitees.length === 0) {
       throw new RingdeskError('invitee_unknown', `nobody to call: ${errorInvitees.map((e) => `${e.userId} (${e.reason})`).join(', ')}`);
     }
@@ -205,7 +213,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
 
   async callingInvite(actor: Actor, d: RequestData<'callingInvite'>): Promise<RequestResult<'callingInvite'>> {
     const t0 = performance.now();
-    const { invitees, errorInvitees } = await this.#screen(actor.userId, d.invitees);
+    const { invitees, errorInvitees } = await this.#screen(actor.userId, d.invitees, await this.#busyOf(d.invitees));
     if (invitees.length === 0) throw new RingdeskError('invitee_unknown', 'none of the invitees can be called');
     const call = await this.#timed(d.callID, t0, () => this.dispatch(d.callID, { type: 'callingInvite', by: actor.userId, device: actor.deviceId, invitees, extendedData: d.extendedData ?? '' }));
     return { call: this.info(call), errorInvitees };
@@ -218,7 +226,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
   }
 
   /** Unknown, disabled and self invitees are reported back (ZIM's errorInvitees); busy and DND are answered by the machine. */
-  async #screen(inviter: UserId, ids: UserId[]): Promise<{ invitees: Invitee[]; errorInvitees: ErrorInvitee[] }> {
+  async #screen(inviter: UserId, ids: UserId[], busy: ReadonlySet<UserId>): Promise<{ invitees: Invitee[]; errorInvitees: ErrorInvitee[] }> {
     const invitees: Invitee[] = [];
     const errorInvitees: ErrorInvitee[] = [];
     for (const userId of ids) {
@@ -229,7 +237,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
       const u = await this.#users.get(userId);
       if (!u || u.disabled) errorInvitees.push({ userId, reason: 'unknown' });
       else if (u.dnd.enabled && !u.dnd.allowList.includes(inviter)) invitees.push({ userId, availability: 'dnd' });
-      else invitees.push({ userId, availability: (await this.isBusy(userId)) ? 'busy' : 'available' });
+      else invitees.push({ userId, availability: busy.has(userId) ? 'busy' : 'available' });
     }
     return { invitees, errorInvitees };
   }

@@ -148,8 +148,8 @@ export class GuardedStore implements Store {
   orphanedCalls(aliveNodes: readonly string[], limit: number): Promise<CallOwner[]> {
     return this.#read(() => this.#inner.orphanedCalls(aliveNodes, limit));
   }
-  startedCallsOf(userId: UserId): Promise<Call[]> {
-    return this.#read(() => this.#inner.startedCallsOf(userId));
+  startedCallsOf(userIds: readonly UserId[]): Promise<Call[]> {
+    return this.#read(() => this.#inner.startedCallsOf(userIds));
   }
   getCall(callID: CallId): Promise<Call | undefined> {
     return this.#read(() => this.#inner.getCall(callID));

@@ -161,8 +161,11 @@ export interface Store {
   claimCall(callID: CallId, node: string): Promise<{ call: Call; epoch: number } | undefined>;
   /** Started calls whose owner is not among `aliveNodes` (a node died, or never had one), oldest first. */
   orphanedCalls(aliveNodes: readonly string[], limit: number): Promise<CallOwner[]>;
-  /** The started calls this user is a member of (busy checks and re-reads across nodes). */
-  startedCallsOf(userId: UserId): Promise<Call[]>;
+  /**
+   * The started calls any of these users is a member of, each once, oldest first (busy checks and
+   * re-reads across nodes: an invitation asks for the caller and every invitee in one read).
+   */
+  startedCallsOf(userIds: readonly UserId[]): Promise<Call[]>;
   getCall(callID: CallId): Promise<Call | undefined>;
   /** Calls still started: what a restarted server reloads and re-arms timers for. */
   startedCalls(): Promise<Call[]>;

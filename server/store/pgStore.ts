@@ -346,9 +346,13 @@ export class PgStore implements Store {
     );
     return rows.map((r) => ({ callID: r.call_id, ownerNode: r.owner_node }));
   }
-  async startedCallsOf(userId: UserId): Promise<Call[]> {
+  async startedCallsOf(userIds: readonly UserId[]): Promise<Call[]> {
+    if (userIds.length === 0) return [];
     return decodeCallRows(
-      await this.#rows("SELECT c.call_id, c.body FROM call_members m JOIN calls c ON c.call_id = m.call_id WHERE m.user_id = $1 AND c.call_state = 'started' ORDER BY c.seq", [userId]),
+      await this.#rows(
+        "SELECT c.call_id, c.body FROM calls c WHERE c.call_state = 'started' AND c.call_id IN (SELECT m.call_id FROM call_members m WHERE m.user_id = ANY($1::text[])) ORDER BY c.seq",
+        [userIds],
+      ),
     );
   }
 

@@ -315,9 +315,13 @@ export class SqliteStore implements Store {
     const alive = new Set(aliveNodes);
     return rows.filter((r) => r.owner_node === null || !alive.has(r.owner_node)).slice(0, limit).map((r) => ({ callID: r.call_id, ownerNode: r.owner_node }));
   }
-  async startedCallsOf(userId: UserId): Promise<Call[]> {
+  async startedCallsOf(userIds: readonly UserId[]): Promise<Call[]> {
+    if (userIds.length === 0) return [];
+    // json_each: one prepared statement whatever the number of users (a statement per count would not be reused).
     return decodeCallRows(
-      this.#q("SELECT c.call_id, c.body FROM call_members m JOIN calls c ON c.call_id = m.call_id WHERE m.user_id = ? AND c.call_state = 'started' ORDER BY c.seq").all(userId) as unknown as CallRow[], // row shape fixed by the query
+      this.#q(
+        "SELECT c.call_id, c.body FROM calls c WHERE c.call_state = 'started' AND c.call_id IN (SELECT m.call_id FROM call_members m WHERE m.user_id IN (SELECT value FROM json_each(?))) ORDER BY c.seq",
+      ).all(JSON.stringify(userIds)) as unknown as CallRow[], // row shape fixed by the query
     );
   }
 

@@ -49,9 +49,12 @@ export function ownershipContract(open: OpenFixture): void {
         const c = newCall(dave);
         await store.saveCalls([a, b, c].map((call) => ({ call, record: null })));
         await store.saveCall(ended(b), null);
-        expect((await store.startedCallsOf(carol)).map((x) => x.callID)).toEqual([a.callID]);
-        expect((await store.startedCallsOf(dave)).map((x) => x.callID)).toEqual([c.callID]);
-        expect(await store.startedCallsOf(bob)).toHaveLength(1);
+        expect((await store.startedCallsOf([carol])).map((x) => x.callID)).toEqual([a.callID]);
+        expect((await store.startedCallsOf([dave])).map((x) => x.callID)).toEqual([c.callID]);
+        expect(await store.startedCallsOf([bob])).toHaveLength(1);
+        // Several users in one read: each call once, oldest first; nobody, nothing.
+        expect((await store.startedCallsOf([dave, carol, bob])).map((x) => x.callID)).toEqual([a.callID, c.callID]);
+        expect(await store.startedCallsOf([])).toEqual([]);
       }));
   });
 }
