@@ -22,6 +22,10 @@ import type {
   UserRow,
 } from './Store.ts';
 
+type EncodedSave = ReturnType<typeof encodeSaves>[number];
+/** The pool or a transaction's client: both run a query. */
+type Queryable = Pick<pg.Pool, 'query'>;
+
 const log = new Logger('PgStore');
 const INT8_OID = 20;
 /** Any fixed number: every node of a cluster migrates under this one advisory lock. */
@@ -275,20 +279,49 @@ export class PgStore implements Store {
    * bench:cluster saw invitations queue for seconds behind it.
    */
   async saveCalls(batch: readonly CallSave[]): Promise<SaveOutcome> {
-    // The last save of a call in the batch is its state at commit; one row per call, as a single
-    // INSERT … ON CONFLICT DO UPDATE may not touch a row twice. A record given by an earlier save stays.
-    const last = new Map<CallId, ReturnType<typeof encodeSaves>[number]>();
+    // One row per call per statement (an INSERT … ON CONFLICT DO UPDATE may not touch a row twice):
+    // consecutive saves of a call under the same fence merge into the last (its state at commit; a
+    // record an earlier save gave stays). A save under another fence (the call was claimed again
+    // within the batch) goes in a later statement, so each is checked against its own epoch: merging
+    // it would let a stale save ride on a current one and run a transition twice.
+    const rounds: Map<CallId, EncodedSave>[] = [];
+    const roundOf = new Map<CallId, number>();
+    const sameFence = (x: EncodedSave, y: EncodedSave): boolean => x.fence?.epoch === y.fence?.epoch && x.fence?.node === y.fence?.node;
     for (const r of encodeSaves(batch)) {
-      const before = last.get(r.call.callID);
-      last.set(r.call.callID, r.record || !before ? r : { ...r, record: before.record, recordBody: before.recordBody });
+      const id = r.call.callID;
+      const k = roundOf.get(id);
+      const before = k === undefined ? undefined : rounds[k]?.get(id);
+      if (k !== undefined && before && sameFence(before, r)) {
+        rounds[k]?.set(id, r.record ? r : { ...r, record: before.record, recordBody: before.recordBody });
+        continue;
+      }
+      const next = k === undefined ? 0 : k + 1;
+      if (!rounds[next]) rounds[next] = new Map();
+      rounds[next]?.set(id, r);
+      roundOf.set(id, next);
     }
-    const rows = [...last.values()];
+    const fenced = new Set<CallId>();
+    const run = async (query: Queryable): Promise<void> => {
+      for (const round of rounds) {
+        const rows = [...round.values()];
+        const saved = await this.#saveRound(query, rows);
+        for (const r of rows) if (!saved.has(r.call.callID)) fenced.add(r.call.callID);
+      }
+    };
+    // One statement is atomic by itself; several share a transaction (all of the batch, or none).
+    if (rounds.length <= 1) await run(this.#pool);
+    else await this.#transaction((c) => run(c));
+    return { fenced: [...fenced] };
+  }
+
+  /** One round of a batch in one statement; the calls that landed (a stale fence is not RETURNed). */
+  async #saveRound(query: Queryable, rows: EncodedSave[]): Promise<Set<CallId>> {
     const members = rows.flatMap((r) => r.call.members.map((m) => [m.userId, r.call.callID] as const));
     const records = rows.flatMap((r) => (r.record && r.recordBody ? [{ record: r.record, body: r.recordBody }] : []));
     // One statement, so one round trip and atomic by itself: a fenced row updates only while its
     // epoch is still the call's (else it is not RETURNed, and is reported), members and records are
     // written only for the rows that landed, with the seq the call got.
-    const returned = await this.#rows<{ call_id: CallId }>(
+    const { rows: returned } = await query.query<{ call_id: CallId }>(
       `WITH input AS (
          SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[]) AS i (call_id, call_state, created_at, body, epoch, node)
        ), fenced_up AS (
@@ -327,8 +360,7 @@ export class PgStore implements Store {
         records.map((r) => r.body),
       ],
     );
-    const saved = new Set(returned.map((r) => r.call_id));
-    return { fenced: rows.filter((r) => !saved.has(r.call.callID)).map((r) => r.call.callID) };
+    return new Set(returned.map((r) => r.call_id));
   }
 
   async claimCall(callID: CallId, node: string): Promise<{ call: Call; epoch: number } | undefined> {

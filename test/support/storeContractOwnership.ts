@@ -32,6 +32,18 @@ export function ownershipContract(open: OpenFixture): void {
         expect(await store.orphanedCalls(['n2'], 10)).toEqual([{ callID: other.callID, ownerNode: 'n1' }]);
       }));
 
+    it('one batch with a stale and a current save of the same call: the stale one is refused and reported, the current one lands', () =>
+      withStore(async ({ store }) => {
+        const c = newCall(bob, carol);
+        await store.saveCalls([{ call: c, record: null, fence: { epoch: 1, node: 'n1' } }]);
+        expect((await store.claimCall(c.callID, 'n2'))?.epoch).toBe(2);
+        const stale = { ...bumped(c), extendedData: 'stale' };
+        const current = { ...bumped(c), extendedData: 'current' };
+        // A merge of the two would let the stale transition ride on the current fence (a timer fired twice in the kill -9 test).
+        expect(await store.saveCalls([{ call: stale, record: null, fence: { epoch: 1, node: 'n1' } }, { call: current, record: null, fence: { epoch: 2, node: 'n2' } }])).toEqual({ fenced: [c.callID] });
+        expect((await store.getCall(c.callID))?.extendedData).toBe('current');
+      }));
+
     it('an ended or unknown call cannot be claimed; a save without a fence is not checked', () =>
       withStore(async ({ store }) => {
         const c = newCall(bob);
