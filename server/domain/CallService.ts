@@ -167,10 +167,10 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     return callInfo(call, this.#ctx());
   }
 
-  /** The started calls the user is in: this node's own in one process, Postgres's in a cluster (any node may own them). */
-  async #startedOf(userId: UserId): Promise<Call[]> {
-    if (this.#placement) return (await this.#store.startedCallsOf([userId])).map((c) => this.#calls.get(c.callID) ?? c);
-    return [...(this.#byUser.get(userId) ?? [])].flatMap((id) => this.#calls.get(id) ?? []);
+  /** The started calls any of these users is in, each once: this node's own in one process, Postgres's in a cluster (any node may own them). */
+  async #startedOf(userIds: readonly UserId[]): Promise<Call[]> {
+    if (this.#placement) return (await this.#store.startedCallsOf(userIds)).map((c) => this.#calls.get(c.callID) ?? c);
+    return [...new Set(userIds.flatMap((u) => [...(this.#byUser.get(u) ?? [])]))].flatMap((id) => this.#calls.get(id) ?? []);
   }
 
   /**
@@ -178,9 +178,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
    * call). One read in a cluster: an invitation asks for the caller and every invitee at once.
    */
   async #busyOf(userIds: readonly UserId[]): Promise<Set<UserId>> {
-    const calls = this.#placement
-      ? (await this.#store.startedCallsOf(userIds)).map((c) => this.#calls.get(c.callID) ?? c)
-      : [...new Set(userIds.flatMap((u) => [...(this.#byUser.get(u) ?? [])]))].flatMap((id) => this.#calls.get(id) ?? []);
+    const calls = await this.#startedOf(userIds);
     const asked = new Set(userIds);
     return new Set(calls.flatMap((c) => c.members.filter((m) => m.state === 'accepted' && asked.has(m.userId)).map((m) => m.userId)));
   }
@@ -421,7 +419,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
 
   /** The calls a user is in that are still started (what a reconnecting client re-reads). */
   async activeCalls(userId: UserId): Promise<CallInfo[]> {
-    const calls = await this.#startedOf(userId);
+    const calls = await this.#startedOf([userId]);
     await this.#sessions.prefetch(calls.flatMap((c) => c.members.map((m) => m.userId)));
     return calls.map((c) => this.info(c));
   }
@@ -443,7 +441,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
 
   #forEachCall(userId: UserId, op: CallOp): void {
     if (this.#timers.stopped) return;
-    this.#startedOf(userId).then(
+    this.#startedOf([userId]).then(
       (calls) => {
         for (const c of calls) this.#background(c.callID, op);
       },
