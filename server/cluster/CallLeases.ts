@@ -70,6 +70,8 @@ export class CallLeases implements CallPlacement {
   readonly #waiting = new Map<number, Waiting>();
   /** Nodes that did not receive a forward (no subscriber): their leases are taken at the next locate. */
   readonly #deaf = new Set<string>();
+  /** Claims in flight: a second request about the same call waits for the first rather than claiming again. */
+  readonly #claiming = new Map<CallId, Promise<Placement>>();
   #calls: CallService | null = null;
   #nextId = 1;
   #leaving = false;
@@ -116,6 +118,24 @@ export class CallLeases implements CallPlacement {
     if (mine) return { here: true, fence: mine, claimed: null };
     // Draining: this node hands calls over and must never take one back (its clients are being sent elsewhere).
     if (this.#leaving) throw new RingdeskError('unavailable', 'this server is draining; reconnect and try again');
+    // One claim per call at a time. Two claims racing on this node (an adoption sweep and a member's
+    // request, say) each raised the epoch, so one of them held a stale fence from the start.
+    const inFlight = this.#claiming.get(callID);
+    if (inFlight) {
+      const first = await inFlight;
+      // The first request adopts what it claimed; this one only runs its op there.
+      return first.here && first.fence ? { here: true, fence: first.fence, claimed: null } : first;
+    }
+    const claim = this.#claimFor(callID);
+    this.#claiming.set(callID, claim);
+    try {
+      return await claim;
+    } finally {
+      this.#claiming.delete(callID);
+    }
+  }
+
+  async #claimFor(callID: CallId): Promise<Placement> {
     let holder = await this.#claim(callID, false);
     if (holder !== null && this.#deaf.has(holder)) holder = await this.#claim(callID, true);
     if (holder !== null) return { here: false, node: holder };
