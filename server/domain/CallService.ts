@@ -117,7 +117,12 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
    * Cluster mode: this node just claimed a call (its owner died, or nobody held it): index it, arm
    * its stored deadlines and start the grace of members whose main device is connected nowhere.
    */
-  async #adopt(call: Call): Promise<void> {
+  async #adopt(claimed: Call, fence: CallFence): Promise<void> {
+    // Superseded: this node dropped the call since, or claimed it again (that claim adopts it).
+    if (this.#placement?.fenceOf(claimed.callID) !== fence) return;
+    // A request that waited on this claim may have run its op first: keep the newer state.
+    const held = this.#calls.get(claimed.callID);
+    const call = held && held.version >= claimed.version ? held : claimed;
     this.#index(call);
     this.#timers.arm(call);
     for (const m of call.members) {
@@ -260,8 +265,13 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
         if (held) return await this.#queue.run(callID, () => this.#exec(callID, op, held));
         const where = await placement.locate(callID);
         if (!where.here) return await placement.forward(where.node, callID, op);
-        if (where.claimed) await this.#queue.run(callID, () => this.#adopt(where.claimed as Call)); // narrowed just above
-        return await this.#queue.run(callID, () => this.#exec(callID, op, where.fence ?? undefined));
+        const { fence, claimed } = where;
+        if (fence && claimed) await this.#queue.run(callID, () => this.#adopt(claimed, fence));
+        return await this.#queue.run(callID, async () => {
+          // Nobody can own the call (it ended): a copy still held here is stale, and must not be run.
+          if (!fence && this.#calls.has(callID)) this.#drop(callID);
+          return this.#exec(callID, op, fence ?? undefined);
+        });
       } catch (e) {
         // The owner changed under us (our save was fenced, or the node we asked let go): ask again.
         if (!(e instanceof CallFencedError || e instanceof NotOwnerError) || attempt >= MAX_ROUTES) {
@@ -289,37 +299,52 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     switch (op.kind) {
       case 'event':
         if (op.deviceName && 'device' in op.ev && op.ev.device && 'by' in op.ev) this.#sessions.rememberName(op.ev.by, op.ev.device, op.deviceName);
-        return this.#commit(transition(call, op.ev, this.#ctx()), fence);
+        return this.#step(call, op.ev, fence);
       case 'deviceOnline': {
         if (findMember(call, op.userId)?.mainDevice === op.deviceId) this.#timers.clearGrace(callID, op.userId);
         // Nothing to deliver (not ringing for this user any more) is not an error for a sign-in.
-        const r = transition(call, { type: 'deviceOnline', userId: op.userId, device: op.deviceId }, this.#ctx());
-        return r.ok ? this.#commit(r, fence) : call;
+        return this.#step(call, { type: 'deviceOnline', userId: op.userId, device: op.deviceId }, fence, true);
       }
       case 'deviceOffline': {
-        const r = transition(call, { type: 'deliveryChanged', userId: op.userId, goneDevice: op.deviceId }, this.#ctx());
-        const after = r.ok ? await this.#commit(r, fence) : call;
+        const after = await this.#step(call, { type: 'deliveryChanged', userId: op.userId, goneDevice: op.deviceId }, fence, true);
         const m = findMember(after, op.userId);
         if (after.callState !== 'started' || !m || m.mainDevice !== op.deviceId || (m.state !== 'accepted' && m.userId !== after.inviter)) return after;
         if (!op.loggedOut) {
           this.#timers.startGrace(callID, op.userId);
           return after;
         }
-        return this.#commit(transition(after, { type: 'memberLost', userId: op.userId }, this.#ctx()), fence);
+        return this.#step(after, { type: 'memberLost', userId: op.userId }, fence);
       }
       default:
         throw new Error(`unknown call op ${String(op satisfies never)}`);
     }
   }
 
+  /**
+   * One event through the machine, committed. An ended call only answers: an event the machine lets
+   * through there changes nothing, so it is neither saved nor pushed (a late timer, a sign-in).
+   * `refusalIsNothing`: a refusal returns the call as it was (device comings and goings).
+   */
+  #step(call: Call, ev: CallEvent, fence: CallFence | undefined, refusalIsNothing = false): Promise<Call> {
+    const r = transition(call, ev, this.#ctx());
+    if (r.ok ? r.effects.length === 0 && call.callState === 'ended' : refusalIsNothing) return Promise.resolve(call);
+    return this.#commit(r, fence);
+  }
+
   async #commit(r: TransitionResult, fence?: CallFence): Promise<Call> {
     if (!r.ok) throw r.error;
+    // In a cluster every save is fenced: an unfenced one would land whoever owns the call (#step
+    // never gets here for an ended call, the only kind nobody can own).
+    if (this.#placement && !fence) throw new NotOwnerError(`no fence for ${r.call.callID}`);
     const record = r.effects.find((e) => e.type === 'record');
     // Resolves once the tick's batch has committed: nothing below runs (no push) for a failed batch.
     try {
       await this.#commits.save(r.call, record?.type === 'record' ? record.record : null, fence);
     } catch (e) {
-      if (e instanceof CallFencedError) this.#drop(r.call.callID);
+      // Refused under the fence this node holds now (or none): the call is another node's. Under an
+      // older fence (this node claimed it again since), the newer claim stands.
+      const now = this.#placement?.fenceOf(r.call.callID);
+      if (e instanceof CallFencedError && (now === undefined || now === fence)) this.#drop(r.call.callID);
       throw e;
     }
     this.#index(r.call);
@@ -465,7 +490,8 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     const where = await placement.locate(callID);
     if (!where.here || !where.claimed) return false;
     const claimed = where.claimed;
-    await this.#queue.run(callID, () => this.#adopt(claimed));
+    const fence = where.fence;
+    await this.#queue.run(callID, () => this.#adopt(claimed, fence));
     return true;
   }
 }
