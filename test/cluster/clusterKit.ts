@@ -3,7 +3,7 @@
 // Timings come from the config (short leases and liveness), never from sleeps in the test.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { hashPassword } from '../../server/auth/passwords.ts';
@@ -150,8 +150,11 @@ async function nodeProcess(id: string, port: number, metricsPort: number, env: N
       });
       child = c;
       exited = new Promise((r) => c.once('exit', () => r()));
+      // RINGDESK_CLUSTER_LOG_DIR keeps each node's whole log (a rare failure's history); tests read only the tail.
+      const keep = process.env['RINGDESK_CLUSTER_LOG_DIR'];
       const onData = (d: Buffer): void => {
         log = (log + d.toString()).slice(-20_000);
+        if (keep) appendFileSync(join(keep, `${id}.log`), d);
       };
       c.stderr?.on('data', onData);
       c.stdout?.on('data', onData);
