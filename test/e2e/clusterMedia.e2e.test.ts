@@ -79,7 +79,15 @@ async function withNodeLogs(fn: () => Promise<void>): Promise<void> {
     // Each node's log tail next to the screenshots, for what the warnings do not say.
     mkdirSync(ARTIFACTS, { recursive: true });
     for (const n of cluster?.nodes ?? []) writeFileSync(join(ARTIFACTS, `cluster-media-${n.id}.log`), n.log());
-    throw new Error(`${e instanceof Error ? e.message : String(e)}\n${cluster?.problems(40) ?? ''}`);
+    // What each app showed: its screen and any error it displayed (a failed directory search, say).
+    const shown: string[] = [];
+    for (const [i, d] of desktops.entries()) {
+      await screenshot(d.page, `cluster-media-failed-${i}`).catch(() => undefined);
+      const alerts = await d.page.getByRole('alert').allInnerTexts().catch((x: unknown) => [String(x)]);
+      const search = await d.page.getByTestId('contact-search').inputValue({ timeout: 1000 }).catch(() => '(no search field)');
+      shown.push(`desktop ${i}: search "${search}", alerts ${JSON.stringify(alerts)}`);
+    }
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\n${shown.join('\n')}\n${cluster?.problems(40) ?? ''}`);
   }
 }
 
@@ -99,7 +107,7 @@ describe('media across cluster nodes', () => {
     desktops.push(alice);
     await signIn(alice, aliceNode.url, 'alice');
 
-    await videoCallAccepted(alice, bob);
+    await withNodeLogs(() => videoCallAccepted(alice, bob).then(() => undefined));
     await withNodeLogs(async () => {
       await keepsDecoding(alice.page, 'bob');
       await keepsDecoding(bob.page, 'alice');
