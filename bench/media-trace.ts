@@ -4,7 +4,13 @@
 // member states, mediasoup's key-frame and PLI traces, consumer resumes and layer changes, each
 // page's console, and when each side decoded its first remote frame (bench:media's measure). A side
 // without a frame gets its page's videos, store and inbound RTP stats. Default: pre-warmed, rung
-// 1.5 s; `fast` answers as soon as it rings; `noprewarm` turns pre-warm off.
+// 1.5 s; `fast` answers as soon as it rings; `noprewarm` turns pre-warm off. Also printed: when
+// Bob's pointerdown happened (Playwright's click() spends tens of ms before it), when each in-call
+// screen and remote tile appeared, and each page's long tasks. TRACE_PROFILE_DIR=DIR saves each
+// page's CPU profile of the accept (read with bench/profile-summary.ts); TRACE_TIMELINE=1 sums
+// Bob's main-thread work by kind (style, layout, paint, script) from a Chrome trace.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { types } from 'mediasoup';
 import { asCallId } from '../src/shared/protocol/index.ts';
 import { startTestServer, until } from '../test/integration/harness.ts';
@@ -54,8 +60,37 @@ worker?.observer.on('newrouter', (router) => {
 async function armFirstFrame(d: Desktop, from: string): Promise<void> {
   await d.page.evaluate(`(() => {
     window.__firstFrameAt = undefined;
+    window.__inputAt = undefined;
+    window.__tileAt = undefined;
+    window.__inCallAt = undefined;
+    window.__long = [];
+    window.__sinkAt = undefined;
+    if (window.__pcs) for (const pc of window.__pcs) for (const r of pc.getReceivers()) {
+      if (r.track.kind !== 'video' || r.track.readyState !== 'live') continue;
+      const sink = document.createElement('video');
+      sink.muted = true; sink.autoplay = true; sink.style.cssText = 'position:fixed;left:0;top:0;width:64px;height:48px;opacity:0.01;pointer-events:none';
+      sink.srcObject = new MediaStream([r.track]);
+      document.body.append(sink);
+      const sid = setInterval(() => { if (sink.videoWidth > 0) { window.__sinkAt ??= performance.timeOrigin + performance.now(); clearInterval(sid); sink.remove(); } }, 2);
+    }
+    window.__ipc = [];
+    if (!window.__ipcWrapped && window.ringdesk) {
+      window.__ipcWrapped = true;
+      for (const k of Object.keys(window.ringdesk)) {
+        const f = window.ringdesk[k];
+        if (typeof f !== 'function' || k.startsWith('on')) continue;
+        try { window.ringdesk[k] = (a) => { const t = performance.timeOrigin + performance.now(); return f(a).finally(() => window.__ipc.push([k + (a && a.type ? ':' + a.type : ''), t, performance.timeOrigin + performance.now()])); }; } catch {}
+      }
+    }
+    if (!window.__longObs) {
+      window.__longObs = new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push([performance.timeOrigin + e.startTime, e.duration]); });
+      window.__longObs.observe({ type: 'longtask', buffered: false });
+    }
+    document.addEventListener('pointerdown', (e) => { window.__inputAt ??= performance.timeOrigin + e.timeStamp; }, { capture: true, once: true });
     const id = setInterval(() => {
       const v = document.querySelector('[data-testid="remote-video-${from}"]');
+      if (v && window.__tileAt === undefined) window.__tileAt = performance.timeOrigin + performance.now();
+      if (window.__inCallAt === undefined && document.querySelector('[data-testid="screen-in-call"]')) window.__inCallAt = performance.timeOrigin + performance.now();
       if (v && v.videoWidth > 0) { window.__firstFrameAt = performance.timeOrigin + performance.now(); clearInterval(id); }
     }, 2);
   })()`);
@@ -107,15 +142,55 @@ for (let i = 0; i < runs; i++) {
   }
   await armFirstFrame(alice, 'bob');
   await armFirstFrame(bob, 'alice');
+  for (const d of [alice, bob]) log(`${d.name} parked videos: ${String(await d.page.evaluate(`JSON.stringify([...document.querySelectorAll('[data-role="video-parking"] video')].map((v) => [v.paused, v.readyState, v.videoWidth]))`))}`);
   log('--- accept');
+  const profiling = process.env['TRACE_PROFILE_DIR'];
+  const cdp = profiling ? await Promise.all([alice, bob].map(async (d) => {
+    const c = await d.page.context().newCDPSession(d.page);
+    await c.send('Profiler.enable');
+    await c.send('Profiler.setSamplingInterval', { interval: 200 });
+    await c.send('Profiler.start');
+    return c;
+  })) : [];
+  const timeline = process.env['TRACE_TIMELINE'] ? await bob.page.context().newCDPSession(bob.page) : null;
+  const events: { name: string; ph: string; dur?: number; tid: number; pid: number; ts: number; args?: { name?: string } }[] = [];
+  if (timeline) {
+    // Chrome trace events: that shape.
+    timeline.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as typeof events)));
+    await timeline.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,blink', transferMode: 'ReportEvents' });
+  }
   t0 = now();
   await bob.page.getByTestId('accept-video').click();
   log('click returned');
   const [a, b] = [await firstFrameAt(alice), await firstFrameAt(bob)];
   const tail = now() - t0;
+  if (timeline) {
+    const done = new Promise((r) => timeline.once('Tracing.tracingComplete', r));
+    await timeline.send('Tracing.end');
+    await done;
+    const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}/${e.tid}`));
+    const by = new Map<string, number>();
+    for (const e of events) if (e.ph === 'X' && e.dur && main.has(`${e.pid}/${e.tid}`)) by.set(e.name, (by.get(e.name) ?? 0) + e.dur / 1000);
+    lines.push(`bob main thread (ms, inclusive): ${[...by].sort((a, b) => b[1] - a[1]).slice(0, 18).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
+  }
+  for (const [k, c] of cdp.entries()) {
+    const { profile } = await c.send('Profiler.stop');
+    writeFileSync(join(profiling ?? '.', `${k === 0 ? 'alice' : 'bob'}-${i}.cpuprofile`), JSON.stringify(profile));
+    await c.detach();
+  }
   if (!Number.isFinite(a)) lines.push(`alice diag ${await diag(alice)}`);
   if (!Number.isFinite(b)) lines.push(`bob diag ${await diag(bob)}`);
   lines.push(`caller first frame ${(a - t0).toFixed(1)}   callee first frame ${(b - t0).toFixed(1)}`);
+  const at = async (d: Desktop, k: string): Promise<string> => (Number(await d.page.evaluate(`window.${k} ?? NaN`)) - t0).toFixed(1);
+  for (const d of [alice, bob]) {
+    const long = JSON.parse(String(await d.page.evaluate('JSON.stringify(window.__long)'))) as [number, number][];
+    lines.push(`${d.name} long tasks: ${long.map(([s0, dur]) => `${(s0 - t0).toFixed(0)}+${dur.toFixed(0)}`).join(' ')}`);
+  }
+  for (const d of [alice, bob]) {
+    const ipc = JSON.parse(String(await d.page.evaluate('JSON.stringify(window.__ipc ?? [])'))) as [string, number, number][];
+    lines.push(`${d.name} ipc: ${ipc.map(([k, a, b]) => `${k} ${(a - t0).toFixed(0)}→${(b - t0).toFixed(0)}`).join(', ')}`);
+  }
+  lines.push(`bob's pointerdown ${await at(bob, '__inputAt')}; pre-attached sink's first frame: caller ${await at(alice, '__sinkAt')}, callee ${await at(bob, '__sinkAt')}; in-call screen: caller ${await at(alice, '__inCallAt')}, callee ${await at(bob, '__inCallAt')}; remote tile in the DOM: caller ${await at(alice, '__tileAt')}, callee ${await at(bob, '__tileAt')}`);
   await new Promise((r) => setTimeout(r, Math.max(0, 200 - tail)));
   console.log(`==== run ${i}\n${lines.join('\n')}`);
   t0 = 0;
