@@ -102,6 +102,13 @@ export class Consumers {
     return this.#entries.get(consumerId)?.consumer.track ?? null;
   }
 
+  /** Every video received now, shown or not yet (a ringing device's), by consumer id. */
+  videoTracks(): Map<string, MediaStreamTrack> {
+    const out = new Map<string, MediaStreamTrack>();
+    for (const [id, e] of this.#entries) if (e.info.kind === 'video') out.set(id, e.consumer.track);
+    return out;
+  }
+
   /** The tile showing `consumerId` fits `layer` now; asks the SFU only when that changed. */
   preferLayer(consumerId: string, layer: SpatialLayer): void {
     const e = this.#entries.get(consumerId);

@@ -13,6 +13,7 @@ import type { SessionState } from './lifecycle.ts';
 import { MediaSession } from './MediaSession.ts';
 import type { RoomCloseReason, RoomEvents, RoomOptions, RoomState } from './RoomClient.ts';
 import type { SfuPort } from './sfuPort.ts';
+import { VideoSinks } from './VideoSinks.ts';
 
 /** Records what the session asks of its room; the test plays the room's events. */
 class FakeRoom extends TypedEmitter<RoomEvents> {
@@ -49,8 +50,13 @@ class FakeRoom extends TypedEmitter<RoomEvents> {
   reports(): Promise<never[]> {
     return Promise.resolve([]);
   }
-  remoteTrack(): null {
-    return null;
+  /** What the room receives (the test fills it), shown or not. */
+  readonly videos = new Map<string, MediaStreamTrack>();
+  remoteTrack(id: string): MediaStreamTrack | null {
+    return this.videos.get(id) ?? null;
+  }
+  receivedVideo(): Map<string, MediaStreamTrack> {
+    return new Map(this.videos);
   }
   close(reason: RoomCloseReason = 'left'): void {
     if (this.closed) return;
@@ -60,6 +66,10 @@ class FakeRoom extends TypedEmitter<RoomEvents> {
   }
   play(state: RoomState): void {
     this.emit('state', state);
+  }
+  /** The consumers changed (what the real room says with the shown ones). */
+  remotesChanged(): void {
+    this.emit('remotes', []);
   }
   serverCloses(reason: RoomCloseReason): void {
     this.close(reason);
@@ -87,8 +97,8 @@ afterEach(() => {
   session = null;
 });
 
-function start(): MediaSession {
-  const s = new MediaSession({ port, loadRoom: () => Promise.resolve(roomModule), report: (level, m) => reports.push(`${level}: ${m}`) });
+function start(sinks?: VideoSinks): MediaSession {
+  const s = new MediaSession({ port, loadRoom: () => Promise.resolve(roomModule), report: (level, m) => reports.push(`${level}: ${m}`), ...(sinks ? { sinks } : {}) });
   s.on('state', (x) => states.push(x));
   s.start();
   session = s;
@@ -129,6 +139,21 @@ describe('MediaSession lifecycle', () => {
     expect(room().calls).toEqual(['join(pending)', 'activate']);
     expect(s.state).toBe('joined');
     expect(states).toEqual(['prewarming', 'joining', 'joined']);
+  });
+
+  it('a video received while ringing (not shown yet) gets its playing <video> at once; a tile borrows that element; leaving removes it', async () => {
+    const s = start(new VideoSinks({ doc: document, stream: () => new MediaStream() })); // the test DOM has no camera tracks
+    useCallsStore().setCalls([makeView(ringing, 'bob')]);
+    await flush();
+    room().videos.set('cons-alice-cam', { id: 't1', kind: 'video' } as unknown as MediaStreamTrack); // only passed through
+    room().remotesChanged(); // consumed ahead, hidden (none shown) until the caller's side is a member
+    const parked = document.querySelectorAll('[data-role="video-parking"] video');
+    expect(parked).toHaveLength(1);
+    expect(s.borrowVideo('cons-alice-cam')).toBe(parked[0]);
+    expect(s.borrowVideo('nobody')).toBeNull();
+    useCallsStore().setCalls([]);
+    await flush();
+    expect(document.querySelectorAll('video')).toHaveLength(0);
   });
 
   it('a declined or cancelled ring leaves the pending room and goes back to idle', async () => {

@@ -13,6 +13,7 @@ import { classify, listDevices, onDeviceChange, openTrack } from './localMedia.t
 import type { RoomClient, RoomState } from './RoomClient.ts';
 import type { SfuPort } from './sfuPort.ts';
 import { StatsSampler } from './stats.ts';
+import { VideoSinks } from './VideoSinks.ts';
 
 type RoomModule = typeof import('./RoomClient.ts');
 type Me = { userId: UserId; deviceId: DeviceId };
@@ -39,6 +40,8 @@ export interface MediaSessionDeps {
   loadRoom(): Promise<RoomModule>;
   /** Warnings and errors for main's log (the `log` IPC channel). */
   report(level: 'warn' | 'error', message: string): void;
+  /** The received cameras' <video> elements (tests pass one over their DOM). */
+  sinks?: VideoSinks;
 }
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -59,10 +62,13 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
   /** The ringing call this device started answering before the answer was confirmed (see start()). */
   #answering: CallId | null = null;
   #offDevices: (() => void) | null = null;
+  /** Made on first need: only a window that receives a camera needs MediaStream. */
+  #sinks: VideoSinks | null;
 
   constructor(deps: MediaSessionDeps) {
     super();
     this.#d = deps;
+    this.#sinks = deps.sinks ?? null;
     this.onListenerError((event, e) => deps.report('error', `media session listener "${event}" failed: ${message(e)}`));
   }
 
@@ -160,6 +166,17 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
   remoteTrack(consumerId: string): MediaStreamTrack | null {
     return this.#live?.room.remoteTrack(consumerId) ?? null;
   }
+  /** A received camera's <video>, already playing (made while the call rang): a tile shows it, then gives it back. */
+  borrowVideo(consumerId: string): HTMLVideoElement | null {
+    const track = this.remoteTrack(consumerId);
+    return track ? this.#videoSinks().borrow(consumerId, track) : null;
+  }
+  returnVideo(consumerId: string, el: HTMLVideoElement): void {
+    this.#videoSinks().giveBack(consumerId, el);
+  }
+  #videoSinks(): VideoSinks {
+    return (this.#sinks ??= new VideoSinks());
+  }
   /** The tile showing a remote camera was resized: the SFU forwards the layer that fits it. */
   preferLayer(consumerId: string, layer: SpatialLayer): void {
     this.#live?.room.preferLayer(consumerId, layer);
@@ -251,6 +268,7 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
     this.#answering = null;
     for (const off of l.offs) off();
     l.room.close('left');
+    this.#sinks?.clear();
     for (const t of l.tracks.values()) t.stop();
     const media = useMediaStore();
     if (this.#preview && [...l.tracks.values()].includes(this.#preview)) {
@@ -321,7 +339,13 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
       () => clearInterval(timer),
       room.on('state', (s) => this.#roomState(s)),
       room.on('members', (x) => (media.members = x)),
-      room.on('remotes', (r) => (media.remotes = r)),
+      room.on('remotes', (r) => {
+        // Emitted at every consumer made or gone, shown or not: each received video, a ringing
+        // device's too, gets its playing <video> now, before any tile shows it (VideoSinks).
+        const videos = room.receivedVideo();
+        if (videos.size > 0 || this.#sinks) this.#videoSinks().sync(videos);
+        media.remotes = r;
+      }),
       room.on('published', (p) => (media.published = p)),
       room.on('layers', (x) => (media.layers = x)),
       room.on('activeSpeaker', (w) => (media.activeSpeaker = w ? `${w.userId}/${w.deviceId}` : null)),

@@ -225,6 +225,10 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   remoteTrack(consumerId: string): MediaStreamTrack | null {
     return this.#consumers.track(consumerId);
   }
+  /** Every video received now, shown or not yet, by consumer id (the session keeps a playing <video> for each). */
+  receivedVideo(): Map<string, MediaStreamTrack> {
+    return this.#consumers.videoTracks();
+  }
   /** The tile showing a remote camera fits `layer` now (sent to the SFU only when it changed). */
   preferLayer(consumerId: string, layer: SpatialLayer): void {
     if (!this.closed) this.#consumers.preferLayer(consumerId, layer);

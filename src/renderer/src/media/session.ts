@@ -35,6 +35,9 @@ function stopMediaSession(): void {
 
 /** A remote consumer's track, for a tile's <video> or <audio>. */
 export const remoteTrack = (consumerId: string): MediaStreamTrack | null => current?.session.remoteTrack(consumerId) ?? null;
+/** A received camera's <video>, already playing; the tile that shows it gives it back when it goes. */
+export const borrowVideo = (consumerId: string): HTMLVideoElement | null => current?.session.borrowVideo(consumerId) ?? null;
+export const returnVideo = (consumerId: string, el: HTMLVideoElement): void => current?.session.returnVideo(consumerId, el);
 /** The tile showing a remote camera was resized: the SFU forwards the layer that fits it. */
 export const preferLayer = (consumerId: string, layer: SpatialLayer): void => current?.session.preferLayer(consumerId, layer);
 /** What this device sends as `source` (self-view), or the camera preview while ringing. */

@@ -12,6 +12,8 @@ import { click, mountApp, settle, type Mounted } from '../../testing/mountApp.ts
 vi.mock('../../media/session.ts', () => ({
   startMediaSession: () => () => undefined,
   remoteTrack: () => null,
+  borrowVideo: () => null,
+  returnVideo: () => undefined,
   localTrack: () => null,
   preferLayer: () => undefined,
   currentRoom: () => null,
