@@ -1,5 +1,6 @@
 import type { types } from 'mediasoup';
 import { RingdeskError } from '../../src/shared/errors.ts';
+import type { Media } from '../../src/shared/ipc/callMeta.ts';
 import {
   RtpCapabilitiesSchema,
   RtpParametersSchema,
@@ -109,16 +110,16 @@ export class Room {
     const peer = new Peer(userId, deviceId, deviceName, rtpCapabilities);
     peer.pending = true;
     this.#pending.set(`${userId}/${deviceId}`, peer);
-    return this.#state(false);
+    return { ...this.#state(false), answerStartsMedia: true };
   }
 
   /**
    * The user answered on this device: its pre-warmed peer becomes the member's device in the room,
-   * and what it asked to run while ringing (its consumers, its unpaused producers) resumes now,
-   * without another round trip. The user's other ringing devices are put out. False when this
-   * device had not pre-warmed.
+   * and what it asked to run while ringing (its consumers, its unpaused producers; its camera only
+   * for a video answer) resumes now, without another round trip. The user's other ringing devices
+   * are put out. False when this device had not pre-warmed.
    */
-  promote(userId: UserId, deviceId: DeviceId): boolean {
+  promote(userId: UserId, deviceId: DeviceId, answer: Media): boolean {
     const peer = this.pendingPeer(userId, deviceId);
     if (!peer) return false;
     this.#pending.delete(`${userId}/${deviceId}`);
@@ -133,18 +134,23 @@ export class Room {
       const push: SfuPush = { type: 'sfuNewProducer', data: { callID: this.callID, producer: peer.info(entry) } };
       for (const p of this.#pending.values()) if (p.userId !== userId) this.#notify(p.userId, p.deviceId, push);
     }
-    this.#runAnswered(peer);
+    this.#runAnswered(peer, answer);
     return true;
   }
 
-  /** Resumes what the promoted device asked to run while it rang; the others hear its producers resume. */
-  #runAnswered(peer: Peer): void {
+  /**
+   * Resumes what the promoted device asked to run while it rang; the others hear its producers
+   * resume. An audio answer leaves the camera paused (the app then stops sending it): a camera must
+   * never go out because the call rang as a video call.
+   */
+  #runAnswered(peer: Peer, answer: Media): void {
     const ids = [...peer.onAnswer];
     peer.onAnswer.clear();
     const failed = (e: unknown): void => log.child({ callID: this.callID }).warn('resume on answer failed: %s', e instanceof Error ? e.message : String(e));
     for (const id of ids) {
       const consumer = peer.consumers.get(id);
       if (consumer) void mediasoupCall('resumeConsumer', () => consumer.resume()).catch(failed);
+      else if (peer.producers.get(id)?.source === 'camera' && answer !== 'video') continue;
       else if (peer.producers.has(id)) this.setProducerPaused(peer, id, false).catch(failed);
     }
   }

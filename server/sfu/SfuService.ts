@@ -1,5 +1,6 @@
 import type { types } from 'mediasoup';
 import { assertNever } from '../../src/shared/assertNever.ts';
+import { mediaOf, type Media } from '../../src/shared/ipc/callMeta.ts';
 import { anyInviteeAccepted, findMember, type Call } from '../../src/shared/call/index.ts';
 import { RingdeskError } from '../../src/shared/errors.ts';
 import { RtpCapabilitiesSchema, type CallId, type DeviceId, type SfuRequestType, type UserId } from '../../src/shared/protocol/index.ts';
@@ -198,21 +199,21 @@ export class SfuService {
    * an invitee still being invited, from any of its signed-in devices, may pre-warm: create
    * transports and PAUSED producers that nobody can see or consume until it accepts on that device.
    */
-  async #authorize(actor: Actor, callID: CallId, type: SfuRequestType): Promise<Access> {
+  async #authorize(actor: Actor, callID: CallId, type: SfuRequestType): Promise<{ access: Access; answer: Media }> {
     const m = findMember(await this.#startedCall(callID), actor.userId);
     if (!m) throw new RingdeskError('media_forbidden', 'you are not a member of this call');
     if (RINGING.has(m.state)) {
-      if (RINGING_MAY.has(type)) return 'ringing';
+      if (RINGING_MAY.has(type)) return { access: 'ringing', answer: 'audio' };
       throw new RingdeskError('media_forbidden', `answer the call first: while it rings a device may only prepare to send (${type} waits for the answer)`);
     }
     if (m.state !== 'accepted') throw new RingdeskError('media_forbidden', `accept or join the call first (you are ${m.state})`);
     if (m.mainDevice !== actor.deviceId) throw new RingdeskError('media_forbidden', 'the call is on your other device; callJoin moves it here');
-    return 'member';
+    return { access: 'member', answer: mediaOf(m.extendedData) };
   }
 
-  #joined(actor: Actor, callID: CallId, access: Access): { room: Room; peer: Peer } {
+  #joined(actor: Actor, callID: CallId, access: Access, answer: Media): { room: Room; peer: Peer } {
     const room = this.#rooms.get(callID);
-    if (room && access === 'member' && !room.peer(actor.userId, actor.deviceId)) room.promote(actor.userId, actor.deviceId); // answered, sync not run yet
+    if (room && access === 'member' && !room.peer(actor.userId, actor.deviceId)) room.promote(actor.userId, actor.deviceId, answer); // answered, sync not run yet
     const peer = access === 'member' ? room?.peer(actor.userId, actor.deviceId) : room?.pendingPeer(actor.userId, actor.deviceId);
     if (!room || !peer) throw new RingdeskError('media_forbidden', 'join the room first (sfuJoin)');
     return { room, peer };
@@ -220,7 +221,7 @@ export class SfuService {
 
   async #inRoom(actor: Actor, req: Exclude<SfuRequest, { type: 'sfuCapabilities' }>): Promise<SfuResult> {
     const callID = req.data.callID;
-    const access = await this.#authorize(actor, callID, req.type);
+    const { access, answer } = await this.#authorize(actor, callID, req.type);
     if (req.type === 'sfuJoin') {
       const room = await this.#ensureRoom(callID);
       const name = this.#sessions.device(actor.userId, actor.deviceId)?.deviceName ?? actor.deviceId;
@@ -228,7 +229,7 @@ export class SfuService {
       const caps = req.data.rtpCapabilities as unknown as types.RtpCapabilities;
       return access === 'ringing' ? room.joinPending(actor.userId, actor.deviceId, name, caps) : room.join(actor.userId, actor.deviceId, name, caps);
     }
-    const { room, peer } = this.#joined(actor, callID, access);
+    const { room, peer } = this.#joined(actor, callID, access, answer);
     switch (req.type) {
       case 'sfuLeave':
         if (peer.pending) room.removePending(actor.userId, actor.deviceId, null);
@@ -334,7 +335,7 @@ export class SfuService {
       for (const peer of [...room.pending.values()]) {
         const m = findMember(call, peer.userId);
         if (m && RINGING.has(m.state)) continue;
-        if (m?.state === 'accepted' && m.mainDevice === peer.deviceId) room.promote(peer.userId, peer.deviceId);
+        if (m?.state === 'accepted' && m.mainDevice === peer.deviceId) room.promote(peer.userId, peer.deviceId, mediaOf(m.extendedData));
         else room.removePending(peer.userId, peer.deviceId, m?.state === 'accepted' ? 'moved' : 'ended');
       }
       this.#closeIfEmpty(room);

@@ -5,7 +5,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { asDeviceId, type CallId } from '../../src/shared/protocol/index.ts';
 import { cleanupSockets } from './badInput.raw.ts';
-import { connect, once, startTestServer, type TestClient, type TestServer } from './harness.ts';
+import { encodeCallMeta } from '../../src/shared/ipc/callMeta.ts';
+import { connect, once, startTestServer, until, type TestClient, type TestServer } from './harness.ts';
 import { codeOf, DTLS, join, joinAndSend, opus, req, requireWorker, sfuPush, vp8Simulcast } from './sfuKit.ts';
 
 let t: TestServer;
@@ -104,6 +105,23 @@ describe('pre-warm while ringing: what a ringing device may do', () => {
     expect(bobsPeer()?.consumers.get(c.consumerId)?.paused).toBe(false);
     expect(snapshot()?.pending).toEqual([]);
   });
+
+  for (const answer of ['video', 'audio'] as const) {
+    it(`a camera asked unpaused while ringing ${answer === 'video' ? 'starts on a video answer, with the mic' : 'never starts on an audio answer: only the mic does'}`, async () => {
+      const joined = await join(bob, callID);
+      expect(joined.answerStartsMedia).toBe(true); // told only to a ringing device
+      const { transportId } = await req(bob, 'sfuCreateTransport', { callID, direction: 'send' });
+      await req(bob, 'sfuConnectTransport', { callID, transportId, dtlsParameters: DTLS });
+      const mic = await req(bob, 'sfuProduce', { callID, transportId, kind: 'audio', source: 'mic', rtpParameters: opus('0'), paused: false });
+      const camera = await req(bob, 'sfuProduce', { callID, transportId, kind: 'video', source: 'camera', rtpParameters: vp8Simulcast('1'), paused: false });
+      expect(producerOf(camera.producerId)?.paused).toBe(true); // held while ringing
+      const member = sfuPush(alice, 'sfuMemberJoined');
+      await bob.calls.callAccept(callID, encodeCallMeta({ media: answer }));
+      await member;
+      await until(() => producerOf(mic.producerId)?.paused === false, undefined, 'the mic started on the answer');
+      expect(producerOf(camera.producerId)?.paused).toBe(answer !== 'video');
+    });
+  }
 
   it('a resume asked for while ringing and taken back (pause) does not run on answering', async () => {
     const b = await prewarm(bob);

@@ -155,7 +155,17 @@ export const SFU_REQUESTS = {
   /** Enter the call's room. Accepted members on their main device; an invitee still ringing may pre-warm (all held paused until it answers; docs/protocol.md). */
   sfuJoin: {
     data: z.object({ ...InRoom, rtpCapabilities: RtpCapabilitiesSchema }),
-    result: z.object({ rtpCapabilities: RtpCapabilitiesSchema, producers: z.array(ProducerInfoSchema), members: z.array(RoomMemberSchema) }),
+    result: z.object({
+      rtpCapabilities: RtpCapabilitiesSchema,
+      producers: z.array(ProducerInfoSchema),
+      members: z.array(RoomMemberSchema),
+      /**
+       * Only to a ringing device: this server starts what it produces unpaused (its camera only for a
+       * video answer) the moment its answer lands, so it may produce unpaused while ringing and need
+       * not ask again. Absent (an older server): it produces paused and resumes after answering.
+       */
+      answerStartsMedia: z.literal(true).optional(),
+    }),
   },
   /** Leave the room without leaving the call (the client rejoins after a reconnect). */
   sfuLeave: { data: z.object(InRoom), result: Empty },

@@ -75,6 +75,8 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   #rejoining: Promise<void> | null = null;
   #wake: (() => void) | null = null;
   #pending: boolean;
+  /** The server starts this ringing device's unpaused producers when its answer lands (sfuJoin's answerStartsMedia). */
+  #answerStartsMedia = false;
 
   constructor(o: RoomOptions) {
     super();
@@ -129,7 +131,8 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
         // Muted while it rang: it stays paused on the server, and now sends nothing from here either.
         if (pub.paused) return p.pause();
         if (p.paused) p.resume();
-        await this.#o.port.request('sfuResumeProducer', { callID: this.callID, producerId: p.id });
+        // The server ran it when the answer landed (no round trip after the click); an older one waits for this.
+        if (!this.#answerStartsMedia) await this.#o.port.request('sfuResumeProducer', { callID: this.callID, producerId: p.id });
       });
       this.#consumers.consumeAll(this.#epoch);
       await Promise.all(resumes);
@@ -284,6 +287,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       throw e;
     });
     this.#check(epoch);
+    this.#answerStartsMedia = r.answerStartsMedia === true;
     const fresh = (key: string): boolean => !this.#goneSinceJoin.has(key);
     for (const m of r.members) if (!this.#isMe(m) && fresh(`${m.userId}/${m.deviceId}`)) this.#members.set(`${m.userId}/${m.deviceId}`, m);
     this.emit('members', [...this.#members.values()]);
@@ -324,8 +328,10 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       stopTracks: false,
       disableTrackOnPause: false,
       zeroRtpOnPause: true,
-      // Ringing: the server holds it paused whatever is asked; the answer (activate) resumes it.
-      appData: { source, paused: pub.paused || hold },
+      // Ringing: the server holds it paused whatever is asked. A server that starts media on the
+      // answer runs what was asked unpaused then (a camera only for a video answer); an older one
+      // is asked paused, and activate() resumes it.
+      appData: { source, paused: pub.paused || (hold && !this.#answerStartsMedia) },
     });
     if (epoch !== this.#epoch) {
       this.#held.release(source);
