@@ -20,6 +20,9 @@ export interface Plan {
 /**
  * Node n's users, less its share of the churn pool (its last ones), split in two halves: the first
  * half calls the second half of node n+1's users (mod nodes). With one node both halves are its own.
+ * Pairs are dealt round the nodes (a pair with a caller on node 1, then node 2, …): a worker's
+ * schedule walks its pairs in order, so pairs laid out node by node had every invitation of a short
+ * window come from node 1's callers to node 2, leaving node 3 idle.
  */
 export function planUsers(users: number, nodes: number, workers: number, churnPool: number): Plan {
   const per = Math.floor(users / nodes);
@@ -28,9 +31,9 @@ export function planUsers(users: number, nodes: number, workers: number, churnPo
   const plans: WorkerPlan[] = Array.from({ length: workers }, () => ({ users: [], nodeOf: [], pairs: 0 }));
   let k = 0;
   let cross = 0;
-  for (let n = 0; n < nodes; n++) {
-    const m = (n + 1) % nodes;
-    for (let j = 0; j < half; j++, k++) {
+  for (let j = 0; j < half; j++) {
+    for (let n = 0; n < nodes; n++, k++) {
+      const m = (n + 1) % nodes;
       const w = plans[k % workers] as WorkerPlan; // k % workers < workers
       w.users.push(n * per + j, m * per + half + j);
       w.nodeOf.push(n, m);
