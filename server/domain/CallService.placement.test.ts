@@ -167,6 +167,44 @@ describe('CallService with a placement (cluster mode)', () => {
     for (const u of callees) expect(timeoutPushes(u, callID)).toBe(1);
     expect(n2.startedCall(callID)).toBeUndefined();
   });
+
+  it('an invitation refused while its lease was being taken leaves no lease behind', async () => {
+    const n1 = node('n1');
+    const refused = n1.invite({ userId: caller, deviceId: d1 }, { invitees: [asUserId('nobody')], mode: 'normal', timeout: 30, extendedData: '' });
+    await expect(refused).rejects.toMatchObject({ code: 'invitee_unknown' });
+    await new Promise((r) => setImmediate(r)); // the release runs once the claim has settled
+    expect(placements.get('n1')?.fences.size).toBe(0);
+    expect(world.leases.size).toBe(0);
+    // A busy caller: refused too, and its new call's lease goes as well.
+    const { call } = await n1.invite({ userId: caller, deviceId: d1 }, { invitees: callees, mode: 'normal', timeout: 30, extendedData: '' });
+    await n1.dispatch(call.callID, { type: 'accept', by: callees[0] as UserId, device: d1, extendedData: '' });
+    await expect(n1.invite({ userId: caller, deviceId: d1 }, { invitees: [callees[1] as UserId], mode: 'normal', timeout: 30, extendedData: '' })).rejects.toMatchObject({ code: 'already_in_call' });
+    await new Promise((r) => setImmediate(r));
+    expect([...world.leases.keys()]).toEqual([call.callID]);
+  });
+
+  it('a lease that cannot be taken (Redis down) refuses the invitation as unavailable, with nothing stored', async () => {
+    const n1 = node('n1');
+    const p = placements.get('n1') as FakeLeases;
+    // Fails at once, long before the store's reads finish: must not surface as an unhandled rejection.
+    p.claimNew = () => Promise.reject(Object.assign(new Error('redis down'), { code: 'unavailable' }));
+    const read = world.store.startedCallsOf.bind(world.store);
+    world.store.startedCallsOf = async (ids) => {
+      await new Promise((r) => setTimeout(r, 20)); // Postgres's round trip, slower than Redis's refusal
+      return read(ids);
+    };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown): void => void unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await expect(n1.invite({ userId: caller, deviceId: d1 }, { invitees: callees, mode: 'normal', timeout: 30, extendedData: '' })).rejects.toMatchObject({ code: 'unavailable' });
+      await new Promise((r) => setTimeout(r, 10));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    expect(await n1.activeCalls(caller)).toEqual([]);
+  });
 });
 
 /** The epoch the last claim left in the store (a probe claim raises it by one; the test is over by then). */

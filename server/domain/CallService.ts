@@ -27,7 +27,7 @@ import {
 import { Logger } from '../logger.ts';
 import type { SessionRegistry } from '../routing/SessionRegistry.ts';
 import { CallFencedError, GroupCommit } from '../store/GroupCommit.ts';
-import type { CallFence, Store, UserLookup } from '../store/Store.ts';
+import type { CallFence, Store, UserLookup, UserRow } from '../store/Store.ts';
 import { NotOwnerError, type CallOp, type CallPlacement } from './CallPlacement.ts';
 import { CallTimers } from './CallTimers.ts';
 import { KeyedQueue } from './KeyedQueue.ts';
@@ -44,6 +44,10 @@ export interface Actor {
   deviceId: DeviceId;
 }
 type ErrorInvitee = RequestResult<'callInvite'>['errorInvitees'][number];
+interface Screened {
+  invitees: Invitee[];
+  errorInvitees: ErrorInvitee[];
+}
 
 export type CallServiceEvents = {
   /** A call changed (after it was stored and its pushes sent); an ended call is reported once more, ended. */
@@ -190,15 +194,31 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
 
   async invite(actor: Actor, d: RequestData<'callInvite'>): Promise<RequestResult<'callInvite'>> {
     const t0 = performance.now();
-    const busy = await this.#busyOf([actor.userId, ...d.invitees]);
-    if (busy.has(actor.userId)) throw new RingdeskError('already_in_call', 'you are already in a call; end it first');
-    const { invitees, errorInvitees } = await this.#screen(actor.userId, d.invitees, busy);
-    if (d.invitees.length > 0 && invitees.length === 0) {
-      throw new RingdeskError('invitee_unknown', `nobody to call: ${errorInvitees.map((e) => `${e.userId} (${e.reason})`).join(', ')}`);
-    }
     const callID = asCallId(randomUUID());
-    const fence = await this.#placement?.claimNew(callID);
-    await this.#sessions.prefetch(invitees.map((i) => i.userId));
+    // In a cluster the lease, the busy read, the invitees' rows and their routes are independent round
+    // trips (Redis, Postgres, Postgres, Redis): waited for together, not one after the other.
+    const claim = this.#placement?.claimNew(callID);
+    claim?.catch(() => undefined); // awaited below; a failure before then must not count as unhandled
+    let fence: CallFence | undefined;
+    let screened: Screened;
+    try {
+      const [busy, users] = await Promise.all([
+        this.#busyOf([actor.userId, ...d.invitees]),
+        this.#usersOf(d.invitees),
+        this.#sessions.prefetch(d.invitees),
+      ]);
+      if (busy.has(actor.userId)) throw new RingdeskError('already_in_call', 'you are already in a call; end it first');
+      screened = this.#screen(actor.userId, d.invitees, busy, users);
+      if (d.invitees.length > 0 && screened.invitees.length === 0) {
+        throw new RingdeskError('invitee_unknown', `nobody to call: ${screened.errorInvitees.map((e) => `${e.userId} (${e.reason})`).join(', ')}`);
+      }
+      fence = await claim;
+    } catch (e) {
+      // Refused (or a read failed) while the lease was being taken: once taken, it goes again.
+      claim?.then(() => this.#placement?.release(callID), () => undefined);
+      throw e;
+    }
+    const { invitees, errorInvitees } = screened;
     const call = await this.#timed(callID, t0, () => this.#queue.run(callID, () =>
       this.#commit(
         createCall(
@@ -216,7 +236,8 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
 
   async callingInvite(actor: Actor, d: RequestData<'callingInvite'>): Promise<RequestResult<'callingInvite'>> {
     const t0 = performance.now();
-    const { invitees, errorInvitees } = await this.#screen(actor.userId, d.invitees, await this.#busyOf(d.invitees));
+    const [busy, users] = await Promise.all([this.#busyOf(d.invitees), this.#usersOf(d.invitees)]);
+    const { invitees, errorInvitees } = this.#screen(actor.userId, d.invitees, busy, users);
     if (invitees.length === 0) throw new RingdeskError('invitee_unknown', 'none of the invitees can be called');
     const call = await this.#timed(d.callID, t0, () => this.dispatch(d.callID, { type: 'callingInvite', by: actor.userId, device: actor.deviceId, invitees, extendedData: d.extendedData ?? '' }));
     return { call: this.info(call), errorInvitees };
@@ -228,8 +249,14 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     return task().finally(() => this.#inviteStart.delete(callID));
   }
 
+  /** The invitees' user rows, read together (each a cache hit or a store read). */
+  async #usersOf(ids: readonly UserId[]): Promise<Map<UserId, UserRow | undefined>> {
+    const rows = await Promise.all(ids.map((id) => this.#users.get(id)));
+    return new Map(ids.map((id, i) => [id, rows[i]]));
+  }
+
   /** Unknown, disabled and self invitees are reported back (ZIM's errorInvitees); busy and DND are answered by the machine. */
-  async #screen(inviter: UserId, ids: UserId[], busy: ReadonlySet<UserId>): Promise<{ invitees: Invitee[]; errorInvitees: ErrorInvitee[] }> {
+  #screen(inviter: UserId, ids: UserId[], busy: ReadonlySet<UserId>, users: ReadonlyMap<UserId, UserRow | undefined>): Screened {
     const invitees: Invitee[] = [];
     const errorInvitees: ErrorInvitee[] = [];
     for (const userId of ids) {
@@ -237,7 +264,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
         errorInvitees.push({ userId, reason: 'self' });
         continue;
       }
-      const u = await this.#users.get(userId);
+      const u = users.get(userId);
       if (!u || u.disabled) errorInvitees.push({ userId, reason: 'unknown' });
       else if (u.dnd.enabled && !u.dnd.allowList.includes(inviter)) invitees.push({ userId, availability: 'dnd' });
       else invitees.push({ userId, availability: busy.has(userId) ? 'busy' : 'available' });
