@@ -96,7 +96,9 @@ export class SfuService {
     this.#graceMs = o.graceMs;
     this.#turn = o.turn ?? null;
     this.#remote = o.remote ?? null;
-    o.calls.on('changed', (call) => this.callChanged(call.callID));
+    // An ended call is known to have ended: its room's sync need not read it again (in a cluster
+    // that read went to Postgres, once for every call that ended on this node, rooms or not).
+    o.calls.on('changed', (call) => this.callChanged(call.callID, call.callState === 'ended'));
   }
 
   /** Starts the workers. Never throws: without a worker the server still serves calls, and every sfu* request gets sfu_unavailable. */
@@ -308,13 +310,13 @@ export class SfuService {
   }
 
   /** A call changed, here or (in a cluster) on the node that owns it: its room follows, in the room's queue. */
-  callChanged(callID: CallId): void {
-    this.#background(callID, () => this.#sync(callID));
+  callChanged(callID: CallId, ended = false): void {
+    this.#background(callID, () => this.#sync(callID, ended));
   }
 
   /** Brings the room in line with the call as it is now (runs in the room's queue after every call change). */
-  async #sync(callID: CallId): Promise<void> {
-    const call = await this.#calls.startedCall(callID);
+  async #sync(callID: CallId, ended: boolean): Promise<void> {
+    const call = ended ? undefined : await this.#calls.startedCall(callID);
     const room = this.#rooms.get(callID);
     if (!call) {
       this.#hadRoom.delete(callID);
