@@ -4,6 +4,7 @@ import type { Call } from '../../src/shared/call/index.ts';
 import { Logger } from '../logger.ts';
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './pgMigrations.ts';
 import { PgDirectory } from './pgDirectory.ts';
+import { ReadBatch } from './ReadBatch.ts';
 import { decodeCallRows, decodeRecordRows, encodeSaves, pageBySeq, revocationFromRow, tokenStateFromRow, userFromRow, type RevocationDbRow, type UserDbRow } from './rows.ts';
 import type {
   CallOwner,
@@ -36,6 +37,8 @@ const MIGRATION_LOCK = 724_150_001;
  * commits after a higher one's, and never see it.
  */
 const REVOCATION_LOCK = 724_150_002;
+/** Keys per batched read: an invitation's users, many times over, in one bounded array parameter. */
+const READ_BATCH_KEYS = 500;
 const INSERT_USER = 'INSERT INTO users (user_id, display_name, password_hash, disabled, created_at, tokens_after) SELECT *, 0 FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::bigint[])';
 
 /** Epoch milliseconds and sequence numbers fit a double exactly; pg returns BIGINT as text by default. */
@@ -56,6 +59,20 @@ export interface PgStoreOptions {
 export class PgStore implements Store {
   readonly #pool: pg.Pool;
   readonly #dir: PgDirectory;
+  /** The hot reads of an invitation (invitees' rows, members' started calls): one statement per turn of the event loop. */
+  readonly #users = new ReadBatch<UserId, UserRow>(async (ids) => (await this.#rows<UserDbRow>('SELECT * FROM users WHERE user_id = ANY($1::text[])', [ids])).map(userFromRow), { maxKeys: READ_BATCH_KEYS });
+  readonly #startedCalls = new ReadBatch<UserId, Call>(
+    async (ids) =>
+      decodeCallRows(
+        await this.#rows(
+          // The users' call ids first (an init plan), then those calls by key: given the choice, the planner
+          // scanned every started call (830 rows per invitation in bench:cluster, stats lagging a fast-growing table).
+          "SELECT c.call_id, c.body FROM calls c WHERE c.call_id = ANY(ARRAY(SELECT m.call_id FROM call_members m WHERE m.user_id = ANY($1::text[]))) AND c.call_state = 'started' ORDER BY c.seq",
+          [ids],
+        ),
+      ),
+    { maxKeys: READ_BATCH_KEYS },
+  );
 
   private constructor(pool: pg.Pool) {
     this.#pool = pool;
@@ -148,8 +165,7 @@ export class PgStore implements Store {
     });
   }
   async getUser(userId: UserId): Promise<UserRow | undefined> {
-    const [r] = await this.#rows<UserDbRow>('SELECT * FROM users WHERE user_id = $1', [userId]);
-    return r && userFromRow(r);
+    return (await this.#users.read([userId])).find((u) => u.userId === userId);
   }
   async listUsers(): Promise<UserRow[]> {
     return (await this.#rows<UserDbRow>('SELECT * FROM users ORDER BY user_id COLLATE "C"')).map(userFromRow);
@@ -379,15 +395,8 @@ export class PgStore implements Store {
     return rows.map((r) => ({ callID: r.call_id, ownerNode: r.owner_node }));
   }
   async startedCallsOf(userIds: readonly UserId[]): Promise<Call[]> {
-    if (userIds.length === 0) return [];
-    return decodeCallRows(
-      await this.#rows(
-        // The users' call ids first (an init plan), then those calls by key: given the choice, the planner
-        // scanned every started call (830 rows per invitation in bench:cluster, stats lagging a fast-growing table).
-        "SELECT c.call_id, c.body FROM calls c WHERE c.call_id = ANY(ARRAY(SELECT m.call_id FROM call_members m WHERE m.user_id = ANY($1::text[]))) AND c.call_state = 'started' ORDER BY c.seq",
-        [userIds],
-      ),
-    );
+    const asked = new Set(userIds);
+    return (await this.#startedCalls.read(userIds)).filter((c) => c.members.some((m) => asked.has(m.userId)));
   }
 
   async getCall(callID: CallId): Promise<Call | undefined> {

@@ -164,6 +164,34 @@ export function storeContract(name: string, open: OpenFixture): void {
         expect(await again.getCall(asCallId('bad'))).toBeUndefined();
       }));
 
+    it('reads asked for at once (a batch on Postgres) each get their own answer: users, and the started calls of some users', () =>
+      withStore(async ({ store }) => {
+        for (const id of ['alice', 'bob', 'carol', 'dave']) await store.createUser(user(id));
+        const withBob = newCall(bob, carol);
+        const withDave = newCall(dave);
+        await store.saveCalls([{ call: withBob, record: null }, { call: withDave, record: null }]);
+        const ended = ok(step(newCall(carol), { type: 'memberLost', userId: alice })).call;
+        await store.saveCall(ended, buildRecord(ended));
+        const ids = (cs: { callID: string }[]): string[] => cs.map((c) => c.callID);
+        const [a, b, ghost, callsOfBob, callsOfDave, callsOfAlice, callsOfNobody, callsOfBoth] = await Promise.all([
+          store.getUser(alice),
+          store.getUser(bob),
+          store.getUser(asUserId('ghost')),
+          store.startedCallsOf([bob]),
+          store.startedCallsOf([dave]),
+          store.startedCallsOf([alice]),
+          store.startedCallsOf([asUserId('ghost')]),
+          store.startedCallsOf([bob, dave, carol]),
+        ]);
+        expect([a?.userId, b?.userId, ghost]).toEqual(['alice', 'bob', undefined]);
+        expect(ids(callsOfBob)).toEqual([withBob.callID]);
+        expect(ids(callsOfDave)).toEqual([withDave.callID]);
+        expect(ids(callsOfAlice)).toEqual([withBob.callID, withDave.callID]); // in the order they were stored, the ended one left out
+        expect(callsOfNobody).toEqual([]);
+        expect(ids(callsOfBoth)).toEqual([withBob.callID, withDave.callID]);
+        expect(await store.startedCallsOf([])).toEqual([]);
+      }));
+
     accountsContract(open);
     directoryContract(open);
     ownershipContract(open);
