@@ -9,7 +9,6 @@ import {
   type CallEvent,
   type Context,
   type Effect,
-  type Invitee,
   type TransitionResult,
 } from '../../src/shared/call/index.ts';
 import { RingdeskError, isRingdeskError } from '../../src/shared/errors.ts';
@@ -31,6 +30,7 @@ import type { CallFence, Store, UserLookup, UserRow } from '../store/Store.ts';
 import { NotOwnerError, type CallOp, type CallPlacement } from './CallPlacement.ts';
 import { CallTimers } from './CallTimers.ts';
 import { KeyedQueue } from './KeyedQueue.ts';
+import { screenInvitees, type Screened } from './screenInvitees.ts';
 
 const log = new Logger('CallService');
 /** A timer's step that could not be stored (storage_unavailable) is tried again after this long. */
@@ -42,11 +42,6 @@ const MAX_ROUTES = 3;
 export interface Actor {
   userId: UserId;
   deviceId: DeviceId;
-}
-type ErrorInvitee = RequestResult<'callInvite'>['errorInvitees'][number];
-interface Screened {
-  invitees: Invitee[];
-  errorInvitees: ErrorInvitee[];
 }
 
 export type CallServiceEvents = {
@@ -208,7 +203,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
         this.#sessions.prefetch(d.invitees),
       ]);
       if (busy.has(actor.userId)) throw new RingdeskError('already_in_call', 'you are already in a call; end it first');
-      screened = this.#screen(actor.userId, d.invitees, busy, users);
+      screened = screenInvitees(actor.userId, d.invitees, busy, users);
       if (d.invitees.length > 0 && screened.invitees.length === 0) {
         throw new RingdeskError('invitee_unknown', `nobody to call: ${screened.errorInvitees.map((e) => `${e.userId} (${e.reason})`).join(', ')}`);
       }
@@ -237,7 +232,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
   async callingInvite(actor: Actor, d: RequestData<'callingInvite'>): Promise<RequestResult<'callingInvite'>> {
     const t0 = performance.now();
     const [busy, users] = await Promise.all([this.#busyOf(d.invitees), this.#usersOf(d.invitees)]);
-    const { invitees, errorInvitees } = this.#screen(actor.userId, d.invitees, busy, users);
+    const { invitees, errorInvitees } = screenInvitees(actor.userId, d.invitees, busy, users);
     if (invitees.length === 0) throw new RingdeskError('invitee_unknown', 'none of the invitees can be called');
     const call = await this.#timed(d.callID, t0, () => this.dispatch(d.callID, { type: 'callingInvite', by: actor.userId, device: actor.deviceId, invitees, extendedData: d.extendedData ?? '' }));
     return { call: this.info(call), errorInvitees };
@@ -253,23 +248,6 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
   async #usersOf(ids: readonly UserId[]): Promise<Map<UserId, UserRow | undefined>> {
     const rows = await Promise.all(ids.map((id) => this.#users.get(id)));
     return new Map(ids.map((id, i) => [id, rows[i]]));
-  }
-
-  /** Unknown, disabled and self invitees are reported back (ZIM's errorInvitees); busy and DND are answered by the machine. */
-  #screen(inviter: UserId, ids: UserId[], busy: ReadonlySet<UserId>, users: ReadonlyMap<UserId, UserRow | undefined>): Screened {
-    const invitees: Invitee[] = [];
-    const errorInvitees: ErrorInvitee[] = [];
-    for (const userId of ids) {
-      if (userId === inviter) {
-        errorInvitees.push({ userId, reason: 'self' });
-        continue;
-      }
-      const u = users.get(userId);
-      if (!u || u.disabled) errorInvitees.push({ userId, reason: 'unknown' });
-      else if (u.dnd.enabled && !u.dnd.allowList.includes(inviter)) invitees.push({ userId, availability: 'dnd' });
-      else invitees.push({ userId, availability: busy.has(userId) ? 'busy' : 'available' });
-    }
-    return { invitees, errorInvitees };
   }
 
   /**
