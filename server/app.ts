@@ -274,11 +274,11 @@ export async function startServer(
       ws.close(CLOSE.serverBusy, busyReason(a.retryAfterMs));
       return;
     }
-    const signedInOrGone = admission.signInPending();
-    const c = new ClientConnection(ws, services, clientAddress(req, config.trustProxy), req.socket, signedInOrGone);
+    const signInDone = admission.signInPending();
+    const c = new ClientConnection(ws, services, clientAddress(req, config.trustProxy), req.socket, () => signInDone(true));
     conns.add(c);
     ws.on('close', () => {
-      signedInOrGone();
+      signInDone(false);
       conns.delete(c);
       presence.drop(c);
     });

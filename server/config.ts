@@ -56,7 +56,7 @@ export const ServerConfigSchema = z
         maxPendingSignIns: z.number().int().min(1).default(1000),
         /** The retry hint at the limit; it grows with the overload, at most 4×. */
         retryAfterMs: z.number().int().min(100).max(60_000).default(1000),
-        /** Admitted per second even while overloaded, so a storm always drains. 0 = refuse everyone while overloaded. */
+        /** Admitted per second even while overloaded (at least; more while more sign in each second), so a storm always drains. 0 = refuse everyone while overloaded. */
         minAdmitPerSec: z.number().int().min(0).default(100),
       })
       .strict()

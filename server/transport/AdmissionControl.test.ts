@@ -34,8 +34,8 @@ describe('AdmissionControl', () => {
     lag = 10;
     const done = Array.from({ length: 50 }, () => a.signInPending());
     expect(a.admit()).toMatchObject({ admit: false, why: 'pendingSignIns' });
-    done[0]?.();
-    done[0]?.(); // twice (signed in, then closed): counted once
+    done[0]?.(true);
+    done[0]?.(false); // twice (signed in, then closed): counted once
     expect(a.load).toEqual({ lagMs: 10, pendingSignIns: 49 });
     expect(a.admit()).toEqual({ admit: true });
     expect(a.stats).toEqual({ admitted: 2, refused: 2, admittedWhileOverloaded: 0 });
@@ -52,6 +52,31 @@ describe('AdmissionControl', () => {
     t += 60_000; // a long quiet spell does not bank more than one second's worth
     expect(Array.from({ length: 30 }, () => a.admit().admit).filter(Boolean)).toHaveLength(10);
     expect(a.stats).toMatchObject({ admittedWhileOverloaded: 25, refused: 30 });
+    a.stop();
+  });
+
+  it('while overloaded the trickle follows the sign-ins completed over the last second, never under minAdmitPerSec', () => {
+    let t = 10_000;
+    const a = new AdmissionControl({ ...limits, maxPendingSignIns: 100_000, minAdmitPerSec: 10, lag: () => 1000, now: () => t });
+    expect(a.trickleRate()).toBe(10);
+    // 40 sign-ins complete and 5 connections close unsigned: the trickle is 40 a second.
+    const pending = Array.from({ length: 45 }, () => a.signInPending());
+    pending.forEach((done, i) => done(i < 40));
+    expect(a.trickleRate()).toBe(40);
+    t += 2000; // the bucket starts empty-handed; it refills at the trickle rate
+    expect(Array.from({ length: 60 }, () => a.admit().admit).filter(Boolean)).toHaveLength(10);
+    for (let i = 0; i < 40; i++) a.signInPending()(true);
+    t += 500;
+    expect(Array.from({ length: 60 }, () => a.admit().admit).filter(Boolean)).toHaveLength(20); // half a second at 40/s
+    t += 1000; // those sign-ins are over a second old: back to the floor
+    expect(a.trickleRate()).toBe(10);
+    a.stop();
+  });
+
+  it('minAdmitPerSec 0 refuses everyone while overloaded, however many sign in', () => {
+    const a = new AdmissionControl({ ...limits, minAdmitPerSec: 0, lag: () => 1000, now: () => 5_000 });
+    for (let i = 0; i < 20; i++) a.signInPending()(true);
+    expect(Array.from({ length: 20 }, () => a.admit().admit).filter(Boolean)).toHaveLength(0);
     a.stop();
   });
 
