@@ -85,7 +85,7 @@ async function withNodeLogs(fn: () => Promise<void>): Promise<void> {
       await screenshot(d.page, `cluster-media-failed-${i}`).catch(() => undefined);
       const alerts = await d.page.getByRole('alert').allInnerTexts().catch((x: unknown) => [String(x)]);
       const search = await d.page.getByTestId('contact-search').inputValue({ timeout: 1000 }).catch(() => '(no search field)');
-      shown.push(`desktop ${i}: search "${search}", alerts ${JSON.stringify(alerts)}`);
+      shown.push(`desktop ${i}: at ${d.page.url()}, search "${search}", alerts ${JSON.stringify(alerts)}`);
     }
     throw new Error(`${e instanceof Error ? e.message : String(e)}\n${shown.join('\n')}\n${cluster?.problems(40) ?? ''}`);
   }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeSettings, makeSnapshot } from '../testing/fixtures.ts';
+import { makeSession, makeSettings, makeSnapshot } from '../testing/fixtures.ts';
 import { FakeBridge } from '../testing/fakeBridge.ts';
 import { click, mountApp, settle, typeInto, type Mounted } from '../testing/mountApp.ts';
 
@@ -91,6 +91,27 @@ describe('sign-in', () => {
     await fillAndSubmit(m, 'bob', 'pw');
     expect(m.text('signin-error')).toBe('The server address starts with ws:// or wss://.');
     expect(m.fake.argsOf('login')).toEqual([]);
+  });
+
+  it('a sign-in answered after main\'s session event does not pull the user back home from where they went meanwhile', async () => {
+    const fake = signedOut();
+    let answer: (() => void) | null = null;
+    const session = makeSession('bob');
+    fake.handle('login', () => new Promise((resolve) => (answer = () => resolve(session))));
+    m = await mountApp({ fake });
+    await fillAndSubmit(m, 'bob', 'secret-pw');
+    // Main's session event lands first (as over a busy transport): the app is home, and the user types a name.
+    fake.emit('session', session);
+    await settle();
+    expect(m.router.currentRoute.value.name).toBe('home');
+    typeInto(m.get('contact-search'), 'ali');
+    await settle();
+    expect(m.router.currentRoute.value.name).toBe('directory');
+    // Then the login's own reply: the sign-in screen is long gone, and must not navigate.
+    answer?.();
+    await settle();
+    expect(m.router.currentRoute.value.name).toBe('directory');
+    expect((m.get('contact-search') as HTMLInputElement).value).toBe('ali');
   });
 
   it('goes back to sign-in when main says the session ended', async () => {
