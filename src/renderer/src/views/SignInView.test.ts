@@ -95,9 +95,9 @@ describe('sign-in', () => {
 
   it('a sign-in answered after main\'s session event does not pull the user back home from where they went meanwhile', async () => {
     const fake = signedOut();
-    let answer: (() => void) | null = null;
+    const reply: { answer?: () => void } = {};
     const session = makeSession('bob');
-    fake.handle('login', () => new Promise((resolve) => (answer = () => resolve(session))));
+    fake.handle('login', () => new Promise((resolve) => (reply.answer = () => resolve(session))));
     m = await mountApp({ fake });
     await fillAndSubmit(m, 'bob', 'secret-pw');
     // Main's session event lands first (as over a busy transport): the app is home, and the user types a name.
@@ -108,7 +108,7 @@ describe('sign-in', () => {
     await settle();
     expect(m.router.currentRoute.value.name).toBe('directory');
     // Then the login's own reply: the sign-in screen is long gone, and must not navigate.
-    answer?.();
+    reply.answer?.();
     await settle();
     expect(m.router.currentRoute.value.name).toBe('directory');
     expect((m.get('contact-search') as HTMLInputElement).value).toBe('ali');
