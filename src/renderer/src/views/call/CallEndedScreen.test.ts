@@ -96,6 +96,20 @@ describe('call ended', () => {
     expect(m.find('screen-home')).not.toBeNull();
   });
 
+  it('a dismiss answered after the user moved on (a new call\'s screen, history) leaves them there', async () => {
+    const call = makeCall({ callID: 'e8', callState: 'ended', endReason: 'ended', users: [{ userId: 'bob', state: 'accepted' }] });
+    m = await open(makeView(call, 'alice'));
+    const reply: { answer?: () => void } = {};
+    m.fake.handle('dismissCall', () => new Promise((resolve) => (reply.answer = () => resolve({}))));
+    click(m.get('dismiss-call'));
+    await settle();
+    await m.router.push({ name: 'history' });
+    await settle();
+    reply.answer?.();
+    await settle();
+    expect(m.router.currentRoute.value.name).toBe('history');
+  });
+
   it('"Answered on <device>" closes by itself after a few seconds (injected timer)', async () => {
     const timers: { ms: number; fire: () => void; stopped: boolean }[] = [];
     const restore = useAutoCloseTimer({
