@@ -9,12 +9,20 @@ import { join } from 'node:path';
 import { hashPassword } from '../server/auth/passwords.ts';
 import { SqliteStore } from '../server/store/sqliteStore.ts';
 import { asUserId } from '../src/shared/protocol/index.ts';
-import type { ConnectResult, WorkerStats } from './messages.ts';
+import type { ConnectResult, LatencyResult, WorkerStats } from './messages.ts';
 import { addCounts, Child, dist, growthExponent, loadAvg, mb, readFdLimit, readProcCpuSec, readProcWrittenBytes, sleep, userName, type Dist } from './processes.ts';
 import { writeResult } from './results.ts';
 import { MISSING_SIGN_IN_STEPS, SIGN_IN_STEPS_NAMES } from './signin.ts';
 
 const FD_MARGIN = 256;
+/**
+ * Users already signed in before the storm, calling each other through it: what admission control
+ * protects. Their invitations (open loop, from the slot) over the storm's first seconds are reported
+ * beside it; they add ~20 invitations a second to the server's work.
+ */
+const BYSTANDER_PAIRS = 50;
+const BYSTANDER_RATE = 20;
+const BYSTANDER_WINDOW_MS = 15_000;
 const TARGETS = { allConnectedSec: 10, atUsers: 20_000, exponent: 1.1, exponentFrom: 5_000 } as const;
 /** Where the hard open-file limit is 20,000 the top step is 19,500: close enough to judge the 20k targets, and said so. */
 const TARGET_SCALE = 19_500;
@@ -50,6 +58,8 @@ interface StormStep {
   serverCpuSettledSec: number;
   settledSec: number;
   perUserConnectMs: Dist;
+  /** Invitations between users signed in before the storm, during its first BYSTANDER_WINDOW_MS: sent, received, scheduled slot → received. */
+  connectedUsersDuringStorm: { sent: number; received: number; inviteToPushMs: Dist };
   loadAverage1m5m15m: number[];
 }
 
@@ -62,7 +72,7 @@ async function oneStep(n: number, o: StormOptions): Promise<StormStep> {
     const dbPath = join(dir, 'storm.sqlite');
     const store = new SqliteStore(dbPath);
     const hash = await hashPassword('bench-password-1');
-    for (let i = 0; i < n; i++) await store.createUser({ userId: asUserId(userName(i)), displayName: `Bench ${i}`, passwordHash: hash, disabled: false, createdAt: Date.now() });
+    for (let i = 0; i < n + 2 * BYSTANDER_PAIRS; i++) await store.createUser({ userId: asUserId(userName(i)), displayName: `Bench ${i}`, passwordHash: hash, disabled: false, createdAt: Date.now() });
     await store.close();
     const secretHex = randomBytes(32).toString('hex');
     const configPath = join(dir, 'server-config.json');
@@ -84,11 +94,18 @@ async function oneStep(n: number, o: StormOptions): Promise<StormStep> {
     children.push(...clients);
     // Everyone at once: each worker opens all of its users concurrently.
     await Promise.all(clients.map((c, w) => c.call({ cmd: 'init', url, secretHex, users: assign[w] ?? [], pairCount: 0, localAddresses: null, concurrency: perWorker }, 30_000)));
+    const bystanders = new Child('bystanders', 'bench/client-worker.ts', [], [], 2 * BYSTANDER_PAIRS + FD_MARGIN, process.env);
+    children.push(bystanders);
+    const pairUsers = Array.from({ length: 2 * BYSTANDER_PAIRS }, (_, i) => userName(n + i));
+    await bystanders.call({ cmd: 'init', url, secretHex, users: pairUsers, pairCount: BYSTANDER_PAIRS, localAddresses: null, concurrency: pairUsers.length }, 30_000);
+    const signedIn = await bystanders.call<ConnectResult>({ cmd: 'connect', count: pairUsers.length }, 120_000);
+    if (signedIn.connected !== pairUsers.length) throw new Error(`only ${signedIn.connected} of the ${pairUsers.length} users calling through the storm signed in before it`);
     await sleep(1000);
 
     const cpu0 = readProcCpuSec(server.pid);
     const bytes0 = readProcWrittenBytes(server.pid);
     const t0 = performance.now();
+    const during = bystanders.call<LatencyResult>({ cmd: 'latency', rate: BYSTANDER_RATE, durationMs: BYSTANDER_WINDOW_MS, drainMs: 5000, callTimeoutSec: 30, churnRate: 0 }, 120_000);
     const rs = await Promise.all(clients.map((c, w) => c.call<ConnectResult>({ cmd: 'connect', count: assign[w]?.length ?? 0 }, 900_000)));
     const allConnectedSec = (performance.now() - t0) / 1000;
     const cpu1 = readProcCpuSec(server.pid);
@@ -106,7 +123,8 @@ async function oneStep(n: number, o: StormOptions): Promise<StormStep> {
     const cpu2 = readProcCpuSec(server.pid);
     const bytes2 = readProcWrittenBytes(server.pid);
     const ws = await stats();
-    await Promise.all(clients.map((c) => c.call({ cmd: 'close' }, 30_000).catch(() => undefined)));
+    const l = await during;
+    await Promise.all([...clients, bystanders].map((c) => c.call({ cmd: 'close' }, 30_000).catch(() => undefined)));
     return {
       users: n,
       connected: rs.reduce((a, r) => a + r.connected, 0),
@@ -122,6 +140,7 @@ async function oneStep(n: number, o: StormOptions): Promise<StormStep> {
       serverCpuSettledSec: r2(cpu2 - cpu0),
       settledSec: r2(settledSec),
       perUserConnectMs: dist(rs.flatMap((r) => r.connectMs)),
+      connectedUsersDuringStorm: { sent: l.sent, received: l.received, inviteToPushMs: dist(l.inviteToPushMs) },
       loadAverage1m5m15m: loadAvg(),
     };
   } finally {
@@ -192,12 +211,14 @@ export async function runStorm(o: StormOptions): Promise<number> {
   console.log(`\nRingdesk connect storm (${String(result['command'])}); server from ${o.serverRoot}`);
   console.log(`load average 1/5/15 min: start ${JSON.stringify((result['machine'] as Record<string, unknown>)['loadAverage1m5m15mAtStart'])}, end ${JSON.stringify(loadAvg())} (shared 2-core machine)`);
   console.log(`sign-in work: resume + ${SIGN_IN_STEPS_NAMES.join(' + ')}${MISSING_SIGN_IN_STEPS.length > 0 ? `; not yet in the protocol: ${MISSING_SIGN_IN_STEPS.join(', ')}` : ''}\n`);
-  console.log('users    all signed in   server wrote (settled)   server CPU (settled)   at all signed in      busy 4503   socket retried   failed   load 1m');
+  console.log('users    all signed in   server wrote (settled)   server CPU (settled)   at all signed in      busy 4503   socket retried   failed   load 1m   connected users\' invite → received p50 / p99 (received/sent)');
   for (const s of steps) {
+    const c = s.connectedUsersDuringStorm;
     console.log(
-      `${String(s.users).padEnd(8)} ${`${s.allConnectedSec} s`.padEnd(15)} ${`${s.bytesSettledMB} MB`.padEnd(24)} ${`${s.serverCpuSettledSec} s`.padEnd(22)} ${`${s.bytesAtAllConnectedMB} MB, ${s.serverCpuAtAllConnectedSec} s`.padEnd(21)} ${String(s.busyRefusals).padEnd(11)} ${String(s.socketRetries).padEnd(16)} ${String(s.failed).padEnd(8)} ${s.loadAverage1m5m15m[0]}`,
+      `${String(s.users).padEnd(8)} ${`${s.allConnectedSec} s`.padEnd(15)} ${`${s.bytesSettledMB} MB`.padEnd(24)} ${`${s.serverCpuSettledSec} s`.padEnd(22)} ${`${s.bytesAtAllConnectedMB} MB, ${s.serverCpuAtAllConnectedSec} s`.padEnd(21)} ${String(s.busyRefusals).padEnd(11)} ${String(s.socketRetries).padEnd(16)} ${String(s.failed).padEnd(8)} ${String(s.loadAverage1m5m15m[0]).padEnd(9)} ${c.inviteToPushMs.p50} / ${c.inviteToPushMs.p99} ms (${c.received}/${c.sent})`,
     );
   }
+  console.log(`(connected users: ${BYSTANDER_PAIRS} pairs signed in before the storm, ${BYSTANDER_RATE} invitations/s over its first ${BYSTANDER_WINDOW_MS / 1000} s, open loop from the slot)`);
   console.log('\ngrowth exponents (log ratio; 1 = linear, 2 = quadratic):');
   for (const e of exps) console.log(`  ${e.from} → ${e.to}: bytes ${e.bytes}, CPU ${e.cpu}, time to all signed in ${e.time}`);
   const t = result['targets'] as Record<string, Record<string, unknown>>;
