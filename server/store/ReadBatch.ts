@@ -1,5 +1,4 @@
-/** Runs a function once the current poll phase is over (injectable for tests). */
-export type Scheduler = (flush: () => void) => void;
+import type { Scheduler } from './GroupCommit.ts';
 
 interface Waiter<R> {
   resolve: (rows: R[]) => void;
