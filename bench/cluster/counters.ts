@@ -89,14 +89,27 @@ export class Counters {
     if (this.#statements) await this.#pg.query('SELECT pg_stat_statements_reset()');
   }
 
-  /** Statements the nodes ran since resetStatements, most called first (our own stat queries left out). */
-  async statements(): Promise<{ query: string; calls: number; rows: number }[] | null> {
+  /**
+   * Statements the nodes ran since resetStatements, most called first (our own stat queries left out), with the time
+   * Postgres spent executing them and the buffer pages they touched: the cost of a statement, not just its count.
+   */
+  async statements(): Promise<StatementCost[] | null> {
     if (!this.#statements) return null;
-    const r = await this.#pg.query<{ query: string; calls: string; rows: string }>(
-      "SELECT query, calls, rows FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT ILIKE '%pg_stat%' AND query NOT ILIKE '%pg_backend_pid%' ORDER BY calls DESC",
+    const r = await this.#pg.query<Record<'query' | 'calls' | 'rows' | 'ms' | 'blocks', string>>(
+      "SELECT query, calls, rows, total_exec_time AS ms, shared_blks_hit + shared_blks_read AS blocks FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT ILIKE '%pg_stat%' AND query NOT ILIKE '%pg_backend_pid%' ORDER BY calls DESC",
     );
-    return r.rows.map((x) => ({ query: x.query.replace(/\s+/g, ' ').slice(0, 160), calls: Number(x.calls), rows: Number(x.rows) }));
+    return r.rows.map((x) => ({ query: x.query.replace(/\s+/g, ' ').slice(0, 160), calls: Number(x.calls), rows: Number(x.rows), execMs: Number(x.ms), blocks: Number(x.blocks) }));
   }
+}
+
+export interface StatementCost {
+  query: string;
+  calls: number;
+  rows: number;
+  /** Total execution time in Postgres (pg_stat_statements' total_exec_time). */
+  execMs: number;
+  /** Shared buffer pages hit or read. */
+  blocks: number;
 }
 
 export interface WindowDelta {

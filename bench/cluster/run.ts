@@ -169,7 +169,11 @@ export async function runCluster(o: RunOptions, x: RunContext): Promise<Record<s
         query: s.query,
         raw: per1(s.calls),
         net: idle ? per1(s.calls - ((idleCalls.get(s.query) ?? 0) / idle.seconds) * window.seconds) : null,
+        rowsPerCall: s.calls ? Math.round((s.rows / s.calls) * 10) / 10 : 0,
+        blocksPerCall: s.calls ? Math.round((s.blocks / s.calls) * 10) / 10 : 0,
+        execUsPerCall: s.calls ? Math.round((s.execMs / s.calls) * 1000) : 0,
       })) ?? null;
+    out['statementsExecMsPerInvitation'] = statements ? per1(statements.reduce((s, q) => s + q.execMs, 0)) : null;
     out['statementsTotalPerInvitation'] = statements ? per1(statements.reduce((s, q) => s + q.calls, 0)) : null;
     out['loadAverages1m5m15mAtEnd'] = loadAvg();
     return out;
