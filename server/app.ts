@@ -33,8 +33,10 @@ import { ClusterNode } from './cluster/ClusterNode.ts';
 import { openStore } from './cluster/openStore.ts';
 import type { Store } from './store/Store.ts';
 import { UserCache } from './store/UserCache.ts';
-import { AdmissionControl, busyReason } from './transport/AdmissionControl.ts';
+import { AdmissionControl } from './transport/AdmissionControl.ts';
 import { CLOSE, ClientConnection } from './transport/ClientConnection.ts';
+import { RequestLane } from './transport/RequestLane.ts';
+import { handleUpgrades } from './transport/upgrades.ts';
 import { WriteCoalescer } from './transport/WriteCoalescer.ts';
 import type { Services } from './transport/handlers/index.ts';
 import { loadTls, type TlsMaterial } from './transport/tls.ts';
@@ -94,6 +96,8 @@ export interface ServerParts {
   handover?: CallHandover;
   /** Media across nodes: placement, load reports and the relay (server/cluster/media). */
   clusterMedia?: Omit<ClusterMediaOptions, 'config' | 'sessions'>;
+  /** Where sign-ins and list reads wait behind calling; tests pass one whose turns they run by hand. */
+  lane?: RequestLane;
 }
 
 /**
@@ -182,8 +186,8 @@ export async function startServer(
     sfu.close();
     throw e;
   }
-  const services: Services = { config, store, users, auth, revocations, calls, sessions, presence, sfu, storage, writes: new WriteCoalescer(), now, after: clock.after ?? SYSTEM_CLOCK.after, stats };
-  const admission = new AdmissionControl(config.admission);
+  const services: Services = { config, store, users, auth, revocations, calls, sessions, presence, sfu, storage, writes: new WriteCoalescer(), lane: parts.lane ?? new RequestLane(), now, after: clock.after ?? SYSTEM_CLOCK.after, stats };
+  const admission = new AdmissionControl({ ...config.admission, queueWaitMs: () => services.lane.waitMs });
   const conns = new Set<ClientConnection>();
   let closing = false;
   /** Connections told to go (close 4307) whose close handshake has not finished yet. */
@@ -261,27 +265,22 @@ export async function startServer(
     res.end('Ringdesk signaling: connect with a WebSocket to /ws\n');
   };
   const http: Server | TlsServer = tls ? createTlsServer(tls.options, routes) : createServer(routes);
-  const wss = new WebSocketServer({ server: http, path: '/ws', maxPayload: HARD_FRAME_CAP, perMessageDeflate: false });
-  wss.on('connection', (ws, req) => {
+  const wss = new WebSocketServer({ noServer: true, path: '/ws', maxPayload: HARD_FRAME_CAP, perMessageDeflate: false });
+  handleUpgrades({
+    http,
+    wss,
+    admission,
     // A draining node takes nobody new: the client goes to another node (or comes back after the restart).
-    if (drain.draining || closing) {
-      ws.close(CLOSE.draining, drainingReason());
-      return;
-    }
-    // Before any work for it: an overloaded server turns the newcomer away rather than slowing everyone.
-    const a = admission.admit();
-    if (!a.admit) {
-      ws.close(CLOSE.serverBusy, busyReason(a.retryAfterMs));
-      return;
-    }
-    const signInDone = admission.signInPending();
-    const c = new ClientConnection(ws, services, clientAddress(req, config.trustProxy), req.socket, () => signInDone(true));
-    conns.add(c);
-    ws.on('close', () => {
-      signInDone(false);
-      conns.delete(c);
-      presence.drop(c);
-    });
+    draining: () => (drain.draining || closing ? drainingReason() : null),
+    accept(ws, req, signInDone) {
+      const c = new ClientConnection(ws, services, clientAddress(req, config.trustProxy), req.socket, () => signInDone(true));
+      conns.add(c);
+      ws.on('close', () => {
+        signInDone(false);
+        conns.delete(c);
+        presence.drop(c);
+      });
+    },
   });
 
   // A connection silent past the heartbeat timeout is dead: terminate it so its member's grace starts.

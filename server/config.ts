@@ -53,7 +53,9 @@ export const ServerConfigSchema = z
         /** Event-loop delay, p99 over the last 500 ms, above which new connections are refused. */
         maxEventLoopLagMs: z.number().min(1).default(150),
         /** Connections open but not yet signed in, at or above which new connections are refused. */
-        maxPendingSignIns: z.number().int().min(1).default(1000),
+        maxPendingSignIns: z.number().int().min(1).default(10_000),
+        /** Sign-ins waiting in the request lane this long (the oldest one) refuse new connections; keep it well under authTimeoutMs. */
+        maxQueueWaitMs: z.number().int().min(1).default(3000),
         /** The retry hint at the limit; it grows with the overload, at most 4×. */
         retryAfterMs: z.number().int().min(100).max(60_000).default(1000),
         /** Admitted per second even while overloaded (at least; more while more sign in each second), so a storm always drains. 0 = refuse everyone while overloaded. */

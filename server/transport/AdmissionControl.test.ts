@@ -1,21 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { AdmissionControl, busyReason, decideAdmission, type AdmissionLimits } from './AdmissionControl.ts';
 
-const limits: AdmissionLimits = { maxEventLoopLagMs: 100, maxPendingSignIns: 50, retryAfterMs: 1000, minAdmitPerSec: 0 };
+const limits: AdmissionLimits = { maxEventLoopLagMs: 100, maxPendingSignIns: 50, maxQueueWaitMs: 2000, retryAfterMs: 1000, minAdmitPerSec: 0 };
 
 describe('decideAdmission', () => {
   it.each([
-    // lag, pending → decision
-    [0, 0, { admit: true }],
-    [100, 49, { admit: true }], // at the lag limit is still fine; pending must stay below its limit
-    [101, 0, { admit: false, why: 'eventLoopLag', retryAfterMs: 1010 }],
-    [250, 0, { admit: false, why: 'eventLoopLag', retryAfterMs: 2500 }],
-    [5000, 0, { admit: false, why: 'eventLoopLag', retryAfterMs: 4000 }], // the hint is capped at 4×
-    [0, 50, { admit: false, why: 'pendingSignIns', retryAfterMs: 1000 }],
-    [0, 150, { admit: false, why: 'pendingSignIns', retryAfterMs: 3000 }],
-    [300, 100, { admit: false, why: 'eventLoopLag', retryAfterMs: 3000 }], // both over: the worse one sets the hint
-  ] as const)('lag %d ms, %d pending → %o', (lagMs, pendingSignIns, expected) => {
-    expect(decideAdmission({ lagMs, pendingSignIns }, limits)).toEqual(expected);
+    // lag, queue wait, pending → decision
+    [0, 0, 0, { admit: true }],
+    [100, 2000, 49, { admit: true }], // at the lag and queue limits is still fine; pending must stay below its limit
+    [101, 0, 0, { admit: false, why: 'eventLoopLag', retryAfterMs: 1010 }],
+    [250, 0, 0, { admit: false, why: 'eventLoopLag', retryAfterMs: 2500 }],
+    [5000, 0, 0, { admit: false, why: 'eventLoopLag', retryAfterMs: 4000 }], // the hint is capped at 4×
+    [0, 3000, 0, { admit: false, why: 'queueWait', retryAfterMs: 1500 }], // a long lane with a responsive loop
+    [0, 0, 50, { admit: false, why: 'pendingSignIns', retryAfterMs: 1000 }],
+    [0, 0, 150, { admit: false, why: 'pendingSignIns', retryAfterMs: 3000 }],
+    [300, 0, 100, { admit: false, why: 'eventLoopLag', retryAfterMs: 3000 }], // both over: the worse one sets the hint
+    [0, 5000, 75, { admit: false, why: 'queueWait', retryAfterMs: 2500 }],
+  ] as const)('lag %d ms, queue %d ms, %d pending → %o', (lagMs, queueWaitMs, pendingSignIns, expected) => {
+    expect(decideAdmission({ lagMs, queueWaitMs, pendingSignIns }, limits)).toEqual(expected);
   });
 
   it('the close reason carries the hint in the documented form', () => {
@@ -36,9 +38,19 @@ describe('AdmissionControl', () => {
     expect(a.admit()).toMatchObject({ admit: false, why: 'pendingSignIns' });
     done[0]?.(true);
     done[0]?.(false); // twice (signed in, then closed): counted once
-    expect(a.load).toEqual({ lagMs: 10, pendingSignIns: 49 });
+    expect(a.load).toEqual({ lagMs: 10, queueWaitMs: 0, pendingSignIns: 49 });
     expect(a.admit()).toEqual({ admit: true });
     expect(a.stats).toEqual({ admitted: 2, refused: 2, admittedWhileOverloaded: 0 });
+    a.stop();
+  });
+
+  it('turns newcomers away while sign-ins wait in the request lane past maxQueueWaitMs, however responsive the loop', () => {
+    let wait = 0;
+    const a = new AdmissionControl({ ...limits, lag: () => 20, queueWaitMs: () => wait });
+    expect(a.admit()).toEqual({ admit: true });
+    wait = 4000;
+    expect(a.load).toEqual({ lagMs: 20, queueWaitMs: 4000, pendingSignIns: 0 });
+    expect(a.admit()).toMatchObject({ admit: false, why: 'queueWait', retryAfterMs: 2000 });
     a.stop();
   });
 

@@ -5,6 +5,12 @@ export interface AdmissionLimits {
   maxEventLoopLagMs: number;
   /** Connections opened and not yet signed in (login/resume pending) above which new ones are turned away. */
   maxPendingSignIns: number;
+  /**
+   * How long sign-ins may wait in the request lane (RequestLane.waitMs) before newcomers are turned
+   * away. The lane keeps the loop responsive for signed-in users however long it is, so this bounds
+   * how long a newcomer's sign-in waits (it must stay well under authTimeoutMs), not their latency.
+   */
+  maxQueueWaitMs: number;
   /** The retry hint at the thresholds; it grows with the overload, up to 4×. */
   retryAfterMs: number;
   /**
@@ -18,10 +24,11 @@ export interface AdmissionLimits {
 
 export interface Load {
   lagMs: number;
+  queueWaitMs: number;
   pendingSignIns: number;
 }
 
-export type Admission = { admit: true } | { admit: false; why: 'eventLoopLag' | 'pendingSignIns'; retryAfterMs: number };
+export type Admission = { admit: true } | { admit: false; why: 'eventLoopLag' | 'queueWait' | 'pendingSignIns'; retryAfterMs: number };
 
 /** The most a hint grows: a badly overloaded server asks for at most 4 × retryAfterMs. */
 const MAX_HINT_FACTOR = 4;
@@ -30,15 +37,18 @@ const BUCKET_MS = 250;
 const RATE_BUCKETS = 4;
 
 /**
- * The decision alone (pure, table-tested): admit unless the loop lags past its limit or too many
- * sign-ins are pending; the hint scales with how far past the limit the server is.
+ * The decision alone (pure, table-tested): admit unless the loop lags past its limit, sign-ins wait
+ * in the lane past theirs, or too many sign-ins are pending; the hint scales with how far past the
+ * limit the server is.
  */
 export function decideAdmission(load: Load, limits: Omit<AdmissionLimits, 'minAdmitPerSec'>): Admission {
   const lagRatio = load.lagMs / limits.maxEventLoopLagMs;
+  const queueRatio = load.queueWaitMs / limits.maxQueueWaitMs;
   const pendingRatio = load.pendingSignIns / limits.maxPendingSignIns;
-  if (lagRatio <= 1 && pendingRatio < 1) return { admit: true };
-  const factor = Math.min(MAX_HINT_FACTOR, Math.max(1, lagRatio, pendingRatio));
-  return { admit: false, why: lagRatio > 1 ? 'eventLoopLag' : 'pendingSignIns', retryAfterMs: Math.round(limits.retryAfterMs * factor) };
+  if (lagRatio <= 1 && queueRatio <= 1 && pendingRatio < 1) return { admit: true };
+  const factor = Math.min(MAX_HINT_FACTOR, Math.max(1, lagRatio, queueRatio, pendingRatio));
+  const why = lagRatio > 1 ? 'eventLoopLag' : queueRatio > 1 ? 'queueWait' : 'pendingSignIns';
+  return { admit: false, why, retryAfterMs: Math.round(limits.retryAfterMs * factor) };
 }
 
 /** The close reason carrying the hint; clients parse "retry after <n> ms" (docs/protocol.md, close code 4503). */
@@ -47,6 +57,8 @@ export const busyReason = (retryAfterMs: number): string => `server busy; retry 
 export interface AdmissionOptions extends AdmissionLimits {
   /** Where the lag comes from; default: perf_hooks.monitorEventLoopDelay, read every `sampleMs`. */
   lag?: () => number;
+  /** How long queued sign-ins have waited to start (RequestLane.waitMs); 0 when not given. */
+  queueWaitMs?: () => number;
   sampleMs?: number;
   now?: () => number;
 }
@@ -59,6 +71,7 @@ export interface AdmissionOptions extends AdmissionLimits {
 export class AdmissionControl {
   readonly #limits: AdmissionLimits;
   readonly #lag: () => number;
+  readonly #queueWait: () => number;
   readonly #histogram: ReturnType<typeof monitorEventLoopDelay> | null = null;
   readonly #timer: NodeJS.Timeout | null = null;
   #lastLagMs = 0;
@@ -72,8 +85,9 @@ export class AdmissionControl {
   readonly stats = { admitted: 0, refused: 0, admittedWhileOverloaded: 0 };
 
   constructor(o: AdmissionOptions) {
-    this.#limits = { maxEventLoopLagMs: o.maxEventLoopLagMs, maxPendingSignIns: o.maxPendingSignIns, retryAfterMs: o.retryAfterMs, minAdmitPerSec: o.minAdmitPerSec };
+    this.#limits = { maxEventLoopLagMs: o.maxEventLoopLagMs, maxPendingSignIns: o.maxPendingSignIns, maxQueueWaitMs: o.maxQueueWaitMs, retryAfterMs: o.retryAfterMs, minAdmitPerSec: o.minAdmitPerSec };
     this.#now = o.now ?? Date.now;
+    this.#queueWait = o.queueWaitMs ?? (() => 0);
     this.#trickle = o.minAdmitPerSec;
     this.#trickleAt = this.#now();
     if (o.lag) {
@@ -98,7 +112,7 @@ export class AdmissionControl {
   }
 
   get load(): Load {
-    return { lagMs: this.#lag(), pendingSignIns: this.#pending };
+    return { lagMs: this.#lag(), queueWaitMs: this.#queueWait(), pendingSignIns: this.#pending };
   }
 
   /** Asked once per new connection, before any work is done for it. */

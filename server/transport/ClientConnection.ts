@@ -5,6 +5,7 @@ import { Logger } from '../logger.ts';
 import type { Connection } from '../routing/SessionRegistry.ts';
 import { handle, type RequestContext, type Services, type Session } from './handlers/index.ts';
 import { RateLimiter } from './RateLimiter.ts';
+import { LANE_REQUESTS } from './RequestLane.ts';
 import type { Corkable } from './WriteCoalescer.ts';
 
 const log = new Logger('ClientConnection');
@@ -45,6 +46,8 @@ export class ClientConnection implements Connection {
   #loggedOut = false;
   /** A login or resume is being checked: a second one waits for no one and is refused. */
   #authInFlight = false;
+  /** This connection's requests waiting in the lane, not started yet. */
+  #queued = 0;
   lastSeen: number;
 
   /** Where sign-in throttling counts this connection's failures (server/auth/clientAddress.ts). */
@@ -140,8 +143,25 @@ export class ClientConnection implements Connection {
     if (this.#session && preAuth) return this.#reply(request.id, { error: { code: 'already_authenticated', message: 'this connection is already signed in' } });
     if (preAuth && this.#authInFlight) return this.#reply(request.id, { error: { code: 'bad_request', message: 'a sign-in is already in progress on this connection' } });
     if (preAuth) this.#authInFlight = true;
-    void this.#run(request).finally(() => {
-      if (preAuth) this.#authInFlight = false;
+    const start = (): void => {
+      // Queued behind a storm, the client may have gone: its work would be for no one.
+      if (this.#ws.readyState !== this.#ws.OPEN) {
+        if (preAuth) this.#authInFlight = false;
+        return;
+      }
+      void this.#run(request).finally(() => {
+        if (preAuth) this.#authInFlight = false;
+      });
+    };
+    // A request behind one of its own connection's queued ones waits too: a connection's requests start in order.
+    if (!LANE_REQUESTS.has(request.type) && this.#queued === 0) {
+      start();
+      return;
+    }
+    this.#queued++;
+    this.#s.lane.push(() => {
+      this.#queued--;
+      start();
     });
   }
 

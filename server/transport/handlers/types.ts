@@ -11,6 +11,7 @@ import type { SfuService } from '../../sfu/SfuService.ts';
 import type { StorageHealth } from '../../store/StorageHealth.ts';
 import type { Store, UserRow } from '../../store/Store.ts';
 import type { UserCache } from '../../store/UserCache.ts';
+import type { RequestLane } from '../RequestLane.ts';
 import type { WriteCoalescer } from '../WriteCoalescer.ts';
 
 export interface Services {
@@ -28,6 +29,8 @@ export interface Services {
   storage: StorageHealth;
   /** Corks each connection's socket for the rest of the tick: one write per connection per tick. */
   writes: WriteCoalescer;
+  /** Where sign-ins and list reads wait their turn behind calling (RequestLane.ts). */
+  lane: RequestLane;
   now(): number;
   /** Frame and sign-in counters the transport bumps; read by /metrics. */
   stats: TransportStats;
