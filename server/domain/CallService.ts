@@ -18,7 +18,6 @@ import {
   type CallId,
   type CallInfo,
   type DeviceId,
-  type Push,
   type RequestData,
   type RequestResult,
   type UserId,
@@ -28,7 +27,9 @@ import type { SessionRegistry } from '../routing/SessionRegistry.ts';
 import { CallFencedError, GroupCommit } from '../store/GroupCommit.ts';
 import type { CallFence, Store, UserLookup, UserRow } from '../store/Store.ts';
 import { NotOwnerError, type CallOp, type CallPlacement } from './CallPlacement.ts';
+import { CallIndex } from './CallIndex.ts';
 import { CallTimers } from './CallTimers.ts';
+import { deliverEffect } from './deliverEffect.ts';
 import { KeyedQueue } from './KeyedQueue.ts';
 import { screenInvitees, type Screened } from './screenInvitees.ts';
 
@@ -78,8 +79,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
   readonly #placement: CallPlacement | null;
   readonly #queue = new KeyedQueue();
   /** Started calls only; ended ones live in the store. */
-  readonly #calls = new Map<CallId, Call>();
-  readonly #byUser = new Map<UserId, Set<CallId>>();
+  readonly #calls = new CallIndex();
   readonly #timers: CallTimers;
   /** When each invite being handled was taken (performance.now()), to time its delivery. */
   readonly #inviteStart = new Map<CallId, number>();
@@ -105,7 +105,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     // A cluster node owns nothing at start: calls whose owner is gone are adopted one by one (CallLeases).
     if (this.#placement) return;
     for (const call of await this.#store.startedCalls()) {
-      this.#index(call);
+      this.#calls.put(call);
       this.#timers.arm(call);
       for (const m of call.members) if (m.mainDevice && (m.state === 'accepted' || m.userId === call.inviter)) this.#timers.startGrace(call.callID, m.userId);
     }
@@ -122,7 +122,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     // A request that waited on this claim may have run its op first: keep the newer state.
     const held = this.#calls.get(claimed.callID);
     const call = held && held.version >= claimed.version ? held : claimed;
-    this.#index(call);
+    this.#calls.put(call);
     this.#timers.arm(call);
     for (const m of call.members) {
       if (!m.mainDevice || (m.state !== 'accepted' && m.userId !== call.inviter)) continue;
@@ -138,7 +138,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
 
   /** Cluster drain: stops running every call held here (each in its queue, after any op in flight); returns their ids. */
   async dropAll(): Promise<CallId[]> {
-    const ids = [...this.#calls.keys()];
+    const ids = this.#calls.ids();
     await Promise.all(ids.map((id) => this.#queue.run(id, async () => this.#drop(id))));
     return ids;
   }
@@ -146,7 +146,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
   /** Cluster mode: another node claimed this call (a newer fence): stop running it here. */
   #drop(callID: CallId): void {
     const call = this.#calls.get(callID);
-    if (call) this.#index({ ...call, callState: 'ended' }, false);
+    if (call) this.#calls.put({ ...call, callState: 'ended' });
     this.#timers.dropCall(callID);
     this.#placement?.release(callID);
   }
@@ -174,7 +174,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
   /** The started calls any of these users is in, each once: this node's own in one process, Postgres's in a cluster (any node may own them). */
   async #startedOf(userIds: readonly UserId[]): Promise<Call[]> {
     if (this.#placement) return (await this.#store.startedCallsOf(userIds)).map((c) => this.#calls.get(c.callID) ?? c);
-    return [...new Set(userIds.flatMap((u) => [...(this.#byUser.get(u) ?? [])]))].flatMap((id) => this.#calls.get(id) ?? []);
+    return this.#calls.ofUsers(userIds);
   }
 
   /**
@@ -238,7 +238,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     return { call: this.info(call), errorInvitees };
   }
 
-  /** Remembers when an invite was taken while `task` runs, so #apply can time its delivery. */
+  /** Remembers when an invite was taken while `task` runs, so #timeDelivery can time its delivery. */
   #timed<T>(callID: CallId, t0: number, task: () => Promise<T>): Promise<T> {
     this.#inviteStart.set(callID, t0);
     return task().finally(() => this.#inviteStart.delete(callID));
@@ -352,58 +352,23 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
       if (e instanceof CallFencedError && (now === undefined || now === fence)) this.#drop(r.call.callID);
       throw e;
     }
-    this.#index(r.call);
+    this.#calls.put(r.call);
+    if (r.call.callState !== 'started') this.#placement?.release(r.call.callID); // an ended call's lease goes too
     this.#timers.arm(r.call);
-    for (const e of r.effects) this.#apply(e);
+    for (const e of r.effects) {
+      deliverEffect(this.#sessions, e);
+      this.#timeDelivery(e);
+    }
     this.emit('changed', r.call);
     return r.call;
   }
 
-  #apply(e: Effect): void {
-    switch (e.type) {
-      case 'push': {
-        this.#sessions.push(e.userId, e.device, e.push);
-        const t0 = e.push.type === 'callInvitationReceived' ? this.#inviteStart.get(e.push.data.call.callID) : undefined;
-        if (t0 !== undefined && (e.device === null ? this.#sessions.isOnline(e.userId) : this.#sessions.device(e.userId, e.device))) {
-          this.emit('inviteDelivered', (performance.now() - t0) / 1000);
-        }
-        return;
-      }
-      case 'handledElsewhere': {
-        const deviceName = this.#sessions.deviceName(e.userId, e.device) ?? e.device;
-        this.#sessions.pushToOthers(e.userId, e.device, {
-          type: 'handledOnOtherDevice',
-          data: { callID: e.callID, deviceId: e.device, deviceName, action: e.action, version: e.version },
-        });
-        return;
-      }
-      case 'record': {
-        const push: Push = { type: 'callRecord', data: { record: e.record } }; // one object: serialised once for all participants
-        for (const p of e.record.participants) this.#sessions.push(p.userId, null, push);
-        return;
-      }
-      default:
-        log.error('unknown effect %o', e satisfies never);
-    }
-  }
-
-  /** `release`: an ended call's lease goes too (a dropped one was someone else's already). */
-  #index(call: Call, release = true): void {
-    const started = call.callState === 'started';
-    if (started) this.#calls.set(call.callID, call);
-    else {
-      this.#calls.delete(call.callID);
-      if (release) this.#placement?.release(call.callID);
-    }
-    for (const m of call.members) {
-      let set = this.#byUser.get(m.userId);
-      if (started) {
-        if (!set) this.#byUser.set(m.userId, (set = new Set()));
-        set.add(call.callID);
-      } else if (set) {
-        set.delete(call.callID);
-        if (set.size === 0) this.#byUser.delete(m.userId);
-      }
+  /** An invitation's push reached an online invitee: how long after the invite was taken (metrics). */
+  #timeDelivery(e: Effect): void {
+    if (e.type !== 'push' || e.push.type !== 'callInvitationReceived') return;
+    const t0 = this.#inviteStart.get(e.push.data.call.callID);
+    if (t0 !== undefined && (e.device === null ? this.#sessions.isOnline(e.userId) : this.#sessions.device(e.userId, e.device))) {
+      this.emit('inviteDelivered', (performance.now() - t0) / 1000);
     }
   }
 
@@ -441,10 +406,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
 
   /** The started calls run by this node that the user is in (synchronous: a single node's drain asks per connection). */
   localActiveCalls(userId: UserId): CallInfo[] {
-    return [...(this.#byUser.get(userId) ?? [])].flatMap((id) => {
-      const c = this.#calls.get(id);
-      return c ? [this.info(c)] : [];
-    });
+    return this.#calls.ofUsers([userId]).map((c) => this.info(c));
   }
 
   /** The calls a user is in that are still started (what a reconnecting client re-reads). */
