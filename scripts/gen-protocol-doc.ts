@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ServerConfigSchema } from '../server/config.ts';
 import { DRAIN_RECONNECT_WINDOW_MS } from '../server/drain/Drain.ts';
+import { LANE_REQUESTS } from '../server/transport/RequestLane.ts';
 import { ADVANCED_ONLY_APIS, API_ALLOWED_STATES, EVENT_AUDIENCE, type StateCheckedApi, type TableEvent } from '../src/shared/call/tables.ts';
 import { ERROR_CODES, type ErrorCode } from '../src/shared/errors.ts';
 import {
@@ -578,7 +579,7 @@ ${table(
 - **Put \`id\` first, as an integer**, as in the examples: a frame refused by the ${link('Rate limit')} is not parsed, and its \`rate_limited\` response carries the id only when the frame starts with \`{"id":<digits>\` (whitespace allowed, at most 15 digits); otherwise \`"id": null\`.
 - \`type\`: the request type, at most 64 characters. See ${link('Requests')}.
 - \`data\`: an object, validated against the request's schema. It may be left out when no field is required (it then counts as \`{}\`).
-- Requests run concurrently, so **responses may come in a different order than the requests**: match them by \`id\`.
+- Requests run concurrently, so **responses may come in a different order than the requests**: match them by \`id\`. They start in the order they arrived on their connection. Signing in and the list reads (${[...LANE_REQUESTS].map((t) => `\`${t}\``).join(', ')}) may wait in a queue behind calling while many people sign in at once (a reconnect storm); calling requests of signed-in users do not wait behind them, unless sent behind one of their own connection's queued requests.
 - For call requests, the **pushes a request causes are sent before its response** (the server sends them as part of the state change, then answers). For \`login\`/\`resume\` the response comes first.
 - An error response's \`message\` is for people; programs use \`code\` (${link('Errors')}).
 
