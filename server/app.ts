@@ -270,6 +270,7 @@ export async function startServer(
     http,
     wss,
     admission,
+    stats,
     // A draining node takes nobody new: the client goes to another node (or comes back after the restart).
     draining: () => (drain.draining || closing ? drainingReason() : null),
     accept(ws, req, signInDone) {
@@ -332,6 +333,7 @@ export async function startServer(
       calls,
       sfu,
       draining: () => drain.draining,
+      lane: services.lane,
       connections: () => {
         let authenticated = 0;
         for (const c of conns) if (c.authenticated) authenticated++;

@@ -3,7 +3,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { CallService } from '../domain/CallService.ts';
 import type { SfuService } from '../sfu/SfuService.ts';
 import { InvitationTracker } from './InvitationTracker.ts';
-import type { TransportStats } from './TransportStats.ts';
+import type { RequestLane } from '../transport/RequestLane.ts';
+import type { RefusalReason, TransportStats } from './TransportStats.ts';
 import { counterFrom } from './counterFrom.ts';
 import { registerSfuMetrics } from './sfuMetrics.ts';
 
@@ -19,7 +20,12 @@ export interface ServerMetricsSources {
   stats: TransportStats;
   /** True from the start of a drain (SIGTERM) until the process exits. */
   draining(): boolean;
+  /** Where sign-ins and list reads queue behind calling (RequestLane.ts). */
+  lane: Pick<RequestLane, 'length' | 'waitMs'>;
 }
+
+/** Prometheus label values of the refusal reasons. */
+const REFUSAL_LABELS: Record<RefusalReason, string> = { draining: 'draining', eventLoopLag: 'event_loop_lag', queueWait: 'queue_wait', pendingSignIns: 'pending_sign_ins' };
 
 /**
  * Every Prometheus metric of one server, in its own registry (so several servers in one process,
@@ -64,6 +70,33 @@ export class ServerMetrics {
       collect() {
         this.reset();
         for (const [reason, n] of stats.signInFailures) this.inc({ reason }, n);
+      },
+    });
+
+    new Counter({
+      name: 'ringdesk_connections_refused_total',
+      help: 'New connections turned away at the upgrade: draining (close 4307) or overloaded (4503), by admission control\'s reason.',
+      labelNames: ['reason'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [reason, n] of stats.refusals) this.inc({ reason: REFUSAL_LABELS[reason] }, n);
+      },
+    });
+    new Gauge({
+      name: 'ringdesk_request_lane_length',
+      help: 'Sign-ins and list reads queued behind calling, not started yet (a reconnect storm).',
+      registers,
+      collect() {
+        this.set(src.lane.length);
+      },
+    });
+    new Gauge({
+      name: 'ringdesk_request_lane_wait_seconds',
+      help: 'How long the oldest queued sign-in or list read has waited (admission.maxQueueWaitMs turns newcomers away past it).',
+      registers,
+      collect() {
+        this.set(src.lane.waitMs / 1000);
       },
     });
 

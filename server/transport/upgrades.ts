@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { AdmissionControl } from './AdmissionControl.ts';
 import { busyReason } from './AdmissionControl.ts';
+import type { TransportStats } from '../metrics/TransportStats.ts';
 import { CLOSE } from './ClientConnection.ts';
 import { isWebSocketUpgrade, refuseUpgrade } from './refuseUpgrade.ts';
 
@@ -12,6 +13,8 @@ export interface UpgradeOptions {
   /** Made with noServer: every upgrade comes through here first. */
   wss: WebSocketServer;
   admission: AdmissionControl;
+  /** Where refusals are counted (/metrics). */
+  stats: TransportStats;
   /** The close reason for a newcomer while the node drains or stops; null while it takes people. */
   draining: () => string | null;
   /** A WebSocket is open; `signInDone(true)` once it signs in, `(false)` when it closes (either once counts). */
@@ -33,9 +36,15 @@ export function handleUpgrades(o: UpgradeOptions): void {
       return;
     }
     const drainingReason = o.draining();
-    if (drainingReason !== null) return refuseUpgrade(req, socket, CLOSE.draining, drainingReason);
+    if (drainingReason !== null) {
+      o.stats.refused('draining');
+      return refuseUpgrade(req, socket, CLOSE.draining, drainingReason);
+    }
     const a = o.admission.admit();
-    if (!a.admit) return refuseUpgrade(req, socket, CLOSE.serverBusy, busyReason(a.retryAfterMs));
+    if (!a.admit) {
+      o.stats.refused(a.why);
+      return refuseUpgrade(req, socket, CLOSE.serverBusy, busyReason(a.retryAfterMs));
+    }
     const signInDone = o.admission.signInPending();
     // Counted done when the socket goes, however far it got (signInDone counts once): a handshake
     // ws rejects, or a connection that closes later.

@@ -104,6 +104,23 @@ describe('/metrics', () => {
     expect(v(after, 'ringdesk_sfu_workers_up')).toBe(0);
   });
 
+  it('counts the connections admission control turns away, by reason, and shows the request lane', async () => {
+    t = await startTestServer(['alice'], { sfu: { enabled: false }, admission: { maxPendingSignIns: 1, minAdmitPerSec: 0 } }); // no trickle: every newcomer past the first is refused
+    const before = await scrape(t);
+    expect(before.has('ringdesk_request_lane_length')).toBe(true);
+    expect(v(before, 'ringdesk_request_lane_wait_seconds')).toBe(0);
+    const pending = await RawClient.open(t.url); // open and not signed in: the one pending sign-in allowed
+    raws.push(pending);
+    const refused: RawClient[] = [];
+    for (let i = 0; i < 2; i++) refused.push(await RawClient.open(t.url));
+    raws.push(...refused);
+    for (const r of refused) expect((await r.closed).code).toBe(4503);
+    const after = await scrape(t);
+    expect(delta(before, after, 'ringdesk_connections_refused_total{reason="pending_sign_ins"}')).toBe(2);
+    expect(v(after, 'ringdesk_connections_refused_total{reason="draining"}')).toBe(0);
+    expect(pending.closedWith).toBeNull();
+  });
+
   it('counts rate-limited frames exactly as the client was refused', async () => {
     t = await startTestServer(['alice'], { sfu: { enabled: false }, rateLimitPerSec: 1, rateLimitBurst: 3 });
     const raw = await rawSession(t.url, 'alice');
