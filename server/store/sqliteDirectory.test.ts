@@ -65,3 +65,38 @@ describe('SqliteStore directory page cache', () => {
     expect(await ids('')).toEqual(['abe', 'cat', 'ann']);
   });
 });
+
+describe('SqliteStore directory entries cache (presence snapshots)', () => {
+  const bob = asUserId('bob');
+  const entry = async (id = bob) => (await s.directoryEntries([id]))[0];
+
+  it('reuses entries for DIRECTORY_PAGE_CACHE_MS; this store’s own writes show at once, another process’s once they expire', async () => {
+    let t = 1_000_000;
+    const p = path();
+    s = new SqliteStore(p, { now: () => t });
+    for (const u of ['ann', 'bob']) await s.createUser({ userId: asUserId(u), displayName: u.toUpperCase(), passwordHash: 'h', disabled: false, createdAt: 1 });
+    expect(await s.directoryEntries([bob, asUserId('ann'), bob, asUserId('nobody')])).toEqual([
+      { userId: 'ann', displayName: 'ANN', dnd: false, disabled: false }, // each once; the unknown id left out
+      { userId: 'bob', displayName: 'BOB', dnd: false, disabled: false },
+    ]);
+
+    const other = new DatabaseSync(p); // the admin CLI in another process
+    other.prepare("UPDATE users SET display_name = 'Robert' WHERE user_id = 'bob'").run();
+    t += DIRECTORY_PAGE_CACHE_MS - 1;
+    expect((await entry())?.displayName).toBe('BOB'); // still the cached entry
+    t += 1;
+    expect((await entry())?.displayName).toBe('Robert');
+
+    await s.setDnd(bob, { enabled: true, allowList: [] });
+    expect((await entry())?.dnd).toBe(true);
+    await s.setUserDisabled(bob, true);
+    expect((await entry())?.disabled).toBe(true);
+    await s.setDisplayName(bob, 'Bobby');
+    expect((await entry())?.displayName).toBe('Bobby');
+
+    // A user created by another process is found at once: unknown ids are never cached.
+    other.prepare("INSERT INTO users (user_id, display_name, password_hash, created_at) VALUES ('cy', 'CY', 'h', 1)").run();
+    other.close();
+    expect((await entry(asUserId('cy')))?.displayName).toBe('CY');
+  });
+});

@@ -15,6 +15,9 @@ const log = new Logger('SqliteDirectory');
 export const DIRECTORY_PAGE_CACHE_MS = 1000;
 /** Distinct pages kept (query, cursor, limit): the first pages everyone asks for, not a copy of the directory. */
 const DIRECTORY_PAGE_CACHE_MAX = 64;
+/** Users' entries kept at most (about 100 bytes each). */
+const DIRECTORY_ENTRY_CACHE_MAX = 100_000;
+type EntryRow = DirectoryEntry & { disabled: boolean };
 
 /** The directory (search index, favorites, recents) for SqliteStore; the queries are shared with PgStore (directoryQueries.ts). */
 export class SqliteDirectory {
@@ -26,6 +29,13 @@ export class SqliteDirectory {
   readonly #pages = new Map<string, { at: number; page: DirectoryPage }>();
   /** entries() reads rows as arrays: building a row object per user cost half its time. */
   #entries: { db: DatabaseSync; stmt: StatementSync } | null = null;
+  /**
+   * Users' entries for presence snapshots, kept like pages (DIRECTORY_PAGE_CACHE_MS, dropped by
+   * invalidate()): at sign-in everyone subscribes to the people around them, so in a reconnect storm
+   * the same rows were read a hundred times a second (8 % of the server's CPU). In the order read,
+   * so the oldest are at the front. Unknown ids are not kept.
+   */
+  readonly #entryCache = new Map<UserId, { at: number; entry: EntryRow }>();
 
   constructor(db: () => DatabaseSync, q: (sql: string) => StatementSync, tx: <T>(fn: () => T) => T, now: () => number = Date.now) {
     this.#db = db;
@@ -37,6 +47,7 @@ export class SqliteDirectory {
   /** A user was added, renamed, disabled or changed DND here: cached pages may show it wrong. */
   invalidate(): void {
     this.#pages.clear();
+    this.#entryCache.clear();
   }
 
   /** Rebuilds the index from the users table when it was built by another rule version (or never). */
@@ -80,7 +91,31 @@ export class SqliteDirectory {
     return page;
   }
 
-  entries(userIds: readonly UserId[]): (DirectoryEntry & { disabled: boolean })[] {
+  entries(userIds: readonly UserId[]): EntryRow[] {
+    const now = this.#now();
+    const out: EntryRow[] = [];
+    const missing: UserId[] = [];
+    for (const id of new Set(userIds)) {
+      const hit = this.#entryCache.get(id);
+      if (hit && now - hit.at < DIRECTORY_PAGE_CACHE_MS) out.push(hit.entry);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return out;
+    for (const entry of this.#readEntries(missing)) {
+      this.#entryCache.delete(entry.userId); // to the back: the map stays in the order read
+      this.#entryCache.set(entry.userId, { at: now, entry });
+      out.push(entry);
+    }
+    // Expired entries leave from the front, a few more than were added, and the cache never outgrows its cap.
+    let drop = missing.length + 8;
+    for (const [id, e] of this.#entryCache) {
+      if (drop-- <= 0 || (now - e.at < DIRECTORY_PAGE_CACHE_MS && this.#entryCache.size <= DIRECTORY_ENTRY_CACHE_MAX)) break;
+      this.#entryCache.delete(id);
+    }
+    return out;
+  }
+
+  #readEntries(userIds: readonly UserId[]): EntryRow[] {
     const db = this.#db();
     if (this.#entries?.db !== db) {
       const stmt = db.prepare('SELECT user_id, display_name, dnd, disabled FROM users WHERE user_id IN (SELECT value FROM json_each(?))');
