@@ -53,6 +53,11 @@ interface StormStep {
   /** Written by the server (wchar of /proc/<pid>/io: every write syscall, sockets included) until all were signed in … */
   bytesAtAllConnectedMB: number;
   serverCpuAtAllConnectedSec: number;
+  /**
+   * CPU of the storm's client processes over the same time: they share the machine's cores with the
+   * server, so the wall time is bounded by (server + clients) / cores as well as by the server.
+   */
+  clientsCpuAtAllConnectedSec: number;
   /** … and until its presence fan-out went quiet (no presenceChanged anywhere for 1 s): the whole cost of the storm. */
   bytesSettledMB: number;
   serverCpuSettledSec: number;
@@ -93,6 +98,10 @@ async function oneStep(n: number, o: StormOptions): Promise<StormStep> {
     const clients = assign.map((_, w) => new Child(`client-${w}`, 'bench/client-worker.ts', [], [], perWorker + FD_MARGIN, process.env));
     children.push(...clients);
     // Everyone at once: each worker opens all of its users concurrently.
+    // From 127.0.0.1, with kernel-chosen ports. Spreading the clients over 127.0.x.y source addresses was
+    // tried: their CPU fell (a connect() no longer searches a filling ephemeral range) but the connects
+    // came in faster than the accept queue took them (resets, retries) and the server's CPU rose
+    // (docs/benchmarks.md, "a request lane for sign-ins").
     await Promise.all(clients.map((c, w) => c.call({ cmd: 'init', url, secretHex, users: assign[w] ?? [], pairCount: 0, localAddresses: null, concurrency: perWorker }, 30_000)));
     const bystanders = new Child('bystanders', 'bench/client-worker.ts', [], [], 2 * BYSTANDER_PAIRS + FD_MARGIN, process.env);
     children.push(bystanders);
@@ -103,12 +112,15 @@ async function oneStep(n: number, o: StormOptions): Promise<StormStep> {
     await sleep(1000);
 
     const cpu0 = readProcCpuSec(server.pid);
+    const clientsCpu = (): number => clients.reduce((t, c) => t + readProcCpuSec(c.pid), 0);
+    const clientsCpu0 = clientsCpu();
     const bytes0 = readProcWrittenBytes(server.pid);
     const t0 = performance.now();
     const during = bystanders.call<LatencyResult>({ cmd: 'latency', rate: BYSTANDER_RATE, durationMs: BYSTANDER_WINDOW_MS, drainMs: 5000, callTimeoutSec: 30, churnRate: 0 }, 120_000);
     const rs = await Promise.all(clients.map((c, w) => c.call<ConnectResult>({ cmd: 'connect', count: assign[w]?.length ?? 0 }, 900_000)));
     const allConnectedSec = (performance.now() - t0) / 1000;
     const cpu1 = readProcCpuSec(server.pid);
+    const clientsCpu1 = clientsCpu();
     const bytes1 = readProcWrittenBytes(server.pid);
     // The presence fan-out goes on after the last sign-in: wait until it is quiet, then read again.
     const stats = async (): Promise<WorkerStats[]> => Promise.all(clients.map((c) => c.call<WorkerStats>({ cmd: 'stats' }, 60_000)));
@@ -136,6 +148,7 @@ async function oneStep(n: number, o: StormOptions): Promise<StormStep> {
       allConnectedSec: r2(allConnectedSec),
       bytesAtAllConnectedMB: mb(bytes1 - bytes0),
       serverCpuAtAllConnectedSec: r2(cpu1 - cpu0),
+      clientsCpuAtAllConnectedSec: r2(clientsCpu1 - clientsCpu0),
       bytesSettledMB: mb(bytes2 - bytes0),
       serverCpuSettledSec: r2(cpu2 - cpu0),
       settledSec: r2(settledSec),
@@ -218,6 +231,9 @@ export async function runStorm(o: StormOptions): Promise<number> {
       `${String(s.users).padEnd(8)} ${`${s.allConnectedSec} s`.padEnd(15)} ${`${s.bytesSettledMB} MB`.padEnd(24)} ${`${s.serverCpuSettledSec} s`.padEnd(22)} ${`${s.bytesAtAllConnectedMB} MB, ${s.serverCpuAtAllConnectedSec} s`.padEnd(21)} ${String(s.busyRefusals).padEnd(11)} ${String(s.socketRetries).padEnd(16)} ${String(s.failed).padEnd(8)} ${String(s.loadAverage1m5m15m[0]).padEnd(9)} ${c.inviteToPushMs.p50} / ${c.inviteToPushMs.p99} ms (${c.received}/${c.sent})`,
     );
   }
+  console.log(
+    `storm clients' CPU until all signed in: ${steps.map((s) => `${s.users}: ${s.clientsCpuAtAllConnectedSec} s`).join(', ')} (on the same ${os.cpus().length} cores as the server)`,
+  );
   console.log(`(connected users: ${BYSTANDER_PAIRS} pairs signed in before the storm, ${BYSTANDER_RATE} invitations/s over its first ${BYSTANDER_WINDOW_MS / 1000} s, open loop from the slot)`);
   console.log('\ngrowth exponents (log ratio; 1 = linear, 2 = quadratic):');
   for (const e of exps) console.log(`  ${e.from} → ${e.to}: bytes ${e.bytes}, CPU ${e.cpu}, time to all signed in ${e.time}`);
