@@ -5,6 +5,7 @@ import { Logger } from '../logger.ts';
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './pgMigrations.ts';
 import { PgDirectory } from './pgDirectory.ts';
 import { named } from './pgStatements.ts';
+import { saveRound, type EncodedSave, type Queryable } from './pgSaveRound.ts';
 import { ReadBatch } from './ReadBatch.ts';
 import { decodeCallRows, decodeRecordRows, encodeSaves, pageBySeq, revocationFromRow, tokenStateFromRow, userFromRow, type RevocationDbRow, type UserDbRow } from './rows.ts';
 import type {
@@ -24,9 +25,7 @@ import type {
   UserRow,
 } from './Store.ts';
 
-type EncodedSave = ReturnType<typeof encodeSaves>[number];
 /** The pool or a transaction's client: both run a query. */
-type Queryable = Pick<pg.Pool, 'query'>;
 
 const log = new Logger('PgStore');
 const INT8_OID = 20;
@@ -324,7 +323,7 @@ export class PgStore implements Store {
     const run = async (query: Queryable): Promise<void> => {
       for (const round of rounds) {
         const rows = [...round.values()];
-        const saved = await this.#saveRound(query, rows);
+        const saved = await saveRound(query, rows);
         for (const r of rows) if (!saved.has(r.call.callID)) fenced.add(r.call.callID);
       }
     };
@@ -332,57 +331,6 @@ export class PgStore implements Store {
     if (rounds.length <= 1) await run(this.#pool);
     else await this.#transaction((c) => run(c));
     return { fenced: [...fenced] };
-  }
-
-  /** One round of a batch in one statement; the calls that landed (a stale fence is not RETURNed). */
-  async #saveRound(query: Queryable, rows: EncodedSave[]): Promise<Set<CallId>> {
-    const members = rows.flatMap((r) => r.call.members.map((m) => [m.userId, r.call.callID] as const));
-    const records = rows.flatMap((r) => (r.record && r.recordBody ? [{ record: r.record, body: r.recordBody }] : []));
-    // One statement, so one round trip and atomic by itself: a fenced row updates only while its
-    // epoch is still the call's (else it is not RETURNed, and is reported), members and records are
-    // written only for the rows that landed, with the seq the call got.
-    const { rows: returned } = await query.query<{ call_id: CallId }>(
-      named(
-        `WITH input AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[]) AS i (call_id, call_state, created_at, body, epoch, node)
-       ), fenced_up AS (
-         INSERT INTO calls (call_id, call_state, created_at, body, owner_epoch, owner_node)
-         SELECT call_id, call_state, created_at, body, epoch, node FROM input WHERE epoch IS NOT NULL
-         ON CONFLICT (call_id) DO UPDATE SET call_state = excluded.call_state, body = excluded.body WHERE calls.owner_epoch = excluded.owner_epoch
-         RETURNING call_id, seq
-       ), open_up AS (
-         INSERT INTO calls (call_id, call_state, created_at, body)
-         SELECT call_id, call_state, created_at, body FROM input WHERE epoch IS NULL
-         ON CONFLICT (call_id) DO UPDATE SET call_state = excluded.call_state, body = excluded.body
-         RETURNING call_id, seq
-       ), saved AS (
-         SELECT call_id, seq FROM fenced_up UNION ALL SELECT call_id, seq FROM open_up
-       ), members AS (
-         INSERT INTO call_members (user_id, call_id, seq)
-         SELECT m.user_id, m.call_id, s.seq FROM unnest($7::text[], $8::text[]) AS m (user_id, call_id) JOIN saved s ON s.call_id = m.call_id
-         ON CONFLICT DO NOTHING
-       ), records AS (
-         INSERT INTO call_records (call_id, ended_at, body)
-         SELECT r.call_id, r.ended_at, r.body FROM unnest($9::text[], $10::bigint[], $11::text[]) AS r (call_id, ended_at, body) JOIN saved s ON s.call_id = r.call_id
-         ON CONFLICT (call_id) DO UPDATE SET ended_at = excluded.ended_at, body = excluded.body
-       )
-       SELECT call_id FROM saved`,
-      [
-        rows.map((r) => r.call.callID),
-        rows.map((r) => r.call.callState),
-        rows.map((r) => r.call.createdAt),
-        rows.map((r) => r.body),
-        rows.map((r) => r.fence?.epoch ?? null),
-        rows.map((r) => r.fence?.node ?? null),
-        members.map(([u]) => u),
-        members.map(([, c]) => c),
-        records.map((r) => r.record.callID),
-        records.map((r) => r.record.endedAt),
-        records.map((r) => r.body),
-      ],
-      ),
-    );
-    return new Set(returned.map((r) => r.call_id));
   }
 
   async claimCall(callID: CallId, node: string): Promise<{ call: Call; epoch: number } | undefined> {
