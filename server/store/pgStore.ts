@@ -6,7 +6,7 @@ import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './pgMigrations.ts';
 import { PgDirectory } from './pgDirectory.ts';
 import { named } from './pgStatements.ts';
 import { saveRound, type EncodedSave, type Queryable } from './pgSaveRound.ts';
-import { ReadBatch } from './ReadBatch.ts';
+import { PgHotReads } from './pgHotReads.ts';
 import { decodeCallRows, decodeRecordRows, encodeSaves, pageBySeq, revocationFromRow, tokenStateFromRow, userFromRow, type RevocationDbRow, type UserDbRow } from './rows.ts';
 import type {
   CallOwner,
@@ -37,8 +37,8 @@ const MIGRATION_LOCK = 724_150_001;
  * commits after a higher one's, and never see it.
  */
 const REVOCATION_LOCK = 724_150_002;
-/** Keys per batched read: an invitation's users, many times over, in one bounded array parameter. */
-const READ_BATCH_KEYS = 500;
+/** Keys per batched read (users and their started calls): an invitation's, many times over, in two bounded array parameters. */
+const READ_BATCH_KEYS = 1000;
 const INSERT_USER = 'INSERT INTO users (user_id, display_name, password_hash, disabled, created_at, tokens_after) SELECT *, 0 FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::bigint[])';
 
 /** Epoch milliseconds and sequence numbers fit a double exactly; pg returns BIGINT as text by default. */
@@ -60,25 +60,11 @@ export class PgStore implements Store {
   readonly #pool: pg.Pool;
   readonly #dir: PgDirectory;
   /** The hot reads of an invitation (invitees' rows, members' started calls): one statement per turn of the event loop. */
-  readonly #users = new ReadBatch<UserId, UserRow>(async (ids) => (await this.#rows<UserDbRow>('SELECT * FROM users WHERE user_id = ANY($1::text[])', [ids])).map(userFromRow), { maxKeys: READ_BATCH_KEYS });
-  readonly #startedCalls = new ReadBatch<UserId, Call>(
-    async (ids) =>
-      decodeCallRows(
-        (
-          await this.#pool.query<{ call_id: string; body: string }>(
-            // The users' call ids first (an init plan), then those calls by key: given the choice, the planner
-            // scanned every started call (830 rows per invitation in bench:cluster, stats lagging a fast-growing table).
-            // Not a named statement (#rows): its generic plan took 466 µs a call against 170 µs planned each time.
-            "SELECT c.call_id, c.body FROM calls c WHERE c.call_id = ANY(ARRAY(SELECT m.call_id FROM call_members m WHERE m.user_id = ANY($1::text[]))) AND c.call_state = 'started' ORDER BY c.seq",
-            [ids],
-          )
-        ).rows,
-      ),
-    { maxKeys: READ_BATCH_KEYS },
-  );
+  readonly #hot: PgHotReads;
 
   private constructor(pool: pg.Pool) {
     this.#pool = pool;
+    this.#hot = new PgHotReads(pool, READ_BATCH_KEYS);
     this.#dir = new PgDirectory(pool, (fn) => this.#transaction(fn));
   }
 
@@ -168,7 +154,7 @@ export class PgStore implements Store {
     });
   }
   async getUser(userId: UserId): Promise<UserRow | undefined> {
-    return (await this.#users.read([userId])).find((u) => u.userId === userId);
+    return this.#hot.user(userId);
   }
   async listUsers(): Promise<UserRow[]> {
     return (await this.#rows<UserDbRow>('SELECT * FROM users ORDER BY user_id COLLATE "C"')).map(userFromRow);
@@ -349,8 +335,7 @@ export class PgStore implements Store {
     return rows.map((r) => ({ callID: r.call_id, ownerNode: r.owner_node }));
   }
   async startedCallsOf(userIds: readonly UserId[]): Promise<Call[]> {
-    const asked = new Set(userIds);
-    return (await this.#startedCalls.read(userIds)).filter((c) => c.members.some((m) => asked.has(m.userId)));
+    return this.#hot.startedCallsOf(userIds);
   }
 
   async getCall(callID: CallId): Promise<Call | undefined> {
