@@ -43,7 +43,7 @@ interface Item {
  * slices the loop reads sockets and runs what came in, so the requests that run at once (an
  * invitation, an answer) wait for at most one slice, however many sign-ins are queued. The work
  * is the same and in the same order; only its place in the loop changes. How long the oldest start
- * has waited is an overload signal for admission control (AdmissionControl's `backlogMs`).
+ * has waited is an overload signal for admission control (AdmissionControl's `queueWaitMs`).
  */
 export class RequestLane {
   readonly #budgetMs: number;
