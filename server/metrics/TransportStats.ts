@@ -1,7 +1,8 @@
 import type { ErrorCode } from '../../src/shared/errors.ts';
+import type { Admission } from '../transport/AdmissionControl.ts';
 
 /** Why a new connection was refused: draining (4307), or admission control's reason (4503). */
-export type RefusalReason = 'draining' | 'eventLoopLag' | 'queueWait' | 'pendingSignIns';
+export type RefusalReason = 'draining' | Extract<Admission, { admit: false }>['why'];
 
 /**
  * What the transport counts on its hot path: plain numbers, bumped per frame with no allocation and

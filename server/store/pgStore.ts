@@ -25,8 +25,6 @@ import type {
   UserRow,
 } from './Store.ts';
 
-/** The pool or a transaction's client: both run a query. */
-
 const log = new Logger('PgStore');
 const INT8_OID = 20;
 /** Any fixed number: every node of a cluster migrates under this one advisory lock. */
