@@ -273,11 +273,10 @@ export async function startServer(
     stats,
     // A draining node takes nobody new: the client goes to another node (or comes back after the restart).
     draining: () => (drain.draining || closing ? drainingReason() : null),
-    accept(ws, req, signInDone) {
-      const c = new ClientConnection(ws, services, clientAddress(req, config.trustProxy), req.socket, () => signInDone(true));
+    accept(ws, req, signedIn) {
+      const c = new ClientConnection(ws, services, clientAddress(req, config.trustProxy), req.socket, signedIn);
       conns.add(c);
       ws.on('close', () => {
-        signInDone(false);
         conns.delete(c);
         presence.drop(c);
       });

@@ -17,8 +17,8 @@ export interface UpgradeOptions {
   stats: TransportStats;
   /** The close reason for a newcomer while the node drains or stops; null while it takes people. */
   draining: () => string | null;
-  /** A WebSocket is open; `signInDone(true)` once it signs in, `(false)` when it closes (either once counts). */
-  accept: (ws: WebSocket, req: IncomingMessage, signInDone: (signedIn: boolean) => void) => void;
+  /** A WebSocket is open; call `signedIn` once it signs in (its close is counted here). */
+  accept: (ws: WebSocket, req: IncomingMessage, signedIn: () => void) => void;
 }
 
 /**
@@ -49,6 +49,6 @@ export function handleUpgrades(o: UpgradeOptions): void {
     // Counted done when the socket goes, however far it got (signInDone counts once): a handshake
     // ws rejects, or a connection that closes later.
     socket.once('close', () => signInDone(false));
-    o.wss.handleUpgrade(req, socket, head, (ws) => o.accept(ws, req, signInDone));
+    o.wss.handleUpgrade(req, socket, head, (ws) => o.accept(ws, req, () => signInDone(true)));
   });
 }
