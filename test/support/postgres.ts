@@ -113,6 +113,8 @@ export async function startTestPostgres(options: TestPostgresOptions = {}): Prom
       '-c', 'fsync=off', '-c', `synchronous_commit=${options.durable ? 'on' : 'off'}`, '-c', 'full_page_writes=off', '-c', 'max_connections=200',
       ...Object.entries(options.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
     ]);
+    // This process's log only: one that exited by itself left its "ready" line behind (as in redis.ts).
+    log = '';
     // Its own process group: a crash test kills the postmaster and every backend at once, as a machine failure would.
     const p = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     proc = p;
@@ -143,7 +145,6 @@ export async function startTestPostgres(options: TestPostgresOptions = {}): Prom
     else p.kill(signal);
     await waitGone(pid);
     await exited;
-    log = '';
   };
 
   await start();

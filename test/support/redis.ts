@@ -49,6 +49,9 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
       // A test may open many connections (several nodes, each with a subscriber and a command link).
       '--maxclients', '4000', '--protected-mode', 'no', '--loglevel', 'notice',
     ];
+    // This process's log only: a server that exited by itself (SHUTDOWN) left its "Ready" line behind,
+    // and a start that read it resolved before the new server listened (ECONNREFUSED on a busy machine).
+    log = '';
     const p = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     proc = p;
     const onData = (d: Buffer): void => {
@@ -76,7 +79,6 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
     const exited = new Promise<void>((resolve) => p.once('exit', () => resolve()));
     p.kill(signal);
     await exited;
-    log = '';
   };
 
   await start();
