@@ -7,7 +7,7 @@ import { TokenSigner } from '../server/auth/tokens.ts';
 import { PROTOCOL_VERSION, asDeviceId, asUserId } from '../src/shared/protocol/index.ts';
 import { DEFAULT_BACKOFF, backoffDelay, busyDelay, retryHint } from '../src/main/signaling/backoff.ts';
 import type { ConnectResult, LatencyResult, WorkerCommand, WorkerReply, WorkerStats } from './messages.ts';
-import { SIGN_IN_STEPS } from './signin.ts';
+import { SIGN_IN_STEPS, type SignInStep } from './signin.ts';
 
 const DEVICE_ID = 'bench-d1';
 const TOKEN_TTL_MS = 24 * 3600 * 1000;
@@ -196,13 +196,16 @@ function onPush(c: Client, type: string, data: unknown, t: number): void {
   }
 }
 
-/** Sends every SIGN_IN_STEPS request at once; resolves with the first error code, or null. */
+/** The app's sign-in steps (all unless the storm's --sign-in-steps chose some). */
+let signInSteps: readonly SignInStep[] = SIGN_IN_STEPS;
+
+/** Sends every sign-in step's request at once; resolves with the first error code, or null. */
 function signInWork(c: Client): Promise<string | null> {
   return new Promise((resolve) => {
-    let left = SIGN_IN_STEPS.length;
+    let left = signInSteps.length;
     let failed: string | null = null;
     if (left === 0) return resolve(null);
-    for (const step of SIGN_IN_STEPS) {
+    for (const step of signInSteps) {
       request(c, step.type, step.data(c.userId), (r) => {
         if (r.error && !failed) failed = `${step.name}:${r.error.code}`;
         if (--left === 0) resolve(failed);
@@ -517,6 +520,7 @@ async function handle(m: WorkerCommand): Promise<unknown> {
       signer = new TokenSigner(Buffer.from(m.secretHex, 'hex'));
       localAddresses = m.localAddresses;
       concurrency = m.concurrency;
+      signInSteps = m.signInSteps ? SIGN_IN_STEPS.filter((s) => m.signInSteps?.includes(s.name)) : SIGN_IN_STEPS;
       clients = m.users.map((userId, index) => ({
         userId,
         index,

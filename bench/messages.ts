@@ -16,6 +16,8 @@ export type WorkerCommand =
       localAddresses: string[] | null;
       /** Connections being opened at once by this worker. */
       concurrency: number;
+      /** The sign-in steps to do after the resume (names from bench/signin.ts); absent = all of them, as the app does. */
+      signInSteps?: string[];
     }
   | { rid: number; cmd: 'connect'; count: number }
   | { rid: number; cmd: 'stats' }

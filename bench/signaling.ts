@@ -16,6 +16,7 @@ import { asUserId } from '../src/shared/protocol/index.ts';
 import { writeResult } from './results.ts';
 import { latencyPhase, latencyRows, summariseLatency } from './latency.ts';
 import { benchMain, exitWith, LOAD_FLAGS, numFlag, parseServerConfig } from './main.ts';
+import { parseSignInSteps } from './signin.ts';
 import { runStorm } from './storm.ts';
 import type { ConnectResult, ServerLoopStats, ServerMemory, WorkerStats } from './messages.ts';
 import { addCounts, Child, dist, gitState, loadAvg, mb, MB, readFdLimit, readProcCpuSec, readProcMem, ROOT, sleep, slope, userName, type Dist } from './processes.ts';
@@ -41,6 +42,8 @@ const USAGE = `usage: npm run bench:signaling -- [options]
   --server-root D  run the server of another checkout (e.g. a baseline), same bench clients (default: this one)
   --server-config J  JSON merged over the bench's server config, e.g. '{"admission":{"maxPendingSignIns":256}}'
   --storm LIST     connect-storm mode instead: e.g. 2500,5000,10000,19500 users connecting at once (bench/storm.ts)
+  --sign-in-steps L  storm mode: only these of the app's sign-in steps after the resume ("none": the resume alone),
+                   to see what each costs the server; no target verdict then (default: all of them)
   --out PATH       where to write the JSON (default bench/results/signaling-<timestamp>.json);
                    bench/results/signaling-latest.json is written too`;
 
@@ -59,6 +62,8 @@ interface Options {
   /** Merged over the bench's own server config (to compare settings, e.g. admission limits). */
   serverConfig: Record<string, unknown>;
   storm: number[] | null;
+  /** Storm mode: the sign-in steps after the resume; null = all (bench/signin.ts parseSignInSteps). */
+  signInSteps: string[] | null;
   out: string | null;
 }
 
@@ -73,10 +78,12 @@ function parseOptions(argv: string[]): Options | null {
       'churn-pool': { type: 'string' },
       'server-root': { type: 'string' },
       storm: { type: 'string' },
+      'sign-in-steps': { type: 'string' },
     },
   });
   if (values.help) return null;
   const num = numFlag;
+  if (values['sign-in-steps'] !== undefined && !values.storm) throw new Error('--sign-in-steps is for the storm mode (--storm): the latency phase always does the whole sign-in');
   const users = Math.floor(num(values.users, 2000, 'users', 2));
   return {
     users,
@@ -92,6 +99,7 @@ function parseOptions(argv: string[]): Options | null {
     serverRoot: resolve(values['server-root'] ?? ROOT),
     serverConfig: parseServerConfig(values['server-config']),
     storm: values.storm ? values.storm.split(',').map((x) => Math.floor(num(x, 0, 'storm', 2))) : null,
+    signInSteps: parseSignInSteps(values['sign-in-steps']),
     out: values.out ?? null,
   };
 }
@@ -437,7 +445,7 @@ exitWith(
     tag: '[bench]',
     usage: USAGE,
     parse: parseOptions,
-    otherMode: (o, argv) => (o.storm ? runStorm({ steps: o.storm, workers: o.workers, serverRoot: o.serverRoot, serverConfig: o.serverConfig, out: o.out, argv }) : null),
+    otherMode: (o, argv) => (o.storm ? runStorm({ steps: o.storm, signInSteps: o.signInSteps, workers: o.workers, serverRoot: o.serverRoot, serverConfig: o.serverConfig, out: o.out, argv }) : null),
     run: (o, argv, r) => run(o, argv, cleanup, r),
     cleanUp: () => cleanUp(cleanup),
     children: () => cleanup.children,

@@ -39,5 +39,19 @@ export const SIGN_IN_STEPS: readonly SignInStep[] = [
   { name: 'presenceSubscribe', type: 'presenceSubscribe', data: (u) => ({ userIds: shownUsers(u) }) },
 ];
 export const SIGN_IN_STEPS_NAMES: readonly string[] = SIGN_IN_STEPS.map((s) => s.name);
+
+/**
+ * `--sign-in-steps a,b` (storm mode): only these steps after the resume, to measure what each costs the
+ * server; `none` is the resume alone. null (the flag absent) is the app's whole sign-in, the only
+ * configuration a target is judged on. An unknown name is an error listing the known ones.
+ */
+export function parseSignInSteps(v: string | undefined): string[] | null {
+  if (v === undefined) return null;
+  if (v === 'none') return [];
+  const names = v.split(',').map((x) => x.trim());
+  const unknown = names.filter((n) => !SIGN_IN_STEPS_NAMES.includes(n));
+  if (unknown.length > 0 || names.length === 0) throw new Error(`--sign-in-steps: unknown step(s) ${unknown.map((u) => `"${u}"`).join(', ')}; use "none" or some of ${SIGN_IN_STEPS_NAMES.join(',')}`);
+  return SIGN_IN_STEPS_NAMES.filter((n) => names.includes(n));
+}
 /** Every step of the app's sign-in is now in the protocol and in the bench. */
 export const MISSING_SIGN_IN_STEPS: readonly string[] = [];

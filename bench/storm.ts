@@ -3,7 +3,7 @@
 // 4503 "server busy" is retried after its hint plus jitter, as the app does). Reports the time until
 // all are signed in, the bytes the server wrote and the server CPU, and the growth exponents between steps.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { hashPassword } from '../server/auth/passwords.ts';
@@ -29,6 +29,8 @@ const TARGET_SCALE = 19_500;
 
 export interface StormOptions {
   steps: number[];
+  /** The sign-in steps after the resume; null = all of them, as the app does (the only run a target is judged on). */
+  signInSteps: string[] | null;
   workers: number;
   serverRoot: string;
   /** Merged over the bench's server config (--server-config). */
@@ -70,6 +72,21 @@ interface StormStep {
 
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 
+/**
+ * The kernel's ephemeral port range (Linux), printed beside the figures: every storm client connects
+ * from 127.0.0.1 with a kernel-chosen port, and connect() tries the ports of one parity first, so past
+ * half the range each connect scans the taken ones and the clients' CPU grows faster than linear
+ * (docs/benchmarks.md, "Afternoon, 2026-12-03"). null where it cannot be read.
+ */
+function ephemeralPortRange(): [number, number] | null {
+  try {
+    const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    return lo !== undefined && hi !== undefined && Number.isInteger(lo) && Number.isInteger(hi) ? [lo, hi] : null;
+  } catch {
+    return null; // not Linux: nothing to print
+  }
+}
+
 async function oneStep(n: number, o: StormOptions): Promise<StormStep> {
   const dir = mkdtempSync(join(os.tmpdir(), 'ringdesk-storm-'));
   const children: Child[] = [];
@@ -102,7 +119,7 @@ async function oneStep(n: number, o: StormOptions): Promise<StormStep> {
     // tried: their CPU fell (a connect() no longer searches a filling ephemeral range) but the connects
     // came in faster than the accept queue took them (resets, retries) and the server's CPU rose
     // (docs/benchmarks.md, "a request lane for sign-ins").
-    await Promise.all(clients.map((c, w) => c.call({ cmd: 'init', url, secretHex, users: assign[w] ?? [], pairCount: 0, localAddresses: null, concurrency: perWorker }, 30_000)));
+    await Promise.all(clients.map((c, w) => c.call({ cmd: 'init', url, secretHex, users: assign[w] ?? [], pairCount: 0, localAddresses: null, concurrency: perWorker, ...(o.signInSteps ? { signInSteps: o.signInSteps } : {}) }, 30_000)));
     const bystanders = new Child('bystanders', 'bench/client-worker.ts', [], [], 2 * BYSTANDER_PAIRS + FD_MARGIN, process.env);
     children.push(bystanders);
     const pairUsers = Array.from({ length: 2 * BYSTANDER_PAIRS }, (_, i) => userName(n + i));
@@ -187,8 +204,8 @@ export async function runStorm(o: StormOptions): Promise<number> {
     command: `npm run bench:signaling -- ${o.argv.join(' ')}`,
     serverRoot: o.serverRoot,
     serverConfig: o.serverConfig,
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage1m5m15mAtStart: loadAvg() },
-    signInWork: { steps: ['resume', ...SIGN_IN_STEPS_NAMES], missing: MISSING_SIGN_IN_STEPS },
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage1m5m15mAtStart: loadAvg(), ephemeralPortRange: ephemeralPortRange() },
+    signInWork: { steps: ['resume', ...(o.signInSteps ?? SIGN_IN_STEPS_NAMES)], missing: MISSING_SIGN_IN_STEPS, appsWholeSignIn: o.signInSteps === null },
     complete: false,
   };
   const steps: StormStep[] = [];
@@ -210,8 +227,9 @@ export async function runStorm(o: StormOptions): Promise<number> {
   const from = steps.find((s) => s.users >= TARGETS.exponentFrom);
   const top = steps.at(-1);
   const overall = from && top && top.users > from.users ? exponents([from, top])[0] : undefined;
-  // A verdict only at target scale and when every user got in: failed connections make later steps look cheap.
-  const judgeable = top !== undefined && top.users >= TARGET_SCALE && steps.every((s) => s.failed === 0);
+  // A verdict only at target scale, with the app's whole sign-in, and when every user got in: failed
+  // connections (or skipped sign-in steps) make a step look cheap.
+  const judgeable = top !== undefined && top.users >= TARGET_SCALE && steps.every((s) => s.failed === 0) && o.signInSteps === null;
   result['exponents'] = exps;
   result['targets'] = {
     allConnected: { target: `${TARGETS.atUsers} users connecting at once all signed in ≤ ${TARGETS.allConnectedSec} s`, largestStep: top?.users, measuredSec: top?.allConnectedSec, met: judgeable ? top.allConnectedSec <= TARGETS.allConnectedSec : null },
@@ -223,7 +241,10 @@ export async function runStorm(o: StormOptions): Promise<number> {
 
   console.log(`\nRingdesk connect storm (${String(result['command'])}); server from ${o.serverRoot}`);
   console.log(`load average 1/5/15 min: start ${JSON.stringify((result['machine'] as Record<string, unknown>)['loadAverage1m5m15mAtStart'])}, end ${JSON.stringify(loadAvg())} (shared 2-core machine)`);
-  console.log(`sign-in work: resume + ${SIGN_IN_STEPS_NAMES.join(' + ')}${MISSING_SIGN_IN_STEPS.length > 0 ? `; not yet in the protocol: ${MISSING_SIGN_IN_STEPS.join(', ')}` : ''}\n`);
+  const work = o.signInSteps ?? SIGN_IN_STEPS_NAMES;
+  console.log(
+    `sign-in work: ${['resume', ...work].join(' + ')}${o.signInSteps ? ' (ONLY THESE, --sign-in-steps: not the app\'s sign-in, no target verdict)' : ''}${MISSING_SIGN_IN_STEPS.length > 0 ? `; not yet in the protocol: ${MISSING_SIGN_IN_STEPS.join(', ')}` : ''}\n`,
+  );
   console.log('users    all signed in   server wrote (settled)   server CPU (settled)   at all signed in      busy 4503   socket retried   failed   load 1m   connected users\' invite → received p50 / p99 (received/sent)');
   for (const s of steps) {
     const c = s.connectedUsersDuringStorm;
@@ -231,16 +252,28 @@ export async function runStorm(o: StormOptions): Promise<number> {
       `${String(s.users).padEnd(8)} ${`${s.allConnectedSec} s`.padEnd(15)} ${`${s.bytesSettledMB} MB`.padEnd(24)} ${`${s.serverCpuSettledSec} s`.padEnd(22)} ${`${s.bytesAtAllConnectedMB} MB, ${s.serverCpuAtAllConnectedSec} s`.padEnd(21)} ${String(s.busyRefusals).padEnd(11)} ${String(s.socketRetries).padEnd(16)} ${String(s.failed).padEnd(8)} ${String(s.loadAverage1m5m15m[0]).padEnd(9)} ${c.inviteToPushMs.p50} / ${c.inviteToPushMs.p99} ms (${c.received}/${c.sent})`,
     );
   }
+  const range = ephemeralPortRange();
   console.log(
     `storm clients' CPU until all signed in: ${steps.map((s) => `${s.users}: ${s.clientsCpuAtAllConnectedSec} s`).join(', ')} (on the same ${os.cpus().length} cores as the server)`,
   );
+  if (range && steps.some((s) => 2 * s.users > range[1] - range[0] + 1)) {
+    console.log(`(the clients connect from 127.0.0.1; past ${Math.floor((range[1] - range[0] + 1) / 2)} sockets, half the ephemeral port range ${range[0]}–${range[1]}, each connect() scans the taken ports: their CPU grows faster than linear there)`);
+  }
   console.log(`(connected users: ${BYSTANDER_PAIRS} pairs signed in before the storm, ${BYSTANDER_RATE} invitations/s over its first ${BYSTANDER_WINDOW_MS / 1000} s, open loop from the slot)`);
   console.log('\ngrowth exponents (log ratio; 1 = linear, 2 = quadratic):');
   for (const e of exps) console.log(`  ${e.from} → ${e.to}: bytes ${e.bytes}, CPU ${e.cpu}, time to all signed in ${e.time}`);
   const t = result['targets'] as Record<string, Record<string, unknown>>;
   const failed = steps.reduce((a, s) => a + s.failed, 0);
   const v = (x: unknown): string =>
-    x === true ? 'MET' : x === false ? 'MISSED' : failed > 0 ? `no verdict: ${failed} connections failed` : `no verdict below ${TARGET_SCALE} users (largest step ${top?.users ?? 0})`;
+    x === true
+      ? 'MET'
+      : x === false
+        ? 'MISSED'
+        : o.signInSteps
+          ? 'no verdict: not the app\'s whole sign-in (--sign-in-steps)'
+          : failed > 0
+            ? `no verdict: ${failed} connections failed`
+            : `no verdict below ${TARGET_SCALE} users (largest step ${top?.users ?? 0})`;
   console.log(`\ntarget: ${String(t['allConnected']?.['target'])}: ${top?.allConnectedSec ?? '?'} s at ${top?.users ?? '?'} users: ${v(t['allConnected']?.['met'])}`);
   console.log(`target: ${String(t['growth']?.['target'])}: ${overall ? `bytes ${overall.bytes}, CPU ${overall.cpu} (${overall.from} → ${overall.to})` : 'n/a'}: ${v(t['growth']?.['met'])}`);
   console.log(`\nJSON: ${path}`);

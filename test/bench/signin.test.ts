@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REQUESTS, isRequestType } from '../../src/shared/protocol/index.ts';
-import { SIGN_IN_STEPS, shownUsers } from '../../bench/signin.ts';
+import { SIGN_IN_STEPS, SIGN_IN_STEPS_NAMES, parseSignInSteps, shownUsers } from '../../bench/signin.ts';
 
 describe('the benchmark clients do the app\'s sign-in work', () => {
   it('every step is a real request whose data the protocol accepts', () => {
@@ -23,5 +23,14 @@ describe('the benchmark clients do the app\'s sign-in work', () => {
     expect(first).toHaveLength(100);
     expect(first.slice(0, 3)).toEqual(['u000000', 'u000001', 'u000002']);
     expect(first).not.toContain('u000003');
+  });
+
+  it('--sign-in-steps picks known steps in the app\'s order, "none" is the resume alone, absent is everything', () => {
+    expect(parseSignInSteps(undefined)).toBeNull();
+    expect(parseSignInSteps('none')).toEqual([]);
+    expect(parseSignInSteps('presenceSubscribe,favoritesList')).toEqual(['favoritesList', 'presenceSubscribe']);
+    expect(parseSignInSteps(SIGN_IN_STEPS_NAMES.join(','))).toEqual([...SIGN_IN_STEPS_NAMES]);
+    expect(() => parseSignInSteps('favoritesList,bogus')).toThrow(/unknown step\(s\) "bogus".*favoritesList/);
+    expect(() => parseSignInSteps('')).toThrow(/unknown step/);
   });
 });
