@@ -87,21 +87,21 @@ describe('token rotation and lifetime (injected clock)', () => {
     const { auth, clock } = await setup({ tokenRotationGraceSec: 60 });
     const t1 = auth.issue(alice, laptop, clock.t).token;
     clock.t += 1000;
-    const r1 = await auth.resume(t1, laptop);
+    const r1 = await auth.resume(t1, laptop, 'Laptop');
     const t2 = auth.issue(alice, laptop, r1.authAt).token;
     expect(t2).not.toBe(t1);
     clock.t += 1000;
     // The reply carrying t2 was lost: t1 still works, since t2 was never used.
-    await expect(auth.resume(t1, laptop)).resolves.toMatchObject({ user: { userId: 'alice' } });
+    await expect(auth.resume(t1, laptop, 'Laptop')).resolves.toMatchObject({ user: { userId: 'alice' } });
     const t3 = auth.issue(alice, laptop, r1.authAt).token;
     clock.t += 1000;
-    await auth.resume(t3, laptop); // t3 used: t1 and t2 are superseded
+    await auth.resume(t3, laptop, 'Laptop'); // t3 used: t1 and t2 are superseded
     clock.t += 59_000;
-    await expect(auth.resume(t1, laptop)).resolves.toBeTruthy(); // inside the grace
+    await expect(auth.resume(t1, laptop, 'Laptop')).resolves.toBeTruthy(); // inside the grace
     clock.t += 1000;
-    await expect(auth.resume(t1, laptop)).rejects.toMatchObject({ code: 'token_invalid' });
-    await expect(auth.resume(t2, laptop)).rejects.toMatchObject({ code: 'token_invalid' });
-    await expect(auth.resume(t3, laptop)).resolves.toBeTruthy();
+    await expect(auth.resume(t1, laptop, 'Laptop')).rejects.toMatchObject({ code: 'token_invalid' });
+    await expect(auth.resume(t2, laptop, 'Laptop')).rejects.toMatchObject({ code: 'token_invalid' });
+    await expect(auth.resume(t3, laptop, 'Laptop')).resolves.toBeTruthy();
   });
 
   it('an absolute lifetime from the password sign-in, however often the session was renewed', async () => {
@@ -110,17 +110,17 @@ describe('token rotation and lifetime (injected clock)', () => {
     let token = auth.issue(alice, laptop, signIn).token;
     for (let day = 20; day <= 80; day += 20) {
       clock.t = signIn + day * DAY;
-      const r = await auth.resume(token, laptop);
+      const r = await auth.resume(token, laptop, 'Laptop');
       expect(r.authAt).toBe(signIn);
       const next = auth.issue(alice, laptop, r.authAt);
       expect(next.expiresAt).toBe(Math.min(clock.t + 30 * DAY, signIn + 90 * DAY));
       token = next.token;
     }
     clock.t = signIn + 90 * DAY - 1;
-    await expect(auth.resume(token, laptop)).resolves.toBeTruthy();
+    await expect(auth.resume(token, laptop, 'Laptop')).resolves.toBeTruthy();
     token = auth.issue(alice, laptop, signIn).token;
     clock.t = signIn + 90 * DAY;
-    await expect(auth.resume(token, laptop)).rejects.toMatchObject({ code: 'token_invalid' });
+    await expect(auth.resume(token, laptop, 'Laptop')).rejects.toMatchObject({ code: 'token_invalid' });
   });
 
   it('sign out everywhere voids every token of the user; disabling answers account_disabled', async () => {
@@ -129,12 +129,12 @@ describe('token rotation and lifetime (injected clock)', () => {
     const a = auth.issue(alice, laptop, clock.t).token;
     const b = auth.issue(alice, other, clock.t).token;
     await auth.signOutEverywhere(alice, laptop);
-    await expect(auth.resume(a, laptop)).rejects.toMatchObject({ code: 'token_invalid' });
-    await expect(auth.resume(b, other)).rejects.toMatchObject({ code: 'token_invalid' });
+    await expect(auth.resume(a, laptop, 'Laptop')).rejects.toMatchObject({ code: 'token_invalid' });
+    await expect(auth.resume(b, other, 'Desk')).rejects.toMatchObject({ code: 'token_invalid' });
     const c = auth.issue(alice, other, clock.t).token;
-    await expect(auth.resume(c, other)).resolves.toBeTruthy();
+    await expect(auth.resume(c, other, 'Desk')).resolves.toBeTruthy();
     await store.setUserDisabled(alice, true);
-    await expect(auth.resume(c, other)).rejects.toMatchObject({ code: 'account_disabled' });
+    await expect(auth.resume(c, other, 'Desk')).rejects.toMatchObject({ code: 'account_disabled' });
     expect((await store.revocationsAfter(0, 10)).map((r) => [r.reason, r.exceptDevice])).toEqual([
       ['signout', 'laptop'],
       ['disabled', null],
@@ -157,11 +157,11 @@ describe('token secret', () => {
     const issuedBefore = before.issue(alice, laptop, Date.now()).token;
     writeFileSync(join(dir, 'both'), `# new first, old kept until its tokens have rotated\n${newS}\n${oldS}\n`);
     const after = await AuthService.create(store, { ...base, tokenSecretFile: join(dir, 'both') }, { now: Date.now });
-    await expect(after.resume(issuedBefore, laptop)).resolves.toBeTruthy();
+    await expect(after.resume(issuedBefore, laptop, 'Laptop')).resolves.toBeTruthy();
     writeFileSync(join(dir, 'newOnly'), `${newS}\n`);
     const later = await AuthService.create(store, { ...base, tokenSecretFile: join(dir, 'newOnly') }, { now: Date.now });
-    await expect(later.resume(issuedBefore, laptop)).rejects.toMatchObject({ code: 'token_invalid' });
-    await expect(later.resume(after.issue(alice, laptop, Date.now()).token, laptop)).resolves.toBeTruthy();
+    await expect(later.resume(issuedBefore, laptop, 'Laptop')).rejects.toMatchObject({ code: 'token_invalid' });
+    await expect(later.resume(after.issue(alice, laptop, Date.now()).token, laptop, 'Laptop')).resolves.toBeTruthy();
     writeFileSync(join(dir, 'bad'), 'not-hex\n');
     await expect(AuthService.create(store, { ...base, tokenSecretFile: join(dir, 'bad') }, { now: Date.now })).rejects.toThrow(/secret 1 .* 64 hex/);
     await expect(AuthService.create(store, { ...base, tokenSecret: oldS, tokenSecretFile: join(dir, 'old') }, { now: Date.now })).rejects.toThrow(/not both/);

@@ -90,8 +90,11 @@ export class AuthService {
     return user;
   }
 
-  /** Checks a saved token; returns the user and the sign-in time the next token inherits. */
-  async resume(token: string, deviceId: DeviceId): Promise<{ user: UserRow; authAt: number }> {
+  /**
+   * Checks a saved token and records the device's sign-in (its name, and the token's use) in one
+   * write; returns the user and the sign-in time the next token inherits.
+   */
+  async resume(token: string, deviceId: DeviceId, deviceName: string): Promise<{ user: UserRow; authAt: number }> {
     const now = this.#now();
     const claims = this.#signer.verify(token, now);
     if (!claims || claims.deviceId !== deviceId) throw new RingdeskError('token_invalid', INVALID);
@@ -99,7 +102,7 @@ export class AuthService {
     // Before the revocation check (disabling also voids tokens): a token we signed may learn why.
     if (user?.disabled) throw new RingdeskError('account_disabled', DISABLED);
     if (!user || !(await this.#stillValid(claims, user, now))) throw new RingdeskError('token_invalid', INVALID);
-    await this.#store.tokenUsed(user.userId, deviceId, claims.issuedAt, now);
+    await this.#store.deviceResumed(user.userId, deviceId, deviceName, claims.issuedAt, now);
     return { user, authAt: claims.authAt };
   }
 

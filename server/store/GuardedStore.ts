@@ -115,8 +115,8 @@ export class GuardedStore implements Store {
   deviceTokenState(userId: UserId, deviceId: DeviceId): Promise<DeviceTokenState> {
     return this.#read(() => this.#inner.deviceTokenState(userId, deviceId));
   }
-  tokenUsed(userId: UserId, deviceId: DeviceId, issuedAt: number, now: number): Promise<void> {
-    return this.#write(() => this.#inner.tokenUsed(userId, deviceId, issuedAt, now));
+  deviceResumed(userId: UserId, deviceId: DeviceId, name: string, issuedAt: number, now: number): Promise<void> {
+    return this.#write(() => this.#inner.deviceResumed(userId, deviceId, name, issuedAt, now));
   }
   deleteMeta(key: string): Promise<void> {
     return this.#write(() => this.#inner.deleteMeta(key));

@@ -123,11 +123,12 @@ export interface Store {
   deviceTokensAfter(userId: UserId, deviceId: DeviceId): Promise<number>;
   deviceTokenState(userId: UserId, deviceId: DeviceId): Promise<DeviceTokenState>;
   /**
-   * A token issued at `issuedAt` was just used: it supersedes older ones (unless a newer one was
-   * used already). The previous supersession's tokens become void at once, so at most one older
-   * generation is ever in grace.
+   * The device signed in again with a token issued at `issuedAt`, in ONE write (a reconnect storm
+   * makes one per user): its name and last sign-in are recorded, and the token supersedes older
+   * ones (unless a newer one was used already). The previous supersession's tokens become void at
+   * once, so at most one older generation is ever in grace. Creates the row if it is missing.
    */
-  tokenUsed(userId: UserId, deviceId: DeviceId, issuedAt: number, now: number): Promise<void>;
+  deviceResumed(userId: UserId, deviceId: DeviceId, name: string, issuedAt: number, now: number): Promise<void>;
 
   /** Renames a user; the directory index follows. */
   setDisplayName(userId: UserId, displayName: string): Promise<boolean>;

@@ -239,14 +239,18 @@ export class SqliteStore implements Store {
       | undefined; // row shape fixed by the query
     return tokenStateFromRow(r);
   }
-  async tokenUsed(userId: UserId, deviceId: DeviceId, issuedAt: number, now: number): Promise<void> {
+  async deviceResumed(userId: UserId, deviceId: DeviceId, name: string, issuedAt: number, now: number): Promise<void> {
+    // Every SET reads the row as it was: only a token newer than the last one used moves the
+    // supersession (and voids the generation before it); the name and last sign-in always move.
     this.#q(
-      `INSERT INTO devices (user_id, device_id, name, last_seen, superseded_before, superseded_at) VALUES (?, ?, '', ?, ?, ?)
+      `INSERT INTO devices (user_id, device_id, name, last_seen, superseded_before, superseded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?4)
        ON CONFLICT (user_id, device_id) DO UPDATE SET
-         tokens_after = CASE WHEN superseded_before > 0 THEN MAX(tokens_after, superseded_before - 1) ELSE tokens_after END,
-         superseded_before = excluded.superseded_before, superseded_at = excluded.superseded_at
-       WHERE excluded.superseded_before > devices.superseded_before`,
-    ).run(userId, deviceId, now, issuedAt, now);
+         name = excluded.name, last_seen = excluded.last_seen,
+         tokens_after = CASE WHEN excluded.superseded_before > devices.superseded_before AND devices.superseded_before > 0
+           THEN MAX(devices.tokens_after, devices.superseded_before - 1) ELSE devices.tokens_after END,
+         superseded_at = CASE WHEN excluded.superseded_before > devices.superseded_before THEN excluded.superseded_at ELSE devices.superseded_at END,
+         superseded_before = MAX(devices.superseded_before, excluded.superseded_before)`,
+    ).run(userId, deviceId, name, now, issuedAt);
   }
   async setDnd(userId: UserId, dnd: DndStatus): Promise<void> {
     this.#q('UPDATE users SET dnd = ? WHERE user_id = ?').run(JSON.stringify(dnd), userId);

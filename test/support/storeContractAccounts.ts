@@ -66,17 +66,17 @@ export function accountsContract(open: OpenFixture): void {
       withStore(open, async ({ store }) => {
         expect(await store.deviceTokenState(erin, d1)).toEqual({ tokensAfter: 0, supersededBefore: 0, supersededAt: 0 });
         // A token used on a device never upserted creates its row.
-        await store.tokenUsed(erin, d1, 100, 1000);
+        await store.deviceResumed(erin, d1, 'Laptop', 100, 1000);
         expect(await store.deviceTokenState(erin, d1)).toEqual({ tokensAfter: 0, supersededBefore: 100, supersededAt: 1000 });
-        await store.tokenUsed(erin, d1, 50, 2000); // an older token in its grace: no change
-        await store.tokenUsed(erin, d1, 100, 2500); // the same token again: no change either
+        await store.deviceResumed(erin, d1, 'Laptop', 50, 2000); // an older token in its grace: no change
+        await store.deviceResumed(erin, d1, 'Laptop', 100, 2500); // the same token again: no change either
         expect(await store.deviceTokenState(erin, d1)).toEqual({ tokensAfter: 0, supersededBefore: 100, supersededAt: 1000 });
-        await store.tokenUsed(erin, d1, 200, 3000); // the generation before 100 is void at once
+        await store.deviceResumed(erin, d1, 'Laptop', 200, 3000); // the generation before 100 is void at once
         expect(await store.deviceTokenState(erin, d1)).toEqual({ tokensAfter: 99, supersededBefore: 200, supersededAt: 3000 });
         await store.revokeDeviceTokens(erin, d1, 5000);
         expect(await store.deviceTokenState(erin, d1)).toEqual({ tokensAfter: 5000, supersededBefore: 200, supersededAt: 3000 });
         expect(await store.deviceTokensAfter(erin, d1)).toBe(5000);
-        await store.tokenUsed(erin, d1, 6000, 7000); // never moves a logout back
+        await store.deviceResumed(erin, d1, 'Laptop', 6000, 7000); // never moves a logout back
         expect((await store.deviceTokenState(erin, d1)).tokensAfter).toBe(5000);
         expect(await store.deviceTokenState(erin, asDeviceId('d2'))).toEqual({ tokensAfter: 0, supersededBefore: 0, supersededAt: 0 });
         expect(await store.deviceTokenState(asUserId('frank'), d1)).toEqual({ tokensAfter: 0, supersededBefore: 0, supersededAt: 0 });
@@ -85,7 +85,7 @@ export function accountsContract(open: OpenFixture): void {
     it('upsertDevice keeps the rotation state of a device that signs in again', () =>
       withStore(open, async ({ store }) => {
         await store.upsertDevice(erin, d1, 'Laptop', T0);
-        await store.tokenUsed(erin, d1, 100, 1000);
+        await store.deviceResumed(erin, d1, 'Laptop', 100, 1000);
         await store.upsertDevice(erin, d1, 'Laptop', T0 + 1);
         expect(await store.deviceTokenState(erin, d1)).toEqual({ tokensAfter: 0, supersededBefore: 100, supersededAt: 1000 });
       }));

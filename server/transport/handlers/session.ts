@@ -16,8 +16,8 @@ export const sessionHandlers: HandlerMap<'login' | 'resume' | 'logout' | 'heartb
   resume: async (s, ctx, req) => {
     checkVersion(req.data.protocolVersion);
     // The token is rotated: the result carries a new one that keeps the original sign-in time.
-    const { user, authAt } = await s.auth.resume(req.data.token, req.data.deviceId);
-    await s.store.upsertDevice(user.userId, req.data.deviceId, req.data.deviceName, s.now());
+    // The device row (name, last sign-in, the token's use) is written by resume() itself, in one write.
+    const { user, authAt } = await s.auth.resume(req.data.token, req.data.deviceId, req.data.deviceName);
     ctx.authenticate({ user, deviceId: req.data.deviceId, deviceName: req.data.deviceName });
     return sessionResult(s, user, req.data.deviceId, authAt);
   },
