@@ -11,7 +11,7 @@ import {
   type Effect,
   type TransitionResult,
 } from '../../src/shared/call/index.ts';
-import { RingdeskError, isRingdeskError } from '../../src/shared/errors.ts';
+import { RingdeskError } from '../../src/shared/errors.ts';
 import { TypedEmitter } from '../../src/shared/events.ts';
 import {
   asCallId,
@@ -26,19 +26,16 @@ import { Logger } from '../logger.ts';
 import type { SessionRegistry } from '../routing/SessionRegistry.ts';
 import { CallFencedError, GroupCommit } from '../store/GroupCommit.ts';
 import type { CallFence, Store, UserLookup, UserRow } from '../store/Store.ts';
+import { CallBackground } from './CallBackground.ts';
 import { NotOwnerError, type CallOp, type CallPlacement } from './CallPlacement.ts';
 import { CallIndex } from './CallIndex.ts';
+import { CallOwnership } from './CallOwnership.ts';
 import { CallTimers } from './CallTimers.ts';
 import { deliverEffect } from './deliverEffect.ts';
 import { KeyedQueue } from './KeyedQueue.ts';
 import { screenInvitees, type Screened } from './screenInvitees.ts';
 
 const log = new Logger('CallService');
-/** A timer's step that could not be stored (storage_unavailable) is tried again after this long. */
-const STORAGE_RETRY_MS = 1_000;
-const storageDown = (e: unknown): boolean => isRingdeskError(e) && (e.code === 'storage_unavailable' || e.code === 'unavailable');
-/** A request bounced between nodes (an owner that just lost the call) is tried this many times. */
-const MAX_ROUTES = 3;
 
 export interface Actor {
   userId: UserId;
@@ -81,6 +78,8 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
   /** Started calls only; ended ones live in the store. */
   readonly #calls = new CallIndex();
   readonly #timers: CallTimers;
+  readonly #ownership: CallOwnership;
+  readonly #background: CallBackground;
   /** When each invite being handled was taken (performance.now()), to time its delivery. */
   readonly #inviteStart = new Map<CallId, number>();
 
@@ -94,10 +93,14 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     this.#timers = new CallTimers({
       now: this.#now,
       graceMs: o.graceMs,
-      onDeadline: (callID) => this.#deadline(callID),
-      onGraceOver: (callID, userId) => this.#graceOver(callID, userId),
+      onDeadline: (callID) => this.#background.deadline(callID),
+      onGraceOver: (callID, userId) => this.#background.graceOver(callID, userId),
     });
     this.#placement = o.placement ?? null;
+    // Both work on this service's queue, index and timers (lent, still owned here), so one call never runs twice.
+    const shared = { queue: this.#queue, calls: this.#calls, timers: this.#timers, sessions: o.sessions };
+    this.#ownership = new CallOwnership({ ...shared, placement: this.#placement, exec: (callID, op, fence) => this.#exec(callID, op, fence) });
+    this.#background = new CallBackground({ ...shared, run: (callID, op) => this.#ownership.run(callID, op), startedOf: (ids) => this.#startedOf(ids) });
   }
 
   /** Reloads started calls and re-arms their timers from the stored deadlines. Nobody is connected yet, so every member starts its grace. */
@@ -112,43 +115,14 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     log.info('start() [started calls:%d]', this.#calls.size);
   }
 
-  /**
-   * Cluster mode: this node just claimed a call (its owner died, or nobody held it): index it, arm
-   * its stored deadlines and start the grace of members whose main device is connected nowhere.
-   */
-  async #adopt(claimed: Call, fence: CallFence): Promise<void> {
-    // Superseded: this node dropped the call since, or claimed it again (that claim adopts it).
-    if (this.#placement?.fenceOf(claimed.callID) !== fence) return;
-    // A request that waited on this claim may have run its op first: keep the newer state.
-    const held = this.#calls.get(claimed.callID);
-    const call = held && held.version >= claimed.version ? held : claimed;
-    this.#calls.put(call);
-    this.#timers.arm(call);
-    for (const m of call.members) {
-      if (!m.mainDevice || (m.state !== 'accepted' && m.userId !== call.inviter)) continue;
-      if (!(await this.#sessions.isConnected(m.userId, m.mainDevice).catch(() => false))) this.#timers.startGrace(call.callID, m.userId);
-    }
-    log.child({ callID: call.callID }).info('adopted');
-  }
-
   /** Cluster mode: another node holds this call's lease now (ClusterNode's renewal found it): stop running it here. */
   lost(callID: CallId): void {
-    void this.#queue.run(callID, async () => this.#drop(callID));
+    this.#ownership.lost(callID);
   }
 
   /** Cluster drain: stops running every call held here (each in its queue, after any op in flight); returns their ids. */
-  async dropAll(): Promise<CallId[]> {
-    const ids = this.#calls.ids();
-    await Promise.all(ids.map((id) => this.#queue.run(id, async () => this.#drop(id))));
-    return ids;
-  }
-
-  /** Cluster mode: another node claimed this call (a newer fence): stop running it here. */
-  #drop(callID: CallId): void {
-    const call = this.#calls.get(callID);
-    if (call) this.#calls.put({ ...call, callState: 'ended' });
-    this.#timers.dropCall(callID);
-    this.#placement?.release(callID);
+  dropAll(): Promise<CallId[]> {
+    return this.#ownership.dropAll();
   }
 
   stop(): void {
@@ -255,45 +229,12 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
    * call. Throws the machine's refusal. `deviceName` names the acting device (cluster: it may be on another node).
    */
   dispatch(callID: CallId, ev: CallEvent, deviceName?: string): Promise<Call> {
-    return this.#run(callID, { kind: 'event', ev, deviceName });
-  }
-
-  /** In a cluster, finds the call's owner: runs the op here if that is this node (claiming it if nobody holds it), else forwards it. */
-  async #run(callID: CallId, op: CallOp): Promise<Call> {
-    const placement = this.#placement;
-    if (!placement) return this.#queue.run(callID, () => this.#exec(callID, op, undefined));
-    for (let attempt = 1; ; attempt++) {
-      try {
-        // The fence as held now, not when the queue gets to it: a lease lost meanwhile must leave a stale
-        // (refused) epoch behind, never no fence at all, or the save would go unfenced and run the call twice.
-        const held = this.#calls.has(callID) ? placement.fenceOf(callID) : undefined;
-        if (held) return await this.#queue.run(callID, () => this.#exec(callID, op, held));
-        const where = await placement.locate(callID);
-        if (!where.here) return await placement.forward(where.node, callID, op);
-        const { fence, claimed } = where;
-        if (fence && claimed) await this.#queue.run(callID, () => this.#adopt(claimed, fence));
-        return await this.#queue.run(callID, async () => {
-          // Nobody can own the call (it ended): a copy still held here is stale, and must not be run.
-          if (!fence && this.#calls.has(callID)) this.#drop(callID);
-          return this.#exec(callID, op, fence ?? undefined);
-        });
-      } catch (e) {
-        // The owner changed under us (our save was fenced, or the node we asked let go): ask again.
-        if (!(e instanceof CallFencedError || e instanceof NotOwnerError) || attempt >= MAX_ROUTES) {
-          if (e instanceof CallFencedError || e instanceof NotOwnerError) throw new RingdeskError('unavailable', 'the call moved between servers; try again');
-          throw e;
-        }
-        // A node that just claimed the call may still be loading it: give it a moment before asking again.
-        await new Promise((r) => setTimeout(r, 50 * attempt));
-      }
-    }
+    return this.#ownership.run(callID, { kind: 'event', ev, deviceName });
   }
 
   /** A request another node forwarded: runs only while this node still owns the call. */
   runForwarded(callID: CallId, op: CallOp): Promise<Call> {
-    const fence = this.#placement?.fenceOf(callID);
-    if (!fence || !this.#calls.has(callID)) return Promise.reject(new NotOwnerError(`not the owner of ${callID}`));
-    return this.#queue.run(callID, () => this.#exec(callID, op, fence));
+    return this.#ownership.runForwarded(callID, op);
   }
 
   /** One op on a call this node runs (inside the call's queue). */
@@ -349,7 +290,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
       // Refused under the fence this node holds now (or none): the call is another node's. Under an
       // older fence (this node claimed it again since), the newer claim stands.
       const now = this.#placement?.fenceOf(r.call.callID);
-      if (e instanceof CallFencedError && (now === undefined || now === fence)) this.#drop(r.call.callID);
+      if (e instanceof CallFencedError && (now === undefined || now === fence)) this.#ownership.drop(r.call.callID);
       throw e;
     }
     this.#calls.put(r.call);
@@ -370,28 +311,6 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     if (t0 !== undefined && (e.device === null ? this.#sessions.isOnline(e.userId) : this.#sessions.device(e.userId, e.device))) {
       this.emit('inviteDelivered', (performance.now() - t0) / 1000);
     }
-  }
-
-  /** A stored deadline is due: tick the call; keep trying while storage is down, or the call would ring forever. */
-  #deadline(callID: CallId): void {
-    this.dispatch(callID, { type: 'tick' }).catch((e: unknown) => {
-      const now = this.#calls.get(callID);
-      if (storageDown(e) && now) this.#timers.arm(now, STORAGE_RETRY_MS);
-      else if (!storageDown(e)) log.child({ callID }).error('tick failed: %s', String(e));
-    });
-  }
-
-  /** A member's grace ran out: lost, unless back on the main device (on any node) in time. */
-  #graceOver(callID: CallId, userId: UserId): void {
-    const call = this.#calls.get(callID);
-    const m = call && findMember(call, userId);
-    if (!m) return;
-    void (m.mainDevice ? this.#sessions.isConnected(userId, m.mainDevice) : Promise.resolve(false))
-      .then((back) => (back ? undefined : this.dispatch(callID, { type: 'memberLost', userId })))
-      .catch((e: unknown) => {
-        if (storageDown(e)) this.#timers.startGrace(callID, userId, STORAGE_RETRY_MS);
-        else log.child({ callID, userId }).warn('memberLost refused: %s', String(e));
-      });
   }
 
   /** A started call as it is now; undefined once it ended (or if it never existed). */
@@ -423,42 +342,16 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
 
   /** A device authenticated: stop its member's grace and deliver what is still ringing for it (on each call's owner). */
   deviceOnline(userId: UserId, deviceId: DeviceId): void {
-    this.#forEachCall(userId, { kind: 'deviceOnline', userId, deviceId });
+    this.#background.forEachCall(userId, { kind: 'deviceOnline', userId, deviceId });
   }
 
   /** A device went away. A logout loses its member at once; a dropped connection gets the grace period. */
   deviceOffline(userId: UserId, deviceId: DeviceId, loggedOut: boolean): void {
-    this.#forEachCall(userId, { kind: 'deviceOffline', userId, deviceId, loggedOut });
-  }
-
-  #forEachCall(userId: UserId, op: CallOp): void {
-    if (this.#timers.stopped) return;
-    this.#startedOf([userId]).then(
-      (calls) => {
-        for (const c of calls) this.#background(c.callID, op);
-      },
-      (e: unknown) => log.child({ userId }).warn('%s not applied: %s', op.kind, String(e)),
-    );
-  }
-
-  #background(callID: CallId, op: CallOp): void {
-    if (this.#timers.stopped) return;
-    this.#run(callID, op).catch((e: unknown) => {
-      // A logout's loss must not be dropped with the write: retry it like a grace that ran out.
-      if (storageDown(e) && op.kind === 'deviceOffline' && op.loggedOut) this.#timers.startGrace(callID, op.userId, STORAGE_RETRY_MS);
-      else log.child({ callID }).debug('%s ignored: %s', op.kind, String(e));
-    });
+    this.#background.forEachCall(userId, { kind: 'deviceOffline', userId, deviceId, loggedOut });
   }
 
   /** Cluster mode's adoption sweep: claims the call if nobody holds it (CallLeases found its owner gone). */
-  async adoptIfOrphaned(callID: CallId): Promise<boolean> {
-    const placement = this.#placement;
-    if (!placement || this.#calls.has(callID)) return false;
-    const where = await placement.locate(callID);
-    if (!where.here || !where.claimed) return false;
-    const claimed = where.claimed;
-    const fence = where.fence;
-    await this.#queue.run(callID, () => this.#adopt(claimed, fence));
-    return true;
+  adoptIfOrphaned(callID: CallId): Promise<boolean> {
+    return this.#ownership.adoptIfOrphaned(callID);
   }
 }

@@ -1,5 +1,4 @@
 import type { types } from 'mediasoup';
-import { assertNever } from '../../src/shared/assertNever.ts';
 import { mediaOf, type Media } from '../../src/shared/ipc/callMeta.ts';
 import { anyInviteeAccepted, findMember, type Call } from '../../src/shared/call/index.ts';
 import { RingdeskError } from '../../src/shared/errors.ts';
@@ -8,8 +7,10 @@ import { KeyedQueue } from '../domain/KeyedQueue.ts';
 import { Logger } from '../logger.ts';
 import { mediasoupCall, toWire } from './mediaErrors.ts';
 import type { Peer } from './Peer.ts';
+import { peerRequest } from './peerRequest.ts';
 import type { MediaCalls, MediaRemote, MediaSessions, SfuActor, SfuRequest, SfuResult } from './ports.ts';
 import { Room } from './Room.ts';
+import { roomSnapshot, type RoomSnapshot } from './roomSnapshot.ts';
 import type { SfuConfig } from './SfuConfig.ts';
 import type { TurnCredentials } from './TurnConfig.ts';
 import { WORKER_HELP, WorkerPool } from './WorkerPool.ts';
@@ -19,6 +20,7 @@ const log = new Logger('SfuService');
 const deviceKey = (callID: CallId, userId: UserId, deviceId: DeviceId): string => `${callID}/${userId}/${deviceId}`;
 
 export type { SfuRequest, SfuResult } from './ports.ts';
+export type { RoomSnapshot } from './roomSnapshot.ts';
 type Actor = SfuActor;
 
 export interface SfuServiceOptions {
@@ -31,15 +33,6 @@ export interface SfuServiceOptions {
   graceMs: number;
   /** TURN servers to hand out with every transport; absent: clients connect to the SFU directly. */
   turn?: TurnCredentials | null;
-}
-
-/** What tests (and a future admin view) may read of one room: server state, not what clients were told. */
-export interface RoomSnapshot {
-  worker: number;
-  routerClosed: boolean;
-  peers: { userId: UserId; deviceId: DeviceId; transports: string[]; producers: string[]; consumers: string[] }[];
-  /** Ringing devices pre-warming: their transports, producers and consumers, all paused until answered. */
-  pending: { userId: UserId; deviceId: DeviceId; transports: string[]; producers: string[]; consumers: string[] }[];
 }
 
 /** A member's right in the room: `member` (Accepted, main device) or `ringing` (an invitee's device, pre-warming). */
@@ -133,25 +126,7 @@ export class SfuService {
 
   inspect(callID: CallId): RoomSnapshot | null {
     const room = this.#rooms.get(callID);
-    if (!room) return null;
-    return {
-      worker: room.worker.index,
-      routerClosed: room.router.closed,
-      peers: [...room.peers.values()].map((p) => ({
-        userId: p.userId,
-        deviceId: p.deviceId,
-        transports: [...p.transports.keys()],
-        producers: [...p.producers.keys()],
-        consumers: [...p.consumers.keys()],
-      })),
-      pending: [...room.pending.values()].map((p) => ({
-        userId: p.userId,
-        deviceId: p.deviceId,
-        transports: [...p.transports.keys()],
-        producers: [...p.producers.keys()],
-        consumers: [...p.consumers.keys()],
-      })),
-    };
+    return room ? roomSnapshot(room) : null;
   }
 
   /**
@@ -232,58 +207,13 @@ export class SfuService {
       return access === 'ringing' ? room.joinPending(actor.userId, actor.deviceId, name, caps) : room.join(actor.userId, actor.deviceId, name, caps);
     }
     const { room, peer } = this.#joined(actor, callID, access, answer);
-    switch (req.type) {
-      case 'sfuLeave':
-        if (peer.pending) room.removePending(actor.userId, actor.deviceId, null);
-        else room.removePeer(actor.userId, null);
-        this.#closeIfEmpty(room);
-        return {};
-      case 'sfuCreateTransport':
-        return { ...(await room.createTransport(peer, req.data.direction)), ...this.#iceConfig(actor) };
-      case 'sfuConnectTransport': {
-        const t = room.transport(peer, req.data.transportId);
-        // Shape checked by DtlsParametersSchema; the worker checks the fingerprint at the handshake.
-        await mediasoupCall('connectTransport', () => t.connect({ dtlsParameters: req.data.dtlsParameters as types.DtlsParameters }));
-        return {};
-      }
-      case 'sfuRestartIce': {
-        const t = room.transport(peer, req.data.transportId);
-        // Fresh credentials too: the ones given with the transport may have expired since.
-        const iceServers = this.#turn?.iceServers(actor.userId);
-        return { iceParameters: await mediasoupCall('restartIce', () => t.restartIce()), ...(iceServers ? { iceServers } : {}) };
-      }
-      case 'sfuProduce':
-        // A ringing device's producers are held paused (Room.produce): nothing is forwarded before the answer.
-        return room.produce(peer, req.data);
-      case 'sfuPauseProducer':
-      case 'sfuResumeProducer':
-        await room.setProducerPaused(peer, req.data.producerId, req.type === 'sfuPauseProducer');
-        return {};
-      case 'sfuCloseProducer':
-        room.producer(peer, req.data.producerId).close();
-        return {};
-      case 'sfuConsume':
-        return room.consume(peer, req.data.producerId);
-      case 'sfuResumeConsumer':
-        await room.resumeConsumer(peer, req.data.consumerId);
-        return {};
-      case 'sfuSetPreferredLayers': {
-        const c = room.consumer(peer, req.data.consumerId);
-        const { spatialLayer, temporalLayer } = req.data;
-        await mediasoupCall('setPreferredLayers', () => c.setPreferredLayers(temporalLayer === undefined ? { spatialLayer } : { spatialLayer, temporalLayer }));
-        return {};
-      }
-      case 'sfuGetStats':
-        return room.stats(peer, req.data.id);
-      default:
-        return assertNever(req, 'sfu request');
+    if (req.type === 'sfuLeave') {
+      if (peer.pending) room.removePending(actor.userId, actor.deviceId, null);
+      else room.removePeer(actor.userId, null);
+      this.#closeIfEmpty(room);
+      return {};
     }
-  }
-
-  /** Minted per transport, so each credential names its user and lives turn.ttlSec from now. */
-  #iceConfig(actor: Actor): { iceServers?: ReturnType<TurnCredentials['iceServers']>; iceTransportPolicy?: 'all' | 'relay' } {
-    if (!this.#turn) return {};
-    return { iceServers: this.#turn.iceServers(actor.userId), iceTransportPolicy: this.#turn.iceTransportPolicy };
+    return peerRequest(room, peer, actor, req, this.#turn);
   }
 
   async #ensureRoom(callID: CallId): Promise<Room> {
