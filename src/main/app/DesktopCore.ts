@@ -13,16 +13,15 @@ import { Ringer } from '../ringing/Ringer.ts';
 import { loadDeviceId, TokenVault } from '../settings/Identity.ts';
 import { SettingsStore } from '../settings/SettingsStore.ts';
 import type { BackoffOptions } from '../signaling/backoff.ts';
-import { explainSignInFailure } from '../signaling/signInFailure.ts';
 import type { WebSocketFactory } from '../signaling/SignalingClient.ts';
-import { Connection, connectionInfo } from './Connection.ts';
+import { connectionInfo, type Connection } from './Connection.ts';
 import { DesktopInputs } from './DesktopInputs.ts';
 import { DndPolicy } from './DndPolicy.ts';
 import { Managed } from './Managed.ts';
-import { MissedCalls } from './MissedCalls.ts';
+import { MissedCallAlerts } from './MissedCallAlerts.ts';
+import { ServerSession } from './ServerSession.ts';
 
 const log = new Logger('DesktopCore');
-const SIGN_IN_TIMEOUT_MS = 15_000;
 const HISTORY_PAGE_AT_START = 50;
 
 /** The core's events are the IPC contract's event channels, so wiring them to a transport is one loop. */
@@ -46,29 +45,24 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
   readonly p: Platform;
   readonly settings: SettingsStore;
   readonly deviceId;
-  readonly #o: CoreOptions;
   readonly #now: () => number;
-  readonly #vault: TokenVault;
+  /** The one server connection and its saved token. */
+  readonly #session: ServerSession;
   readonly #ringer: Ringer;
   /** The incoming-call notification's link nonces: the Ringer issues them, deep links spend them. */
   readonly #nonces: NotificationNonces;
   readonly #dnd: DndPolicy;
   /** IT policy over the settings, and the updater. */
   readonly #managed: Managed;
-  #missed: MissedCalls;
-  #conn: Connection | null = null;
-  #connOffs: (() => void)[] = [];
+  readonly #missed: MissedCallAlerts;
   #connection: ConnectionInfo;
   readonly #notices: Notice[] = [];
   #locale: AppLocale | null = null;
   readonly #inputs: DesktopInputs;
-  /** Contacts, history and DND are read after every sign-in; a fresh login waits for it. */
-  #sessionReady: Promise<void> = Promise.resolve();
   readonly #offs: (() => void)[] = [];
 
   constructor(o: CoreOptions) {
     super();
-    this.#o = o;
     this.p = o.platform;
     this.#managed = new Managed(this.p);
     this.#now = o.now ?? Date.now;
@@ -76,9 +70,26 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     this.settings = new SettingsStore(dir, this.#now);
     if (this.settings.problem) this.#notices.push(this.settings.problem);
     this.deviceId = loadDeviceId(dir);
-    this.#vault = new TokenVault(dir, this.p.secrets);
+    this.#session = new ServerSession(new TokenVault(dir, this.p.secrets), { webSocket: o.webSocket, backoff: o.backoff, requestTimeoutMs: o.requestTimeoutMs }, {
+      device: () => ({ deviceId: this.deviceId, deviceName: this.deviceName }),
+      checkServerUrl: (serverUrl) => this.#managed.checkServerUrl(serverUrl),
+      bind: (conn) => this.#bind(conn),
+      onSession: (serverDnd, resumed) => this.#onSession(serverDnd, resumed),
+      detached: () => this.#detached(),
+      emit: (channel, ...payload) => this.emit(channel, ...payload),
+      notice: (code) => this.notice(code),
+    });
     const s = this.settings.get();
-    this.#missed = new MissedCalls(s.missedSeenAt);
+    this.#missed = new MissedCallAlerts(s.missedSeenAt, {
+      p: this.p,
+      settings: this.settings,
+      nameOf: (u) => this.#nameOf(u),
+      open: () => this.#inputs.trayAction('missedCalls'),
+      changed: (m) => {
+        this.emit('missedCalls', m);
+        this.#updateTray();
+      },
+    });
     this.#dnd = new DndPolicy(s.dndFollowsOs, s.dndOsForced);
     this.#connection = connectionInfo('idle', {}, this.#now());
     this.#nonces = new NotificationNonces(() => this.deviceId);
@@ -115,7 +126,7 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     return this.#ringer;
   }
   get connection(): Connection | null {
-    return this.#conn;
+    return this.#session.connection;
   }
 
   /** Starts the desktop side and, with a saved session, signs in again in the background. */
@@ -133,7 +144,7 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
       this.p.tray.onAction((a) => this.#inputs.trayAction(a)),
       this.p.wake.on((signal) => {
         log.info('wake signal %s', signal);
-        this.#conn?.sig.nudge();
+        this.#session.connection?.sig.nudge();
       }),
       this.p.focus.onChange((f) => this.#dnd.setOs(f)),
     );
@@ -153,64 +164,28 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     this.#inputs.applySettings();
     this.#updateTray();
     const s = this.settings.get();
-    const token = this.#vault.load();
-    if (token && s.serverUrl && s.lastUserId && this.#resumable(s.serverUrl)) {
-      this.#attach(new Connection({ ...this.#connOpts(s.serverUrl), credentials: { userId: s.lastUserId as UserId, token } })); // saved by us after a validated sign-in
-      this.#conn?.sig.connect();
-    }
-  }
-
-  /** A saved session is not resumed where a sign-in would now be refused (ws:// off this machine, another locked server): the token would cross in clear. */
-  #resumable(serverUrl: string): boolean {
-    try {
-      this.#managed.checkServerUrl(serverUrl);
-      return true;
-    } catch (e) {
-      log.warn('not resuming the saved session: %s', e instanceof Error ? e.message : String(e));
-      return false;
-    }
+    this.#session.resume(s.serverUrl, s.lastUserId);
   }
 
   async login(a: { serverUrl: string; userId: UserId; password: string }): Promise<SessionInfo> {
-    this.#managed.checkServerUrl(a.serverUrl);
-    this.#detach();
-    const conn = new Connection({ ...this.#connOpts(a.serverUrl), credentials: { userId: a.userId, password: a.password } });
-    this.#attach(conn);
-    try {
-      await conn.open(SIGN_IN_TIMEOUT_MS);
-      await this.#sessionReady;
-    } catch (e) {
-      this.#detach();
-      // "Could not connect" becomes DNS / refused / TLS / timeout, so the user knows what to fix.
-      throw await explainSignInFailure(a.serverUrl, e);
-    }
+    await this.#session.login(a);
     this.settings.update({ serverUrl: a.serverUrl, lastUserId: a.userId });
     const info = this.sessionInfo();
     if (!info) throw new RingdeskError('disconnected', 'the connection closed while signing in');
     return info;
   }
 
-  async logout(): Promise<void> {
-    const conn = this.#conn;
-    if (conn) await conn.sig.logout();
-    this.#detach();
-    this.#vault.clear();
+  logout(): Promise<void> {
+    return this.#session.logout();
   }
 
-  /** Every device of this user is signed out by the server; this one too. Needs the connection: a failure keeps the session and says why. */
-  async signOutEverywhere(): Promise<void> {
-    const conn = this.#conn;
-    if (!conn || conn.sig.state !== 'connected') throw new RingdeskError('not_signed_in', 'connect first to sign out everywhere');
-    await conn.sig.signOutEverywhere();
-    this.#detach();
-    this.#vault.clear();
+  /** Every device of this user is signed out by the server; this one too. */
+  signOutEverywhere(): Promise<void> {
+    return this.#session.signOutEverywhere();
   }
 
   sessionInfo(): SessionInfo | null {
-    const c = this.#conn;
-    const s = c?.sig.session;
-    if (!c || !s || c.sig.state === 'signedOut') return null;
-    return { serverUrl: c.serverUrl, userId: s.userId, displayName: s.displayName, deviceId: this.deviceId, deviceName: this.deviceName };
+    return this.#session.info();
   }
 
   snapshot(): AppSnapshot {
@@ -219,7 +194,7 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
       osLocale: this.p.info.osLocale,
       connection: this.#connection,
       session: this.sessionInfo(),
-      calls: this.#conn?.calls.views ?? [],
+      calls: this.#session.connection?.calls.views ?? [],
       dnd: this.#dnd.state,
       missed: this.#missed.state,
       settings: this.settings.get(),
@@ -231,9 +206,7 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
 
   /** The signed-in connection, or a clear error for the renderer. */
   calls(): Connection['calls'] {
-    const c = this.#conn;
-    if (!c || c.sig.state === 'signedOut' || !c.sig.session) throw new RingdeskError('not_signed_in', 'sign in first');
-    return c.calls;
+    return this.#session.signedIn().calls;
   }
 
   view(callID: CallId): CallView {
@@ -272,18 +245,16 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
   }
 
   markMissedSeen(): void {
-    this.settings.update({ missedSeenAt: this.#missed.markSeen(this.#now()) });
-    this.#missedChanged();
+    this.#missed.markSeen(this.#now());
   }
 
   /** Favorites, recents, search and presence subscriptions of the signed-in connection. */
   directory(): Connection['directory'] {
-    this.calls(); // signed in only
-    return (this.#conn as Connection).directory; // calls() threw unless there is a signed-in connection
+    return this.#session.signedIn().directory;
   }
 
   #nameOf(u: UserId): string {
-    return this.#conn?.directory.nameOf(u) ?? u;
+    return this.#session.connection?.directory.nameOf(u) ?? u;
   }
 
   /** Codes and params only: the renderer words the notice in the user's language. */
@@ -305,7 +276,7 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     const s = this.settings.update(patch);
     if (before.startAtLogin !== s.startAtLogin || JSON.stringify(before.shortcuts) !== JSON.stringify(s.shortcuts)) this.#inputs.applySettings();
     this.#dnd.setFollowOs(s.dndFollowsOs);
-    if (before.deviceName !== s.deviceName) this.#reconnectWithToken();
+    if (before.deviceName !== s.deviceName) this.#session.reconnectWithToken();
     return s;
   }
 
@@ -314,14 +285,10 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     return this.#managed.restartToUpdate();
   }
 
-  #connOpts(serverUrl: string): Omit<ConstructorParameters<typeof Connection>[0], 'credentials'> {
-    return { serverUrl, deviceId: this.deviceId, deviceName: this.deviceName, webSocket: this.#o.webSocket, backoff: this.#o.backoff, requestTimeoutMs: this.#o.requestTimeoutMs };
-  }
-
-  #attach(conn: Connection): void {
-    this.#conn = conn;
+  /** The core's reactions to each new connection (ServerSession binds them and removes them with it). */
+  #bind(conn: Connection): (() => void)[] {
     const { sig, calls } = conn;
-    this.#connOffs = [
+    return [
       sig.on('state', (state, detail) => {
         this.#connection = connectionInfo(state, detail, this.#now());
         this.emit('connection', this.#connection);
@@ -331,43 +298,22 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
         if (state === 'signedOut' && detail.code === 'account_disabled') this.notice('accountDisabled');
         this.#updateTray();
       }),
-      sig.on('token', (t) => {
-        if (!this.#vault.save(t) && t !== null) this.notice('tokenNotStored');
-      }),
-      sig.on('session', (s, resumed) => {
-        this.#sessionReady = this.#onSession(s.dnd, resumed);
-      }),
       calls.on('viewChanged', (views) => {
         this.#ringer.update(views);
         this.#managed.callsChanged(views);
-        for (const v of views) if (v.call.callState === 'ended') this.#noteMissed(this.#missed.onEnded(v.call, s0(conn)));
+        for (const v of views) if (v.call.callState === 'ended') this.#missed.onEnded(v.call, conn);
         // The people of calls in progress are shown (call screens): watch their presence too.
         conn.directory.show('calls', [...new Set(views.filter((v) => v.call.callState === 'started').flatMap((v) => v.call.users.map((u) => u.userId)))].filter((u) => u !== conn.me));
         this.emit('calls', { calls: views });
       }),
-      calls.on('callInvitationReceived', ({ call }) => {
-        const v = calls.view(call.callID);
-        if (v) this.emit('incomingCall', { call: v });
-      }),
-      calls.on('handledOnOtherDevice', (d) => this.emit('handledElsewhere', d)),
-      calls.on('sfu', (p) => this.emit('sfu', p)),
       calls.on('callRecord', (d) => {
         this.emit('callRecord', d);
-        this.#noteMissed(this.#missed.onRecord(d.record, s0(conn)));
+        this.#missed.onRecord(d.record, conn);
       }),
-      conn.directory.on('presence', (users) => this.emit('presence', { users })),
-      conn.directory.on('people', (people) => this.emit('people', people)),
-      conn.directory.on('error', (e) => log.warn('directory: %s (%s)', e.message, e.code)),
-      calls.on('error', (e) => log.warn('calling: %s (%s)', e.message, e.code)),
-      sig.on('protocolError', (e) => log.warn('protocol: %s (%s)', e.message, e.code)),
     ];
   }
 
-  #detach(): void {
-    for (const off of this.#connOffs) off();
-    this.#connOffs = [];
-    this.#conn?.close();
-    this.#conn = null;
+  #detached(): void {
     this.#ringer.stopAll();
     this.#connection = connectionInfo('signedOut', {}, this.#now());
     this.emit('connection', this.#connection);
@@ -386,15 +332,12 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
   async #onSession(serverDnd: DndStatus, resumed: boolean): Promise<void> {
     this.emit('session', this.sessionInfo());
     if (!resumed) this.#dnd.fromServer(serverDnd);
-    const conn = this.#conn;
+    const conn = this.#session.connection;
     if (!conn) return;
     try {
       // Records, not call views: they carry the outcome of calls that ended while this device was away.
       const { records } = await conn.calls.queryCallRecords(HISTORY_PAGE_AT_START);
-      const fresh = this.#missed.loadRecords(records, s0(conn));
-      this.#missedChanged();
-      const newest = fresh[0];
-      if (newest && !resumed) this.p.notifier.showMissedCall({ userId: newest.from, name: this.#nameOf(newest.from) }, fresh.length, () => this.#inputs.trayAction('missedCalls'));
+      this.#missed.loadRecords(records, conn, !resumed);
     } catch (e) {
       log.warn('reading contacts and history after sign-in failed: %s', e instanceof Error ? e.message : String(e));
     }
@@ -402,22 +345,9 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     this.#inputs.afterSignIn();
   }
 
-  #noteMissed(m: ReturnType<MissedCalls['onEnded']>): void {
-    if (!m) return;
-    this.p.notifier.showMissedCall({ userId: m.from, name: this.#nameOf(m.from) }, this.#missed.state.count, () => this.#inputs.trayAction('missedCalls'));
-    this.#missedChanged();
-  }
-
-  #missedChanged(): void {
-    const m = this.#missed.state;
-    this.p.attention.setBadge(m.count);
-    this.emit('missedCalls', m);
-    this.#updateTray();
-  }
-
   async #syncDnd(): Promise<void> {
     const want = this.#dnd.pendingServerUpdate();
-    const conn = this.#conn;
+    const conn = this.#session.connection;
     // The reason for the server's DND can change with nothing to send (the user takes over the OS's DND).
     if (!want && this.settings.get().dndOsForced !== this.#dnd.osForced) this.settings.update({ dndOsForced: this.#dnd.osForced });
     if (!want || !conn || conn.sig.state !== 'connected') return;
@@ -427,16 +357,6 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
     } catch (e) {
       log.warn('DND sync failed: %s', e instanceof Error ? e.message : String(e));
     }
-  }
-
-  #reconnectWithToken(): void {
-    const conn = this.#conn;
-    const token = this.#vault.load();
-    const me = conn?.me;
-    if (!conn || !token || !me) return;
-    this.#detach();
-    this.#attach(new Connection({ ...this.#connOpts(conn.serverUrl), credentials: { userId: me, token } }));
-    this.#conn?.sig.connect();
   }
 
   /** The UI language: the setting, or for "system" the OS locale. Main's own text follows it too. */
@@ -454,7 +374,7 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
   }
 
   #updateTray(): void {
-    const state = this.#conn?.sig.state ?? 'signedOut';
+    const state = this.#session.connection?.sig.state ?? 'signedOut';
     const presence: TrayPresence = state === 'connected' ? 'online' : state === 'connecting' ? 'connecting' : state === 'reconnecting' ? 'offline' : 'signedOut';
     const update = this.#managed.updateReady ? { updateReady: true } : {};
     this.p.tray.update({ locale: this.locale, presence, dnd: this.#dnd.state.effective, missed: this.#missed.state.count, ringing: this.#ringer.ringing, ...update });
@@ -463,18 +383,8 @@ export class DesktopCore extends TypedEmitter<CoreEvents> {
   close(): void {
     for (const off of this.#offs.splice(0)) off();
     this.p.shortcuts.unregisterAll();
-    for (const off of this.#connOffs) off();
-    this.#connOffs = [];
-    this.#conn?.close();
-    this.#conn = null;
+    this.#session.close();
     this.#ringer.stopAll();
     this.#managed.close();
   }
-}
-
-/** The signed-in user of a connection that has had a session (views and records only arrive after one). */
-function s0(conn: Connection): UserId {
-  const me = conn.me;
-  if (!me) throw new RingdeskError('not_signed_in', 'no session yet');
-  return me;
 }
