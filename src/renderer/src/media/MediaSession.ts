@@ -9,7 +9,8 @@ import { useSessionStore } from '../stores/session.ts';
 import { useSettingsStore } from '../stores/settings.ts';
 import type { SpatialLayer } from './layers.ts';
 import { nextSessionState, type SessionEvent, type SessionState } from './lifecycle.ts';
-import { classify, listDevices, onDeviceChange, openTrack } from './localMedia.ts';
+import { LocalCapture } from './LocalCapture.ts';
+import { listDevices, onDeviceChange } from './localMedia.ts';
 import type { RoomClient, RoomState } from './RoomClient.ts';
 import type { SfuPort } from './sfuPort.ts';
 import { StatsSampler } from './stats.ts';
@@ -56,8 +57,8 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
   readonly #d: MediaSessionDeps;
   #state: SessionState = 'idle';
   #live: Live | null = null;
-  /** The incoming screen's camera preview (also the pre-warmed camera while ringing). */
-  #preview: MediaStreamTrack | null = null;
+  /** Microphone, camera and the camera preview: opened for `#live`, adopted through `adopt`. */
+  readonly #capture = new LocalCapture(this);
   #scope: EffectScope | null = null;
   /** The ringing call this device started answering before the answer was confirmed (see start()). */
   #answering: CallId | null = null;
@@ -183,7 +184,7 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
   }
   /** What this device sends as `source` (self-view), or the camera preview while ringing. */
   localTrack(source: MediaSource): MediaStreamTrack | null {
-    return this.#live?.tracks.get(source) ?? (source === 'camera' ? this.#preview : null);
+    return this.#live?.tracks.get(source) ?? (source === 'camera' ? this.#capture.preview : null);
   }
 
   /**
@@ -215,37 +216,18 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
     });
     l.offs.push(off);
     void l.room.join().catch((e: unknown) => this.#d.report('warn', `pre-warm join failed (the answer joins instead): ${message(e)}`));
-    void this.#openMic(l);
-    if (video) void this.#openCamera(l);
+    void this.#capture.openMic(l);
+    if (video) void this.#capture.openCamera(l);
   }
 
   /** The camera preview the incoming screen offers before answering. */
-  async startPreview(): Promise<void> {
-    const media = useMediaStore();
-    // While ringing a video call, the pre-warmed camera is the preview.
-    this.#preview ??= this.#live?.tracks.get('camera') ?? null;
-    if (this.#preview) {
-      media.previewOn = true;
-      return;
-    }
-    try {
-      const { track } = await openTrack('video', useSettingsStore().settings?.media.cameraId ?? null);
-      this.#preview = track;
-      media.previewOn = true;
-      media.cameraProblem = null;
-    } catch (e) {
-      media.cameraProblem = classify(e);
-      this.#d.report('warn', `camera preview: ${media.cameraProblem}`);
-    }
+  startPreview(): Promise<void> {
+    return this.#capture.startPreview();
   }
 
   /** Hides the preview; the camera stops unless the pre-warmed room sends it. */
   stopPreview(): void {
-    const media = useMediaStore();
-    media.previewOn = false;
-    const p = this.#preview;
-    this.#preview = null;
-    if (p && this.#live?.tracks.get('camera') !== p) p.stop();
+    this.#capture.stopPreview();
   }
 
   /** Keeps a freshly opened track for this room, or stops it if the room is gone meanwhile. */
@@ -270,12 +252,8 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
     l.room.close('left');
     this.#sinks?.clear();
     for (const t of l.tracks.values()) t.stop();
-    const media = useMediaStore();
-    if (this.#preview && [...l.tracks.values()].includes(this.#preview)) {
-      this.#preview = null;
-      media.previewOn = false;
-    }
-    media.reset(null);
+    this.#capture.left(l);
+    useMediaStore().reset(null);
     this.#go('left');
   }
 
@@ -302,7 +280,7 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
     }
     const l = this.#open(m, callID, false, me);
     const joined = l.room.join().catch((e: unknown) => this.#d.report('warn', `join failed: ${message(e)}`));
-    await Promise.all([joined, this.#openMic(l), this.#camera(l)]);
+    await Promise.all([joined, this.#capture.openMic(l), this.#capture.camera(l)]);
   }
 
   /** The pre-warmed call was answered here: camera as chosen, then resume and consume. */
@@ -312,7 +290,7 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
     const callID = l.room.callID;
     media.cameraOn = (media.intent[callID] ?? useCallsStore().byId(callID)?.media) === 'video' && useManagedStore().policy.features.video;
     if (media.state === 'connected') this.#go('connected');
-    const camera = this.#camera(l);
+    const camera = this.#capture.camera(l);
     await Promise.all([l.room.activate().catch((e: unknown) => this.#d.report('warn', `answering the pre-warmed room failed: ${message(e)}`)), camera]);
   }
 
@@ -364,54 +342,6 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
     media.state = s;
     if (s === 'connected') this.#go('connected');
     else if (s === 'reconnecting') this.#go('lost');
-  }
-
-  /** Microphone always (paused when muted). */
-  async #openMic(l: Live): Promise<void> {
-    const media = useMediaStore();
-    if (l.tracks.has('mic')) return;
-    try {
-      const { track, fellBack } = await openTrack('audio', useSettingsStore().settings?.media.microphoneId ?? null);
-      if (fellBack) media.notice('micFallback');
-      if (!this.adopt(l, 'mic', track)) return;
-      await l.room.publish('mic', track, media.micMuted).catch((e: unknown) => this.report(e));
-    } catch (e) {
-      media.micProblem = classify(e);
-      this.#d.report('warn', `microphone: ${media.micProblem}`);
-    }
-  }
-
-  /** The camera as the store wants it: opened and sent when on, stopped when an answer said audio. */
-  async #camera(l: Live): Promise<void> {
-    const media = useMediaStore();
-    if (!media.cameraOn) {
-      if (l.tracks.has('camera')) {
-        l.tracks.get('camera')?.stop();
-        l.tracks.delete('camera');
-        await l.room.unpublish('camera').catch((e: unknown) => this.report(e));
-      }
-      if (this.#state !== 'prewarming') this.stopPreview();
-      return;
-    }
-    if (l.tracks.has('camera')) return;
-    await this.#openCamera(l);
-  }
-
-  async #openCamera(l: Live): Promise<void> {
-    const media = useMediaStore();
-    const p = this.#preview;
-    try {
-      const opened = p ? { track: p, fellBack: false } : await openTrack('video', useSettingsStore().settings?.media.cameraId ?? null);
-      if (opened.fellBack) media.notice('cameraFallback');
-      if (!p && media.previewOn) this.#preview = opened.track;
-      // While ringing the room holds it paused (pending) and answering with video resumes it; an
-      // answer without video unpublishes it (#camera).
-      if (this.adopt(l, 'camera', opened.track)) await l.room.publish('camera', opened.track, this.#state === 'prewarming' ? false : !media.cameraOn);
-    } catch (e) {
-      media.cameraProblem = classify(e);
-      media.cameraOn = false; // the button must not claim a camera that never opened
-      this.#d.report('warn', `camera: ${media.cameraProblem} (${e instanceof Error ? `${e.name}: ${e.message}` : String(e)})`);
-    }
   }
 
   /** Applies a lifecycle event; false when the current state ignores it. */

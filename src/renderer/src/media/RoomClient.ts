@@ -6,10 +6,10 @@ import type { CallId, DeviceId, UserId } from '../../../shared/protocol/common.t
 import type { MediaSource } from '../../../shared/protocol/sfu.ts';
 import type { ConsumerLayers, Published, RemoteStream, RoomCloseReason, RoomEvents, RoomMember, RoomState, StreamReport } from './roomTypes.ts';
 import { Consumers } from './Consumers.ts';
-import { HeldTracks } from './HeldTracks.ts';
 import { IceWatch } from './IceWatch.ts';
-import { CAMERA_ENCODINGS, type SpatialLayer } from './layers.ts';
+import type { SpatialLayer } from './layers.ts';
 import { loadDevice } from './loadDevice.ts';
+import { Producers } from './Producers.ts';
 import { createTransport } from './transport.ts';
 import type { SfuPort } from './sfuPort.ts';
 
@@ -51,10 +51,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   #epoch = 0;
   #send: types.Transport | null = null;
   #recv: types.Transport | null = null;
-  readonly #published = new Map<MediaSource, { track: MediaStreamTrack; paused: boolean }>();
-  readonly #producers = new Map<MediaSource, types.Producer>();
-  /** While ringing, producers send disabled clones (see HeldTracks). */
-  readonly #held = new HeldTracks();
+  readonly #producers: Producers;
   readonly #consumers: Consumers;
   readonly #members = new Map<string, RoomMember>();
   /**
@@ -84,6 +81,18 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     this.callID = o.callID;
     this.#device = o.device ?? null;
     this.#pending = o.pending === true;
+    this.#producers = new Producers({
+      port: o.port,
+      callID: o.callID,
+      send: () => this.#send,
+      epoch: () => this.#epoch,
+      device: () => this.#device,
+      pending: () => this.#pending,
+      answerStartsMedia: () => this.#answerStartsMedia,
+      enqueue: (step) => this.#enqueue(step),
+      onPublished: (p) => this.emit('published', p),
+      report: (e) => this.#report(e),
+    });
     this.#consumers = new Consumers({
       port: o.port,
       callID: o.callID,
@@ -124,18 +133,9 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
         void this.rejoin(); // the pre-warm never got in: join now (queued after this step)
         return;
       }
-      const resumes = [...this.#producers].map(async ([source, p]) => {
-        const pub = this.#published.get(source);
-        if (!pub || p.closed) return;
-        this.#held.enable(source);
-        // Muted while it rang: it stays paused on the server, and now sends nothing from here either.
-        if (pub.paused) return p.pause();
-        if (p.paused) p.resume();
-        // The server ran it when the answer landed (no round trip after the click); an older one waits for this.
-        if (!this.#answerStartsMedia) await this.#o.port.request('sfuResumeProducer', { callID: this.callID, producerId: p.id });
-      });
+      const resumes = this.#producers.resumeAll();
       this.#consumers.consumeAll(this.#epoch);
-      await Promise.all(resumes);
+      await resumes;
     });
   }
 
@@ -181,48 +181,16 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
 
   /** Sends `track` as `source` (replacing the track already sent for it). */
   publish(source: MediaSource, track: MediaStreamTrack, paused = false): Promise<void> {
-    this.#published.set(source, { track, paused });
-    this.#emitPublished();
-    return this.#enqueue(async () => {
-      const p = this.#producers.get(source);
-      if (p && !p.closed) {
-        await p.replaceTrack({ track: this.#pending ? this.#held.hold(source, track) : track });
-        if (!this.#pending) this.#held.release(source);
-        return;
-      }
-      if (this.#send) await this.#produce(source, this.#epoch);
-    });
+    return this.#producers.publish(source, track, paused);
   }
 
   unpublish(source: MediaSource): Promise<void> {
-    this.#published.delete(source);
-    this.#emitPublished();
-    return this.#enqueue(async () => {
-      const p = this.#producers.get(source);
-      this.#producers.delete(source);
-      if (!p) return;
-      p.close();
-      this.#held.release(source);
-      this.#emitPublished();
-      await this.#o.port.request('sfuCloseProducer', { callID: this.callID, producerId: p.id }).catch((e: unknown) => this.#report(e));
-    });
+    return this.#producers.unpublish(source);
   }
 
   /** Mute and camera-off: the producer pauses here and on the server, so others see it. */
   setPaused(source: MediaSource, paused: boolean): Promise<void> {
-    const pub = this.#published.get(source);
-    if (!pub) return Promise.resolve();
-    pub.paused = paused;
-    this.#emitPublished();
-    return this.#enqueue(async () => {
-      const p = this.#producers.get(source);
-      if (!p || p.closed || p.paused === paused) return;
-      if (this.#pending) return; // the server holds a ringing device's producers paused; activate() resumes them
-      if (paused) p.pause();
-      else p.resume();
-      const type = paused ? 'sfuPauseProducer' : 'sfuResumeProducer';
-      await this.#o.port.request(type, { callID: this.callID, producerId: p.id });
-    });
+    return this.#producers.setPaused(source, paused);
   }
 
   remoteTrack(consumerId: string): MediaStreamTrack | null {
@@ -237,16 +205,12 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     if (!this.closed) this.#consumers.preferLayer(consumerId, layer);
   }
   localTrack(source: MediaSource): MediaStreamTrack | null {
-    return this.#published.get(source)?.track ?? null;
+    return this.#producers.track(source);
   }
 
   /** The browser's own stats for every stream (what the quality overlay shows). */
   async reports(): Promise<StreamReport[]> {
-    const out = this.#consumers.reports();
-    for (const [source, p] of this.#producers) {
-      if (p.closed) continue;
-      out.push(p.getStats().then((report) => ({ key: `local-${source}`, direction: 'out' as const, kind: p.kind, source, userId: null, report }), () => null));
-    }
+    const out = [...this.#consumers.reports(), ...this.#producers.reports()];
     return (await Promise.all(out)).filter((r): r is StreamReport => r !== null);
   }
 
@@ -257,7 +221,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     this.#offPush();
     this.#wake?.();
     this.#teardown();
-    this.#published.clear();
+    this.#producers.close();
     this.#setState('closed');
     if (reason === 'left') void this.#o.port.request('sfuLeave', { callID: this.callID }).catch(() => undefined);
     this.emit('closed', reason);
@@ -300,9 +264,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     // ringing too: the server holds those consumers paused until the answer and then resumes them.
     this.#consumers.consumeAll(epoch);
     this.#send = await send;
-    // Video first: mediasoup-client sends one produce() at a time, and a first video frame is what the others wait for.
-    const first: MediaSource[] = ['camera', 'screen', 'mic'];
-    await Promise.all(first.filter((s) => this.#published.has(s)).map((s) => this.#produce(s, epoch)));
+    await this.#producers.produceAll(epoch);
     this.#check(epoch);
     this.#setState('connected');
   }
@@ -310,42 +272,6 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   #transport(direction: 'send' | 'recv', device: Device, epoch: number): Promise<types.Transport> {
     const { port, callID } = this.#o;
     return createTransport({ port, callID, direction, device, check: () => this.#check(epoch), onState: (t, st) => this.#ice.onState(t, st) });
-  }
-
-  async #produce(source: MediaSource, epoch: number): Promise<void> {
-    const pub = this.#published.get(source);
-    if (!pub || !this.#send || this.#producers.get(source)?.closed === false) return;
-    // Cameras go as three simulcast layers in VP8 (each receiver then gets the size it shows); a
-    // screen share stays one full-size layer, as text must stay sharp.
-    // Decided once: an answer (activate) may land while produce() runs; it waits for this step.
-    const hold = this.#pending;
-    const camera = source === 'camera' ? await this.#simulcast() : {};
-    const producer = await this.#send.produce({
-      track: hold ? this.#held.hold(source, pub.track) : pub.track,
-      ...camera,
-      // The track is ours to keep across rejoins; pausing sends nothing at all and leaves the
-      // track as it is (a held clone's `enabled` is HeldTracks').
-      stopTracks: false,
-      disableTrackOnPause: false,
-      zeroRtpOnPause: true,
-      // Ringing: the server holds it paused whatever is asked. A server that starts media on the
-      // answer runs what was asked unpaused then (a camera only for a video answer); an older one
-      // is asked paused, and activate() resumes it.
-      appData: { source, paused: pub.paused || (hold && !this.#answerStartsMedia) },
-    });
-    if (epoch !== this.#epoch) {
-      this.#held.release(source);
-      return producer.close();
-    }
-    if (pub.paused && !hold) producer.pause();
-    this.#producers.set(source, producer);
-    this.#emitPublished();
-  }
-
-  async #simulcast(): Promise<Pick<types.ProducerOptions, 'encodings' | 'codec'>> {
-    const device = await this.#device;
-    const vp8 = device?.rtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === 'video/vp8');
-    return { encodings: CAMERA_ENCODINGS.map((e) => ({ ...e })), ...(vp8 ? { codec: vp8 } : {}) };
   }
 
   // ---- pushes and recovery -----------------------------------------------------------------
@@ -413,11 +339,9 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     this.#send?.close();
     this.#recv?.close();
     this.#send = this.#recv = null;
-    this.#producers.clear();
-    this.#held.clear();
     this.#consumers.clear();
     this.#members.clear();
-    this.#emitPublished();
+    this.#producers.clear(); // says what is published, none of it live now
   }
 
   #enqueue(f: () => Promise<void>): Promise<void> {
@@ -451,10 +375,6 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     if (this.#state === s || this.#state === 'closed') return;
     this.#state = s;
     this.emit('state', s);
-  }
-
-  #emitPublished(): void {
-    this.emit('published', [...this.#published].map(([source, p]) => ({ source, paused: p.paused, live: this.#producers.get(source)?.closed === false })));
   }
 
   #report(e: unknown): void {

@@ -1,0 +1,108 @@
+import { useMediaStore } from '../stores/media.ts';
+import { useSettingsStore } from '../stores/settings.ts';
+import { classify, openTrack } from './localMedia.ts';
+import type { Live, MediaSession } from './MediaSession.ts';
+
+/**
+ * What this device captures for the session's room: the microphone, the camera, and the camera
+ * preview the incoming screen offers before answering (which becomes the sent camera). The preview
+ * is this object's to stop; a track the room adopted is the session's.
+ */
+export class LocalCapture {
+  readonly #session: Pick<MediaSession, 'live' | 'state' | 'adopt' | 'report'>;
+  /** The incoming screen's camera preview (also the pre-warmed camera while ringing). */
+  #preview: MediaStreamTrack | null = null;
+
+  constructor(session: Pick<MediaSession, 'live' | 'state' | 'adopt' | 'report'>) {
+    this.#session = session;
+  }
+
+  get preview(): MediaStreamTrack | null {
+    return this.#preview;
+  }
+
+  /** The camera preview the incoming screen offers before answering. */
+  async startPreview(): Promise<void> {
+    const media = useMediaStore();
+    // While ringing a video call, the pre-warmed camera is the preview.
+    this.#preview ??= this.#session.live?.tracks.get('camera') ?? null;
+    if (this.#preview) {
+      media.previewOn = true;
+      return;
+    }
+    try {
+      const { track } = await openTrack('video', useSettingsStore().settings?.media.cameraId ?? null);
+      this.#preview = track;
+      media.previewOn = true;
+      media.cameraProblem = null;
+    } catch (e) {
+      media.cameraProblem = classify(e);
+      this.#session.report(`camera preview: ${media.cameraProblem}`);
+    }
+  }
+
+  /** Hides the preview; the camera stops unless the pre-warmed room sends it. */
+  stopPreview(): void {
+    const media = useMediaStore();
+    media.previewOn = false;
+    const p = this.#preview;
+    this.#preview = null;
+    if (p && this.#session.live?.tracks.get('camera') !== p) p.stop();
+  }
+
+  /** The session left `l` and stopped its tracks: a preview among them is gone too. */
+  left(l: Live): void {
+    if (this.#preview && [...l.tracks.values()].includes(this.#preview)) {
+      this.#preview = null;
+      useMediaStore().previewOn = false;
+    }
+  }
+
+  /** Microphone always (paused when muted). */
+  async openMic(l: Live): Promise<void> {
+    const media = useMediaStore();
+    if (l.tracks.has('mic')) return;
+    try {
+      const { track, fellBack } = await openTrack('audio', useSettingsStore().settings?.media.microphoneId ?? null);
+      if (fellBack) media.notice('micFallback');
+      if (!this.#session.adopt(l, 'mic', track)) return;
+      await l.room.publish('mic', track, media.micMuted).catch((e: unknown) => this.#session.report(e));
+    } catch (e) {
+      media.micProblem = classify(e);
+      this.#session.report(`microphone: ${media.micProblem}`);
+    }
+  }
+
+  /** The camera as the store wants it: opened and sent when on, stopped when an answer said audio. */
+  async camera(l: Live): Promise<void> {
+    const media = useMediaStore();
+    if (!media.cameraOn) {
+      if (l.tracks.has('camera')) {
+        l.tracks.get('camera')?.stop();
+        l.tracks.delete('camera');
+        await l.room.unpublish('camera').catch((e: unknown) => this.#session.report(e));
+      }
+      if (this.#session.state !== 'prewarming') this.stopPreview();
+      return;
+    }
+    if (l.tracks.has('camera')) return;
+    await this.openCamera(l);
+  }
+
+  async openCamera(l: Live): Promise<void> {
+    const media = useMediaStore();
+    const p = this.#preview;
+    try {
+      const opened = p ? { track: p, fellBack: false } : await openTrack('video', useSettingsStore().settings?.media.cameraId ?? null);
+      if (opened.fellBack) media.notice('cameraFallback');
+      if (!p && media.previewOn) this.#preview = opened.track;
+      // While ringing the room holds it paused (pending) and answering with video resumes it; an
+      // answer without video unpublishes it (camera()).
+      if (this.#session.adopt(l, 'camera', opened.track)) await l.room.publish('camera', opened.track, this.#session.state === 'prewarming' ? false : !media.cameraOn);
+    } catch (e) {
+      media.cameraProblem = classify(e);
+      media.cameraOn = false; // the button must not claim a camera that never opened
+      this.#session.report(`camera: ${media.cameraProblem} (${e instanceof Error ? `${e.name}: ${e.message}` : String(e)})`);
+    }
+  }
+}
