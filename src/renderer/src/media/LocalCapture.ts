@@ -12,6 +12,12 @@ export class LocalCapture {
   readonly #session: Pick<MediaSession, 'live' | 'state' | 'adopt' | 'report'>;
   /** The incoming screen's camera preview (also the pre-warmed camera while ringing). */
   #preview: MediaStreamTrack | null = null;
+  /**
+   * The camera being opened for a room. An answer that comes while the pre-warm's camera is still
+   * opening waits for that one: opening a second would stop the first under its queued publish,
+   * which then failed and turned the camera button off while the second camera was being sent.
+   */
+  #opening: { live: Live; done: Promise<void> } | null = null;
 
   constructor(session: Pick<MediaSession, 'live' | 'state' | 'adopt' | 'report'>) {
     this.#session = session;
@@ -76,6 +82,8 @@ export class LocalCapture {
   /** The camera as the store wants it: opened and sent when on, stopped when an answer said audio. */
   async camera(l: Live): Promise<void> {
     const media = useMediaStore();
+    // An open under way settles first, so the answer keeps or stops that one camera.
+    if (this.#opening?.live === l) await this.#opening.done;
     if (!media.cameraOn) {
       if (l.tracks.has('camera')) {
         l.tracks.get('camera')?.stop();
@@ -89,7 +97,17 @@ export class LocalCapture {
     await this.openCamera(l);
   }
 
-  async openCamera(l: Live): Promise<void> {
+  /** Opens (or takes the preview as) the room's camera and publishes it; one open at a time per room. */
+  openCamera(l: Live): Promise<void> {
+    if (this.#opening?.live === l) return this.#opening.done;
+    const done = this.#openCamera(l).finally(() => {
+      if (this.#opening?.done === done) this.#opening = null;
+    });
+    this.#opening = { live: l, done };
+    return done;
+  }
+
+  async #openCamera(l: Live): Promise<void> {
     const media = useMediaStore();
     const p = this.#preview;
     try {

@@ -41,8 +41,10 @@ class FakeRoom extends TypedEmitter<RoomEvents> {
     this.calls.push('rejoin');
     return Promise.resolve();
   }
-  publish(): Promise<void> {
-    return Promise.resolve();
+  /** Like the real room's queue: the publish runs a moment later, and fails if its track was stopped meanwhile. */
+  publish(source: string, track: MediaStreamTrack): Promise<void> {
+    this.calls.push(`publish(${source})`);
+    return new Promise((resolve, reject) => setTimeout(() => (track.readyState === 'ended' ? reject(new Error('track ended')) : resolve()), 0));
   }
   unpublish(): Promise<void> {
     return Promise.resolve();
@@ -232,6 +234,39 @@ describe('MediaSession lifecycle', () => {
     room().serverCloses('ended');
     expect(s.state).toBe('idle');
     expect(reports).toContain('warn: the room closed (ended): the call goes on without media here');
+  });
+
+  it('answered while the pre-warm\'s camera is still opening: that one camera is sent, and the button stays on', async () => {
+    // A camera that opens when the test says so; the microphone never does (it is not what this is about).
+    const opens: { kind: string; open: () => void }[] = [];
+    const fakeTrack = (kind: string): MediaStreamTrack => {
+      const t = { kind, readyState: 'live', stop: () => (t.readyState = 'ended'), addEventListener: () => undefined };
+      return t as unknown as MediaStreamTrack; // only what the session and the fake room touch
+    };
+    const getUserMedia = (c: MediaStreamConstraints): Promise<MediaStream> => {
+      const kind = c.video ? 'video' : 'audio';
+      return new Promise((resolve) => opens.push({ kind, open: () => resolve({ getTracks: () => [fakeTrack(kind)] } as unknown as MediaStream) }));
+    };
+    Object.defineProperty(navigator, 'mediaDevices', { configurable: true, value: { getUserMedia, addEventListener: () => undefined, removeEventListener: () => undefined, enumerateDevices: () => Promise.resolve([]) } });
+    try {
+      const s = start();
+      useCallsStore().setCalls([makeView(ringing, 'bob')]);
+      await flush();
+      expect(s.state).toBe('prewarming');
+      expect(opens.filter((o) => o.kind === 'video')).toHaveLength(1);
+      useCallsStore().setCalls([makeView(answered, 'bob')]); // Accept, the camera still opening
+      await flush();
+      for (const o of opens.filter((x) => x.kind === 'video')) o.open();
+      await flush();
+      expect(opens.filter((o) => o.kind === 'video')).toHaveLength(1); // one camera, not a second
+      expect(useMediaStore().cameraOn).toBe(true);
+      expect(reports.filter((r) => r.includes('camera'))).toEqual([]);
+      const sent = s.localTrack('camera');
+      expect(sent?.readyState).toBe('live');
+      expect(room().calls.filter((c) => c === 'publish(camera)')).toHaveLength(1);
+    } finally {
+      Reflect.deleteProperty(navigator, 'mediaDevices');
+    }
   });
 
   it('device failures go to main’s log, not only the console', async () => {
