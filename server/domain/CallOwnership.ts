@@ -7,7 +7,7 @@ import { CallFencedError } from '../store/GroupCommit.ts';
 import type { CallFence } from '../store/Store.ts';
 import type { CallIndex } from './CallIndex.ts';
 import { NotOwnerError, type CallOp, type CallPlacement } from './CallPlacement.ts';
-import type { CallTimers } from './CallTimers.ts';
+import { graceMembers, type CallTimers } from './CallTimers.ts';
 import type { KeyedQueue } from './KeyedQueue.ts';
 
 const log = new Logger('CallService');
@@ -89,8 +89,7 @@ export class CallOwnership {
     const call = held && held.version >= claimed.version ? held : claimed;
     calls.put(call);
     timers.arm(call);
-    for (const m of call.members) {
-      if (!m.mainDevice || (m.state !== 'accepted' && m.userId !== call.inviter)) continue;
+    for (const m of graceMembers(call)) {
       if (!(await this.#o.sessions.isConnected(m.userId, m.mainDevice).catch(() => false))) timers.startGrace(call.callID, m.userId);
     }
     log.child({ callID: call.callID }).info('adopted');

@@ -30,7 +30,7 @@ import { CallBackground } from './CallBackground.ts';
 import { NotOwnerError, type CallOp, type CallPlacement } from './CallPlacement.ts';
 import { CallIndex } from './CallIndex.ts';
 import { CallOwnership } from './CallOwnership.ts';
-import { CallTimers } from './CallTimers.ts';
+import { CallTimers, graceMembers } from './CallTimers.ts';
 import { deliverEffect } from './deliverEffect.ts';
 import { KeyedQueue } from './KeyedQueue.ts';
 import { screenInvitees, type Screened } from './screenInvitees.ts';
@@ -110,7 +110,7 @@ export class CallService extends TypedEmitter<CallServiceEvents> {
     for (const call of await this.#store.startedCalls()) {
       this.#calls.put(call);
       this.#timers.arm(call);
-      for (const m of call.members) if (m.mainDevice && (m.state === 'accepted' || m.userId === call.inviter)) this.#timers.startGrace(call.callID, m.userId);
+      for (const m of graceMembers(call)) this.#timers.startGrace(call.callID, m.userId);
     }
     log.info('start() [started calls:%d]', this.#calls.size);
   }

@@ -1,5 +1,14 @@
 import { nextWakeAt, type Call } from '../../src/shared/call/index.ts';
-import type { CallId, UserId } from '../../src/shared/protocol/index.ts';
+import type { CallId, DeviceId, UserId } from '../../src/shared/protocol/index.ts';
+
+/**
+ * The members whose main device must stay connected, or their grace runs: the inviter and the
+ * accepted invitees, once they have a main device. A node that loads or adopts a call starts the
+ * grace of each of them whose device it cannot find connected.
+ */
+export function graceMembers(call: Call): { userId: UserId; mainDevice: DeviceId }[] {
+  return call.members.flatMap((m) => (m.mainDevice && (m.state === 'accepted' || m.userId === call.inviter) ? [{ userId: m.userId, mainDevice: m.mainDevice }] : []));
+}
 
 export interface CallTimersOptions {
   now: () => number;
