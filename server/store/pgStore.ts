@@ -223,15 +223,15 @@ export class PgStore implements Store {
   async deviceResumed(userId: UserId, deviceId: DeviceId, name: string, issuedAt: number, now: number): Promise<void> {
     // Every SET reads the row as it was: only a token newer than the last one used moves the
     // supersession (and voids the generation before it); the name and last sign-in always move.
-    await this.#pool.query(
-      named(`INSERT INTO devices (user_id, device_id, name, last_seen, superseded_before, superseded_at) VALUES ($1, $2, $3, $4, $5, $4)
+    await this.#rows(
+      `INSERT INTO devices (user_id, device_id, name, last_seen, superseded_before, superseded_at) VALUES ($1, $2, $3, $4, $5, $4)
        ON CONFLICT (user_id, device_id) DO UPDATE SET
          name = excluded.name, last_seen = excluded.last_seen,
          tokens_after = CASE WHEN excluded.superseded_before > devices.superseded_before AND devices.superseded_before > 0
            THEN GREATEST(devices.tokens_after, devices.superseded_before - 1) ELSE devices.tokens_after END,
          superseded_at = CASE WHEN excluded.superseded_before > devices.superseded_before THEN excluded.superseded_at ELSE devices.superseded_at END,
          superseded_before = GREATEST(devices.superseded_before, excluded.superseded_before)`,
-      [userId, deviceId, name, now, issuedAt]),
+      [userId, deviceId, name, now, issuedAt],
     );
   }
 
