@@ -50,7 +50,7 @@ export function parseSignInSteps(v: string | undefined): string[] | null {
   if (v === 'none') return [];
   const names = v.split(',').map((x) => x.trim());
   const unknown = names.filter((n) => !SIGN_IN_STEPS_NAMES.includes(n));
-  if (unknown.length > 0 || names.length === 0) throw new Error(`--sign-in-steps: unknown step(s) ${unknown.map((u) => `"${u}"`).join(', ')}; use "none" or some of ${SIGN_IN_STEPS_NAMES.join(',')}`);
+  if (unknown.length > 0) throw new Error(`--sign-in-steps: unknown step(s) ${unknown.map((u) => `"${u}"`).join(', ')}; use "none" or some of ${SIGN_IN_STEPS_NAMES.join(',')}`);
   return SIGN_IN_STEPS_NAMES.filter((n) => names.includes(n));
 }
 /** Every step of the app's sign-in is now in the protocol and in the bench. */

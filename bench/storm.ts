@@ -198,13 +198,14 @@ function exponents(steps: StormStep[]): { from: number; to: number; bytes: numbe
 
 export async function runStorm(o: StormOptions): Promise<number> {
   const date = new Date().toISOString();
+  const range = ephemeralPortRange();
   const result: Record<string, unknown> = {
     benchmark: 'signaling-storm',
     date,
     command: `npm run bench:signaling -- ${o.argv.join(' ')}`,
     serverRoot: o.serverRoot,
     serverConfig: o.serverConfig,
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage1m5m15mAtStart: loadAvg(), ephemeralPortRange: ephemeralPortRange() },
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage1m5m15mAtStart: loadAvg(), ephemeralPortRange: range },
     signInWork: { steps: ['resume', ...(o.signInSteps ?? SIGN_IN_STEPS_NAMES)], missing: MISSING_SIGN_IN_STEPS, appsWholeSignIn: o.signInSteps === null },
     complete: false,
   };
@@ -252,7 +253,6 @@ export async function runStorm(o: StormOptions): Promise<number> {
       `${String(s.users).padEnd(8)} ${`${s.allConnectedSec} s`.padEnd(15)} ${`${s.bytesSettledMB} MB`.padEnd(24)} ${`${s.serverCpuSettledSec} s`.padEnd(22)} ${`${s.bytesAtAllConnectedMB} MB, ${s.serverCpuAtAllConnectedSec} s`.padEnd(21)} ${String(s.busyRefusals).padEnd(11)} ${String(s.socketRetries).padEnd(16)} ${String(s.failed).padEnd(8)} ${String(s.loadAverage1m5m15m[0]).padEnd(9)} ${c.inviteToPushMs.p50} / ${c.inviteToPushMs.p99} ms (${c.received}/${c.sent})`,
     );
   }
-  const range = ephemeralPortRange();
   console.log(
     `storm clients' CPU until all signed in: ${steps.map((s) => `${s.users}: ${s.clientsCpuAtAllConnectedSec} s`).join(', ')} (on the same ${os.cpus().length} cores as the server)`,
   );
