@@ -12,7 +12,8 @@ import { SignalingClient, type WebSocketLike } from '../../src/main/signaling/Si
 import { CallingClient } from '../../src/main/call/CallingClient.ts';
 import { asDeviceId, asUserId, type CallId, type Push, type UserId } from '../../src/shared/protocol/index.ts';
 import { EVENT_WAIT_MS, PASSWORD, once, type TestClient } from '../integration/harness.ts';
-import { freePort, startTestPostgres, type TestPostgres } from '../support/postgres.ts';
+import { freePort } from '../support/ports.ts';
+import { startTestPostgres, type TestPostgres } from '../support/postgres.ts';
 import { startTestRedis, type TestRedis } from '../support/redis.ts';
 
 const READY = /Ringdesk server ready at (ws:\/\/\S+)/;

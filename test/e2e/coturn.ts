@@ -1,11 +1,10 @@
 // A real coturn (Debian's `coturn` package, scripts/setup-services.sh) started by the test on a temp
 // dir and free ports, configured as the README tells IT to: TURN REST API shared secret.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../support/ports.ts';
 
 export const TURNSERVER = process.env['TURNSERVER_PATH'] ?? '/usr/bin/turnserver';
 
@@ -19,27 +18,6 @@ export interface Coturn {
   stop(): Promise<void>;
 }
 
-/** A port free for both TCP and UDP on 127.0.0.1 (coturn listens on both). */
-async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const s = createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => {
-        const a = s.address();
-        s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-      });
-    });
-    const udpFree = await new Promise<boolean>((resolve) => {
-      const u = createSocket('udp4');
-      u.once('error', () => resolve(false));
-      u.bind(port, '127.0.0.1', () => u.close(() => resolve(true)));
-    });
-    if (udpFree) return port;
-  }
-  throw new Error('no port free for both TCP and UDP');
-}
-
 /**
  * Starts coturn; resolves once its UDP listener is open. Relays only on loopback, to loopback peers
  * (the test's mediasoup worker listens on 127.0.0.1), with no TLS/DTLS listeners and no admin CLI.
@@ -47,7 +25,7 @@ async function freePort(): Promise<number> {
 export async function startCoturn(secret: string, realm = 'ringdesk.test'): Promise<Coturn> {
   if (!existsSync(TURNSERVER)) throw new Error(`no turnserver at ${TURNSERVER}: "apt-get install coturn" (scripts/setup-services.sh does)`);
   const dir = mkdtempSync(join(tmpdir(), 'ringdesk-coturn-'));
-  const port = await freePort();
+  const port = await freePort({ udp: true }); // coturn listens on both
   // A relay range below Linux's ephemeral ports, at random so parallel runs rarely meet (coturn skips busy ones).
   const minPort = 20_000 + Math.floor(Math.random() * 90) * 100;
   const logFile = join(dir, 'turn.log');

@@ -4,13 +4,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { hashPassword } from '../../server/auth/passwords.ts';
 import { SqliteStore } from '../../server/store/sqliteStore.ts';
 import { asUserId } from '../../src/shared/protocol/index.ts';
 import { PASSWORD, workerBin } from '../integration/harness.ts';
+import { freePort } from '../support/ports.ts';
 
 const READY = /Ringdesk server ready at (ws:\/\/\S+)/;
 const METRICS = /metrics and readiness at (http:\/\/\S+)\/metrics/;
@@ -40,17 +40,6 @@ export interface ServerProcess {
   /** Starts it again on the same port and database. */
   start(): Promise<void>;
   close(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (a && typeof a === 'object' ? ok(a.port) : fail(new Error('no port'))));
-    });
-  });
 }
 
 /** `config`: keys merged over the test config below (server/config.ts), e.g. `{ drainTimeoutMs: 60000 }`. */
