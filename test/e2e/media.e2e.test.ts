@@ -21,7 +21,7 @@ async function showsVideo(page: Page, testId: string, ms = 20_000): Promise<void
   const end = Date.now() + ms;
   // Reflect.get: this file is type-checked without the DOM library, and the page's CSP forbids string evaluation.
   while ((await video.count()) === 0 || Number(await video.first().evaluate((v) => Reflect.get(v, 'videoWidth'))) <= 0) {
-    if (Date.now() > end) throw new Error(`${testId} shows no video`);
+    if (Date.now() > end) throw new Error(`${testId} shows no video\n${await whatFlows(page)}`);
     await page.waitForTimeout(100);
   }
 }
@@ -36,6 +36,29 @@ async function received(page: Page, user: string, kind: 'audio' | 'video', sourc
   };
 }
 
+/**
+ * What a failed wait prints, so that a rare failure explains itself: the page's quality overlay
+ * rows, and every room on the server with each device's producers and consumers as mediasoup has them.
+ */
+async function whatFlows(page: Page): Promise<string> {
+  const rows = await page.locator('[data-direction]').evaluateAll((els) =>
+    els.map((e) => ['direction', 'user', 'kind', 'source', 'packets', 'frames-decoded'].map((a) => e.getAttribute(`data-${a}`) ?? '').join(' ')),
+  );
+  const lines = [`this page's overlay: ${rows.length === 0 ? 'no rows' : rows.join(' | ')}`];
+  for (const [callID, r] of suite.t.server.services.sfu.rooms) {
+    for (const p of [...r.peers.values(), ...r.pending.values()]) {
+      const producers = [...p.producers.values()].map((e) => `${e.source}${e.producer.paused ? ' paused' : ''}${e.producer.closed ? ' closed' : ''} score ${e.producer.score.map((x) => x.score).join('/') || '-'}`);
+      const from = (producerId: string): string => {
+        const owner = [...r.peers.values(), ...r.pending.values()].find((o) => o.producers.has(producerId));
+        return owner ? `${owner.userId}'s ${owner.producers.get(producerId)?.source ?? '?'}` : `gone ${producerId}`;
+      };
+      const consumers = [...p.consumers.values()].map((c) => `${from(c.producerId)}${c.paused ? ' paused' : ''}${c.producerPaused ? ' producerPaused' : ''}${c.closed ? ' closed' : ''} score ${c.score.score}/${c.score.producerScore}`);
+      lines.push(`room ${callID} ${p.userId}${p.pending ? ' (ringing)' : ''}: sends [${producers.join(', ')}]; receives [${consumers.join(', ')}]`);
+    }
+  }
+  return lines.join('\n');
+}
+
 /** What `page` receives from `user` keeps growing (the figure is sampled once a second). */
 async function keepsFlowing(page: Page, user: string, kind: 'audio' | 'video', source?: string): Promise<void> {
   const pick = (r: { packets: number; frames: number }): number => (kind === 'video' ? r.frames : r.packets);
@@ -44,12 +67,12 @@ async function keepsFlowing(page: Page, user: string, kind: 'audio' | 'video', s
   for (;;) {
     first = pick(await received(page, user, kind, source));
     if (first > 0) break;
-    if (Date.now() > end) throw new Error(`${kind} from ${user} never arrived`);
+    if (Date.now() > end) throw new Error(`${kind} from ${user} never arrived\n${await whatFlows(page)}`);
     await page.waitForTimeout(250);
   }
   for (;;) {
     if (pick(await received(page, user, kind, source)) > first) return;
-    if (Date.now() > end) throw new Error(`${kind} from ${user} stopped growing at ${first}`);
+    if (Date.now() > end) throw new Error(`${kind} from ${user} stopped growing at ${first}\n${await whatFlows(page)}`);
     await page.waitForTimeout(250);
   }
 }
