@@ -23,7 +23,12 @@ interface Observed extends TestClient {
 
 const procs: ServerProcess[] = [];
 const clients: Observed[] = [];
-afterEach(async () => {
+afterEach(async (ctx) => {
+  // A rare failure should explain itself: what the server processes logged, and what each client saw.
+  if (ctx.task.result?.state === 'fail') {
+    for (const p of procs) console.error(`server process ${p.url} logged:\n${p.stderr.slice(-6000)}`);
+    for (const c of clients) console.error(`${c.userId}: state ${c.sig.state}, closes ${JSON.stringify(c.closes)}, waits ${JSON.stringify(c.waits)}`);
+  }
   for (const c of clients.splice(0)) c.sig.close();
   for (const p of procs.splice(0)) await p.close();
 });
