@@ -5,21 +5,21 @@
 //   2. invite → callInvitationReceived latency at a sustained, open-loop invitation rate with --users connected.
 // Prints a table and writes bench/results/signaling-<timestamp>.json and bench/results/signaling-latest.json.
 // See bench/README.md for what is measured and how.
+// Flags: bench/signaling/options.ts; the printed table: bench/signaling/report.ts; the storm mode: bench/storm.ts.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join, relative } from 'node:path';
 import { hashPassword } from '../server/auth/passwords.ts';
 import { SqliteStore } from '../server/store/sqliteStore.ts';
 import { asUserId } from '../src/shared/protocol/index.ts';
-import { writeResult } from './results.ts';
-import { latencyPhase, latencyRows, summariseLatency } from './latency.ts';
-import { benchMain, exitWith, LOAD_FLAGS, numFlag, parseServerConfig } from './main.ts';
-import { parseSignInSteps } from './signin.ts';
+import { latencyPhase, summariseLatency } from './latency.ts';
+import { benchMain, exitWith } from './main.ts';
 import { runStorm } from './storm.ts';
 import type { ConnectResult, ServerLoopStats, ServerMemory, WorkerStats } from './messages.ts';
-import { addCounts, Child, dist, gitState, loadAvg, mb, MB, readFdLimit, readProcCpuSec, readProcMem, ROOT, sleep, slope, userName, type Dist } from './processes.ts';
+import { addCounts, Child, dist, gitState, loadAvg, mb, MB, readFdLimit, readProcCpuSec, readProcMem, sleep, slope, userName } from './processes.ts';
+import { parseOptions, USAGE, type Options } from './signaling/options.ts';
+import { table, writeSignalingResult } from './signaling/report.ts';
 
 const GiB = 1024 * MB;
 const TARGETS = { latencyP50Ms: 2, latencyP99Ms: 10, latencyUsers: 10_000, latencyRate: 500, idleConnections: 50_000, idleRssBytes: 2 * GiB, idleConnectionKB: 40 } as const;
@@ -27,83 +27,6 @@ const TARGETS = { latencyP50Ms: 2, latencyP99Ms: 10, latencyUsers: 10_000, laten
 const CONNS_PER_SOURCE_ADDRESS = 20_000;
 /** File descriptors a process needs beyond its sockets (modules, pipes, SQLite, epoll …). */
 const FD_MARGIN = 256;
-
-const USAGE = `usage: npm run bench:signaling -- [options]
-  --users N        users connected during the latency phase, in caller/invitee pairs (default 2000)
-  --rate R         invitations per second, open loop (default 500)
-  --duration S     seconds of measured load (default 10)
-  --warmup S       seconds of unmeasured load first, same rate (default 2)
-  --idle N         authenticated idle connections for the memory phase (default: --users)
-  --steps K        memory checkpoints while ramping up to --idle (default 4)
-  --workers W      client processes (default: number of CPUs, at most 4)
-  --concurrency C  connections being opened at once per client process (default 64)
-  --churn R        sign-outs per second during the measured window, each signing in again 1 s later (default 5)
-  --churn-pool N   users outside the pairs that churn (default min(500, users/10); part of --users)
-  --server-root D  run the server of another checkout (e.g. a baseline), same bench clients (default: this one)
-  --server-config J  JSON merged over the bench's server config, e.g. '{"admission":{"maxPendingSignIns":256}}'
-  --storm LIST     connect-storm mode instead: e.g. 2500,5000,10000,19500 users connecting at once (bench/storm.ts)
-  --sign-in-steps L  storm mode: only these of the app's sign-in steps after the resume ("none": the resume alone),
-                   to see what each costs the server; no target verdict then (default: all of them)
-  --out PATH       where to write the JSON (default bench/results/signaling-<timestamp>.json);
-                   bench/results/signaling-latest.json is written too`;
-
-interface Options {
-  users: number;
-  rate: number;
-  durationS: number;
-  warmupS: number;
-  idle: number;
-  steps: number;
-  workers: number;
-  concurrency: number;
-  churn: number;
-  churnPool: number;
-  serverRoot: string;
-  /** Merged over the bench's own server config (to compare settings, e.g. admission limits). */
-  serverConfig: Record<string, unknown>;
-  storm: number[] | null;
-  /** Storm mode: the sign-in steps after the resume; null = all (bench/signin.ts parseSignInSteps). */
-  signInSteps: string[] | null;
-  out: string | null;
-}
-
-function parseOptions(argv: string[]): Options | null {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...LOAD_FLAGS,
-      duration: { type: 'string' },
-      idle: { type: 'string' },
-      steps: { type: 'string' },
-      'churn-pool': { type: 'string' },
-      'server-root': { type: 'string' },
-      storm: { type: 'string' },
-      'sign-in-steps': { type: 'string' },
-    },
-  });
-  if (values.help) return null;
-  const num = numFlag;
-  if (values['sign-in-steps'] !== undefined && !values.storm) throw new Error('--sign-in-steps is for the storm mode (--storm): the latency phase always does the whole sign-in');
-  const users = Math.floor(num(values.users, 2000, 'users', 2));
-  return {
-    users,
-    rate: num(values.rate, 500, 'rate', 0.1),
-    durationS: num(values.duration, 10, 'duration', 1),
-    warmupS: num(values.warmup, 2, 'warmup', 0),
-    idle: Math.floor(num(values.idle, users, 'idle', 1)),
-    steps: Math.floor(num(values.steps, 4, 'steps', 1)),
-    workers: Math.floor(num(values.workers, Math.max(1, Math.min(4, os.cpus().length)), 'workers', 1)),
-    concurrency: Math.floor(num(values.concurrency, 64, 'concurrency', 1)),
-    churn: num(values.churn, 5, 'churn', 0),
-    churnPool: Math.min(users - 2, Math.floor(num(values['churn-pool'], Math.min(500, Math.floor(users / 10)), 'churn-pool', 0))),
-    serverRoot: resolve(values['server-root'] ?? ROOT),
-    serverConfig: parseServerConfig(values['server-config']),
-    storm: values.storm ? values.storm.split(',').map((x) => Math.floor(num(x, 0, 'storm', 2))) : null,
-    signInSteps: parseSignInSteps(values['sign-in-steps']),
-    out: values.out ?? null,
-  };
-}
-
 
 // ---------------------------------------------------------------- the run
 
@@ -379,47 +302,6 @@ async function run(o: Options, argv: string[], cleanup: Cleanup, result: Record<
   (result['machine'] as Record<string, unknown>)['loadAverageAtEnd'] = Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
   (result['machine'] as Record<string, unknown>)['loadAverages1m5m15mAtEnd'] = loadAvg();
   result['complete'] = true;
-}
-
-// ---------------------------------------------------------------- output
-
-function table(r: Record<string, unknown>): string {
-  const m = r['memory'] as Record<string, unknown> | undefined;
-  const l = r['latency'] as Record<string, unknown> | undefined;
-  const mc = r['machine'] as Record<string, unknown>;
-  const rows: [string, string][] = [];
-  const d = (x: unknown): Dist => x as Dist;
-  rows.push([
-    'machine',
-    `${String(mc['cpus'])} × ${String(mc['cpuModel'])}, ${String(mc['totalMemoryGiB'])} GiB, node ${String(mc['node'])}, ` +
-      `load ${String(mc['loadAverageAtStart'])} → ${String(mc['loadAverageAtEnd'])}`,
-  ]);
-  rows.push(['load average 1/5/15 min', `start ${JSON.stringify(mc['loadAverages1m5m15mAtStart'])}, end ${JSON.stringify(mc['loadAverages1m5m15mAtEnd'])} (shared machine: figures move with it)`]);
-  const t = r['targets'] as Record<string, Record<string, unknown>> | undefined;
-  const verdict = (x: unknown): string => (x === true ? 'MET' : x === false ? 'MISSED' : 'not at target scale');
-  if (m) {
-    const c = m['connect'] as Record<string, unknown>;
-    rows.push(['idle connections', String(m['idleConnections'])]);
-    rows.push(['server RSS, 0 connections', `${String(m['baselineRssMB'])} MB`]);
-    rows.push(['server RSS, idle connections', `${String(m['rssMB'])} MB after GC (${String(m['rssBeforeGcMB'])} MB before, peak ${String(m['peakRssMB'])} MB)`]);
-    rows.push(['RSS per 1,000 connections', `${String(m['per1000ConnectionsMB'])} MB (slope over checkpoints ${String(m['slopePer1000ConnectionsMB'])} MB)`]);
-    rows.push(['50,000 connections (extrapolated)', `${String(m['extrapolated50kRssMB'])} MB   (target < 2048 MB)`]);
-    rows.push(['RSS per idle connection', `${String(m['perConnectionKB'])} KB   (target ≤ 40 KB: ${verdict(t?.['idleConnection']?.['withinTarget'])})`]);
-    rows.push(['connect + resume + sign-in work', `${String(c['perSecond'])}/s, p50 ${d(c['openResumeMs']).p50} ms, p99 ${d(c['openResumeMs']).p99} ms, failed ${String(c['failed'])}`]);
-    rows.push(['presence fan-out while connecting', `${String(c['presenceMBReceived'])} MB in ${String(c['presenceFramesReceived'])} frames`]);
-  }
-  if (l) {
-    const s = l['server'] as Record<string, unknown>;
-    rows.push(...latencyRows(l, `target p50 ≤ 2, p99 ≤ 10 ms at 10k users, 500/s: ${verdict(t?.['latency']?.['withinTarget'])}`));
-    rows.push(['server during phase', `CPU ${String(s['cpuPercentOfOneCore'])}% of a core, ELU ${String(s['eventLoopUtilization'])}, loop delay p99 ${(s['eventLoopDelayMs'] as { p99: number }).p99} ms`]);
-  }
-  const w = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
-}
-
-/** The timestamped file (or --out), and signaling-latest.json for complete runs only. */
-function writeSignalingResult(r: Record<string, unknown>, out: string | null): string {
-  return writeResult('signaling', { ...r, date: String(r['date']) }, { out, complete: Boolean(r['complete']) });
 }
 
 // ---------------------------------------------------------------- main
