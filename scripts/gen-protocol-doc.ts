@@ -10,7 +10,7 @@ import { SERVER_FACTS } from './protocol-doc/facts.ts';
 import { usedNotes } from './protocol-doc/fields.ts';
 import { table } from './protocol-doc/markdown.ts';
 import { FIELD_NOTES } from './protocol-doc/prose.ts';
-import { directorySection } from './protocolDocDirectory.ts';
+import { directorySection } from './protocol-doc/directory.ts';
 
 export { SERVER_FACTS };
 

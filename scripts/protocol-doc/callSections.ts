@@ -17,7 +17,7 @@ import {
   type CallUserState,
   type RequestType,
 } from '../../src/shared/protocol/index.ts';
-import { SFU_LIMIT_DOCS, sfuIntro } from '../protocolDocSfu.ts';
+import { SFU_LIMIT_DOCS, sfuIntro } from './sfu.ts';
 import { DEFAULTS, sweepMs } from './facts.ts';
 import { fieldTable, typesSection } from './fields.ts';
 import { code, json, link, seconds, table } from './markdown.ts';

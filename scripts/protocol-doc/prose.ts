@@ -12,8 +12,8 @@ import {
   type PushType,
   type RequestType,
 } from '../../src/shared/protocol/index.ts';
-import { DIRECTORY_ERROR_MEANINGS, DIRECTORY_PUSH_DOCS, DIRECTORY_REQUEST_DOCS } from '../protocolDocDirectory.ts';
-import { SFU_ERROR_MEANINGS, SFU_PUSH_DOCS, SFU_REQUEST_DOCS } from '../protocolDocSfu.ts';
+import { DIRECTORY_ERROR_MEANINGS, DIRECTORY_PUSH_DOCS, DIRECTORY_REQUEST_DOCS } from './directory.ts';
+import { SFU_ERROR_MEANINGS, SFU_PUSH_DOCS, SFU_REQUEST_DOCS } from './sfu.ts';
 import { DEFAULTS, SERVER_FACTS } from './facts.ts';
 import { link, ordinal, seconds } from './markdown.ts';
 

@@ -1,7 +1,7 @@
-// The directory's prose for docs/protocol.md (gen-protocol-doc.ts imports it): keyed by type like the
-// rest, so a new directory request, push or limit does not compile until it is documented here.
-import { DIRECTORY_LIMITS, type DirectoryPushType, type DirectoryRequestType } from '../src/shared/protocol/index.ts';
-import type { ErrorCode } from '../src/shared/errors.ts';
+// The directory's prose for docs/protocol.md (gen-protocol-doc.ts and prose.ts import it): keyed by type like the rest,
+// so a new directory request, push or limit does not compile until it is documented here.
+import { DIRECTORY_LIMITS, type DirectoryPushType, type DirectoryRequestType } from '../../src/shared/protocol/index.ts';
+import type { ErrorCode } from '../../src/shared/errors.ts';
 
 const L = DIRECTORY_LIMITS;
 const PAGE = `\`limit\` 1–${L.maxPageSize} (default ${L.defaultPageSize}; more is \`bad_request\`, not clamped); send the previous page's \`nextCursor\` as \`cursor\` for the next page, \`nextCursor: null\` means there is no more. A cursor is opaque; one the server did not issue is \`bad_request\`.`;

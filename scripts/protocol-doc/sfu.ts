@@ -1,7 +1,7 @@
-// The SFU's prose for docs/protocol.md (gen-protocol-doc.ts imports it): keyed by type like the rest,
+// The SFU's prose for docs/protocol.md (callSections.ts and prose.ts import it): keyed by type like the rest,
 // so a new sfu* request, push or limit does not compile until it is documented here.
-import { SFU_LIMITS, type SfuPushType, type SfuRequestType } from '../src/shared/protocol/index.ts';
-import type { ErrorCode } from '../src/shared/errors.ts';
+import { SFU_LIMITS, type SfuPushType, type SfuRequestType } from '../../src/shared/protocol/index.ts';
+import type { ErrorCode } from '../../src/shared/errors.ts';
 
 type SfuErrorCode = Extract<ErrorCode, 'sfu_unavailable' | 'media_forbidden' | 'media_not_found' | 'media_limit' | 'media_rejected'>;
 
