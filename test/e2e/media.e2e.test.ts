@@ -1,11 +1,12 @@
 // Real media end to end: the built renderer in Chromium (fake camera and microphone), each page on
 // its own headless host, against the real server with a real mediasoup worker.
 import type { Browser, Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ClientConnection } from '../../server/transport/ClientConnection.ts';
 import { asCallId, asUserId, type CallId } from '../../src/shared/protocol/index.ts';
 import { until, workerBin } from '../integration/harness.ts';
 import { launchBrowser, screenshot, type Desktop } from './harness.ts';
+import { senders, TRACK_PEER_CONNECTIONS } from './peerConnections.ts';
 import { e2eSuite } from './suite.ts';
 
 const suite = e2eSuite({
@@ -13,7 +14,16 @@ const suite = e2eSuite({
     if (!workerBin()) throw new Error('no mediasoup worker: run "bash scripts/setup-mediasoup.sh" or set MEDIASOUP_WORKER_BIN');
   },
 });
-const desktop = (name: string, user: string, browser?: Browser): Promise<Desktop> => suite.desktop(name, user, browser ? { browser } : {});
+/** This test's desktops, for whatFlows. Each keeps its peer connections, so a failed wait can show what its senders send. */
+let desktops: Desktop[] = [];
+beforeEach(() => {
+  desktops = [];
+});
+async function desktop(name: string, user: string, browser?: Browser): Promise<Desktop> {
+  const d = await suite.desktop(name, user, { initScript: TRACK_PEER_CONNECTIONS, ...(browser ? { browser } : {}) });
+  desktops.push(d);
+  return d;
+}
 
 /** A <video> with this test id shows decoded frames (videoWidth is only set once a frame arrived). */
 async function showsVideo(page: Page, testId: string, ms = 20_000): Promise<void> {
@@ -45,6 +55,10 @@ async function whatFlows(page: Page): Promise<string> {
     els.map((e) => ['direction', 'user', 'kind', 'source', 'packets', 'frames-decoded'].map((a) => e.getAttribute(`data-${a}`) ?? '').join(' ')),
   );
   const lines = [`this page's overlay: ${rows.length === 0 ? 'no rows' : rows.join(' | ')}`];
+  for (const d of desktops) {
+    const sent = await senders(d.page).catch((e: unknown) => [`unreadable: ${String(e)}`]);
+    lines.push(`${d.name}'s senders: ${sent.length === 0 ? 'none' : sent.join(' | ')}`);
+  }
   for (const [callID, r] of suite.t.server.services.sfu.rooms) {
     for (const p of [...r.peers.values(), ...r.pending.values()]) {
       const producers = [...p.producers.values()].map((e) => `${e.source}${e.producer.paused ? ' paused' : ''}${e.producer.closed ? ' closed' : ''} score ${e.producer.score.map((x) => x.score).join('/') || '-'}`);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workerBin } from '../integration/harness.ts';
 import { startCoturn, type Coturn } from './coturn.ts';
 import { screenshot, videoCallAccepted, type Desktop } from './harness.ts';
+import { TRACK_PEER_CONNECTIONS } from './peerConnections.ts';
 import { e2eSuite } from './suite.ts';
 
 const SECRET = randomBytes(24).toString('hex');
@@ -30,17 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await coturn?.stop();
 });
-
-/** Keeps every RTCPeerConnection the app makes, so the test can read the browser's own stats. */
-const TRACK_PEER_CONNECTIONS = `(() => {
-  const Native = window.RTCPeerConnection;
-  if (!Native || window.__ringdeskPcs) return;
-  const pcs = [];
-  Object.defineProperty(window, '__ringdeskPcs', { value: pcs });
-  window.RTCPeerConnection = class extends Native {
-    constructor(...args) { super(...args); pcs.push(this); }
-  };
-})();`;
 
 interface PcView {
   policy: string | null;
