@@ -172,7 +172,10 @@ describe('media between desktops', () => {
     let speaker: string | null = null;
     const end = Date.now() + 20_000;
     while (!(speaker = await who())) {
-      if (Date.now() > end) throw new Error('no active speaker was shown within 20 s');
+      if (Date.now() > end) {
+        const shown = (d: Desktop) => d.page.locator('[data-speaking="true"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid') ?? '?'));
+        throw new Error(`no active speaker was shown within 20 s (speaking on alice's page: [${(await shown(alice)).join(', ')}], on bob's: [${(await shown(bob)).join(', ')}])\n${await whatFlows(alice.page)}`);
+      }
       await alice.page.waitForTimeout(200);
     }
     expect(['alice', 'bob']).toContain(speaker);
