@@ -16,8 +16,9 @@ export class LocalCapture {
    * The camera being opened for a room. An answer that comes while the pre-warm's camera is still
    * opening waits for that one: opening a second would stop the first under its queued publish,
    * which then failed and turned the camera button off while the second camera was being sent.
+   * `opened` settles once the camera is open (or failed), before its publish; `done` after that.
    */
-  #opening: { live: Live; done: Promise<void> } | null = null;
+  #opening: { live: Live; opened: Promise<void>; done: Promise<void> } | null = null;
 
   constructor(session: Pick<MediaSession, 'live' | 'state' | 'adopt' | 'report'>) {
     this.#session = session;
@@ -30,15 +31,21 @@ export class LocalCapture {
   /** The camera preview the incoming screen offers before answering. */
   async startPreview(): Promise<void> {
     const media = useMediaStore();
-    // While ringing a video call, the pre-warmed camera is the preview.
-    this.#preview ??= this.#session.live?.tracks.get('camera') ?? null;
+    // While ringing a video call, the pre-warmed camera is the preview (once it is open: a second
+    // camera opened beside it would only be stopped again).
+    const l = this.#session.live;
+    if (l && this.#opening?.live === l) await this.#opening.opened;
+    this.#preview ??= l?.tracks.get('camera') ?? null;
     if (this.#preview) {
       media.previewOn = true;
       return;
     }
     try {
       const { track } = await openTrack('video', useSettingsStore().settings?.media.cameraId ?? null);
-      this.#preview = track;
+      // The pre-warm's camera opened meanwhile: that one is the preview, this one stops.
+      const sent = this.#session.live?.tracks.get('camera');
+      if (sent) track.stop();
+      this.#preview = sent ?? track;
       media.previewOn = true;
       media.cameraProblem = null;
     } catch (e) {
@@ -100,23 +107,34 @@ export class LocalCapture {
   /** Opens (or takes the preview as) the room's camera and publishes it; one open at a time per room. */
   openCamera(l: Live): Promise<void> {
     if (this.#opening?.live === l) return this.#opening.done;
-    const done = this.#openCamera(l).finally(() => {
+    let markOpened = (): void => undefined;
+    const opened = new Promise<void>((resolve) => (markOpened = resolve));
+    const done = this.#openCamera(l, () => markOpened()).finally(() => {
+      markOpened();
       if (this.#opening?.done === done) this.#opening = null;
     });
-    this.#opening = { live: l, done };
+    this.#opening = { live: l, opened, done };
     return done;
   }
 
-  async #openCamera(l: Live): Promise<void> {
+  async #openCamera(l: Live, markOpened: () => void): Promise<void> {
     const media = useMediaStore();
     const p = this.#preview;
     try {
       const opened = p ? { track: p, fellBack: false } : await openTrack('video', useSettingsStore().settings?.media.cameraId ?? null);
       if (opened.fellBack) media.notice('cameraFallback');
-      if (!p && media.previewOn) this.#preview = opened.track;
+      if (!p && media.previewOn && this.#preview !== opened.track) {
+        // A preview opened its own camera while this one opened: this one is the preview now, and
+        // that one stops (it would otherwise run, unreferenced, until the window closed).
+        const other = this.#preview;
+        this.#preview = opened.track;
+        if (other && other !== l.tracks.get('camera')) other.stop();
+      }
       // While ringing the room holds it paused (pending) and answering with video resumes it; an
       // answer without video unpublishes it (camera()).
-      if (this.#session.adopt(l, 'camera', opened.track)) await l.room.publish('camera', opened.track, this.#session.state === 'prewarming' ? false : !media.cameraOn);
+      const adopted = this.#session.adopt(l, 'camera', opened.track);
+      markOpened();
+      if (adopted) await l.room.publish('camera', opened.track, this.#session.state === 'prewarming' ? false : !media.cameraOn);
     } catch (e) {
       media.cameraProblem = classify(e);
       media.cameraOn = false; // the button must not claim a camera that never opened
