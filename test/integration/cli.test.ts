@@ -60,7 +60,8 @@ it('two CLI clients place and answer a call over JSON lines; bad lines get clear
   expect(accepted).toBeTruthy();
   await bob.next((l) => l.type === 'event' && l['event'] === 'callInvitationReceived');
   alice.p.stdin.end();
-  const code = await new Promise<number | null>((r) => alice.p.once('exit', r));
+  // 'close' (stdout and stderr drained), not 'exit': the lines checked below may still be in the pipe at exit.
+  const code = await new Promise<number | null>((r) => alice.p.once('close', r));
   expect(code).toBe(0);
   const errors = alice.lines.filter((l) => l.type === 'error');
   expect(errors).toHaveLength(3);
@@ -77,7 +78,7 @@ it('refuses to start without a valid user id', async () => {
   const p = spawn(process.execPath, [CLI, '--user', 'Not Valid!', '--password', 'x']);
   let err = '';
   p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await new Promise<number | null>((r) => p.once('exit', r));
+  const code = await new Promise<number | null>((r) => p.once('close', r));
   expect(code).toBe(2);
   expect(err).toContain('--user');
 });
