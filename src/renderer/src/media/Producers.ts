@@ -45,8 +45,13 @@ export class Producers {
     return this.#h.enqueue(async () => {
       const p = this.#producers.get(source);
       if (p && !p.closed) {
-        await p.replaceTrack({ track: this.#h.pending() ? this.#held.hold(source, track) : track });
-        if (!this.#h.pending()) this.#held.release(source);
+        // Decided once: an answer (activate) may land during replaceTrack. Read again after it, a
+        // clone just put on the sender was released (stopped) and never enabled: the camera sent
+        // nothing after Accept (media.e2e, 1 in ~15 loaded runs). activate()'s step, queued after
+        // this one, enables the clone.
+        const hold = this.#h.pending();
+        await p.replaceTrack({ track: hold ? this.#held.hold(source, track) : track });
+        if (!hold) this.#held.release(source);
         return;
       }
       if (this.#h.send()) await this.#produce(source, this.#h.epoch());
