@@ -65,7 +65,8 @@ export const SFU_PUSH_DOCS: Record<SfuPushType, string> = {
   sfuProducerResumed: 'To the other devices in the room when a producer is resumed.',
   sfuConsumerClosed: "To a device whose consumer closed because the producer it received closed. Close the local consumer.",
   sfuConsumerLayersChanged: 'To a device when the simulcast layer it receives on a consumer changes (bandwidth, or its preferred layers); `null` when nothing is forwarded.',
-  sfuActiveSpeaker: "To every device in the room when the loudest member changes (mediasoup's ActiveSpeakerObserver); `null` when the speaker's microphone producer closed.",
+  sfuActiveSpeaker:
+    "To every device in the room when the loudest member changes (mediasoup's ActiveSpeakerObserver); `null` when the speaker's microphone producer closed. Also to a device as it enters the room (its `sfuJoin`, or a ringing device's answer) while someone is the speaker, since the observer speaks only on a change.",
   sfuRoomClosed:
     'To a device put out of the room; its transports are already closed on the server. `ended`: the call ended, or this member quit or was taken out of it (also a lost connection); `moved`: `callJoin` made another device of this user the main device; `workerDied`: the media worker of the room died: join again (`sfuJoin` makes a new room on a running worker); `serverRestart`: the server is stopping and keeps the call: join again once reconnected (rooms are not kept across a restart; the first `sfuJoin` makes a new one).',
 };

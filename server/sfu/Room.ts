@@ -135,6 +135,7 @@ export class Room {
       for (const p of this.#pending.values()) if (p.userId !== userId) this.#notify(p.userId, p.deviceId, push);
     }
     this.#runAnswered(peer, answer);
+    this.#tellSpeaker(peer);
     return true;
   }
 
@@ -181,6 +182,7 @@ export class Room {
     const state = this.#state(true);
     this.#peers.set(userId, peer);
     this.#others(userId, { type: 'sfuMemberJoined', data: { callID: this.callID, member: { userId, deviceId, deviceName } } });
+    this.#tellSpeaker(peer);
     return state;
   }
 
@@ -358,9 +360,23 @@ export class Room {
   #onSpeaker(producerId: string | null): void {
     if (this.#closed) return;
     this.#speaker = producerId;
-    const owner = producerId ? this.#ownerOf(producerId) : undefined;
-    const push: SfuPush = { type: 'sfuActiveSpeaker', data: { callID: this.callID, userId: owner?.userId ?? null, deviceId: owner?.deviceId ?? null } };
+    const push = this.#speakerPush();
     for (const p of this.#peers.values()) this.#notify(p.userId, p.deviceId, push);
+  }
+
+  #speakerPush(): SfuPush {
+    const owner = this.#speaker ? this.#ownerOf(this.#speaker) : undefined;
+    return { type: 'sfuActiveSpeaker', data: { callID: this.callID, userId: owner?.userId ?? null, deviceId: owner?.deviceId ?? null } };
+  }
+
+  /**
+   * A device entering the room (a join, or a ringing device answered) hears who speaks now: the
+   * observer speaks only on a change, so one that came in after it chose would show nobody until
+   * the next change (the e2e active-speaker test failed so when the caller was chosen while the
+   * callee still rang).
+   */
+  #tellSpeaker(peer: Peer): void {
+    if (this.#speaker) this.#notify(peer.userId, peer.deviceId, this.#speakerPush());
   }
 
   /** Closes the router; every device still in the room is told why. Safe to call twice. */
