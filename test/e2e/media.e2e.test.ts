@@ -52,7 +52,8 @@ async function received(page: Page, user: string, kind: 'audio' | 'video', sourc
  */
 async function whatFlows(page: Page): Promise<string> {
   const rows = await page.locator('[data-direction]').evaluateAll((els) =>
-    els.map((e) => ['direction', 'user', 'kind', 'source', 'packets', 'frames-decoded'].map((a) => e.getAttribute(`data-${a}`) ?? '').join(' ')),
+    // The row's test id carries the consumer id (stats-<id>): the server's list below names the same ids.
+    els.map((e) => [(e.getAttribute('data-testid') ?? '').slice(6, 14), ...['direction', 'user', 'kind', 'source', 'packets', 'frames-decoded'].map((a) => e.getAttribute(`data-${a}`) ?? '')].join(' ')),
   );
   const lines = [`this page's overlay: ${rows.length === 0 ? 'no rows' : rows.join(' | ')}`];
   for (const d of desktops) {
@@ -66,7 +67,7 @@ async function whatFlows(page: Page): Promise<string> {
         const owner = [...r.peers.values(), ...r.pending.values()].find((o) => o.producers.has(producerId));
         return owner ? `${owner.userId}'s ${owner.producers.get(producerId)?.source ?? '?'}` : `gone ${producerId}`;
       };
-      const consumers = [...p.consumers.values()].map((c) => `${from(c.producerId)}${c.paused ? ' paused' : ''}${c.producerPaused ? ' producerPaused' : ''}${c.closed ? ' closed' : ''} score ${c.score.score}/${c.score.producerScore}`);
+      const consumers = [...p.consumers.values()].map((c) => `${c.id.slice(0, 8)} ${from(c.producerId)}${c.paused ? ' paused' : ''}${c.producerPaused ? ' producerPaused' : ''}${c.closed ? ' closed' : ''} score ${c.score.score}/${c.score.producerScore}`);
       lines.push(`room ${callID} ${p.userId}${p.pending ? ' (ringing)' : ''}: sends [${producers.join(', ')}]; receives [${consumers.join(', ')}]`);
     }
   }
