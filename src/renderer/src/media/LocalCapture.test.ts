@@ -74,7 +74,8 @@ describe('LocalCapture: the camera while ringing', () => {
     expect(published).toEqual(['camera']);
   });
 
-  it('a preview whose own camera opened first: the pre-warm’s camera becomes the preview and the other one stops', async () => {
+  /** The preview opens its own camera first, then the pre-warm opens one: both still opening; `first` settles first. */
+  async function bothOpening(first: 'own' | 'prewarm'): Promise<{ capture: LocalCapture; live: Live; own: FakeTrack; prewarm: FakeTrack }> {
     const { capture, live } = setup();
     const preview = capture.startPreview(); // before the pre-warm: it opens a camera of its own
     await flush();
@@ -82,32 +83,28 @@ describe('LocalCapture: the camera while ringing', () => {
     await flush();
     const [own, prewarm] = opens;
     if (!own || !prewarm) throw new Error('expected two camera opens');
-    own.open();
-    await preview;
-    prewarm.open();
-    await sending;
-    expect(capture.preview).toBe(asTrack(prewarm.track));
-    expect(live.tracks.get('camera')).toBe(asTrack(prewarm.track));
-    expect(own.track.readyState).toBe('ended'); // not left running with nothing referring to it
-    expect(prewarm.track.readyState).toBe('live');
+    const order = first === 'own' ? [[own, preview], [prewarm, sending]] as const : [[prewarm, sending], [own, preview]] as const;
+    for (const [o, settled] of order) {
+      o.open();
+      await settled;
+    }
+    return { capture, live, own: own.track, prewarm: prewarm.track };
+  }
+
+  it('a preview whose own camera opened first: the pre-warm’s camera becomes the preview and the other one stops', async () => {
+    const { capture, live, own, prewarm } = await bothOpening('own');
+    expect(capture.preview).toBe(asTrack(prewarm));
+    expect(live.tracks.get('camera')).toBe(asTrack(prewarm));
+    expect(own.readyState).toBe('ended'); // not left running with nothing referring to it
+    expect(prewarm.readyState).toBe('live');
     capture.stopPreview(); // the pre-warm sends it: it keeps running
-    expect(prewarm.track.readyState).toBe('live');
+    expect(prewarm.readyState).toBe('live');
   });
 
   it('a preview whose own camera opens after the pre-warm’s: that one stops, and the sent camera is the preview', async () => {
-    const { capture, live } = setup();
-    const preview = capture.startPreview();
-    await flush();
-    const sending = capture.openCamera(live);
-    await flush();
-    const [own, prewarm] = opens;
-    if (!own || !prewarm) throw new Error('expected two camera opens');
-    prewarm.open();
-    await sending;
-    own.open();
-    await preview;
-    expect(capture.preview).toBe(asTrack(prewarm.track));
-    expect(own.track.readyState).toBe('ended');
-    expect(prewarm.track.readyState).toBe('live');
+    const { capture, own, prewarm } = await bothOpening('prewarm');
+    expect(capture.preview).toBe(asTrack(prewarm));
+    expect(own.readyState).toBe('ended');
+    expect(prewarm.readyState).toBe('live');
   });
 });
