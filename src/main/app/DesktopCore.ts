@@ -2,7 +2,7 @@ import { RingdeskError } from '../../shared/errors.ts';
 import { TypedEmitter } from '../../shared/events.ts';
 import { resolveLocale, type AppLocale } from '../../shared/i18n/index.ts';
 import { encodeCallMeta } from '../../shared/ipc/callMeta.ts';
-import type { EventChannel, EventPayload } from '../../shared/ipc/contract.ts';
+import type { IpcEvents } from '../../shared/ipc/contract.ts';
 import type { AppSnapshot, CallView, ConnectionInfo, MediaKind, Notice, NoticeParams, SessionInfo, Settings, SettingsPatch } from '../../shared/ipc/model.ts';
 import type { CallId, CallMode, DndStatus, UserId } from '../../shared/protocol/index.ts';
 import type { UpdateState } from '../../shared/ipc/managed.ts';
@@ -25,8 +25,6 @@ const log = new Logger('DesktopCore');
 const HISTORY_PAGE_AT_START = 50;
 
 /** The core's events are the IPC contract's event channels, so wiring them to a transport is one loop. */
-export type CoreEvents = { [C in EventChannel]: [payload: EventPayload<C>] };
-
 export interface CoreOptions {
   platform: Platform;
   /** Tests and the headless host may shorten reconnects; the app uses the defaults. */
@@ -41,7 +39,7 @@ export interface CoreOptions {
  * settings and the desktop's buttons (tray, notifications, shortcuts, deep links). Electron's
  * composition root and the headless host both build exactly this, with different platforms.
  */
-export class DesktopCore extends TypedEmitter<CoreEvents> {
+export class DesktopCore extends TypedEmitter<IpcEvents> {
   readonly p: Platform;
   readonly settings: SettingsStore;
   readonly deviceId;

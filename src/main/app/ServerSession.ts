@@ -1,12 +1,11 @@
 import { RingdeskError } from '../../shared/errors.ts';
-import type { EventChannel } from '../../shared/ipc/contract.ts';
+import type { EventChannel, IpcEvents } from '../../shared/ipc/contract.ts';
 import type { Notice, SessionInfo } from '../../shared/ipc/model.ts';
 import type { DndStatus, UserId } from '../../shared/protocol/index.ts';
 import { Logger } from '../log/Logger.ts';
 import type { TokenVault } from '../settings/Identity.ts';
 import { explainSignInFailure } from '../signaling/signInFailure.ts';
 import { Connection, type ConnectionOptions } from './Connection.ts';
-import type { CoreEvents } from './DesktopCore.ts';
 
 const log = new Logger('ServerSession');
 const SIGN_IN_TIMEOUT_MS = 15_000;
@@ -26,7 +25,7 @@ export interface SessionHost {
   onSession(serverDnd: DndStatus, resumed: boolean): Promise<void>;
   /** The connection was dropped: the core stops ringing and tells the renderer. */
   detached(): void;
-  emit<C extends EventChannel>(channel: C, ...payload: CoreEvents[C]): void;
+  emit<C extends EventChannel>(channel: C, ...payload: IpcEvents[C]): void;
   notice(code: Notice['code']): void;
 }
 
