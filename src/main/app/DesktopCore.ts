@@ -24,7 +24,6 @@ import { ServerSession } from './ServerSession.ts';
 const log = new Logger('DesktopCore');
 const HISTORY_PAGE_AT_START = 50;
 
-/** The core's events are the IPC contract's event channels, so wiring them to a transport is one loop. */
 export interface CoreOptions {
   platform: Platform;
   /** Tests and the headless host may shorten reconnects; the app uses the defaults. */

@@ -151,7 +151,10 @@ export type InvokeArgs<C extends InvokeChannel> = z.input<(typeof INVOKES)[C]['a
 export type InvokeParsedArgs<C extends InvokeChannel> = z.infer<(typeof INVOKES)[C]['args']>;
 export type InvokeResult<C extends InvokeChannel> = z.infer<(typeof INVOKES)[C]['result']>;
 export type EventPayload<C extends EventChannel> = z.infer<(typeof EVENTS)[C]>;
-/** Every event main sends the renderer, as a TypedEmitter event map (DesktopCore emits them; the bridge forwards them). */
+/**
+ * Every event main sends the renderer, as a TypedEmitter event map: DesktopCore's events are these
+ * channels, so wiring them to a transport (the preload bridge, the headless host) is one loop.
+ */
 export type IpcEvents = { [C in EventChannel]: [payload: EventPayload<C>] };
 
 // channels.ts lists the same names without zod (for the preload bundle); both lists must agree.
