@@ -150,7 +150,8 @@ async function nodeProcess(id: string, port: number, metricsPort: number, env: N
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = c;
-      exited = new Promise((r) => c.once('exit', () => r()));
+      // 'close', not 'exit': stop() is followed by reads of the log, whose last lines may still be in the pipe at exit.
+      exited = new Promise((r) => c.once('close', () => r()));
       // RINGDESK_CLUSTER_LOG_DIR keeps each node's whole log (a rare failure's history); tests read only the tail.
       const keep = process.env['RINGDESK_CLUSTER_LOG_DIR'];
       const onData = (d: Buffer): void => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupSockets, errorOf, RawClient, rawSession } from './badInput.raw.ts';
-import { sleep } from './harness.ts';
+import { sleep, until } from './harness.ts';
 import {
   immutableSupport,
   mountTinyDisk,
@@ -44,6 +44,11 @@ const resultOf = <T>(r: Awaited<ReturnType<RawClient['request']>>): T => {
 type CallResult = { call: { callID: string; callState: string; users: { userId: string; state: string }[] } };
 const states = (r: CallResult): string[][] => r.call.users.map((u) => [u.userId, u.state]);
 const count = (text: string, re: RegExp): number => text.split('\n').filter((l) => re.test(l)).length;
+/**
+ * Waits until the server process has logged `re` at least `n` times: the line comes down its stderr,
+ * another pipe than the answer that follows it, so it may arrive after that answer.
+ */
+const logged = (s: ServerProcess, re: RegExp, n = 1): Promise<void> => until(() => count(s.log(), re) >= n, undefined, `${String(re)} logged ${n}×`);
 
 async function untilReady(s: ServerProcess, want: boolean, ms = 15_000): Promise<void> {
   const end = Date.now() + ms;
@@ -96,6 +101,7 @@ describe('a full disk (a 1 MiB tmpfs filled to the last block)', () => {
       expect(down).toMatchObject({ ok: true, ready: false, storage: { ready: false, lastError: { code: 'SQLITE_FULL' } } });
       expect(srv.alive()).toBe(true);
       // The real cause, once for the whole outage (8 refused writes above), not once per request.
+      await logged(srv, /storage unavailable: SQLITE_FULL \(database or disk is full\)/);
       expect(count(srv.log(), /storage unavailable: SQLITE_FULL \(database or disk is full\)/)).toBe(1);
       expect(srv.log()).not.toMatch(/cannot rollback/);
 
@@ -107,7 +113,7 @@ describe('a full disk (a 1 MiB tmpfs filled to the last block)', () => {
       ]);
       await alice.push('callUserStateChanged');
       expect((await srv.healthz()).storage).toMatchObject({ ready: true });
-      expect(srv.log()).toMatch(/storage available again after \d+ ms \(was SQLITE_FULL\)/);
+      await logged(srv, /storage available again after \d+ ms \(was SQLITE_FULL\)/);
       expect(resultOf<{ userId: string }>(await carol.login('carol')).userId).toBe('carol');
       const first = resultOf<CallResult>(await dave.request('callInvite', { invitees: ['carol'] })).call.callID;
       await carol.push('callInvitationReceived');
@@ -128,6 +134,7 @@ describe('a full disk (a 1 MiB tmpfs filled to the last block)', () => {
       // The periodic probe brings readiness back by itself, and the timeout that was due is stored and pushed then.
       await untilReady(srv, true);
       expect(await dave.take(endedPush, 'the timed-out call ends after recovery', 10_000)).toMatchObject({ push: { data: { reason: 'allAnswered' } } });
+      await logged(srv, /storage unavailable: SQLITE_FULL/, 2);
       expect(count(srv.log(), /storage unavailable: SQLITE_FULL/)).toBe(2);
       expect(srv.alive()).toBe(true);
     },
@@ -153,6 +160,7 @@ describe('a read-only database file (immutable: even root cannot write it)', () 
       expect(code(await alice.login('alice'))).toBe('storage_unavailable');
       expect(code(await alice.login('alice'))).toBe('storage_unavailable');
       expect(await srv.healthz()).toMatchObject({ ready: false, storage: { lastError: { code: 'SQLITE_READONLY' } } });
+      await logged(srv, /storage unavailable: SQLITE_READONLY/);
       expect(count(srv.log(), /storage unavailable: SQLITE_READONLY/)).toBe(1);
       expect(srv.alive()).toBe(true);
 
