@@ -108,3 +108,43 @@ describe('LocalCapture: the camera while ringing', () => {
     expect(prewarm.readyState).toBe('live');
   });
 });
+
+describe('LocalCapture: a preview hidden while its camera opens', () => {
+  it('stays hidden, and the camera it opened stops', async () => {
+    const { capture } = setup();
+    const preview = capture.startPreview();
+    await flush();
+    capture.stopPreview(); // the user hid it (or the call ended) before the camera opened
+    opens[0]?.open();
+    await preview;
+    expect(useMediaStore().previewOn).toBe(false);
+    expect(capture.preview).toBeNull();
+    expect(opens[0]?.track.readyState).toBe('ended');
+  });
+
+  it('stays hidden when it was waiting for the pre-warm’s camera, which keeps being sent', async () => {
+    const { capture, live } = setup();
+    const sending = capture.openCamera(live);
+    const preview = capture.startPreview();
+    await flush();
+    capture.stopPreview();
+    opens[0]?.open();
+    await Promise.all([sending, preview]);
+    expect(useMediaStore().previewOn).toBe(false);
+    expect(capture.preview).toBeNull();
+    expect(opens[0]?.track.readyState).toBe('live'); // the pre-warmed room holds it
+  });
+
+  it('asked twice, opens into one preview and stops the camera of the start that lost', async () => {
+    const { capture } = setup();
+    const first = capture.startPreview();
+    const second = capture.startPreview();
+    await flush();
+    opens[0]?.open();
+    opens[1]?.open();
+    await Promise.all([first, second]);
+    expect(useMediaStore().previewOn).toBe(true);
+    expect(capture.preview).toBe(asTrack(opens[1]?.track as FakeTrack));
+    expect(opens[0]?.track.readyState).toBe('ended');
+  });
+});

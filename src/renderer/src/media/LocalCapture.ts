@@ -19,6 +19,12 @@ export class LocalCapture {
    * `opened` settles once the camera is open (or failed), before its publish; `done` after that.
    */
   #opening: { live: Live; opened: Promise<void>; done: Promise<void> } | null = null;
+  /**
+   * Counts the preview's starts and stops: a start that resumes after a later start or stop (the
+   * user hid the preview, or the call ended, while its camera opened) gives up, and stops the
+   * camera it opened, instead of showing a preview nobody asked for any more.
+   */
+  #previewAsk = 0;
 
   constructor(session: Pick<MediaSession, 'live' | 'state' | 'adopt' | 'report'>) {
     this.#session = session;
@@ -31,10 +37,12 @@ export class LocalCapture {
   /** The camera preview the incoming screen offers before answering. */
   async startPreview(): Promise<void> {
     const media = useMediaStore();
+    const ask = ++this.#previewAsk;
     // While ringing a video call, the pre-warmed camera is the preview (once it is open: a second
     // camera opened beside it would only be stopped again).
     const l = this.#session.live;
     if (l && this.#opening?.live === l) await this.#opening.opened;
+    if (ask !== this.#previewAsk) return;
     this.#preview ??= l?.tracks.get('camera') ?? null;
     if (this.#preview) {
       media.previewOn = true;
@@ -42,6 +50,10 @@ export class LocalCapture {
     }
     try {
       const { track } = await openTrack('video', useSettingsStore().settings?.media.cameraId ?? null);
+      if (ask !== this.#previewAsk) {
+        track.stop();
+        return;
+      }
       // The pre-warm's camera opened meanwhile: that one is the preview, this one stops.
       const sent = this.#session.live?.tracks.get('camera');
       if (sent) track.stop();
@@ -49,14 +61,17 @@ export class LocalCapture {
       media.previewOn = true;
       media.cameraProblem = null;
     } catch (e) {
-      media.cameraProblem = classify(e);
-      this.#session.report(`camera preview: ${media.cameraProblem}`);
+      const problem = classify(e);
+      this.#session.report(`camera preview: ${problem}`);
+      // A preview given up meanwhile has no screen left to explain the failure on.
+      if (ask === this.#previewAsk) media.cameraProblem = problem;
     }
   }
 
   /** Hides the preview; the camera stops unless the pre-warmed room sends it. */
   stopPreview(): void {
     const media = useMediaStore();
+    this.#previewAsk++;
     media.previewOn = false;
     const p = this.#preview;
     this.#preview = null;
