@@ -164,7 +164,8 @@ describe('screens', () => {
     // In a 1:1 video call.
     await bob.page.getByTestId('accept-video').click();
     await alice.page.getByTestId('screen-in-call').waitFor();
-    await alice.page.locator('[data-testid="tile-bob"][data-camera="on"]').waitFor({ timeout: 60_000 }).catch(async (e: unknown) => {
+    // "showing": Bob's first frame is in the tile (until then the tile shows his avatar).
+    await alice.page.locator('[data-testid="tile-bob"][data-video="showing"]').waitFor({ timeout: 60_000 }).catch(async (e: unknown) => {
       await screenshot(alice.page, 'debug-in-call');
       const tiles = await alice.page.locator('[data-testid^="tile-"]').evaluateAll((els) => els.map((x) => x.outerHTML.slice(0, 300)));
       throw new Error(`${String(e)}\n${tiles.join('\n')}`);

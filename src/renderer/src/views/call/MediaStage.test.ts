@@ -9,10 +9,12 @@ import { click, mountApp, settle, type Mounted } from '../../testing/mountApp.ts
 
 // The in-call pieces as the media store describes them: the session (mediasoup, devices) is
 // replaced so the test sets the store the way the session would. RoomClient has its own tests.
+/** The playing <video> of a received camera, by consumer id, as the session would lend it to a tile. */
+const { videos } = vi.hoisted(() => ({ videos: new Map<string, HTMLVideoElement>() }));
 vi.mock('../../media/session.ts', () => ({
   startMediaSession: () => () => undefined,
   remoteTrack: () => null,
-  borrowVideo: () => null,
+  borrowVideo: (id: string) => videos.get(id) ?? null,
   returnVideo: () => undefined,
   localTrack: () => null,
   preferLayer: () => undefined,
@@ -26,6 +28,7 @@ let m: Mounted | null = null;
 afterEach(() => {
   m?.unmount();
   m = null;
+  videos.clear();
 });
 
 const contacts = [makeContact('bob', 'online', false, 'Bob Stone'), makeContact('carol', 'online', false, 'Carol Ng')];
@@ -118,6 +121,28 @@ describe('in-call media', () => {
     expect(muted?.tagName.toLowerCase()).toBe('svg');
     expect(muted?.getAttribute('aria-label')).toBe('Muted');
     expect(bob.textContent).not.toContain('🔇');
+  });
+
+  it('a camera that is on shows the member’s avatar until its first frame, then the video', async () => {
+    const { m, media } = await open();
+    const el = document.createElement('video');
+    let readyState = 0; // HAVE_NOTHING: the consumer exists, no frame decoded yet
+    Object.defineProperty(el, 'readyState', { get: () => readyState });
+    el.play = () => Promise.resolve();
+    videos.set('c-bob-camera', el);
+    media.members = [member('bob')];
+    media.remotes = [stream('bob', 'video', 'camera')];
+    await settle();
+    const bob = m.get('tile-bob');
+    expect(bob.getAttribute('data-camera')).toBe('on');
+    expect(bob.getAttribute('data-video')).toBe('waiting');
+    expect(bob.querySelector('.avatar')?.textContent?.trim()).toBe('BS');
+    expect(m.find('remote-video-bob')).toBe(el); // already in the tile, under the avatar, so its first frame shows at once
+    readyState = 2; // HAVE_CURRENT_DATA
+    el.dispatchEvent(new Event('loadeddata'));
+    await settle();
+    expect(bob.getAttribute('data-video')).toBe('showing');
+    expect(bob.querySelector('.avatar')).toBeNull();
   });
 
   it('ten members fill a grid without scrolling (component-level, 10 fake members)', async () => {
