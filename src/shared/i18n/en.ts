@@ -125,6 +125,7 @@ const en = {
     online: 'online',
     offline: 'offline',
     dndBadge: 'DND',
+    presenceUnknown: 'status unknown',
     history: 'History',
     settings: 'Settings',
     missed: 'Missed calls: {n}',

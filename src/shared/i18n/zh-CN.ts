@@ -124,6 +124,7 @@ const zhCN: Messages = {
     online: '在线',
     offline: '离线',
     dndBadge: '勿扰',
+    presenceUnknown: '状态未知',
     history: '通话记录',
     settings: '设置',
     missed: '未接来电：{n}',

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { asCallId, asUserId } from '../../../shared/protocol/common.ts';
-import { makeCall, makeContact, makeDnd, makeSnapshot, makeView } from '../testing/fixtures.ts';
+import { makeCall, makeConnection, makeContact, makeDnd, makeSnapshot, makeView } from '../testing/fixtures.ts';
 import { FakeBridge } from '../testing/fakeBridge.ts';
 import { click, mountApp, settle, type Mounted } from '../testing/mountApp.ts';
 
@@ -39,6 +39,18 @@ describe('home', () => {
     await settle();
     expect(m.text('presence-carol')).toBe('online');
     expect(m.text('presence-bob')).toBe('DND');
+  });
+
+  it('shows presence as unknown while the connection is down, and as it is once back', async () => {
+    m = await mountApp({ fake: new FakeBridge({ contacts }) });
+    m.fake.emit('connection', makeConnection('reconnecting', { retryInMs: 5000 }));
+    await settle();
+    expect(m.text('presence-bob')).toBe('status unknown'); // not the "online" of before the drop
+    expect(m.get('contact-bob').querySelector('[data-presence]')).toBeNull(); // no ring on the avatar
+    m.fake.emit('connection', makeConnection('connected'));
+    await settle();
+    expect(m.text('presence-bob')).toBe('online');
+    expect(m.get('contact-bob').querySelector('[data-presence]')?.getAttribute('data-presence')).toBe('online');
   });
 
   it('shows favorites and recents in their own sections, and stars and un-stars people', async () => {
