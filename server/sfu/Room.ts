@@ -13,6 +13,7 @@ import {
   type UserId,
 } from '../../src/shared/protocol/index.ts';
 import { Logger } from '../logger.ts';
+import { ActiveSpeaker, SPEAKER_INTERVAL_MS } from './ActiveSpeaker.ts';
 import { MEDIA_CODECS } from './mediaCodecs.ts';
 import { mediasoupCall, toWire } from './mediaErrors.ts';
 import { Peer, type ProducerEntry } from './Peer.ts';
@@ -20,8 +21,6 @@ import type { SfuConfig } from './SfuConfig.ts';
 import type { PooledWorker } from './WorkerPool.ts';
 
 const log = new Logger('Room');
-/** How often the active-speaker observer may change its mind. */
-const SPEAKER_INTERVAL_MS = 300;
 
 /** Why a device is put out of the room (the sfuRoomClosed reasons). */
 export type RoomCloseReason = 'ended' | 'moved' | 'workerDied' | 'serverRestart';
@@ -32,29 +31,33 @@ const SOURCE_KIND = { mic: 'audio', camera: 'video', screen: 'video' } as const;
 
 /**
  * One call's SFU room: a Router on one worker, the members' devices in it (one per user, the main
- * device) and an ActiveSpeakerObserver. Owns the pushes about media; authorization is the service's.
+ * device) and its ActiveSpeaker. Owns the pushes about media; authorization is the service's.
  */
 export class Room {
   readonly callID: CallId;
   readonly worker: PooledWorker;
   readonly router: types.Router;
-  readonly #observer: types.ActiveSpeakerObserver;
+  readonly #speaker: ActiveSpeaker;
   readonly #notify: Notify;
   readonly #config: SfuConfig;
   readonly #peers = new Map<UserId, Peer>();
   /** Ringing devices pre-warming, by `userId/deviceId` (several devices of one user may ring). */
   readonly #pending = new Map<string, Peer>();
-  #speaker: string | null = null;
   #closed = false;
 
   private constructor(callID: CallId, worker: PooledWorker, router: types.Router, observer: types.ActiveSpeakerObserver, notify: Notify, config: SfuConfig) {
     this.callID = callID;
     this.worker = worker;
     this.router = router;
-    this.#observer = observer;
     this.#notify = notify;
     this.#config = config;
-    observer.on('dominantspeaker', ({ producer }) => this.#onSpeaker(producer.id));
+    this.#speaker = new ActiveSpeaker(observer, {
+      callID,
+      notify,
+      isClosed: () => this.#closed,
+      ownerOf: (producerId) => this.#ownerOf(producerId),
+      members: () => this.#peers.values(),
+    });
   }
 
   static async create(callID: CallId, worker: PooledWorker, notify: Notify, config: SfuConfig): Promise<Room> {
@@ -129,13 +132,13 @@ export class Room {
     this.#peers.set(userId, peer);
     this.#others(userId, { type: 'sfuMemberJoined', data: { callID: this.callID, member: { userId, deviceId, deviceName: peer.deviceName } } });
     for (const entry of peer.producers.values()) {
-      if (entry.producer.kind === 'audio') void this.#observer.addProducer({ producerId: entry.producer.id }).catch(() => undefined);
+      this.#speaker.add(entry.producer);
       // The members heard of it when it was made; other ringing devices hear of it now.
       const push: SfuPush = { type: 'sfuNewProducer', data: { callID: this.callID, producer: peer.info(entry) } };
       for (const p of this.#pending.values()) if (p.userId !== userId) this.#notify(p.userId, p.deviceId, push);
     }
     this.#runAnswered(peer, answer);
-    this.#tellSpeaker(peer);
+    this.#speaker.tell(peer);
     return true;
   }
 
@@ -182,7 +185,7 @@ export class Room {
     const state = this.#state(true);
     this.#peers.set(userId, peer);
     this.#others(userId, { type: 'sfuMemberJoined', data: { callID: this.callID, member: { userId, deviceId, deviceName } } });
-    this.#tellSpeaker(peer);
+    this.#speaker.tell(peer);
     return state;
   }
 
@@ -250,7 +253,7 @@ export class Room {
     }
     // Answered while it was being made: run it as asked before the others hear of it.
     if (held && !d.paused) await mediasoupCall('resumeProducer', () => producer.resume());
-    if (producer.kind === 'audio') void this.#observer.addProducer({ producerId: producer.id }).catch(() => undefined);
+    this.#speaker.add(producer);
     this.#others(peer.userId, { type: 'sfuNewProducer', data: { callID: this.callID, producer: peer.info(entry) } });
     return { producerId: producer.id };
   }
@@ -262,7 +265,7 @@ export class Room {
     const push: SfuPush = { type: 'sfuProducerClosed', data: { callID: this.callID, producerId } };
     if (peer.pending) return this.#members(peer.userId, push); // only they were told of it
     this.#others(peer.userId, push);
-    if (this.#speaker === producerId) this.#onSpeaker(null);
+    this.#speaker.producerClosed(producerId);
   }
 
   producer(peer: Peer, producerId: string): types.Producer {
@@ -355,28 +358,6 @@ export class Room {
     const stats: unknown[] = await mediasoupCall('getStats', (): Promise<unknown[]> => target.getStats());
     // Stats are flat records of numbers and strings; JSON keeps exactly what goes on the wire.
     return { stats: stats.slice(0, 64).map((s) => JSON.parse(JSON.stringify(s)) as Record<string, unknown>) };
-  }
-
-  #onSpeaker(producerId: string | null): void {
-    if (this.#closed) return;
-    this.#speaker = producerId;
-    const push = this.#speakerPush();
-    for (const p of this.#peers.values()) this.#notify(p.userId, p.deviceId, push);
-  }
-
-  #speakerPush(): SfuPush {
-    const owner = this.#speaker ? this.#ownerOf(this.#speaker) : undefined;
-    return { type: 'sfuActiveSpeaker', data: { callID: this.callID, userId: owner?.userId ?? null, deviceId: owner?.deviceId ?? null } };
-  }
-
-  /**
-   * A device entering the room (a join, or a ringing device answered) hears who speaks now: the
-   * observer speaks only on a change, so one that came in after it chose would show nobody until
-   * the next change (the e2e active-speaker test failed so when the caller was chosen while the
-   * callee still rang).
-   */
-  #tellSpeaker(peer: Peer): void {
-    if (this.#speaker) this.#notify(peer.userId, peer.deviceId, this.#speakerPush());
   }
 
   /** Closes the router; every device still in the room is told why. Safe to call twice. */

@@ -1,133 +1,17 @@
 import { EventEmitter } from 'node:events';
+import { resetApp } from './fakeApp.ts';
+import { FakeEvent, resetWindows } from './fakeWindows.ts';
 
 /**
  * A stand-in for the `electron` module, for unit tests only (the Electron binary cannot run in
  * CI). Tests swap it in with `vi.mock('electron', () => import('./fakeElectron.ts'))`, then import
  * this file to drive it and to read what the code asked for. Everything records, nothing renders.
- * Call `resetFake()` in beforeEach.
+ * Call `resetFake()` in beforeEach. The windows (fakeWindows.ts) and `app` (fakeApp.ts) live in
+ * their own files; they are re-exported here so the mock stays one module.
  */
 
-/** An Electron-style event: `preventDefault()` is remembered. */
-export class FakeEvent {
-  defaultPrevented = false;
-  constructor(fields: Record<string, unknown> = {}) {
-    Object.assign(this, fields);
-  }
-  preventDefault(): void {
-    this.defaultPrevented = true;
-  }
-}
-
-export class FakeSession {
-  requestHandler: ((...a: unknown[]) => void) | null = null;
-  checkHandler: ((...a: unknown[]) => boolean) | null = null;
-  headersListener: ((details: unknown, cb: (r: unknown) => void) => void) | null = null;
-  setPermissionRequestHandler(h: (...a: unknown[]) => void): void {
-    this.requestHandler = h;
-  }
-  setPermissionCheckHandler(h: (...a: unknown[]) => boolean): void {
-    this.checkHandler = h;
-  }
-  displayMediaHandler: ((request: unknown, callback: (streams: unknown) => void) => void) | null = null;
-  setDisplayMediaRequestHandler(h: (request: unknown, callback: (streams: unknown) => void) => void): void {
-    this.displayMediaHandler = h;
-  }
-  readonly webRequest = {
-    onHeadersReceived: (l: (details: unknown, cb: (r: unknown) => void) => void): void => {
-      this.headersListener = l;
-    },
-  };
-}
-
-export class FakeWebContents extends EventEmitter {
-  sent: { channel: string; payload: unknown }[] = [];
-  windowOpenHandler: ((d: { url: string }) => unknown) | null = null;
-  destroyed = false;
-  url = '';
-  /** One per page here (Electron shares one), so each test sees the handlers installed. */
-  session = new FakeSession();
-  send(channel: string, payload: unknown): void {
-    this.sent.push({ channel, payload });
-  }
-  setWindowOpenHandler(h: (d: { url: string }) => unknown): void {
-    this.windowOpenHandler = h;
-  }
-  isDestroyed(): boolean {
-    return this.destroyed;
-  }
-  getURL(): string {
-    return this.url;
-  }
-}
-
-export class BrowserWindow extends EventEmitter {
-  static all: BrowserWindow[] = [];
-  static getAllWindows(): BrowserWindow[] {
-    return BrowserWindow.all.filter((w) => !w.destroyed);
-  }
-  readonly webContents = new FakeWebContents();
-  /** Every call the code made on this window, in order: `['show'], ['flashFrame', true]…`. */
-  readonly calls: unknown[][] = [];
-  destroyed = false;
-  visible = false;
-  minimized = false;
-  loaded: { url?: string; file?: string; hash?: string } | null = null;
-  readonly options: Record<string, unknown>;
-  constructor(options: Record<string, unknown>) {
-    super();
-    this.options = options;
-    BrowserWindow.all.push(this);
-  }
-  #rec(...c: unknown[]): void {
-    this.calls.push(c);
-  }
-  loadURL(url: string): Promise<void> {
-    this.loaded = { url };
-    this.webContents.url = url;
-    return Promise.resolve();
-  }
-  loadFile(file: string, o: { hash?: string } = {}): Promise<void> {
-    this.loaded = { file, ...(o.hash === undefined ? {} : { hash: o.hash }) };
-    return Promise.resolve();
-  }
-  show(): void {
-    this.visible = true;
-    this.#rec('show');
-  }
-  showInactive(): void {
-    this.visible = true;
-    this.#rec('showInactive');
-  }
-  hide(): void {
-    this.visible = false;
-    this.#rec('hide');
-  }
-  restore(): void {
-    this.minimized = false;
-    this.#rec('restore');
-  }
-  focus = (): void => this.#rec('focus');
-  moveTop = (): void => this.#rec('moveTop');
-  isVisible = (): boolean => this.visible;
-  isMinimized = (): boolean => this.minimized;
-  isDestroyed = (): boolean => this.destroyed;
-  setAlwaysOnTop = (flag: boolean, level?: string): void => this.#rec('setAlwaysOnTop', flag, level);
-  setVisibleOnAllWorkspaces = (flag: boolean, o?: unknown): void => this.#rec('setVisibleOnAllWorkspaces', flag, o);
-  flashFrame = (flag: boolean): void => this.#rec('flashFrame', flag);
-  setOverlayIcon = (image: unknown, description: string): void => this.#rec('setOverlayIcon', image, description);
-  /** Like a user closing it: 'close' can be prevented, otherwise the window is destroyed. */
-  close(): void {
-    const e = new FakeEvent();
-    this.emit('close', e);
-    if (!e.defaultPrevented) this.destroy();
-  }
-  destroy(): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    this.webContents.destroyed = true;
-    this.emit('closed');
-  }
-}
+export { app } from './fakeApp.ts';
+export { BrowserWindow, FakeEvent, FakeSession, FakeWebContents } from './fakeWindows.ts';
 
 export const ipcMain = {
   handlers: new Map<string, (event: unknown, args: unknown) => unknown>(),
@@ -227,70 +111,6 @@ export class Tray extends EventEmitter {
     this.destroyed = true;
   }
 }
-
-class FakeApp extends EventEmitter {
-  calls: unknown[][] = [];
-  paths = new Map<string, string>([
-    ['appData', '/home/u/.config'],
-    ['userData', '/home/u/.config/ringdesk'],
-    ['downloads', '/home/u/Downloads'],
-  ]);
-  isPackaged = false;
-  gotLock = true;
-  loginItem = { openAtLogin: false, wasOpenedAtLogin: false };
-  dock: { bounce: (t?: string) => number; cancelBounce: (id: number) => void } | undefined = this.makeDock();
-  makeDock(): { bounce: (t?: string) => number; cancelBounce: (id: number) => void } {
-    return {
-      bounce: (t?: string) => {
-        this.calls.push(['dock.bounce', t]);
-        return 42;
-      },
-      cancelBounce: (id: number) => {
-        this.calls.push(['dock.cancelBounce', id]);
-      },
-    };
-  }
-  getPath(name: string): string {
-    const p = this.paths.get(name);
-    if (p === undefined) throw new Error(`no path ${name}`);
-    return p;
-  }
-  setPath(name: string, value: string): void {
-    this.calls.push(['setPath', name, value]);
-    this.paths.set(name, value);
-  }
-  requestSingleInstanceLock(): boolean {
-    this.calls.push(['requestSingleInstanceLock']);
-    return this.gotLock;
-  }
-  setAsDefaultProtocolClient(...a: unknown[]): boolean {
-    this.calls.push(['setAsDefaultProtocolClient', ...a]);
-    return true;
-  }
-  whenReady(): Promise<void> {
-    this.calls.push(['whenReady']);
-    return Promise.resolve();
-  }
-  setBadgeCount(n?: number): boolean {
-    this.calls.push(['setBadgeCount', n]);
-    return true;
-  }
-  setAppUserModelId = (id: string): void => void this.calls.push(['setAppUserModelId', id]);
-  quit = (): void => void this.calls.push(['quit']);
-  exit = (code?: number): void => void this.calls.push(['exit', code]);
-  getLoginItemSettings(o?: unknown): { openAtLogin: boolean; wasOpenedAtLogin: boolean } {
-    this.calls.push(['getLoginItemSettings', o]);
-    return this.loginItem;
-  }
-  setLoginItemSettings(s: { openAtLogin?: boolean }): void {
-    this.calls.push(['setLoginItemSettings', s]);
-    this.loginItem = { ...this.loginItem, openAtLogin: s.openAtLogin ?? false };
-  }
-  getVersion = (): string => '1.2.3';
-  getLocale = (): string => 'zh-CN';
-  getSystemLocale = (): string => 'zh-CN';
-}
-export const app = new FakeApp();
 
 export const dialog = {
   errors: new Array<{ title: string; content: string }>(),
@@ -397,19 +217,13 @@ export const ipcRenderer = Object.assign(new EventEmitter(), {
 
 /** Back to a clean slate between tests (module state outlives a test). */
 export function resetFake(): void {
-  BrowserWindow.all = [];
+  resetWindows();
   Notification.all = [];
   Notification.supported = true;
   Notification.onShow = 'show';
   Tray.all = [];
   ipcMain.handlers.clear();
-  app.removeAllListeners();
-  app.calls = [];
-  app.dock = app.makeDock();
-  app.isPackaged = false;
-  app.gotLock = true;
-  app.loginItem = { openAtLogin: false, wasOpenedAtLogin: false };
-  app.paths.set('userData', '/home/u/.config/ringdesk');
+  resetApp();
   dialog.errors = [];
   dialog.nextResponse = 0;
   dialog.boxes = [];

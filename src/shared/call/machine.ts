@@ -1,10 +1,9 @@
-import type { CallEndReason, CallId, CallMode, CallUserState, DeviceId, UserId } from '../protocol/common.ts';
+import type { CallEndReason, CallId, CallMode, DeviceId, UserId } from '../protocol/common.ts';
 import { LIMITS } from '../protocol/common.ts';
 import type { Push } from '../protocol/pushes.ts';
 import { assertNever } from '../assertNever.ts';
-import { refuse, type Effect, type TransitionResult } from './effects.ts';
+import { refuse, type TransitionResult } from './effects.ts';
 import {
-  cloneCall,
   anyInviteeAccepted,
   callInfo,
   findMember,
@@ -16,7 +15,8 @@ import {
   type Member,
 } from './model.ts';
 import { buildRecord } from './record.ts';
-import { ADVANCED_ONLY_APIS, API_ALLOWED_STATES, EVENT_AUDIENCE, type StateCheckedApi, type TableEvent } from './tables.ts';
+import { ADVANCED_ONLY_APIS, API_ALLOWED_STATES, EVENT_AUDIENCE, type StateCheckedApi } from './tables.ts';
+import { Tx } from './transaction.ts';
 
 /** Busy and DND are decided by the service (they need other calls and settings); the machine records the answer. */
 export interface Invitee {
@@ -56,39 +56,6 @@ export type CallEvent =
   | { type: 'deviceOnline'; userId: UserId; device: DeviceId }
   /** A device went away or a user went offline: only what the caller sees of delivery changes. */
   | { type: 'deliveryChanged'; userId: UserId; goneDevice: DeviceId | null };
-
-/** One transition in progress: a draft of the call plus the effects it collects. */
-class Tx {
-  readonly effects: Effect[] = [];
-  readonly call: Call;
-  readonly ctx: Context;
-  constructor(call: Call, ctx: Context) {
-    this.call = cloneCall(call);
-    this.call.version = call.version + 1;
-    this.ctx = ctx;
-  }
-  states(): Map<UserId, CallUserState> {
-    return new Map(this.call.members.map((m) => [m.userId, m.state]));
-  }
-  push(m: Member, push: Push): void {
-    this.effects.push({ type: 'push', userId: m.userId, device: m.mainDevice, push });
-  }
-  /** Push to every member whose state before the change is in the table's column for `event`. */
-  pushByTable(event: TableEvent, before: Map<UserId, CallUserState>, push: Push, skip?: Member): void {
-    for (const m of this.call.members) {
-      const s = before.get(m.userId);
-      if (m !== skip && s !== undefined && EVENT_AUDIENCE[event].has(s)) this.push(m, push);
-    }
-  }
-  stateChanged(before: Map<UserId, CallUserState>, changed: Member[]): void {
-    if (changed.length === 0) return;
-    const users = changed.map((m) => userInfo(m, this.ctx));
-    this.pushByTable('callUserStateChanged', before, { type: 'callUserStateChanged', data: { callID: this.call.callID, users, version: this.call.version } });
-  }
-  ok(): TransitionResult {
-    return { ok: true, call: this.call, effects: this.effects };
-  }
-}
 
 function newMember(userId: UserId, invitedBy: UserId | null, ctx: Context, timeoutSec: number): Member {
   return {
