@@ -18,6 +18,7 @@ const en = {
     reconnectingNow: 'Reconnecting…',
     offline: 'Offline',
     offlineHint: 'Calls are unavailable until the connection is back.',
+    inCallHint: 'You are still in the call; Ringdesk reconnects by itself.',
     status: 'Connection: {state}',
   },
   shell: {

@@ -18,6 +18,7 @@ const zhCN: Messages = {
     reconnectingNow: '正在重新连接…',
     offline: '离线',
     offlineHint: '连接恢复前无法拨打或接听电话。',
+    inCallHint: '你仍在通话中，Ringdesk 会自动重新连接。',
     status: '连接状态：{state}',
   },
   shell: {

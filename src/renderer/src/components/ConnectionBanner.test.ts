@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeConnection, makeContact, makeSnapshot, T0 } from '../testing/fixtures.ts';
 import { FakeBridge } from '../testing/fakeBridge.ts';
+import { useMediaStore } from '../stores/media.ts';
 import { mountApp, settle, type Mounted } from '../testing/mountApp.ts';
 
 let m: Mounted | null = null;
@@ -20,6 +21,21 @@ describe('connection state: a quiet dot, a banner only when the server is out of
     expect(m.get('connection-status').getAttribute('data-state')).toBe('connected');
     expect(m.get('connection-status').getAttribute('aria-label')).toBe('Connection: Connected');
     expect(m.find('connection-banner')).toBeNull();
+  });
+
+  it('in a call, the banner says the call goes on instead of "calls are unavailable"', async () => {
+    m = await mountApp();
+    m.fake.emit('connection', makeConnection('reconnecting', { at: T0 - 1000, retryInMs: 5000 }));
+    await settle();
+    expect(m.text('connection-banner-hint')).toBe('Calls are unavailable until the connection is back.');
+    const media = useMediaStore(m.pinia);
+    media.callID = 'c1';
+    media.state = 'connected';
+    await settle();
+    expect(m.text('connection-banner-hint')).toBe('You are still in the call; Ringdesk reconnects by itself.');
+    media.state = 'closed'; // the call's room is gone: calls are what is unavailable again
+    await settle();
+    expect(m.text('connection-banner-hint')).toBe('Calls are unavailable until the connection is back.');
   });
 
   it('reconnecting: a banner counts down to the next attempt from at + retryInMs, and goes when connected', async () => {
