@@ -9,19 +9,23 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type NodeProcess, type TestCluster } from '../cluster/clusterKit.ts';
-import { until, workerBin } from '../integration/harness.ts';
+import { until } from '../integration/harness.ts';
 import { haproxyBin, startTestHaproxy, type TestHaproxy } from '../support/haproxy.ts';
-import { framesByConsumer, keepsDecoding, RECOVER_MS } from './frames.ts';
-import { ARTIFACTS, assertPrerequisites, launchBrowser, openDesktop, screenshot, signIn, videoCallAccepted, type Desktop } from './harness.ts';
+import { ARTIFACTS, assertMediasoupWorker, assertPrerequisites, launchBrowser, openDesktop, screenshot, signIn, videoCallAccepted, type Desktop } from './harness.ts';
+import { byConsumer, mediaFlow, RECOVER_MS } from './mediaFlow.ts';
+import { TRACK_PEER_CONNECTIONS } from './peerConnections.ts';
 
 let cluster: TestCluster | undefined;
 let haproxy: TestHaproxy | undefined;
 let browser: Browser | undefined;
 const desktops: Desktop[] = [];
+// The rooms live in the nodes' processes, so a failed wait shows the page's overlay and what each
+// desktop sends (their peer connections are kept); withNodeLogs adds the nodes' side.
+const media = mediaFlow({ desktops: () => desktops });
 
 beforeAll(async () => {
   assertPrerequisites();
-  if (!workerBin()) throw new Error('no mediasoup worker: run "bash scripts/setup-mediasoup.sh" or set MEDIASOUP_WORKER_BIN');
+  assertMediasoupWorker();
   if (!haproxyBin()) throw new Error('haproxy is not installed: run "bash scripts/setup-services.sh"');
   cluster = await startTestCluster({
     users: ['alice', 'bob'],
@@ -91,33 +95,36 @@ async function withNodeLogs(fn: () => Promise<void>): Promise<void> {
   }
 }
 
+/** Video keeps decoding both ways (each wait as long as a recovery may take: the media path crosses nodes). */
+async function bothDecode(alice: Desktop, bob: Desktop): Promise<void> {
+  await media.keepsFlowing(alice.page, 'bob', 'video', RECOVER_MS);
+  await media.keepsFlowing(bob.page, 'alice', 'video', RECOVER_MS);
+}
+
 describe('media across cluster nodes', () => {
   it('a video call between members on different nodes decodes both ways; draining the node of one member keeps the media flowing while its app reconnects elsewhere; the drained node exits 0 after the call', async () => {
     if (!cluster || !haproxy || !browser) throw new Error('not started');
     const nodes = cluster.nodes;
     // Bob through the load balancer, as a deployed app is configured.
-    const bob = await openDesktop(browser, 'bob-pc');
+    const bob = await openDesktop(browser, 'bob-pc', { initScript: TRACK_PEER_CONNECTIONS });
     desktops.push(bob);
     await signIn(bob, haproxy.url, 'bob');
     const bobNode = await nodeWithConnection(nodes);
     // Alice directly on another node, so the two are on different nodes whatever HAProxy chose.
     const aliceNode = nodes.find((n) => n !== bobNode);
     if (!aliceNode) throw new Error('one node only');
-    const alice = await openDesktop(browser, 'alice-pc');
+    const alice = await openDesktop(browser, 'alice-pc', { initScript: TRACK_PEER_CONNECTIONS });
     desktops.push(alice);
     await signIn(alice, aliceNode.url, 'alice');
 
     await withNodeLogs(() => videoCallAccepted(alice, bob).then(() => undefined));
-    await withNodeLogs(async () => {
-      await keepsDecoding(alice.page, 'bob');
-      await keepsDecoding(bob.page, 'alice');
-    });
+    await withNodeLogs(() => bothDecode(alice, bob));
     const rooms = await Promise.all(nodes.map(async (n) => (await health(n)).media.rooms));
     const mediaNode = nodes[rooms.findIndex((r) => r > 0)];
     expect(rooms.filter((r) => r > 0), 'one room in the whole cluster').toHaveLength(1);
     if (!mediaNode) throw new Error('no room anywhere');
     console.log(`cluster media: bob on ${bobNode.id}, alice on ${aliceNode.id}, room on ${mediaNode.id}`);
-    const before = new Set((await framesByConsumer(alice.page, 'bob')).keys());
+    const before = new Set((await byConsumer(alice.page, 'bob')).keys());
 
     // Drain Bob's node (a rolling upgrade's SIGTERM); the test waits for its exit later.
     process.kill(bobNode.pid, 'SIGTERM');
@@ -131,12 +138,9 @@ describe('media across cluster nodes', () => {
       "bob's app back on another node",
     );
     // Media flows both ways after the move, and the call is the same call.
-    await withNodeLogs(async () => {
-      await keepsDecoding(alice.page, 'bob');
-      await keepsDecoding(bob.page, 'alice');
-    });
+    await withNodeLogs(() => bothDecode(alice, bob));
     await screenshot(bob.page, 'cluster-media-after-drain');
-    const after = await framesByConsumer(alice.page, 'bob');
+    const after = await byConsumer(alice.page, 'bob');
     console.log(`cluster media: after the drain alice decodes bob on ${[...after.keys()].some((k) => before.has(k)) ? 'the same' : 'a new'} consumer`);
     // A drained node that hosts the room stays until the call ends.
     if (mediaNode === bobNode) expect(bobNode.up, 'the draining media node keeps the room').toBe(true);

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startHeadlessHost, type HeadlessHost } from '../../tools/headless-host/host.ts';
-import { PASSWORD } from '../integration/harness.ts';
+import { asCallId, type CallId } from '../../src/shared/protocol/index.ts';
+import { PASSWORD, workerBin } from '../integration/harness.ts';
 
 export const RENDERER_DIR = resolve('out/renderer');
 export const ARTIFACTS = resolve('test-results/e2e');
@@ -91,15 +92,30 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-/** Alice finds Bob through the server's directory and calls him with video; Bob accepts. Returns the call's id. */
-export async function videoCallAccepted(alice: Desktop, bob: Desktop): Promise<string> {
+/** Alice finds Bob through the server's directory and calls him with video; Bob's app rings. */
+export async function callsWithVideo(alice: Desktop, bob: Desktop): Promise<void> {
   await alice.page.getByTestId('contact-search').fill('bob');
   await alice.page.getByTestId('call-video-bob').click();
   await bob.page.getByTestId('screen-incoming').waitFor();
+}
+
+/** The id of the call this desktop's in-call screen shows (the server's id). */
+export async function callIdOf(d: Desktop): Promise<CallId> {
+  const id = await d.page.getByTestId('screen-in-call').getAttribute('data-call-id');
+  if (!id) throw new Error(`${d.name}: the in-call screen has no data-call-id`);
+  return asCallId(id);
+}
+
+/** Alice calls Bob with video (callsWithVideo) and Bob accepts with video. Returns the call's id. */
+export async function videoCallAccepted(alice: Desktop, bob: Desktop): Promise<CallId> {
+  await callsWithVideo(alice, bob);
   await bob.page.getByTestId('accept-video').click();
   await alice.page.getByTestId('screen-in-call').waitFor();
   await bob.page.getByTestId('screen-in-call').waitFor();
-  const id = await bob.page.getByTestId('screen-in-call').getAttribute('data-call-id');
-  if (!id) throw new Error('the in-call screen has no data-call-id');
-  return id;
+  return callIdOf(bob);
+}
+
+/** The media e2e files need a mediasoup worker; without one they fail saying how to get it. */
+export function assertMediasoupWorker(): void {
+  if (!workerBin()) throw new Error('no mediasoup worker: run "bash scripts/setup-mediasoup.sh" or set MEDIASOUP_WORKER_BIN');
 }

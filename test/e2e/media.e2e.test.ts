@@ -1,102 +1,15 @@
 // Real media end to end: the built renderer in Chromium (fake camera and microphone), each page on
 // its own headless host, against the real server with a real mediasoup worker.
-import type { Browser, Page } from 'playwright-core';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClientConnection } from '../../server/transport/ClientConnection.ts';
-import { asCallId, asUserId, type CallId } from '../../src/shared/protocol/index.ts';
-import { until, workerBin } from '../integration/harness.ts';
-import { launchBrowser, screenshot, type Desktop } from './harness.ts';
-import { senders, TRACK_PEER_CONNECTIONS } from './peerConnections.ts';
+import { asUserId, type CallId } from '../../src/shared/protocol/index.ts';
+import { until } from '../integration/harness.ts';
+import { assertMediasoupWorker, callIdOf, launchBrowser, screenshot, videoCallAccepted, type Desktop } from './harness.ts';
+import { suiteMedia } from './mediaFlow.ts';
 import { e2eSuite } from './suite.ts';
 
-const suite = e2eSuite({
-  check: () => {
-    if (!workerBin()) throw new Error('no mediasoup worker: run "bash scripts/setup-mediasoup.sh" or set MEDIASOUP_WORKER_BIN');
-  },
-});
-/** This test's desktops, for whatFlows. Each keeps its peer connections, so a failed wait can show what its senders send. */
-let desktops: Desktop[] = [];
-beforeEach(() => {
-  desktops = [];
-});
-async function desktop(name: string, user: string, browser?: Browser): Promise<Desktop> {
-  const d = await suite.desktop(name, user, { initScript: TRACK_PEER_CONNECTIONS, ...(browser ? { browser } : {}) });
-  desktops.push(d);
-  return d;
-}
-
-/** A <video> with this test id shows decoded frames (videoWidth is only set once a frame arrived). */
-async function showsVideo(page: Page, testId: string, ms = 20_000): Promise<void> {
-  const video = page.getByTestId(testId);
-  const end = Date.now() + ms;
-  // Reflect.get: this file is type-checked without the DOM library, and the page's CSP forbids string evaluation.
-  while ((await video.count()) === 0 || Number(await video.first().evaluate((v) => Reflect.get(v, 'videoWidth'))) <= 0) {
-    if (Date.now() > end) throw new Error(`${testId} shows no video\n${await whatFlows(page)}`);
-    await page.waitForTimeout(100);
-  }
-}
-
-/** The quality overlay's figures for what this page receives from `user` (the largest if several). */
-async function received(page: Page, user: string, kind: 'audio' | 'video', source = kind === 'audio' ? 'mic' : 'camera'): Promise<{ packets: number; frames: number }> {
-  const sel = `[data-direction="in"][data-user="${user}"][data-kind="${kind}"][data-source="${source}"]`;
-  const rows = await page.locator(sel).evaluateAll((els) => els.map((e) => [e.getAttribute('data-packets'), e.getAttribute('data-frames-decoded')]));
-  return {
-    packets: Math.max(0, ...rows.map((r) => Number(r[0] ?? 0))),
-    frames: Math.max(0, ...rows.map((r) => Number(r[1] ?? 0))),
-  };
-}
-
-/**
- * What a failed wait prints, so that a rare failure explains itself: the page's quality overlay
- * rows, and every room on the server with each device's producers and consumers as mediasoup has them.
- */
-async function whatFlows(page: Page): Promise<string> {
-  const rows = await page.locator('[data-direction]').evaluateAll((els) =>
-    // The row's test id carries the consumer id (stats-<id>): the server's list below names the same ids.
-    els.map((e) => [(e.getAttribute('data-testid') ?? '').slice(6, 14), ...['direction', 'user', 'kind', 'source', 'packets', 'frames-decoded'].map((a) => e.getAttribute(`data-${a}`) ?? '')].join(' ')),
-  );
-  const lines = [`this page's overlay: ${rows.length === 0 ? 'no rows' : rows.join(' | ')}`];
-  for (const d of desktops) {
-    const sent = await senders(d.page).catch((e: unknown) => [`unreadable: ${String(e)}`]);
-    lines.push(`${d.name}'s senders: ${sent.length === 0 ? 'none' : sent.join(' | ')}`);
-  }
-  for (const [callID, r] of suite.t.server.services.sfu.rooms) {
-    for (const p of [...r.peers.values(), ...r.pending.values()]) {
-      const producers = [...p.producers.values()].map((e) => `${e.source}${e.producer.paused ? ' paused' : ''}${e.producer.closed ? ' closed' : ''} score ${e.producer.score.map((x) => x.score).join('/') || '-'}`);
-      const from = (producerId: string): string => {
-        const owner = [...r.peers.values(), ...r.pending.values()].find((o) => o.producers.has(producerId));
-        return owner ? `${owner.userId}'s ${owner.producers.get(producerId)?.source ?? '?'}` : `gone ${producerId}`;
-      };
-      const consumers = [...p.consumers.values()].map((c) => `${c.id.slice(0, 8)} ${from(c.producerId)}${c.paused ? ' paused' : ''}${c.producerPaused ? ' producerPaused' : ''}${c.closed ? ' closed' : ''} score ${c.score.score}/${c.score.producerScore}`);
-      lines.push(`room ${callID} ${p.userId}${p.pending ? ' (ringing)' : ''}: sends [${producers.join(', ')}]; receives [${consumers.join(', ')}]`);
-    }
-  }
-  return lines.join('\n');
-}
-
-/** What `page` receives from `user` keeps growing (the figure is sampled once a second). */
-async function keepsFlowing(page: Page, user: string, kind: 'audio' | 'video', source?: string): Promise<void> {
-  const pick = (r: { packets: number; frames: number }): number => (kind === 'video' ? r.frames : r.packets);
-  let first = 0;
-  const end = Date.now() + 15_000;
-  for (;;) {
-    first = pick(await received(page, user, kind, source));
-    if (first > 0) break;
-    if (Date.now() > end) throw new Error(`${kind} from ${user} never arrived\n${await whatFlows(page)}`);
-    await page.waitForTimeout(250);
-  }
-  for (;;) {
-    if (pick(await received(page, user, kind, source)) > first) return;
-    if (Date.now() > end) throw new Error(`${kind} from ${user} stopped growing at ${first}\n${await whatFlows(page)}`);
-    await page.waitForTimeout(250);
-  }
-}
-
-async function callID(d: Desktop): Promise<CallId> {
-  const id = await d.page.getByTestId('screen-in-call').getAttribute('data-call-id');
-  if (!id) throw new Error('no call id on the in-call screen');
-  return asCallId(id);
-}
+const suite = e2eSuite({ check: assertMediasoupWorker });
+const media = suiteMedia(suite);
 
 const room = (id: CallId) => suite.t.server.services.sfu.rooms.get(id);
 const peer = (id: CallId, user: string) => room(id)?.peers.get(asUserId(user));
@@ -104,34 +17,28 @@ const producer = (id: CallId, user: string, source: string) => [...(peer(id, use
 
 /** Alice video-calls Bob, Bob answers with video; both in the call. */
 async function videoCall(): Promise<{ alice: Desktop; bob: Desktop; id: CallId }> {
-  const alice = await desktop('alice-pc', 'alice');
-  const bob = await desktop('bob-pc', 'bob');
-  await alice.page.getByTestId('contact-search').fill('bob'); // a directory search on the server
-  await alice.page.getByTestId('call-video-bob').click();
-  await bob.page.getByTestId('screen-incoming').waitFor();
-  await bob.page.getByTestId('accept-video').click();
-  await alice.page.getByTestId('screen-in-call').waitFor();
-  await bob.page.getByTestId('screen-in-call').waitFor();
-  return { alice, bob, id: await callID(bob) };
+  const alice = await media.desktop('alice-pc', 'alice');
+  const bob = await media.desktop('bob-pc', 'bob');
+  return { alice, bob, id: await videoCallAccepted(alice, bob) };
 }
 
 describe('media between desktops', () => {
   it('video both ways: each side shows the other, frames keep decoding, audio flows both ways', async () => {
     const { alice, bob } = await videoCall();
-    await showsVideo(alice.page, 'remote-video-bob');
-    await showsVideo(bob.page, 'remote-video-alice');
-    await showsVideo(alice.page, 'self-video');
-    await keepsFlowing(alice.page, 'bob', 'video');
-    await keepsFlowing(bob.page, 'alice', 'video');
-    await keepsFlowing(alice.page, 'bob', 'audio');
-    await keepsFlowing(bob.page, 'alice', 'audio');
+    await media.showsVideo(alice.page, 'remote-video-bob');
+    await media.showsVideo(bob.page, 'remote-video-alice');
+    await media.showsVideo(alice.page, 'self-video');
+    await media.keepsFlowing(alice.page, 'bob', 'video');
+    await media.keepsFlowing(bob.page, 'alice', 'video');
+    await media.keepsFlowing(alice.page, 'bob', 'audio');
+    await media.keepsFlowing(bob.page, 'alice', 'audio');
     await expect(alice.page.getByTestId('media-stage').getAttribute('data-layout')).resolves.toBe('one');
     await screenshot(alice.page, 'media-1to1');
   });
 
   it('simulcast: the camera goes as three layers, and each receiver gets the layer its tile needs', async () => {
     const { alice, bob, id } = await videoCall();
-    await showsVideo(alice.page, 'remote-video-bob');
+    await media.showsVideo(alice.page, 'remote-video-bob');
     await until(() => producer(id, 'bob', 'camera') !== undefined, undefined, 'bob produces his camera');
     const cam = producer(id, 'bob', 'camera');
     expect(cam?.type).toBe('simulcast');
@@ -141,7 +48,7 @@ describe('media between desktops', () => {
     await bob.page.getByTestId('screen-share').click();
     await until(() => producer(id, 'bob', 'screen') !== undefined, undefined, 'screen producer on the server');
     expect(producer(id, 'bob', 'screen')?.rtpParameters.encodings).toHaveLength(1);
-    await showsVideo(alice.page, 'remote-screen-bob');
+    await media.showsVideo(alice.page, 'remote-screen-bob');
 
     // Alice's consumer of Bob's camera: with Bob's screen on the stage his tile is a thumbnail.
     const consumerOf = (producerId: string) => [...(peer(id, 'alice')?.consumers.values() ?? [])].find((c) => c.producerId === producerId);
@@ -156,13 +63,13 @@ describe('media between desktops', () => {
     await alice.page.getByTestId('remote-screen-bob').waitFor({ state: 'detached', timeout: 10_000 });
     await until(() => consumerOf(camId)?.preferredLayers?.spatialLayer === 2, undefined, 'alice asks for the full layer');
     await until(() => (consumerOf(camId)?.currentLayers?.spatialLayer ?? -1) >= 1, 20_000, 'the SFU forwards a bigger layer');
-    await keepsFlowing(alice.page, 'bob', 'video');
+    await media.keepsFlowing(alice.page, 'bob', 'video');
     await screenshot(alice.page, 'media-simulcast');
   });
 
   it('active speaker: Chromium’s beeping fake microphone makes someone the active speaker, highlighted on both pages', async () => {
     const { alice, bob } = await videoCall();
-    await keepsFlowing(alice.page, 'bob', 'audio');
+    await media.keepsFlowing(alice.page, 'bob', 'audio');
     const speaking = (d: Desktop, testId: string) => d.page.locator(`[data-testid="${testId}"][data-speaking="true"]`).count();
     // The same member on both pages at one moment: their own tile on their page, their tile on the other's.
     const who = async (): Promise<string | null> => {
@@ -175,7 +82,7 @@ describe('media between desktops', () => {
     while (!(speaker = await who())) {
       if (Date.now() > end) {
         const shown = (d: Desktop) => d.page.locator('[data-speaking="true"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid') ?? '?'));
-        throw new Error(`no active speaker was shown within 20 s (speaking on alice's page: [${(await shown(alice)).join(', ')}], on bob's: [${(await shown(bob)).join(', ')}])\n${await whatFlows(alice.page)}`);
+        throw new Error(`no active speaker was shown within 20 s (speaking on alice's page: [${(await shown(alice)).join(', ')}], on bob's: [${(await shown(bob)).join(', ')}])\n${await media.whatFlows(alice.page)}`);
       }
       await alice.page.waitForTimeout(200);
     }
@@ -185,7 +92,7 @@ describe('media between desktops', () => {
 
   it('mute shows on the other side and pauses the producer on the server', async () => {
     const { alice, bob, id } = await videoCall();
-    await showsVideo(alice.page, 'remote-video-bob');
+    await media.showsVideo(alice.page, 'remote-video-bob');
     await until(() => producer(id, 'bob', 'mic') !== undefined, undefined, 'bob produces audio');
     await bob.page.getByTestId('mute').click();
     await expect(bob.page.getByTestId('mute').getAttribute('aria-pressed')).resolves.toBe('true');
@@ -195,14 +102,14 @@ describe('media between desktops', () => {
     await bob.page.getByTestId('mute').click();
     await alice.page.locator('[data-testid="tile-bob"][data-mic="on"]').waitFor({ timeout: 10_000 });
     await until(() => producer(id, 'bob', 'mic')?.paused === false, undefined, 'bob’s mic resumed on the server');
-    await keepsFlowing(alice.page, 'bob', 'audio');
+    await media.keepsFlowing(alice.page, 'bob', 'audio');
   });
 
   it('a screen share takes the stage on the other side and goes away when stopped', async () => {
     const { alice, bob, id } = await videoCall();
-    await showsVideo(alice.page, 'remote-video-bob');
+    await media.showsVideo(alice.page, 'remote-video-bob');
     await bob.page.getByTestId('screen-share').click();
-    await showsVideo(alice.page, 'remote-screen-bob');
+    await media.showsVideo(alice.page, 'remote-screen-bob');
     await expect(alice.page.getByTestId('media-stage').getAttribute('data-layout')).resolves.toBe('stage');
     await until(() => producer(id, 'bob', 'screen') !== undefined, undefined, 'screen producer on the server');
     await screenshot(alice.page, 'media-screen-share');
@@ -213,9 +120,9 @@ describe('media between desktops', () => {
   });
 
   it('three-way in advanced mode: everyone sees and hears the other two; quit closes the leaver’s transports', async () => {
-    const alice = await desktop('alice-pc', 'alice');
-    const bob = await desktop('bob-pc', 'bob');
-    const carol = await desktop('carol-pc', 'carol');
+    const alice = await media.desktop('alice-pc', 'alice');
+    const bob = await media.desktop('bob-pc', 'bob');
+    const carol = await media.desktop('carol-pc', 'carol');
     await alice.page.getByTestId('multi-party').click();
     await alice.page.getByTestId('picker-search').fill('bob'); // the picker searches the directory
     await alice.page.getByTestId('pick-bob').click();
@@ -235,48 +142,45 @@ describe('media between desktops', () => {
     for (const [me, page] of Object.entries(pages)) {
       for (const other of Object.keys(pages)) {
         if (other === me) continue;
-        await showsVideo(page, `remote-video-${other}`);
-        await keepsFlowing(page, other, 'audio');
+        await media.showsVideo(page, `remote-video-${other}`);
+        await media.keepsFlowing(page, other, 'audio');
       }
     }
     await expect(alice.page.getByTestId('media-stage').getAttribute('data-layout')).resolves.toBe('grid');
     await screenshot(alice.page, 'media-three-way');
 
-    const id = await callID(carol);
+    const id = await callIdOf(carol);
     const carolTransports = [...(peer(id, 'carol')?.transports.values() ?? [])].map((e) => e.transport);
     expect(carolTransports.length).toBeGreaterThan(0);
     await carol.page.getByTestId('more').click();
     await carol.page.getByTestId('quit-call').click();
     await until(() => carolTransports.every((tr) => tr.closed) && peer(id, 'carol') === undefined, undefined, 'carol’s transports closed');
     await alice.page.getByTestId('tile-carol').waitFor({ state: 'detached', timeout: 10_000 });
-    await keepsFlowing(alice.page, 'bob', 'video');
+    await media.keepsFlowing(alice.page, 'bob', 'video');
   });
 
   it('Bob’s signaling drops: media recovers without him doing anything, and frames keep decoding', async () => {
     const { alice, bob, id } = await videoCall();
-    await showsVideo(alice.page, 'remote-video-bob');
-    await showsVideo(bob.page, 'remote-video-alice');
+    await media.showsVideo(alice.page, 'remote-video-bob');
+    await media.showsVideo(bob.page, 'remote-video-alice');
     const before = peer(id, 'bob');
     for (const c of suite.t.server.services.sessions.devices(asUserId('bob'))) if (c instanceof ClientConnection) c.terminate(); // a dead network, not a clean close
     await until(() => bob.host.core.connection?.sig.state !== 'connected', undefined, 'bob disconnected');
     await until(() => bob.host.core.connection?.sig.state === 'connected', undefined, 'bob reconnected');
     await until(() => peer(id, 'bob') !== undefined && peer(id, 'bob') !== before, undefined, 'bob back in the room');
     await bob.page.getByTestId('media-state').waitFor({ state: 'detached', timeout: 15_000 });
-    await showsVideo(alice.page, 'remote-video-bob');
-    await keepsFlowing(alice.page, 'bob', 'video');
-    await keepsFlowing(bob.page, 'alice', 'video');
-    await keepsFlowing(alice.page, 'bob', 'audio');
+    await media.showsVideo(alice.page, 'remote-video-bob');
+    await media.keepsFlowing(alice.page, 'bob', 'video');
+    await media.keepsFlowing(bob.page, 'alice', 'video');
+    await media.keepsFlowing(alice.page, 'bob', 'audio');
   });
 
   it('camera and microphone permission denied: the in-call screen says so, and the call goes on receive-only', async () => {
     const denying = await launchBrowser({ denyMedia: true });
     try {
-      const alice = await desktop('alice-pc', 'alice');
-      const bob = await desktop('bob-pc', 'bob', denying);
-      await alice.page.getByTestId('contact-search').fill('bob'); // a directory search on the server
-      await alice.page.getByTestId('call-video-bob').click();
-      await bob.page.getByTestId('accept-video').click();
-      await bob.page.getByTestId('screen-in-call').waitFor();
+      const alice = await media.desktop('alice-pc', 'alice');
+      const bob = await media.desktop('bob-pc', 'bob', denying);
+      const id = await videoCallAccepted(alice, bob);
       const mic = bob.page.getByTestId('media-problem-mic');
       await mic.waitFor({ timeout: 10_000 });
       await expect(mic.getAttribute('data-problem')).resolves.toBe('permissionDenied');
@@ -287,10 +191,9 @@ describe('media between desktops', () => {
       // that try to fail too, rather than reading the button while it runs (a loaded CI run did).
       await bob.page.locator('[data-testid="camera"][aria-pressed="false"]').waitFor({ timeout: 10_000 });
       // Receive-only: Alice's video and sound still reach Bob's page, and Bob sends nothing.
-      await showsVideo(bob.page, 'remote-video-alice');
-      await keepsFlowing(bob.page, 'alice', 'video');
-      await keepsFlowing(bob.page, 'alice', 'audio');
-      const id = await callID(bob);
+      await media.showsVideo(bob.page, 'remote-video-alice');
+      await media.keepsFlowing(bob.page, 'alice', 'video');
+      await media.keepsFlowing(bob.page, 'alice', 'audio');
       expect(peer(id, 'bob')?.producers.size).toBe(0);
       await alice.page.locator('[data-testid="tile-bob"][data-camera="off"][data-mic="none"]').waitFor({ timeout: 10_000 });
       await expect(bob.page.getByTestId('screen-in-call').isVisible()).resolves.toBe(true);
@@ -303,7 +206,7 @@ describe('media between desktops', () => {
 
   it('ending the call closes every transport and the room on the server', async () => {
     const { alice, id } = await videoCall();
-    await showsVideo(alice.page, 'remote-video-bob');
+    await media.showsVideo(alice.page, 'remote-video-bob');
     const transports = [...(room(id)?.peers.values() ?? [])].flatMap((p) => [...p.transports.values()].map((e) => e.transport));
     expect(transports.length).toBe(4);
     await alice.page.getByTestId('end-call').click();

@@ -3,27 +3,25 @@
 // Every wait is for a condition, with a generous deadline: the machine is shared and slow.
 import { afterEach, describe, expect, it } from 'vitest';
 import { asUserId, type CallId } from '../../src/shared/protocol/index.ts';
-import { until, workerBin } from '../integration/harness.ts';
-import { decodesOnNewConsumer, framesByConsumer, keepsDecoding, RECOVER_MS } from './frames.ts';
-import { signIn, screenshot, videoCallAccepted, type Desktop } from './harness.ts';
+import { until } from '../integration/harness.ts';
+import { assertMediasoupWorker, signIn, screenshot, videoCallAccepted, type Desktop } from './harness.ts';
+import { byConsumer, RECOVER_MS, suiteMedia } from './mediaFlow.ts';
 import { startServerProcess, type ServerProcess } from './serverProcess.ts';
 import { e2eSuite } from './suite.ts';
 
-const suite = e2eSuite({
-  check: () => {
-    if (!workerBin()) throw new Error('no mediasoup worker: run "bash scripts/setup-mediasoup.sh" or set MEDIASOUP_WORKER_BIN');
-  },
-});
+const suite = e2eSuite({ check: assertMediasoupWorker });
+// A failed wait shows what each desktop sends; the rooms it lists are the in-process server's (not a server process's).
+const media = suiteMedia(suite);
 
 async function videoCall(url: string): Promise<{ alice: Desktop; bob: Desktop; id: CallId }> {
-  const alice = await suite.desktop('alice-pc', null);
-  const bob = await suite.desktop('bob-pc', null);
+  const alice = await media.desktop('alice-pc', null);
+  const bob = await media.desktop('bob-pc', null);
   await signIn(alice, url, 'alice');
   await signIn(bob, url, 'bob');
   const id = await videoCallAccepted(alice, bob);
-  await keepsDecoding(alice.page, 'bob');
-  await keepsDecoding(bob.page, 'alice');
-  return { alice, bob, id: id as CallId }; // the in-call screen shows the server's call id
+  await media.keepsFlowing(alice.page, 'bob', 'video', RECOVER_MS);
+  await media.keepsFlowing(bob.page, 'alice', 'video', RECOVER_MS);
+  return { alice, bob, id };
 }
 
 describe('media survives a server restart', () => {
@@ -38,7 +36,7 @@ describe('media survives a server restart', () => {
     it(`${signal}: both sides show "Reconnecting media…", rejoin by themselves, and decode frames again on new consumers`, async () => {
       proc = await startServerProcess(['alice', 'bob']);
       const { alice, bob, id } = await videoCall(proc.url);
-      const before = { alice: new Set((await framesByConsumer(alice.page, 'bob')).keys()), bob: new Set((await framesByConsumer(bob.page, 'alice')).keys()) };
+      const before = { alice: new Set((await byConsumer(alice.page, 'bob')).keys()), bob: new Set((await byConsumer(bob.page, 'alice')).keys()) };
       expect(before.alice.size).toBeGreaterThan(0);
 
       await proc.stop(signal);
@@ -51,8 +49,8 @@ describe('media survives a server restart', () => {
       await screenshot(bob.page, `media-reconnecting-${signal.toLowerCase()}`);
 
       await proc.start();
-      await decodesOnNewConsumer(alice.page, 'bob', before.alice);
-      await decodesOnNewConsumer(bob.page, 'alice', before.bob);
+      await media.decodesOnNewConsumer(alice.page, 'bob', before.alice);
+      await media.decodesOnNewConsumer(bob.page, 'alice', before.bob);
       for (const d of [alice, bob]) await d.page.getByTestId('media-state').waitFor({ state: 'detached', timeout: RECOVER_MS });
       await expect(bob.page.getByTestId('screen-in-call').getAttribute('data-call-id')).resolves.toBe(id);
     });
@@ -74,14 +72,14 @@ describe('media survives a server restart', () => {
 
 describe('the media path drops under a live call', () => {
   it('ICE restarts, and frames decode again on the same consumers', async () => {
-    const alice = await suite.desktop('alice-pc', 'alice');
-    const bob = await suite.desktop('bob-pc', 'bob');
-    const id = (await videoCallAccepted(alice, bob)) as CallId; // the server's id, as shown
-    await keepsDecoding(bob.page, 'alice');
+    const alice = await media.desktop('alice-pc', 'alice');
+    const bob = await media.desktop('bob-pc', 'bob');
+    const id = await videoCallAccepted(alice, bob); // the server's id, as shown
+    await media.keepsFlowing(bob.page, 'alice', 'video', RECOVER_MS);
     const peer = suite.t.server.services.sfu.rooms.get(id)?.peers.get(asUserId('bob'));
     const recv = [...(peer?.transports.values() ?? [])].find((t) => t.direction === 'recv')?.transport;
     if (!peer || !recv) throw new Error('bob has no recv transport on the server');
-    const consumersBefore = new Set((await framesByConsumer(bob.page, 'alice')).keys());
+    const consumersBefore = new Set((await byConsumer(bob.page, 'alice')).keys());
 
     // Count the ICE restarts Bob asks for from now on.
     let restarts = 0;
@@ -98,11 +96,11 @@ describe('the media path drops under a live call', () => {
 
     await until(() => restarts > 0, RECOVER_MS, 'bob restarts ICE');
     await until(() => recv.iceState === 'connected' || recv.iceState === 'completed', RECOVER_MS, 'ICE connected again');
-    await keepsDecoding(bob.page, 'alice');
+    await media.keepsFlowing(bob.page, 'alice', 'video', RECOVER_MS);
     // Recovered by ICE restart on the same transport and consumers, not by a rejoin.
     expect(suite.t.server.services.sfu.rooms.get(id)?.peers.get(asUserId('bob'))).toBe(peer);
     expect(recv.closed).toBe(false);
-    const after = await framesByConsumer(bob.page, 'alice');
+    const after = await byConsumer(bob.page, 'alice');
     expect([...after.keys()].some((k) => consumersBefore.has(k))).toBe(true);
   }, 120_000);
 });

@@ -4,6 +4,7 @@
 import type { types } from 'mediasoup';
 import { describe, expect, it } from 'vitest';
 import { until, workerBin } from '../integration/harness.ts';
+import { callsWithVideo } from './harness.ts';
 import { e2eSuite } from './suite.ts';
 
 const suite = e2eSuite();
@@ -12,9 +13,7 @@ describe.skipIf(!workerBin())('accepting a pre-warmed video call', () => {
   it('the caller sees the callee\'s camera on and mic unmuted, even after the callee\'s window re-rendered while ringing', async () => {
     const alice = await suite.desktop('alice-pc', 'alice');
     const bob = await suite.desktop('bob-pc', 'bob');
-    await alice.page.getByTestId('contact-search').fill('bob');
-    await alice.page.getByTestId('call-video-bob').click();
-    await bob.page.getByTestId('screen-incoming').waitFor();
+    await callsWithVideo(alice, bob);
     // Re-render bob's whole window while it rings (what failed every time before the fix).
     for (const language of ['zh-CN', 'en'] as const) {
       bob.host.core.updateSettings({ language });
@@ -49,9 +48,7 @@ describe.skipIf(!workerBin())('accepting a pre-warmed video call', () => {
     });
     const alice = await suite.desktop('alice-pc', 'alice');
     const bob = await suite.desktop('bob-pc', 'bob');
-    await alice.page.getByTestId('contact-search').fill('bob');
-    await alice.page.getByTestId('call-video-bob').click();
-    await bob.page.getByTestId('screen-incoming').waitFor();
+    await callsWithVideo(alice, bob);
     await bob.page.locator('[data-testid="prewarm"][data-ready="true"]').waitFor({ state: 'attached' }); // its camera is produced, held
     await bob.page.getByTestId('accept-audio').click();
     await alice.page.getByTestId('screen-in-call').waitFor();

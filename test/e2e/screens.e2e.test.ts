@@ -7,15 +7,11 @@ import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { asUserId } from '../../src/shared/protocol/index.ts';
-import { until, workerBin } from '../integration/harness.ts';
-import { screenshot, type Desktop } from './harness.ts';
+import { until } from '../integration/harness.ts';
+import { assertMediasoupWorker, screenshot, type Desktop } from './harness.ts';
 import { e2eSuite } from './suite.ts';
 
-const suite = e2eSuite({
-  check: () => {
-    if (!workerBin()) throw new Error('no mediasoup worker: run "bash scripts/setup-mediasoup.sh" or set MEDIASOUP_WORKER_BIN');
-  },
-});
+const suite = e2eSuite({ check: assertMediasoupWorker });
 // axe-core goes in as an init script: CDP-injected, so the app's CSP lets it run.
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const desktop = (name: string, user: string | null): Promise<Desktop> => suite.desktop(name, user, { initScript: AXE });

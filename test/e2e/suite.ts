@@ -11,6 +11,8 @@ export interface E2eSuite {
   readonly t: TestServer;
   /** A page on its own headless host, closed after the test; signed in as `user` unless null. */
   desktop(name: string, user: string | null, o?: { locale?: string; browser?: Browser; initScript?: string }): Promise<Desktop>;
+  /** This test's open desktops (for a failed wait to show what each one sends). */
+  readonly desktops: readonly Desktop[];
   /** Closes this test's desktops now (before closing a browser of the test's own). */
   closeDesktops(): Promise<void>;
 }
@@ -48,6 +50,9 @@ export function e2eSuite(o: { users?: string[]; check?: () => void; server?: () 
     },
     get t() {
       return ready(t, 'the test server');
+    },
+    get desktops() {
+      return open;
     },
     async desktop(name, user, d = {}) {
       const desk = await openDesktop(d.browser ?? ready(browser, 'the browser'), name, { ...(d.locale ? { locale: d.locale } : {}), ...(d.initScript ? { initScript: d.initScript } : {}) });

@@ -5,10 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workerBin } from '../integration/harness.ts';
 import { startCoturn, type Coturn } from './coturn.ts';
-import { screenshot, videoCallAccepted, type Desktop } from './harness.ts';
-import { TRACK_PEER_CONNECTIONS } from './peerConnections.ts';
+import { assertMediasoupWorker, screenshot, videoCallAccepted, type Desktop } from './harness.ts';
+import { FLOW_MS, suiteMedia } from './mediaFlow.ts';
 import { e2eSuite } from './suite.ts';
 
 const SECRET = randomBytes(24).toString('hex');
@@ -19,12 +18,12 @@ const turn = (): Coturn => {
 };
 
 const suite = e2eSuite({
-  check: () => {
-    if (!workerBin()) throw new Error('no mediasoup worker: run "bash scripts/setup-mediasoup.sh" or set MEDIASOUP_WORKER_BIN');
-  },
+  check: assertMediasoupWorker,
   // The real code path: the server's config hint, not a page-side override, forces relay.
   server: () => ({ turn: { urls: [turn().url], secret: SECRET, ttlSec: 600, iceTransportPolicy: 'relay' } }),
 });
+// Its desktops keep their peer connections: connectedPairs reads them, and a failed wait shows what each sends.
+const media = suiteMedia(suite);
 beforeAll(async () => {
   coturn = await startCoturn(SECRET);
 });
@@ -69,46 +68,25 @@ function connectedPairs(page: Page): Promise<PcView[]> {
   });
 }
 
-/** Decoded frames of `user`'s camera on this page, from the quality overlay (sampled once a second). */
-async function framesFrom(page: Page, user: string): Promise<number> {
-  const sel = `[data-direction="in"][data-user="${user}"][data-kind="video"][data-source="camera"]`;
-  const frames = await page.locator(sel).evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-frames-decoded') ?? 0)));
-  return Math.max(0, ...frames);
-}
-
-/** Frames from `user` arrive and keep arriving: a first count above zero, then a larger one. */
-async function videoKeepsDecoding(page: Page, user: string): Promise<void> {
-  const end = Date.now() + 30_000;
-  let first = 0;
-  while ((first = await framesFrom(page, user)) <= 0) {
-    if (Date.now() > end) throw new Error(`no video from ${user} was decoded`);
-    await page.waitForTimeout(250);
-  }
-  while ((await framesFrom(page, user)) <= first) {
-    if (Date.now() > end) throw new Error(`video from ${user} stopped at ${first} frames`);
-    await page.waitForTimeout(250);
-  }
-}
-
 /** Both transports (send and recv) of this page are connected, each through a relay candidate. */
 async function relayed(d: Desktop): Promise<PcView[]> {
-  const end = Date.now() + 30_000;
+  const end = Date.now() + FLOW_MS;
   for (;;) {
     const pcs = await connectedPairs(d.page);
     if (pcs.length >= 2 && pcs.every((p) => p.local !== null)) return pcs;
-    if (Date.now() > end) throw new Error(`${d.name}: ${pcs.length} connected transports, ${JSON.stringify(pcs)}`);
+    if (Date.now() > end) throw new Error(`${d.name}: ${pcs.length} connected transports, ${JSON.stringify(pcs)}\n${await media.whatFlows(d.page)}`);
     await d.page.waitForTimeout(250);
   }
 }
 
 describe('TURN relay', () => {
   it('with iceTransportPolicy "relay" from the server, a video call goes through coturn and decodes both ways', async () => {
-    const alice = await suite.desktop('alice-pc', 'alice', { initScript: TRACK_PEER_CONNECTIONS });
-    const bob = await suite.desktop('bob-pc', 'bob', { initScript: TRACK_PEER_CONNECTIONS });
+    const alice = await media.desktop('alice-pc', 'alice');
+    const bob = await media.desktop('bob-pc', 'bob');
     await videoCallAccepted(alice, bob);
 
-    await videoKeepsDecoding(alice.page, 'bob');
-    await videoKeepsDecoding(bob.page, 'alice');
+    await media.keepsFlowing(alice.page, 'bob', 'video');
+    await media.keepsFlowing(bob.page, 'alice', 'video');
 
     for (const d of [alice, bob]) {
       const pcs = await relayed(d);
