@@ -1,8 +1,10 @@
 import type { types } from 'mediasoup';
 import type { CallId, SfuPush } from '../../src/shared/protocol/index.ts';
+import { Logger } from '../logger.ts';
 import type { Peer } from './Peer.ts';
 import type { Notify } from './Room.ts';
 
+const log = new Logger('ActiveSpeaker');
 /** How often the active-speaker observer may change its mind. */
 export const SPEAKER_INTERVAL_MS = 300;
 
@@ -30,7 +32,14 @@ export class ActiveSpeaker {
 
   /** A member's producer enters the contest (audio only; a ringing device's once it is answered). */
   add(producer: types.Producer): void {
-    if (producer.kind === 'audio') void this.#observer.addProducer({ producerId: producer.id }).catch(() => undefined);
+    if (producer.kind !== 'audio') return;
+    this.#observer.addProducer({ producerId: producer.id }).catch((e: unknown) => {
+      // A producer closed meanwhile (its device left) is an expected race; anything else leaves this
+      // member out of the active speaker, which should be seen.
+      const why = e instanceof Error ? e.message : String(e);
+      if (producer.closed) log.debug('call %s: producer %s closed before the speaker observer took it (%s)', this.#room.callID, producer.id, why);
+      else log.warn('call %s: the speaker observer did not take producer %s: %s', this.#room.callID, producer.id, why);
+    });
   }
 
   /** The speaker's producer is gone: nobody speaks until the observer chooses again. */

@@ -217,7 +217,10 @@ export class Room {
       }),
     );
     keepFor(peer, transport);
-    if (direction === 'send') await transport.setMaxIncomingBitrate(this.#config.maxIncomingBitrate).catch(() => undefined);
+    if (direction === 'send') {
+      // Without the cap the device's uplink is uncapped, not broken: say so and go on.
+      await transport.setMaxIncomingBitrate(this.#config.maxIncomingBitrate).catch((e: unknown) => log.warn('call %s: no incoming bitrate cap on %s: %s', this.callID, transport.id, e instanceof Error ? e.message : String(e)));
+    }
     peer.transports.set(transport.id, { transport, direction });
     transport.observer.on('close', () => peer.transports.delete(transport.id));
     return { transportId: transport.id, iceParameters: transport.iceParameters, iceCandidates: transport.iceCandidates, dtlsParameters: transport.dtlsParameters };

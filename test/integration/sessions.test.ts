@@ -2,7 +2,7 @@ import { afterEach, expect, it } from 'vitest';
 import { SignalingClient } from '../../src/main/signaling/SignalingClient.ts';
 import { asDeviceId, asUserId } from '../../src/shared/protocol/index.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
-import { once, PASSWORD, startTestServer, type TestServer } from './harness.ts';
+import { once, PASSWORD, startTestServer, until, type TestServer } from './harness.ts';
 
 let srv: TestServer;
 const open: SignalingClient[] = [];
@@ -40,9 +40,23 @@ it('resume with a saved token; logout revokes it', async () => {
   first.close();
   const again = client({ token });
   expect((await signIn(again)).length).toBeGreaterThan(20);
-  await again.logout();
+  expect(await again.logout()).toBeNull(); // the server was told
   expect(again.state).toBe('closed');
   expect(await signedOutReason(client({ token }))).toMatch(/sign in again/);
+});
+
+it('logout while the server is out of reach forgets the token here and says the server was not told', async () => {
+  srv = await startTestServer(['alice']);
+  const token = await signIn(client({ password: PASSWORD }));
+  const offline = client({ token });
+  await signIn(offline);
+  await srv.restart(async () => {
+    await until(() => offline.state !== 'connected', undefined, 'the client to see the server gone');
+    expect(await offline.logout()).toMatch(/^not connected/);
+    expect(offline.state).toBe('closed');
+  });
+  // The server never heard of it: the token it holds still signs in (what the app's log warns of).
+  expect((await signIn(client({ token }))).length).toBeGreaterThan(20);
 });
 
 it('a password change signs out every device; a token is bound to its device', async () => {

@@ -106,7 +106,8 @@ export class ServerSession {
 
   async logout(): Promise<void> {
     const conn = this.#conn;
-    if (conn) await conn.sig.logout();
+    const notTold = conn ? await conn.sig.logout() : 'no connection';
+    if (notTold !== null) log.warn('signed out here, but the server was not told (%s): its token for this device stays valid there until it expires', notTold);
     this.detach();
     this.#vault.clear();
   }

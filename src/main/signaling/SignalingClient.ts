@@ -155,10 +155,20 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     }
   }
 
-  /** Ends the session for good: logs out on the server when connected, forgets the token. */
-  async logout(): Promise<void> {
-    if (this.#state === 'connected') await this.request('logout', {}).catch(() => undefined);
+  /**
+   * Ends the session for good: logs out on the server when connected, forgets the token. Returns
+   * why the server was not told, or null: the token it kept then stays valid there until it expires,
+   * which the caller logs (signing out here still works offline).
+   */
+  async logout(): Promise<string | null> {
+    let notTold: string | null = this.#state === 'connected' ? null : `not connected (${this.#state})`;
+    if (notTold === null) {
+      await this.request('logout', {}).catch((e: unknown) => {
+        notTold = e instanceof Error ? e.message : String(e);
+      });
+    }
     this.#forget();
+    return notTold;
   }
 
   /** Ends every session of this user, on every device (the server closes the others with 4410), then forgets the token. */
