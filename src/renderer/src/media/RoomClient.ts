@@ -223,6 +223,8 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     this.#teardown();
     this.#producers.close();
     this.#setState('closed');
+    // Closed here either way; a leave the server did not get (the connection is down) is done by the
+    // server itself when the connection or the call ends, so there is nothing to retry or show.
     if (reason === 'left') void this.#o.port.request('sfuLeave', { callID: this.callID }).catch(() => undefined);
     this.emit('closed', reason);
   }
