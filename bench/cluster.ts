@@ -24,6 +24,7 @@ import { clusterTable } from './cluster/report.ts';
 import { FD_MARGIN, runCluster, type RunOptions } from './cluster/run.ts';
 import { Child, gitState, loadAvg, readFdLimit, userName } from './processes.ts';
 import { writeResult } from './results.ts';
+import { measureSpeed } from './speed.ts';
 
 export const TARGETS = { p50Ms: 3, p99Ms: 15, users: 30_000, rate: 500, nodes: 3 } as const;
 const SEED_BATCH = 5000;
@@ -130,6 +131,7 @@ async function run(o: Options, argv: string[], cleanup: Cleanup, result: Record<
       node: process.version,
       openFileLimit: readFdLimit('self'),
       loadAverages1m5m15mAtStart: loadAvg(),
+      speedAtStart: measureSpeed(),
     },
     params: { ...o },
     reductions: o.reductions,

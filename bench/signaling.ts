@@ -20,6 +20,7 @@ import type { ConnectResult, ServerLoopStats, ServerMemory, WorkerStats } from '
 import { addCounts, Child, dist, gitState, loadAvg, mb, MB, readFdLimit, readProcCpuSec, readProcMem, sleep, slope, userName } from './processes.ts';
 import { parseOptions, USAGE, type Options } from './signaling/options.ts';
 import { table, writeSignalingResult } from './signaling/report.ts';
+import { measureSpeed } from './speed.ts';
 
 const GiB = 1024 * MB;
 const TARGETS = { latencyP50Ms: 2, latencyP99Ms: 10, latencyUsers: 10_000, latencyRate: 500, idleConnections: 50_000, idleRssBytes: 2 * GiB, idleConnectionKB: 40 } as const;
@@ -57,6 +58,8 @@ async function run(o: Options, argv: string[], cleanup: Cleanup, result: Record<
       /** Other work on the machine skews the figures: 1-minute load average at start (and at the end, below). */
       loadAverageAtStart: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
       loadAverages1m5m15mAtStart: loadAvg(),
+      /** The same work timed at every run: how fast the machine was, which the load average does not show. */
+      speedAtStart: measureSpeed(),
     },
     params: { ...o },
     git: gitState(),

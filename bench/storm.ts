@@ -13,6 +13,7 @@ import type { ConnectResult, LatencyResult, WorkerStats } from './messages.ts';
 import { addCounts, Child, dist, growthExponent, loadAvg, mb, readFdLimit, readProcCpuSec, readProcWrittenBytes, sleep, userName, type Dist } from './processes.ts';
 import { writeResult } from './results.ts';
 import { MISSING_SIGN_IN_STEPS, SIGN_IN_STEPS_NAMES } from './signin.ts';
+import { describeSpeed, measureSpeed, type MachineSpeed } from './speed.ts';
 
 const FD_MARGIN = 256;
 /**
@@ -205,7 +206,7 @@ export async function runStorm(o: StormOptions): Promise<number> {
     command: `npm run bench:signaling -- ${o.argv.join(' ')}`,
     serverRoot: o.serverRoot,
     serverConfig: o.serverConfig,
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage1m5m15mAtStart: loadAvg(), ephemeralPortRange: range },
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage1m5m15mAtStart: loadAvg(), speedAtStart: measureSpeed(), ephemeralPortRange: range },
     signInWork: { steps: ['resume', ...(o.signInSteps ?? SIGN_IN_STEPS_NAMES)], missing: MISSING_SIGN_IN_STEPS, appsWholeSignIn: o.signInSteps === null },
     complete: false,
   };
@@ -242,6 +243,7 @@ export async function runStorm(o: StormOptions): Promise<number> {
 
   console.log(`\nRingdesk connect storm (${String(result['command'])}); server from ${o.serverRoot}`);
   console.log(`load average 1/5/15 min: start ${JSON.stringify((result['machine'] as Record<string, unknown>)['loadAverage1m5m15mAtStart'])}, end ${JSON.stringify(loadAvg())} (shared 2-core machine)`);
+  console.log(`machine speed at start: ${describeSpeed((result['machine'] as { speedAtStart: MachineSpeed }).speedAtStart)}`);
   const work = o.signInSteps ?? SIGN_IN_STEPS_NAMES;
   console.log(
     `sign-in work: ${['resume', ...work].join(' + ')}${o.signInSteps ? ' (ONLY THESE, --sign-in-steps: not the app\'s sign-in, no target verdict)' : ''}${MISSING_SIGN_IN_STEPS.length > 0 ? `; not yet in the protocol: ${MISSING_SIGN_IN_STEPS.join(', ')}` : ''}\n`,

@@ -3,6 +3,7 @@
 import { latencyRows, type LatencySummary } from '../latency.ts';
 import type { Dist } from '../processes.ts';
 import type { NodeWindow } from './nodes.ts';
+import { describeSpeed, type MachineSpeed } from '../speed.ts';
 
 export interface Targets {
   p50Ms: number;
@@ -30,6 +31,7 @@ export function clusterTable(r: Record<string, unknown>, t: Targets): string {
   const git = r['git'] as { commit: string } | null;
   rows.push(['machine', `${String(mc['cpus'])} × ${String(mc['cpuModel'])}, ${String(mc['totalMemoryGiB'])} GiB, node ${String(mc['node'])}, commit ${git?.commit ?? '?'}`]);
   rows.push(['load average 1/5/15 min', `start ${JSON.stringify(mc['loadAverages1m5m15mAtStart'])}, end ${JSON.stringify(mc['loadAverages1m5m15mAtEnd'])} (shared 2-core machine: figures move with it)`]);
+  if (mc['speedAtStart']) rows.push(['machine speed at start', describeSpeed(mc['speedAtStart'] as MachineSpeed)]);
   for (const red of r['reductions'] as string[]) rows.push(['REDUCED', red]);
   const summary: string[] = [];
   for (const run of r['runs'] as Record<string, unknown>[]) {

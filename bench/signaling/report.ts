@@ -3,6 +3,7 @@
 import { latencyRows } from '../latency.ts';
 import type { Dist } from '../processes.ts';
 import { writeResult } from '../results.ts';
+import { describeSpeed, type MachineSpeed } from '../speed.ts';
 
 export function table(r: Record<string, unknown>): string {
   const m = r['memory'] as Record<string, unknown> | undefined;
@@ -16,6 +17,7 @@ export function table(r: Record<string, unknown>): string {
       `load ${String(mc['loadAverageAtStart'])} → ${String(mc['loadAverageAtEnd'])}`,
   ]);
   rows.push(['load average 1/5/15 min', `start ${JSON.stringify(mc['loadAverages1m5m15mAtStart'])}, end ${JSON.stringify(mc['loadAverages1m5m15mAtEnd'])} (shared machine: figures move with it)`]);
+  if (mc['speedAtStart']) rows.push(['machine speed at start', describeSpeed(mc['speedAtStart'] as MachineSpeed)]);
   const t = r['targets'] as Record<string, Record<string, unknown>> | undefined;
   const verdict = (x: unknown): string => (x === true ? 'MET' : x === false ? 'MISSED' : 'not at target scale');
   if (m) {
