@@ -20,6 +20,8 @@ const SIZES = [
   { tag: 'desktop', width: 1280, height: 800 },
   { tag: 'small', width: 420, height: 640 },
 ] as const;
+/** The ringing window's size (src/main/platform/electronWindows.ts, RINGING_SIZE). */
+const RINGING_WINDOW = { tag: 'window', width: 380, height: 240 } as const;
 const SCHEMES = ['light', 'dark'] as const;
 const LOCALES = ['en', 'zh-CN'] as const;
 
@@ -49,11 +51,11 @@ async function setLocale(d: Desktop, locale: (typeof LOCALES)[number]): Promise<
 const shots: string[] = [];
 const problems: string[] = [];
 
-/** Photographs the page in every size, scheme and language, and runs axe on each. */
-async function capture(d: Desktop, screen: string, ready?: (p: Page) => Promise<void>): Promise<void> {
+/** Photographs the page in every size (or the given ones), scheme and language, and runs axe on each. */
+async function capture(d: Desktop, screen: string, ready?: (p: Page) => Promise<void>, sizes: readonly { tag: string; width: number; height: number }[] = SIZES): Promise<void> {
   for (const locale of LOCALES) {
     await setLocale(d, locale);
-    for (const size of SIZES) {
+    for (const size of sizes) {
       await d.page.setViewportSize({ width: size.width, height: size.height });
       for (const scheme of SCHEMES) {
         await d.page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
@@ -69,12 +71,17 @@ async function capture(d: Desktop, screen: string, ready?: (p: Page) => Promise<
 }
 
 /** Every button of the control bar lies wholly inside the viewport. */
-async function controlsInView(page: Page, what: string): Promise<void> {
+function controlsInView(page: Page, what: string): Promise<void> {
+  return buttonsInView(page, '[data-testid="control-bar"] > button', 6, what);
+}
+
+/** At least `min` buttons match `selector`, and each lies wholly inside the viewport. */
+async function buttonsInView(page: Page, selector: string, min: number, what: string): Promise<void> {
   const vp = page.viewportSize();
   if (!vp) throw new Error('no viewport');
-  const buttons = page.locator('[data-testid="control-bar"] > button');
+  const buttons = page.locator(selector);
   const n = await buttons.count();
-  expect(n, `${what}: control bar buttons`).toBeGreaterThanOrEqual(6);
+  expect(n, `${what}: buttons`).toBeGreaterThanOrEqual(min);
   for (let i = 0; i < n; i++) {
     const b = buttons.nth(i);
     const box = await b.boundingBox();
@@ -210,6 +217,20 @@ describe('screens', () => {
     // accepted left his camera producer paused after the accept: see the report.
     await capture(bob, 'outgoing');
     await capture(alice, 'incoming');
+    // The ringing window main opens above everything while the app is in the background: the same
+    // renderer at its route, at the window's size (RINGING_SIZE in src/main/platform/electronWindows.ts).
+    const ringingCall = alice.host.platform.ringingCall;
+    if (!ringingCall) throw new Error('alice has no ringing window');
+    const ringingPage = await alice.context.newPage();
+    await ringingPage.goto(`${alice.host.url}#/ringing/${encodeURIComponent(ringingCall)}`);
+    await ringingPage.getByTestId('screen-incoming').waitFor();
+    await capture({ ...alice, page: ringingPage }, 'ringing', undefined, [RINGING_WINDOW]);
+    for (const locale of LOCALES) {
+      await setLocale({ ...alice, page: ringingPage }, locale);
+      await buttonsInView(ringingPage, '[data-testid="screen-incoming"] .actions > button', 3, `ringing window, ${locale}`);
+    }
+    await setLocale(alice, 'en');
+    await ringingPage.close();
     await alice.page.getByTestId('accept-audio').click();
     await alice.page.getByTestId('screen-in-call').waitFor();
     await alice.page.locator('[data-testid="tile-bob"][data-mic="on"]').waitFor({ timeout: 60_000 });
@@ -223,7 +244,7 @@ describe('screens', () => {
     await capture(alice, 'history');
 
     process.stdout.write(`screens: ${shots.length} screenshots in test-results/e2e/\n`);
-    expect(shots.length).toBe(16 * SIZES.length * SCHEMES.length * LOCALES.length);
+    expect(shots.length).toBe((16 * SIZES.length + 1) * SCHEMES.length * LOCALES.length); // + the ringing window at its one size
     expect(problems).toEqual([]);
   }, 1_200_000);
 });
