@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { makeConnection, makeContact, makeSnapshot, T0 } from '../testing/fixtures.ts';
+import { makeCall, makeConnection, makeContact, makeSnapshot, makeView, T0 } from '../testing/fixtures.ts';
 import { FakeBridge } from '../testing/fakeBridge.ts';
 import { useMediaStore } from '../stores/media.ts';
 import { mountApp, settle, type Mounted } from '../testing/mountApp.ts';
@@ -28,12 +28,18 @@ describe('connection state: a quiet dot, a banner only when the server is out of
     m.fake.emit('connection', makeConnection('reconnecting', { at: T0 - 1000, retryInMs: 5000 }));
     await settle();
     expect(m.text('connection-banner-hint')).toBe('Calls are unavailable until the connection is back.');
+    const ringing = makeCall({ callID: 'c1', inviter: 'bob', users: [{ userId: 'alice', state: 'received' }] });
+    m.fake.emit('calls', { calls: [makeView(ringing, 'alice')] });
     const media = useMediaStore(m.pinia);
-    media.callID = 'c1';
+    media.callID = 'c1'; // pre-warmed while it rings: in the room, not in the call
     media.state = 'connected';
     await settle();
+    expect(m.text('connection-banner-hint')).toBe('Calls are unavailable until the connection is back.');
+    const answered = { ...ringing, version: 2, users: ringing.users.map((u) => ({ ...u, state: 'accepted' as const })) };
+    m.fake.emit('calls', { calls: [makeView(answered, 'alice')] });
+    await settle();
     expect(m.text('connection-banner-hint')).toBe('You are still in the call; Ringdesk reconnects by itself.');
-    media.state = 'closed'; // the call's room is gone: calls are what is unavailable again
+    m.fake.emit('calls', { calls: [makeView({ ...answered, version: 3, callState: 'ended' }, 'alice')] }); // the call ended: calls are what is unavailable again
     await settle();
     expect(m.text('connection-banner-hint')).toBe('Calls are unavailable until the connection is back.');
   });
