@@ -122,9 +122,8 @@ export class LocalCapture {
   /** Opens (or takes the preview as) the room's camera and publishes it; one open at a time per room. */
   openCamera(l: Live): Promise<void> {
     if (this.#opening?.live === l) return this.#opening.done;
-    let markOpened = (): void => undefined;
-    const opened = new Promise<void>((resolve) => (markOpened = resolve));
-    const done = this.#openCamera(l, () => markOpened()).finally(() => {
+    const { promise: opened, resolve: markOpened } = Promise.withResolvers<void>();
+    const done = this.#openCamera(l, markOpened).finally(() => {
       markOpened();
       if (this.#opening?.done === done) this.#opening = null;
     });
