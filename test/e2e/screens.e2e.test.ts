@@ -94,6 +94,28 @@ async function buttonsInView(page: Page, selector: string, min: number, what: st
     expect(box.y + box.height, `${what}: ${id} bottom (${vp.height})`).toBeLessThanOrEqual(vp.height + 0.5);
   }
 }
+/**
+ * The call page's content sits in the middle of the desktop-size window: as high above it as below
+ * (within 24 px), not at the top with the lower half empty. No banner shows when this is checked.
+ */
+async function centredAtDesktopSize(page: Page, testId: string): Promise<void> {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const box = await page.getByTestId(testId).boundingBox();
+  expect(box, `${testId} has a box`).not.toBeNull();
+  if (!box) return;
+  const above = box.y;
+  const below = 800 - (box.y + box.height);
+  expect(Math.abs(above - below), `${testId}: ${Math.round(above)} px above, ${Math.round(below)} px below`).toBeLessThanOrEqual(24);
+}
+
+/** Nothing in the element is cut off behind a sideways scroll at the small window size. */
+async function noSidewaysScroll(page: Page, selector: string, what: string): Promise<void> {
+  await page.setViewportSize({ width: 420, height: 640 });
+  const { scroll, client } = await page.locator(selector).evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+  expect(scroll, `${what}: content ${scroll} px wide in ${client} px`).toBeLessThanOrEqual(client);
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
 const CONTROL_SIZES = [{ width: 1280, height: 800 }, { width: 420, height: 640 }, { width: 360, height: 480 }] as const;
 async function controlsInViewAtAllSizes(page: Page, what: string): Promise<void> {
   for (const s of CONTROL_SIZES) {
@@ -180,6 +202,7 @@ describe('screens', () => {
     await alice.page.getByTestId('quality-toggle').click();
     await alice.page.getByTestId('quality-overlay').waitFor();
     await controlsInViewAtAllSizes(alice.page, 'quality panel open');
+    await noSidewaysScroll(alice.page, '[data-testid="quality-overlay"] >> xpath=..', 'quality panel');
     await capture(alice, 'in-call-quality');
     await alice.page.getByTestId('quality-toggle').click();
 
@@ -203,6 +226,7 @@ describe('screens', () => {
     // Ended, from the one who ended it.
     await alice.page.getByTestId('end-call').click();
     await alice.page.getByTestId('screen-call-ended').waitFor();
+    await centredAtDesktopSize(alice.page, 'screen-call-ended');
     await capture(alice, 'ended');
     await alice.page.getByTestId('dismiss-call').click();
     await bob.page.getByTestId('dismiss-call').click({ timeout: 3000 }).catch(() => undefined); // may already be home
@@ -215,6 +239,8 @@ describe('screens', () => {
     // Outgoing and incoming, ringing (the invitation times out only after a minute). In an earlier
     // version of this test, shooting Bob's incoming screen for 30 s (with language switches) before he
     // accepted left his camera producer paused after the accept: see the report.
+    await centredAtDesktopSize(bob.page, 'screen-outgoing');
+    await centredAtDesktopSize(alice.page, 'screen-incoming');
     await capture(bob, 'outgoing');
     await capture(alice, 'incoming');
     // The ringing window main opens above everything while the app is in the background: the same

@@ -228,6 +228,8 @@ const en = {
     quality: 'Connection quality',
     poor: 'Poor connection',
     stream: 'Stream',
+    rtt: 'RTT',
+    kbps: 'kbit/s',
     loss: 'Loss',
     resolution: 'Resolution',
     layer: 'Layer',

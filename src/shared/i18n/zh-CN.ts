@@ -227,6 +227,8 @@ const zhCN: Messages = {
     quality: '连接质量',
     poor: '网络较差',
     stream: '媒体流',
+    rtt: '往返时延',
+    kbps: 'kbit/s',
     loss: '丢包',
     resolution: '分辨率',
     layer: '层级',

@@ -184,6 +184,15 @@ describe('in-call media', () => {
     expect(m.text('stats-c-bob-camera')).toContain('640×360');
     expect(m.get('stats-c-bob-camera').getAttribute('data-frames-decoded')).toBe('120');
     expect(m.text('stats-local-mic')).toContain('(you)');
+    // Each figure carries its column's heading (shown beside it in a narrow window); a missing one is marked to be left out there.
+    const cells = [...m.get('stats-local-mic').querySelectorAll('td[data-label]')].map((td) => [td.getAttribute('data-label'), td.textContent.trim(), td.hasAttribute('data-none')]);
+    expect(cells).toEqual([
+      ['RTT', expect.any(String), expect.any(Boolean)],
+      ['Loss', expect.any(String), expect.any(Boolean)],
+      ['kbit/s', '32', false],
+      ['Resolution', '–', true],
+      ['Layer', '–', true],
+    ]);
     media.stats = [stat({ lossPct: 12 })];
     await settle();
     expect(m.text('poor-connection')).toBe('Poor connection');
