@@ -2,6 +2,7 @@
 // flags, run, always clean up (also on Ctrl-C, SIGTERM and a throw past the run), write the JSON (a
 // partial one on failure) and print. Exit codes: 0 ran (targets met or not), 1 could not run, 2 bad flags, 130 interrupted.
 import type { Child } from './processes.ts';
+import { errorMessage } from '../src/shared/errors.ts';
 
 export interface BenchMain<O> {
   /** Prefix of the bench's log lines, e.g. `[bench]`. */
@@ -34,7 +35,7 @@ export async function benchMain<O>(b: BenchMain<O>): Promise<number> {
   try {
     o = b.parse(argv);
   } catch (e) {
-    console.error(`${e instanceof Error ? e.message : String(e)}\n${b.usage}`);
+    console.error(`${errorMessage(e)}\n${b.usage}`);
     return 2;
   }
   if (!o) {
@@ -81,7 +82,7 @@ export async function benchMain<O>(b: BenchMain<O>): Promise<number> {
   if (failure) {
     console.error(`${b.tag} failed: ${failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)}`);
     if (r['date']) {
-      r['error'] = failure instanceof Error ? failure.message : String(failure);
+      r['error'] = errorMessage(failure);
       console.error(`${b.tag} partial results: ${b.write(r, o)}`);
     }
     return 1;

@@ -27,6 +27,7 @@ import { plainReceivers, type Receivers, type TransportKind } from './sfu/receiv
 import { MEDIA, encodeClip, ingress, packetCount, startFfmpeg, workerBin } from './sfu/source.ts';
 import { fit, flow, sample, type Flow } from './sfu/stats.ts';
 import { hostPage, webrtcReceivers, type PageHost } from './sfu/webrtc.ts';
+import { errorMessage } from '../src/shared/errors.ts';
 
 /** The budget: a worker at 80% of its core still has room for bursts (keyframes, PLI storms, joins). */
 const CPU_BUDGET = 80;
@@ -122,7 +123,7 @@ async function series(b: Bench, kind: Kind, transport: TransportKind, plan: numb
         await receivers.add(target - receivers.transports.length, producers);
       } catch (e) {
         // Kept, printed and in the JSON: the steps before stand, and the next series still runs.
-        stoppedBy = `adding receivers for step ${target}: ${e instanceof Error ? e.message : String(e)}`;
+        stoppedBy = `adding receivers for step ${target}: ${errorMessage(e)}`;
         console.log(`           stopped: ${stoppedBy}`);
         break;
       }
@@ -262,7 +263,7 @@ async function main(): Promise<number> {
     execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
     if (transports.includes('webrtc')) execFileSync(CHROMIUM, ['--version'], { stdio: 'ignore' });
   } catch (e) {
-    console.error(`bench:sfu cannot run: ${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+    console.error(`bench:sfu cannot run: ${errorMessage(e)}\n${USAGE}`);
     return 1;
   }
 

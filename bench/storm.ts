@@ -14,6 +14,7 @@ import { addCounts, Child, dist, growthExponent, loadAvg, mb, readFdLimit, readP
 import { writeResult } from './results.ts';
 import { MISSING_SIGN_IN_STEPS, SIGN_IN_STEPS_NAMES } from './signin.ts';
 import { describeSpeed, measureSpeed, type MachineSpeed } from './speed.ts';
+import { errorMessage } from '../src/shared/errors.ts';
 
 const FD_MARGIN = 256;
 /**
@@ -220,7 +221,7 @@ export async function runStorm(o: StormOptions): Promise<number> {
       console.error(`[storm] ${n}: all signed in after ${s.allConnectedSec} s; server wrote ${s.bytesSettledMB} MB, CPU ${s.serverCpuSettledSec} s; ${s.busyRefusals} turned away busy; ${s.socketRetries} socket errors retried ${JSON.stringify(s.socketRetryReasons)}; ${s.failed} failed ${JSON.stringify(s.errors)}`);
     }
   } catch (e) {
-    result['error'] = e instanceof Error ? e.message : String(e);
+    result['error'] = errorMessage(e);
     console.error(`[storm] failed: ${String(result['error'])}`);
     console.error(`[storm] partial results: ${writeResult('storm', { ...result, date }, { out: o.out, complete: false })}`);
     return 1;

@@ -40,6 +40,7 @@ import { handleUpgrades } from './transport/upgrades.ts';
 import { WriteCoalescer } from './transport/WriteCoalescer.ts';
 import type { Services } from './transport/handlers/index.ts';
 import { loadTls, type TlsMaterial } from './transport/tls.ts';
+import { errorMessage } from '../src/shared/errors.ts';
 
 const log = new Logger('Server');
 const listenerLog = new Logger('Listener');
@@ -176,7 +177,7 @@ export async function startServer(
   const media = mediaParts ? new ClusterMedia({ ...mediaParts, config: config.sfu.cluster, sessions }) : null;
   const sfu = new SfuService({ config: config.sfu, calls: cluster ? callsAcrossNodes(calls, store) : calls, sessions: media?.sessions ?? sessions, graceMs: config.heartbeatTimeoutMs, turn, remote: media });
   // The media node of a call this node owns hears its changes over the relay.
-  if (cluster && media) calls.on('changed', (call) => void media.callChanged(call).catch((e: unknown) => log.warn('call %s: media node not told of a change: %s', call.callID, e instanceof Error ? e.message : String(e))));
+  if (cluster && media) calls.on('changed', (call) => void media.callChanged(call).catch((e: unknown) => log.warn('call %s: media node not told of a change: %s', call.callID, errorMessage(e))));
   await sfu.start();
   try {
     await media?.start(sfu);
@@ -373,7 +374,7 @@ export async function startServer(
         log.info('tls reloaded: serving %s, valid until %s', next.subject, new Date(next.notAfter).toISOString());
         return { ok: true, subject: next.subject };
       } catch (e) {
-        const error = e instanceof Error ? e.message : String(e);
+        const error = errorMessage(e);
         metrics?.tlsReloaded(false);
         log.error('tls reload failed, still serving the previous certificate: %s', error);
         return { ok: false, error };

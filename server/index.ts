@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { PASSWORD_FLAG_REFUSED, readPassword } from './cli/password.ts';
 import { USER_COMMANDS, runUserCommand } from './cli/users.ts';
 import { openStore } from './cluster/openStore.ts';
+import { errorMessage } from '../src/shared/errors.ts';
 
 const USAGE = `usage:
   node server/index.ts [serve] [--host H] [--port N] [--db PATH] [--demo]
@@ -101,7 +102,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (e: unknown) => {
-    console.error(e instanceof ConfigError ? e.message : e instanceof Error ? e.message : String(e));
+    console.error(e instanceof ConfigError ? e.message : errorMessage(e));
     process.exit(e instanceof ConfigError ? 2 : 1);
   },
 );

@@ -2,6 +2,7 @@ import type { Push, UserId } from '../../src/shared/protocol/index.ts';
 import { Logger } from '../logger.ts';
 import type { SessionRegistry } from '../routing/SessionRegistry.ts';
 import type { Revocation, RevocationReason, Store } from '../store/Store.ts';
+import { errorMessage } from '../../src/shared/errors.ts';
 
 const log = new Logger('RevocationWatcher');
 /** Rows read per query; a burst (a bulk disable) is read in pages until none is left. */
@@ -76,7 +77,7 @@ export class RevocationWatcher {
       this.#failing = false;
     } catch (e) {
       // Logged once per outage, not every tick; the next tick tries again from the same seq.
-      if (!this.#failing) log.error('reading revocations failed: %s', e instanceof Error ? e.message : String(e));
+      if (!this.#failing) log.error('reading revocations failed: %s', errorMessage(e));
       this.#failing = true;
     }
   }

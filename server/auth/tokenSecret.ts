@@ -4,6 +4,7 @@ import { ConfigError, type ServerConfig } from '../config.ts';
 import { Logger } from '../logger.ts';
 import type { Store } from '../store/Store.ts';
 import { isHexSecret } from './authConfig.ts';
+import { errorMessage } from '../../src/shared/errors.ts';
 
 const log = new Logger('TokenSecret');
 const META_KEY = 'token_secret';
@@ -42,7 +43,7 @@ export async function resolveTokenSecrets(config: Pick<ServerConfig, 'tokenSecre
       // Best effort: a read-only database must not stop a server whose secret is configured.
       await store.deleteMeta(META_KEY).then(
         () => log.warn('a token secret is configured: deleted the generated one from the database (tokens it signed no longer work)'),
-        (e: unknown) => log.error('could not delete the generated token secret from the database: %s', e instanceof Error ? e.message : String(e)),
+        (e: unknown) => log.error('could not delete the generated token secret from the database: %s', errorMessage(e)),
       );
     }
     return configured;

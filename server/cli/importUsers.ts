@@ -5,6 +5,7 @@ import { UserIdSchema, type UserId } from '../../src/shared/protocol/index.ts';
 import { hashPassword, parseScryptHash, type ScryptParams } from '../auth/passwords.ts';
 import type { Store, UserRow } from '../store/Store.ts';
 import { parseCsv } from './csv.ts';
+import { errorMessage } from '../../src/shared/errors.ts';
 
 const COLUMNS = ['userId', 'displayName', 'password', 'passwordHash', 'disabled'] as const;
 type Column = (typeof COLUMNS)[number];
@@ -78,7 +79,7 @@ export async function importUsers(store: Store, path: string, o: ImportOptions):
           await store.createUser(u);
           imported++;
         } catch (e) {
-          rejected.push({ where: good[i + k]?.row.where ?? u.userId, reason: `not stored: ${e instanceof Error ? e.message : String(e)}` });
+          rejected.push({ where: good[i + k]?.row.where ?? u.userId, reason: `not stored: ${errorMessage(e)}` });
         }
       }
     }
@@ -95,7 +96,7 @@ function readRows(path: string, format: string | undefined): RawRow[] {
     try {
       data = JSON.parse(text);
     } catch (e) {
-      throw new Error(`${path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+      throw new Error(`${path} is not valid JSON: ${errorMessage(e)}`);
     }
     const list = Array.isArray(data) ? data : data !== null && typeof data === 'object' && Array.isArray((data as { users?: unknown }).users) ? (data as { users: unknown[] }).users : null;
     if (!list) throw new Error(`${path}: expected an array of users, or {"users": [...]}`);

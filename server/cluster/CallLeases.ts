@@ -1,4 +1,4 @@
-import { RingdeskError, isRingdeskError } from '../../src/shared/errors.ts';
+import { errorMessage, isRingdeskError, RingdeskError } from '../../src/shared/errors.ts';
 import type { Call } from '../../src/shared/call/index.ts';
 import type { CallId } from '../../src/shared/protocol/index.ts';
 import { Logger } from '../logger.ts';
@@ -262,7 +262,7 @@ export class CallLeases implements CallPlacement {
       try {
         if (await calls.adoptIfOrphaned(o.callID)) adopted++;
       } catch (e) {
-        log.child({ callID: o.callID }).warn('adoption failed (next sweep retries): %s', e instanceof Error ? e.message : String(e));
+        log.child({ callID: o.callID }).warn('adoption failed (next sweep retries): %s', errorMessage(e));
       }
     }
     return adopted;

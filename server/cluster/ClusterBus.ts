@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import { z } from 'zod';
-import { RingdeskError } from '../../src/shared/errors.ts';
+import { errorMessage, RingdeskError } from '../../src/shared/errors.ts';
 import { TypedEmitter } from '../../src/shared/events.ts';
 import { Logger } from '../logger.ts';
 
@@ -65,7 +65,7 @@ export class LuaScript {
 
 /** Any failure of a Redis command, as the client sees it: retryable, nothing changed. */
 export function redisUnavailable(e: unknown): RingdeskError {
-  log.debug('redis command failed: %s', e instanceof Error ? e.message : String(e));
+  log.debug('redis command failed: %s', errorMessage(e));
   return new RingdeskError('unavailable', 'the cluster coordinator is not reachable right now; nothing was changed, try again shortly');
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { errorMessage } from '../../src/shared/errors.ts';
 
 /** The cluster secret signs every node-to-node message; a short one can be guessed offline from one message. */
 export const CLUSTER_MIN_SECRET_CHARS = 32;
@@ -91,7 +92,7 @@ export function clusterSettings(c: ClusterInputs, host = hostname()): ClusterSet
     try {
       secret = readFileSync(section.secretFile, 'utf8').trim();
     } catch (e) {
-      throw new ClusterConfigError('cluster_secret_invalid', `cannot read ${section.secretFile}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new ClusterConfigError('cluster_secret_invalid', `cannot read ${section.secretFile}: ${errorMessage(e)}`);
     }
     if (secret.length < CLUSTER_MIN_SECRET_CHARS) throw new ClusterConfigError('cluster_secret_invalid', `${section.secretFile} must hold at least ${CLUSTER_MIN_SECRET_CHARS} characters`);
   }

@@ -9,6 +9,7 @@ import { CallLeases } from './CallLeases.ts';
 import { ClusterPresence } from './ClusterPresence.ts';
 import { ClusterSessions } from './ClusterSessions.ts';
 import { RouteTable } from './RouteTable.ts';
+import { errorMessage } from '../../src/shared/errors.ts';
 
 const log = new Logger('ClusterNode');
 /** Orphaned calls looked at per sweep; the next sweep takes the rest. */
@@ -80,7 +81,7 @@ export class ClusterNode {
         if (running || this.#closed || this.#leaving) return;
         running = true;
         void fn()
-          .catch((e: unknown) => log.debug('cluster timer: %s', e instanceof Error ? e.message : String(e)))
+          .catch((e: unknown) => log.debug('cluster timer: %s', errorMessage(e)))
           .finally(() => (running = false));
       }, ms);
       t.unref();

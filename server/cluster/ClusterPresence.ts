@@ -3,6 +3,7 @@ import { Logger } from '../logger.ts';
 import { Presence } from '../domain/Presence.ts';
 import { LuaScript, PREFIX, type ClusterBus, type Envelope } from './ClusterBus.ts';
 import type { RouteTable } from './RouteTable.ts';
+import { errorMessage } from '../../src/shared/errors.ts';
 
 const log = new Logger('ClusterPresence');
 /** Set of the nodes that have at least one subscriber of the user. */
@@ -42,7 +43,7 @@ export class ClusterPresence extends Presence {
   #watch(u: UserId, watched: boolean): void {
     const op = watched ? this.#bus.redis.sadd(watchKey(u), this.#bus.nodeId) : this.#bus.redis.srem(watchKey(u), this.#bus.nodeId);
     // Redis down: the interests are written again when it is back (reRegister).
-    op.catch((e: unknown) => log.debug('presence interest in %s not written: %s', u, e instanceof Error ? e.message : String(e)));
+    op.catch((e: unknown) => log.debug('presence interest in %s not written: %s', u, errorMessage(e)));
   }
 
   /** After Redis lost its data: every user watched here, again. */
@@ -77,14 +78,14 @@ export class ClusterPresence extends Presence {
         this.#publish(c);
       })
       .catch((e: unknown) => {
-        log.debug('offline check for %s failed: %s', c.userId, e instanceof Error ? e.message : String(e));
+        log.debug('offline check for %s failed: %s', c.userId, errorMessage(e));
         super.changed(c);
       });
   }
 
   #publish(c: PresenceEntry): void {
     FAN_OUT.run(this.#bus.redis, [watchKey(c.userId)], [this.#bus.nodeId, this.#bus.seal('presence', { e: c }), PREFIX]).catch((e: unknown) =>
-      log.debug('presence of %s not published: %s', c.userId, e instanceof Error ? e.message : String(e)),
+      log.debug('presence of %s not published: %s', c.userId, errorMessage(e)),
     );
   }
 }

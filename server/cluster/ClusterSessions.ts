@@ -3,6 +3,7 @@ import { Logger } from '../logger.ts';
 import { SessionRegistry, type Connection } from '../routing/SessionRegistry.ts';
 import type { ClusterBus, Envelope } from './ClusterBus.ts';
 import type { RouteTable } from './RouteTable.ts';
+import { errorMessage } from '../../src/shared/errors.ts';
 
 const log = new Logger('ClusterSessions');
 /** How long what Redis said about another node's devices is trusted for `isOnline` (display only). */
@@ -90,13 +91,13 @@ export class ClusterSessions extends SessionRegistry {
       if (previous) await this.#bus.send(previous.node, 'kick', { u: conn.userId, d: conn.deviceId, c: previous.connId });
     } catch (e) {
       // Redis is down: the route is written again when it is back (reRegister).
-      log.warn('route of %s/%s not written: %s', conn.userId, conn.deviceId, e instanceof Error ? e.message : String(e));
+      log.warn('route of %s/%s not written: %s', conn.userId, conn.deviceId, errorMessage(e));
     }
   }
 
   override remove(conn: Connection): boolean {
     if (!super.remove(conn)) return false;
-    this.#routes.unregister(conn.userId, conn.deviceId, this.#connId(conn)).catch((e: unknown) => log.warn('route of %s/%s not removed: %s', conn.userId, conn.deviceId, e instanceof Error ? e.message : String(e)));
+    this.#routes.unregister(conn.userId, conn.deviceId, this.#connId(conn)).catch((e: unknown) => log.warn('route of %s/%s not removed: %s', conn.userId, conn.deviceId, errorMessage(e)));
     return true;
   }
 
@@ -130,7 +131,7 @@ export class ClusterSessions extends SessionRegistry {
   #publish(b: PushBody): void {
     // Redis keeps the order of one connection's commands, so pushes to one device arrive in order.
     this.#routes.publishToUser(b.u, this.#bus.seal('push', { ...b })).catch((e: unknown) => {
-      log.warn('push %s to other nodes lost (redis): %s', b.u, e instanceof Error ? e.message : String(e));
+      log.warn('push %s to other nodes lost (redis): %s', b.u, errorMessage(e));
     });
   }
 
@@ -167,7 +168,7 @@ export class ClusterSessions extends SessionRegistry {
         this.#remote.set(u, { at: now, online: devices.length > 0, names: new Map(devices.map((d) => [d.deviceId, d.name])) });
       }
     } catch (e) {
-      log.debug('presence lookup failed: %s', e instanceof Error ? e.message : String(e));
+      log.debug('presence lookup failed: %s', errorMessage(e));
     }
     // Bounded: entries older than the trust window are worthless.
     if (this.#remote.size > 50_000) for (const [u, c] of this.#remote) if (now - c.at >= REMOTE_CACHE_MS) this.#remote.delete(u);

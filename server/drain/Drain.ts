@@ -1,5 +1,6 @@
 import { Logger } from '../logger.ts';
 import type { CallHandover } from './CallHandover.ts';
+import { errorMessage } from '../../src/shared/errors.ts';
 
 const log = new Logger('Drain');
 
@@ -134,7 +135,7 @@ export class Drain {
       log.child({ drain: 'handedOver', leases }).info('call leases handed over');
     } catch (e) {
       // The leases then expire on their own and other nodes adopt the calls; the drain goes on.
-      log.child({ drain: 'handOverFailed' }).error('handing over the call leases failed: %s', e instanceof Error ? e.message : String(e));
+      log.child({ drain: 'handOverFailed' }).error('handing over the call leases failed: %s', errorMessage(e));
     }
     if (this.#phase !== 'draining') return; // interrupted while handing over
     if (this.#timeoutMs === 0) return this.#finish('immediate');

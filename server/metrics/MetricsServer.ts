@@ -4,6 +4,7 @@ import { Logger } from '../logger.ts';
 import type { MetricsConfig } from './MetricsConfig.ts';
 import type { Readiness } from './Readiness.ts';
 import type { ServerMetrics } from './ServerMetrics.ts';
+import { errorMessage } from '../../src/shared/errors.ts';
 
 const log = new Logger('MetricsServer');
 
@@ -33,7 +34,7 @@ export async function startMetricsServer(c: MetricsConfig, metrics: ServerMetric
           res.end(text);
         },
         (e: unknown) => {
-          log.error('metrics collection failed: %s', e instanceof Error ? e.message : String(e));
+          log.error('metrics collection failed: %s', errorMessage(e));
           json(res, 500, { error: 'metrics collection failed' });
         },
       );

@@ -1,3 +1,5 @@
+import { errorMessage } from '../../src/shared/errors.ts';
+
 /** One thing the server needs before it should get traffic. */
 export interface ReadinessCheck {
   readonly name: string;
@@ -29,7 +31,7 @@ export class Readiness {
         try {
           return [c.name, await c.check()];
         } catch (e) {
-          return [c.name, `check failed: ${e instanceof Error ? e.message : String(e)}`];
+          return [c.name, `check failed: ${errorMessage(e)}`];
         }
       }),
     );

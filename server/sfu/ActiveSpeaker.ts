@@ -3,6 +3,7 @@ import type { CallId, SfuPush } from '../../src/shared/protocol/index.ts';
 import { Logger } from '../logger.ts';
 import type { Peer } from './Peer.ts';
 import type { Notify } from './Room.ts';
+import { errorMessage } from '../../src/shared/errors.ts';
 
 const log = new Logger('ActiveSpeaker');
 /** How often the active-speaker observer may change its mind. */
@@ -36,7 +37,7 @@ export class ActiveSpeaker {
     this.#observer.addProducer({ producerId: producer.id }).catch((e: unknown) => {
       // A producer closed meanwhile (its device left) is an expected race; anything else leaves this
       // member out of the active speaker, which should be seen.
-      const why = e instanceof Error ? e.message : String(e);
+      const why = errorMessage(e);
       if (producer.closed) log.debug('call %s: producer %s closed before the speaker observer took it (%s)', this.#room.callID, producer.id, why);
       else log.warn('call %s: the speaker observer did not take producer %s: %s', this.#room.callID, producer.id, why);
     });

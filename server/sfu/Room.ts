@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import { RingdeskError } from '../../src/shared/errors.ts';
+import { errorMessage, RingdeskError } from '../../src/shared/errors.ts';
 import type { Media } from '../../src/shared/ipc/callMeta.ts';
 import {
   RtpCapabilitiesSchema,
@@ -150,7 +150,7 @@ export class Room {
   #runAnswered(peer: Peer, answer: Media): void {
     const ids = [...peer.onAnswer];
     peer.onAnswer.clear();
-    const failed = (e: unknown): void => log.child({ callID: this.callID }).warn('resume on answer failed: %s', e instanceof Error ? e.message : String(e));
+    const failed = (e: unknown): void => log.child({ callID: this.callID }).warn('resume on answer failed: %s', errorMessage(e));
     for (const id of ids) {
       const consumer = peer.consumers.get(id);
       if (consumer) void mediasoupCall('resumeConsumer', () => consumer.resume()).catch(failed);
@@ -219,7 +219,7 @@ export class Room {
     keepFor(peer, transport);
     if (direction === 'send') {
       // Without the cap the device's uplink is uncapped, not broken: say so and go on.
-      await transport.setMaxIncomingBitrate(this.#config.maxIncomingBitrate).catch((e: unknown) => log.warn('call %s: no incoming bitrate cap on %s: %s', this.callID, transport.id, e instanceof Error ? e.message : String(e)));
+      await transport.setMaxIncomingBitrate(this.#config.maxIncomingBitrate).catch((e: unknown) => log.warn('call %s: no incoming bitrate cap on %s: %s', this.callID, transport.id, errorMessage(e)));
     }
     peer.transports.set(transport.id, { transport, direction });
     transport.observer.on('close', () => peer.transports.delete(transport.id));

@@ -1,7 +1,7 @@
 import type { types } from 'mediasoup';
 import { mediaOf, type Media } from '../../src/shared/ipc/callMeta.ts';
 import { anyInviteeAccepted, findMember, type Call } from '../../src/shared/call/index.ts';
-import { RingdeskError } from '../../src/shared/errors.ts';
+import { errorMessage, RingdeskError } from '../../src/shared/errors.ts';
 import { RtpCapabilitiesSchema, type CallId, type DeviceId, type SfuRequestType, type UserId } from '../../src/shared/protocol/index.ts';
 import { KeyedQueue } from '../domain/KeyedQueue.ts';
 import { Logger } from '../logger.ts';
@@ -106,7 +106,7 @@ export class SfuService {
       await pool.start();
     } catch (e) {
       this.#unavailable = 'the media server is not available (no mediasoup worker could start); calls work without media';
-      log.error('%s Cause: %s', WORKER_HELP, e instanceof Error ? e.message : String(e));
+      log.error('%s Cause: %s', WORKER_HELP, errorMessage(e));
       return;
     }
     pool.on('workerDied', (index) => this.#onWorkerDied(index));
@@ -283,7 +283,7 @@ export class SfuService {
 
   #background(callID: CallId, task: () => Promise<void>): void {
     if (this.#closed) return;
-    this.#queue.run(callID, task).catch((e: unknown) => log.child({ callID }).warn('room sync failed: %s', e instanceof Error ? e.message : String(e)));
+    this.#queue.run(callID, task).catch((e: unknown) => log.child({ callID }).warn('room sync failed: %s', errorMessage(e)));
   }
 
   #onWorkerDied(index: number): void {

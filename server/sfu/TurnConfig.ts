@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { errorMessage } from '../../src/shared/errors.ts';
 
 /** Bounds of `turn.ttlSec`: long enough for a day of calls, short enough that a leaked credential dies. */
 export const TURN_TTL = { minSec: 300, defaultSec: 24 * 3600, maxSec: 7 * 24 * 3600 } as const;
@@ -45,7 +46,7 @@ export const TurnConfigSchema = z
     try {
       secret = readFileSync(c.secretFile, 'utf8').trim();
     } catch (e) {
-      ctx.addIssue({ code: 'custom', path: ['secretFile'], message: `cannot read ${c.secretFile}: ${e instanceof Error ? e.message : String(e)}` });
+      ctx.addIssue({ code: 'custom', path: ['secretFile'], message: `cannot read ${c.secretFile}: ${errorMessage(e)}` });
       return z.NEVER;
     }
     if (secret.length < TURN_MIN_SECRET_CHARS) {

@@ -5,6 +5,7 @@ import { TypedEmitter } from '../../src/shared/events.ts';
 import { Logger } from '../logger.ts';
 import { MEDIA_CODECS } from './mediaCodecs.ts';
 import type { SfuConfig } from './SfuConfig.ts';
+import { errorMessage } from '../../src/shared/errors.ts';
 
 const log = new Logger('WorkerPool');
 /** A dead worker is replaced after this, doubling on each failed attempt up to the max. */
@@ -166,7 +167,7 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
           this.emit('workerRestarted', index);
         },
         (e: unknown) => {
-          log.error('worker %d could not be restarted: %s', index, e instanceof Error ? e.message : String(e));
+          log.error('worker %d could not be restarted: %s', index, errorMessage(e));
           this.#restart(index, Math.min(delay * 2, RESTART_DELAY_MAX_MS));
         },
       );

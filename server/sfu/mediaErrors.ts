@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { RingdeskError, isRingdeskError } from '../../src/shared/errors.ts';
+import { errorMessage, isRingdeskError, RingdeskError } from '../../src/shared/errors.ts';
 import { describeIssues } from '../../src/shared/protocol/index.ts';
 
 /** mediasoup's messages are short and hold no secrets, but are not meant to be unbounded on the wire. */
@@ -14,7 +14,7 @@ export async function mediasoupCall<T>(what: string, f: () => Promise<T>): Promi
     return await f();
   } catch (e) {
     if (isRingdeskError(e)) throw e;
-    const msg = e instanceof Error ? e.message : String(e);
+    const msg = errorMessage(e);
     throw new RingdeskError('media_rejected', `${what}: ${msg}`.slice(0, MAX_MESSAGE));
   }
 }

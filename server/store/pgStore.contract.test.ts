@@ -5,6 +5,7 @@ import { startTestPostgres, type TestPostgres } from '../../test/support/postgre
 import { storeContract } from '../../test/support/storeContract.ts';
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './pgMigrations.ts';
 import { PgStore } from './pgStore.ts';
+import { errorMessage } from '../../src/shared/errors.ts';
 
 // A real PostgreSQL from Debian's package, started for this file (scripts/test.sh installs it).
 let server: TestPostgres;
@@ -113,7 +114,7 @@ describe('PgStore connection lost inside a transaction', () => {
       const write = store.createUser({ userId: asUserId('kim'), displayName: 'Kim', passwordHash: 'h', disabled: false, createdAt: 1 });
       const settled = write.then(
         () => 'resolved',
-        (e: unknown) => (e instanceof Error ? e.message : String(e)),
+        (e: unknown) => (errorMessage(e)),
       );
       let pid: number | undefined;
       while (pid === undefined) {

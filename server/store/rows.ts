@@ -3,6 +3,7 @@ import type { Call } from '../../src/shared/call/index.ts';
 import { Logger } from '../logger.ts';
 import { decodeCall, encodeCall } from './callCodec.ts';
 import type { CallFence, CallSave, CursorKey, DeviceTokenState, DirectoryEntry, DirectoryPage, Revocation, RevocationReason, UserRow } from './Store.ts';
+import { errorMessage } from '../../src/shared/errors.ts';
 
 const log = new Logger('Store');
 /** users.dnd's column default, what nearly every row holds: read without parsing. */
@@ -39,7 +40,7 @@ export function decodeCallRows(rows: readonly { body: string; call_id: string }[
     try {
       out.push(decodeCall(r.body));
     } catch (e) {
-      log.error('skipping damaged call row %s: %s', r.call_id, e instanceof Error ? e.message : String(e));
+      log.error('skipping damaged call row %s: %s', r.call_id, errorMessage(e));
     }
   }
   return out;

@@ -16,6 +16,7 @@ import { decodeCallRows, decodeRecordRows, encodeSaves, pageBySeq, revocationFro
 import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqliteMigrations.ts';
 import { SqliteDirectory } from './sqliteDirectory.ts';
 import { WalCheckpointer } from './WalCheckpointer.ts';
+import { errorMessage } from '../../src/shared/errors.ts';
 
 const log = new Logger('SqliteStore');
 type CallRow = { call_id: string; body: string };
@@ -80,7 +81,7 @@ export class SqliteStore implements Store {
     try {
       old.close();
     } catch (e) {
-      log.warn('closing the old connection failed: %s', e instanceof Error ? e.message : String(e));
+      log.warn('closing the old connection failed: %s', errorMessage(e));
     }
   }
 
@@ -127,7 +128,7 @@ export class SqliteStore implements Store {
         try {
           this.#db.exec('ROLLBACK');
         } catch (r) {
-          log.warn('rollback after "%s" failed: %s', e instanceof Error ? e.message : String(e), r instanceof Error ? r.message : String(r));
+          log.warn('rollback after "%s" failed: %s', errorMessage(e), errorMessage(r));
         }
       }
       throw e;

@@ -2,6 +2,7 @@
 // PASSIVE checkpoint every `intervalMs`. Only node: imports, so it starts without any transform.
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
+import { errorMessage } from '../../src/shared/errors.ts';
 
 interface Options {
   path: string;
@@ -20,7 +21,7 @@ function run(): void {
     const r = checkpoint.get() as { busy: number; log: number; checkpointed: number }; // the pragma's fixed row
     parentPort?.postMessage({ type: 'checkpointed', busy: r.busy, log: r.log, checkpointed: r.checkpointed });
   } catch (e) {
-    parentPort?.postMessage({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
+    parentPort?.postMessage({ type: 'failed', message: errorMessage(e) });
   }
 }
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createSecureContext, type SecureContextOptions } from 'node:tls';
 import { ConfigError } from '../config.ts';
 import type { TlsConfig } from './TlsConfig.ts';
+import { errorMessage } from '../../src/shared/errors.ts';
 
 /** What the HTTPS server is given, plus what an operator wants to know about it. */
 export interface TlsMaterial {
@@ -21,7 +22,7 @@ function read(what: string, path: string): Buffer {
 }
 
 function errText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return errorMessage(e);
 }
 
 /**

@@ -88,3 +88,8 @@ export class RingdeskError extends Error {
 export function isRingdeskError(e: unknown): e is RingdeskError {
   return e instanceof RingdeskError;
 }
+
+/** What to log or show of something thrown: an Error's message, or the thrown value as text (a string, a number, a rejected non-Error). */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -14,6 +14,7 @@ import { haproxyBin, startTestHaproxy, type TestHaproxy } from '../support/hapro
 import { ARTIFACTS, assertMediasoupWorker, assertPrerequisites, launchBrowser, openDesktop, screenshot, signIn, videoCallAccepted, type Desktop } from './harness.ts';
 import { byConsumer, mediaFlow, RECOVER_MS } from './mediaFlow.ts';
 import { TRACK_PEER_CONNECTIONS } from './peerConnections.ts';
+import { errorMessage } from '../../src/shared/errors.ts';
 
 let cluster: TestCluster | undefined;
 let haproxy: TestHaproxy | undefined;
@@ -91,7 +92,7 @@ async function withNodeLogs(fn: () => Promise<void>): Promise<void> {
       const search = await d.page.getByTestId('contact-search').inputValue({ timeout: 1000 }).catch(() => '(no search field)');
       shown.push(`desktop ${i}: at ${d.page.url()}, search "${search}", alerts ${JSON.stringify(alerts)}`);
     }
-    throw new Error(`${e instanceof Error ? e.message : String(e)}\n${shown.join('\n')}\n${cluster?.problems(40) ?? ''}`);
+    throw new Error(`${errorMessage(e)}\n${shown.join('\n')}\n${cluster?.problems(40) ?? ''}`);
   }
 }
 

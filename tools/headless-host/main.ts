@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startHeadlessHost } from './host.ts';
+import { errorMessage } from '../../src/shared/errors.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,6 +33,6 @@ try {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (e) {
-  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(`${errorMessage(e)}\n`);
   process.exit(1);
 }

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { RingdeskError } from '../../../src/shared/errors.ts';
+import { errorMessage, RingdeskError } from '../../../src/shared/errors.ts';
 import type { Call } from '../../../src/shared/call/index.ts';
 import { parseResult, type CallId, type DeviceId, type Push, type UserId } from '../../../src/shared/protocol/index.ts';
 import { defaultAnnouncedAddress } from '../../sfu/WorkerPool.ts';
@@ -98,7 +98,7 @@ export class ClusterMedia implements MediaRemote {
   /** Starts the relay listener and the load reports. Call after SfuService.start(). */
   async start(sfu: SfuService): Promise<void> {
     this.#sfu = sfu;
-    if (this.#ownsRedis) await this.#redis.connect().catch((e: unknown) => log.warn('Redis is not reachable yet (%s): calls are placed on this node until it is', e instanceof Error ? e.message : String(e)));
+    if (this.#ownsRedis) await this.#redis.connect().catch((e: unknown) => log.warn('Redis is not reachable yet (%s): calls are placed on this node until it is', errorMessage(e)));
     const c = this.#o.config;
     this.#server = await RelayServer.start({ host: c.relayHost, port: c.relayPort, nodeId: this.nodeId, secret: this.#o.secret, sfu, sessions: this.sessions });
     this.#relayUrl = c.relayUrl ?? `ws://${defaultAnnouncedAddress(c.relayHost)}:${this.#server.port}${RELAY_PATH}`;
@@ -145,7 +145,7 @@ export class ClusterMedia implements MediaRemote {
     } catch (e) {
       // Not cached: the next request asks Redis again, and claims this room once it answers.
       this.stats.placementFallbacks++;
-      log.child({ callID }).warn('placement: Redis did not answer (%s); the room goes on this node', e instanceof Error ? e.message : String(e));
+      log.child({ callID }).warn('placement: Redis did not answer (%s); the room goes on this node', errorMessage(e));
       return { nodeId: null, worker: null };
     }
   }
@@ -224,7 +224,7 @@ export class ClusterMedia implements MediaRemote {
     const c = this.#cache.get(callID);
     this.#cache.delete(callID);
     for (const j of this.#joined.values()) for (const [k, v] of j) if (v.callID === callID) j.delete(k);
-    if (c?.nodeId === this.nodeId) void this.placement.forget(callID, c).catch((e: unknown) => log.child({ callID }).debug('placement not dropped (it expires): %s', e instanceof Error ? e.message : String(e)));
+    if (c?.nodeId === this.nodeId) void this.placement.forget(callID, c).catch((e: unknown) => log.child({ callID }).debug('placement not dropped (it expires): %s', errorMessage(e)));
   }
 
   /** `withdraw`: a clean leave, this node's load report goes at once (false: as a crash leaves it, to expire). */

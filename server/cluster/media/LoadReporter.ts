@@ -3,6 +3,7 @@ import { Logger } from '../../logger.ts';
 import type { SfuService } from '../../sfu/SfuService.ts';
 import { workerLoads } from '../../sfu/workerLoad.ts';
 import { MEDIA_KEYS, PLACEMENT_TTL_MS, type NodeLoad, type ReportedWorkerLoad } from './mediaLoad.ts';
+import { errorMessage } from '../../../src/shared/errors.ts';
 
 const log = new Logger('LoadReporter');
 
@@ -78,7 +79,7 @@ export class LoadReporter {
       if (this.#failing) log.warn('load reports reach Redis again [node:%s]', nodeId);
       this.#failing = false;
     } catch (e) {
-      if (!this.#failing) log.warn('cannot report media load to Redis [node:%s]: %s; other nodes stop placing calls here after %d ms', nodeId, e instanceof Error ? e.message : String(e), ttlMs);
+      if (!this.#failing) log.warn('cannot report media load to Redis [node:%s]: %s; other nodes stop placing calls here after %d ms', nodeId, errorMessage(e), ttlMs);
       this.#failing = true;
       throw e;
     }
@@ -94,6 +95,6 @@ export class LoadReporter {
       .del(MEDIA_KEYS.node(this.#o.nodeId))
       .srem(MEDIA_KEYS.nodes, this.#o.nodeId)
       .exec()
-      .catch((e: unknown) => log.warn('could not withdraw the load report (it expires by itself): %s', e instanceof Error ? e.message : String(e)));
+      .catch((e: unknown) => log.warn('could not withdraw the load report (it expires by itself): %s', errorMessage(e)));
   }
 }

@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import { RingdeskError } from '../../../src/shared/errors.ts';
+import { errorMessage, RingdeskError } from '../../../src/shared/errors.ts';
 import { parseServerFrame, type DeviceId, type Push, type UserId } from '../../../src/shared/protocol/index.ts';
 import { Logger } from '../../logger.ts';
 import {
@@ -64,7 +64,7 @@ export class RelayClient {
   callChanged(nodeId: string, frame: Extract<RelayClientFrame, { t: 'changed' }>): void {
     this.#link(nodeId).then(
       (l) => l.send(frame),
-      (e: unknown) => log.warn('call %s changed, but media node %s was not told: %s', frame.callID, nodeId, e instanceof Error ? e.message : String(e)),
+      (e: unknown) => log.warn('call %s changed, but media node %s was not told: %s', frame.callID, nodeId, errorMessage(e)),
     );
   }
 
@@ -196,7 +196,7 @@ class OutboundLink {
         const parsed = parseServerFrame(f.push);
         if (parsed.kind === 'push') this.#o.onPush(f.userId, f.deviceId, parsed.push);
       } catch (e) {
-        log.warn('media node %s sent a push that is not in the protocol: %s', nodeId, e instanceof Error ? e.message : String(e));
+        log.warn('media node %s sent a push that is not in the protocol: %s', nodeId, errorMessage(e));
       }
     }
   }

@@ -1,4 +1,4 @@
-import { RingdeskError } from '../../shared/errors.ts';
+import { errorMessage, RingdeskError } from '../../shared/errors.ts';
 import { TypedEmitter } from '../../shared/events.ts';
 import { resolveLocale, type AppLocale } from '../../shared/i18n/index.ts';
 import { encodeCallMeta } from '../../shared/ipc/callMeta.ts';
@@ -336,7 +336,7 @@ export class DesktopCore extends TypedEmitter<IpcEvents> {
       const { records } = await conn.calls.queryCallRecords(HISTORY_PAGE_AT_START);
       this.#missed.loadRecords(records, conn, !resumed);
     } catch (e) {
-      log.warn('reading contacts and history after sign-in failed: %s', e instanceof Error ? e.message : String(e));
+      log.warn('reading contacts and history after sign-in failed: %s', errorMessage(e));
     }
     await this.#syncDnd();
     this.#inputs.afterSignIn();
@@ -352,7 +352,7 @@ export class DesktopCore extends TypedEmitter<IpcEvents> {
       this.#dnd.applied(await conn.calls.setDNDStatus(want));
       if (this.settings.get().dndOsForced !== this.#dnd.osForced) this.settings.update({ dndOsForced: this.#dnd.osForced });
     } catch (e) {
-      log.warn('DND sync failed: %s', e instanceof Error ? e.message : String(e));
+      log.warn('DND sync failed: %s', errorMessage(e));
     }
   }
 

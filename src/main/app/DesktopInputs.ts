@@ -8,6 +8,7 @@ import type { Platform, TrayAction } from '../platform/ports.ts';
 import type { NotificationNonces } from '../ringing/NotificationNonces.ts';
 import type { RingAction } from '../ringing/Ringer.ts';
 import { parseDeepLink } from './deepLink.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 const log = new Logger('DesktopInputs');
 
@@ -123,7 +124,7 @@ export class DesktopInputs {
       }
     } catch (e) {
       // Most often: answered elsewhere or cancelled a moment earlier; the view already says so.
-      log.warn('%s on %s failed: %s', a.kind, callID, e instanceof Error ? e.message : String(e));
+      log.warn('%s on %s failed: %s', a.kind, callID, errorMessage(e));
     }
   }
 
@@ -143,7 +144,7 @@ export class DesktopInputs {
         try {
           this.#t.installUpdate();
         } catch (e) {
-          log.warn('restart to update: %s', e instanceof Error ? e.message : String(e));
+          log.warn('restart to update: %s', errorMessage(e));
         }
         return;
       case 'quit':

@@ -7,6 +7,7 @@ import type { Platform } from '../platform/ports.ts';
 import { applyPolicy, checkMedia, checkPatch, checkServerUrl, policyInfo } from '../policy/applyPolicy.ts';
 import { EMPTY_POLICY, resolvePolicy, type ResolvedPolicy } from '../policy/Policy.ts';
 import { UpdateController } from '../update/UpdateController.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 const log = new Logger('Managed');
 
@@ -32,7 +33,7 @@ export class Managed extends TypedEmitter<ManagedEvents> {
     try {
       this.#resolved = resolvePolicy(await this.#p.policy.read());
     } catch (e) {
-      this.#resolved = { policy: EMPTY_POLICY, sources: [], warnings: [{ source: 'policy', key: null, code: 'unreadable', params: { error: e instanceof Error ? e.message : String(e) } }] };
+      this.#resolved = { policy: EMPTY_POLICY, sources: [], warnings: [{ source: 'policy', key: null, code: 'unreadable', params: { error: errorMessage(e) } }] };
     }
     for (const w of this.#resolved.warnings) log.warn('policy %s%s %s', w.source, w.key === null ? '' : ` ${w.key}`, translate('en', `policyWarnings.${w.code}`, w.params));
     if (this.#resolved.sources.length) log.info('policy from %s', this.#resolved.sources.join(', '));

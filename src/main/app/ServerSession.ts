@@ -1,4 +1,4 @@
-import { RingdeskError } from '../../shared/errors.ts';
+import { errorMessage, RingdeskError } from '../../shared/errors.ts';
 import type { EventChannel, IpcEvents } from '../../shared/ipc/contract.ts';
 import type { Notice, SessionInfo } from '../../shared/ipc/model.ts';
 import type { DndStatus, UserId } from '../../shared/protocol/index.ts';
@@ -83,7 +83,7 @@ export class ServerSession {
       this.#h.checkServerUrl(serverUrl);
       return true;
     } catch (e) {
-      log.warn('not resuming the saved session: %s', e instanceof Error ? e.message : String(e));
+      log.warn('not resuming the saved session: %s', errorMessage(e));
       return false;
     }
   }

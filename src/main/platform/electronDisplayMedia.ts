@@ -1,6 +1,7 @@
 import { desktopCapturer, dialog, type Session } from 'electron';
 import { translatorFor, type AppLocale, type Translator } from '../../shared/i18n/index.ts';
 import { Logger } from '../log/Logger.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 const log = new Logger('DisplayMedia');
 
@@ -58,7 +59,7 @@ export function installDisplayMediaHandler(ses: Session, o: DisplayMediaOptions)
           const chosen = sources.find((s) => s.id === id);
           callback(chosen ? { video: { id: chosen.id, name: chosen.name } } : null);
         } catch (e) {
-          log.warn('screen sharing failed: %s', e instanceof Error ? e.message : String(e));
+          log.warn('screen sharing failed: %s', errorMessage(e));
           callback(null);
         }
       })();

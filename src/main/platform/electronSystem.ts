@@ -5,6 +5,7 @@ import { app, globalShortcut, net, powerMonitor, safeStorage, shell } from 'elec
 import { Logger } from '../log/Logger.ts';
 import type { WakePort, WakeSignal } from '../signaling/wakeSignals.ts';
 import type { AutoLaunchPort, SecretStorePort, ShellPort, ShortcutAction, ShortcutsPort } from './ports.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 const log = new Logger('System');
 
@@ -88,7 +89,7 @@ export class LoginItemAutoLaunch implements AutoLaunchPort {
           rmSync(file, { force: true });
         }
       } catch (e) {
-        log.warn('autostart entry: %s', e instanceof Error ? e.message : String(e));
+        log.warn('autostart entry: %s', errorMessage(e));
       }
     }
   }
@@ -139,7 +140,7 @@ export class ElectronShell implements ShellPort {
       log.warn('refused to open a non-web URL outside the app');
       return;
     }
-    shell.openExternal(url).catch((e: unknown) => log.warn('openExternal failed: %s', e instanceof Error ? e.message : String(e)));
+    shell.openExternal(url).catch((e: unknown) => log.warn('openExternal failed: %s', errorMessage(e)));
   }
 
   showItemInFolder(path: string): void {

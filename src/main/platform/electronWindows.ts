@@ -6,6 +6,7 @@ import type { CallId } from '../../shared/protocol/index.ts';
 import { Logger } from '../log/Logger.ts';
 import { installDisplayMediaHandler } from './electronDisplayMedia.ts';
 import type { MainWindowPort, RingingWindowPort } from './ports.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 const log = new Logger('Windows');
 
@@ -122,7 +123,7 @@ function webPreferences(extra: Partial<WebPreferences> = {}): WebPreferences {
 /** Loads the renderer at a hash route (`/ringing/<id>`), from the dev server or the packaged file. */
 function loadRoute(win: BrowserWindow, rendererUrl: string | null, route: string): void {
   const done = rendererUrl ? win.loadURL(`${rendererUrl.replace(/#.*$/, '')}#${route}`) : win.loadFile(RENDERER_FILE, { hash: route });
-  done.catch((e: unknown) => log.error('loading %s failed: %s', route, e instanceof Error ? e.message : String(e)));
+  done.catch((e: unknown) => log.error('loading %s failed: %s', route, errorMessage(e)));
 }
 
 export interface WindowsOptions extends SecurityOptions {

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '../log/Logger.ts';
 import type { FocusPort, OsFocus } from './ports.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 const log = new Logger('Focus');
 
@@ -153,7 +154,7 @@ export class OsFocusPort implements FocusPort {
       // Missing file = no Focus ever set; EPERM = macOS privacy protection. Either way: "off".
       if (!this.#warned && !(isRecord(e) && e['code'] === 'ENOENT')) {
         this.#warned = true;
-        log.warn('cannot read the OS focus state: %s', e instanceof Error ? e.message : String(e));
+        log.warn('cannot read the OS focus state: %s', errorMessage(e));
       }
       return OFF;
     }

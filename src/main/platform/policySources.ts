@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { posix, win32 } from 'node:path';
 import type { PolicySourceReading } from '../policy/Policy.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 /**
  * Reads IT policy where each OS keeps it, as raw values for resolvePolicy (src/main/policy).
@@ -99,7 +100,7 @@ async function readManagedPlist(path: string, exec: Exec, readText: ReadText): P
   try {
     if ((await readText(path)) === null) return null;
   } catch (e) {
-    return { name: path, error: e instanceof Error ? e.message : String(e) };
+    return { name: path, error: errorMessage(e) };
   }
   // plutil reads binary and XML plists alike; JSON out keeps our parsing one format.
   const r = await exec('/usr/bin/plutil', ['-convert', 'json', '-o', '-', path]);
@@ -111,7 +112,7 @@ function jsonReading(name: string, text: string): PolicySourceReading {
   try {
     return { name, values: JSON.parse(text) as unknown }; // checked key by key in resolvePolicy
   } catch (e) {
-    return { name, error: `it is not valid JSON (${e instanceof Error ? e.message : String(e)})` };
+    return { name, error: `it is not valid JSON (${errorMessage(e)})` };
   }
 }
 
@@ -121,7 +122,7 @@ async function readJsonFile(path: string, readText: ReadText, mustExist: boolean
     if (text === null) return mustExist ? { name: path, error: `${POLICY_FILE_ENV} names this file, but it does not exist` } : null;
     return jsonReading(path, text);
   } catch (e) {
-    return { name: path, error: e instanceof Error ? e.message : String(e) };
+    return { name: path, error: errorMessage(e) };
   }
 }
 

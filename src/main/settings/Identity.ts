@@ -5,6 +5,7 @@ import { asDeviceId, DeviceIdSchema, type DeviceId } from '../../shared/protocol
 import { Logger } from '../log/Logger.ts';
 import type { SecretStorePort } from '../platform/ports.ts';
 import { readFileIfExists, writeFileAtomic } from './jsonFile.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 const log = new Logger('Identity');
 
@@ -43,7 +44,7 @@ export class TokenVault {
     try {
       return this.#secrets.decrypt(new Uint8Array(data));
     } catch (e) {
-      log.warn('saved session could not be decrypted (%s); signing in again is needed', e instanceof Error ? e.message : String(e));
+      log.warn('saved session could not be decrypted (%s); signing in again is needed', errorMessage(e));
       this.clear();
       return null;
     }

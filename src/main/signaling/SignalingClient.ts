@@ -1,4 +1,4 @@
-import { RingdeskError, type ErrorCode } from '../../shared/errors.ts';
+import { type ErrorCode, errorMessage, RingdeskError } from '../../shared/errors.ts';
 import { TypedEmitter } from '../../shared/events.ts';
 import {
   CLOSE_CODES,
@@ -133,7 +133,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     try {
       ws = this.#o.webSocket(this.#o.url);
     } catch (e) {
-      this.#scheduleReconnect(e instanceof Error ? e.message : String(e));
+      this.#scheduleReconnect(errorMessage(e));
       return;
     }
     this.#ws = ws;
@@ -164,7 +164,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     let notTold: string | null = this.#state === 'connected' ? null : `not connected (${this.#state})`;
     if (notTold === null) {
       await this.request('logout', {}).catch((e: unknown) => {
-        notTold = e instanceof Error ? e.message : String(e);
+        notTold = errorMessage(e);
       });
     }
     this.#forget();

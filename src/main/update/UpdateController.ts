@@ -1,4 +1,4 @@
-import { RingdeskError } from '../../shared/errors.ts';
+import { errorMessage, RingdeskError } from '../../shared/errors.ts';
 import { TypedEmitter } from '../../shared/events.ts';
 import type { UpdateState } from '../../shared/ipc/managed.ts';
 import { assertNever } from '../../shared/assertNever.ts';
@@ -132,7 +132,7 @@ export class UpdateController extends TypedEmitter<UpdateControllerEvents> {
     try {
       await this.#o.port.check();
     } catch (e) {
-      this.#onEvent({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
+      this.#onEvent({ kind: 'error', message: errorMessage(e) });
     }
   }
 

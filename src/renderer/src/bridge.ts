@@ -5,6 +5,7 @@ import { EVENT_CHANNELS, INVOKE_CHANNELS, type InvokeReply } from '../../shared/
 import type { EventChannel, EventPayload, InvokeArgs, InvokeChannel, InvokeResult } from '../../shared/ipc/contract.ts';
 import type { SfuRequestResult, SfuRequestType } from '../../shared/ipc/sfu.ts';
 import type { SfuPort } from './media/sfuPort.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 /** An invoke answered with `ok:false`: `code` is the stable wire code the UI translates. */
 export class BridgeError extends Error {
@@ -181,7 +182,7 @@ export async function call<C extends InvokeChannel>(channel: C, args: InvokeArgs
     reply = await a[channel](args);
   } catch (e) {
     // Electron rejects only when the channel has no handler; report it like any other failure.
-    throw new BridgeError('internal', e instanceof Error ? e.message : String(e));
+    throw new BridgeError('internal', errorMessage(e));
   }
   if (!reply.ok) throw new BridgeError(reply.error.code, reply.error.message, reply.error.retryAfterMs);
   return reply.value;

@@ -1,5 +1,6 @@
 import { RENDERER_LOG_LIMITS } from '../../shared/ipc/log.ts';
 import { call } from './bridge.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 /**
  * A renderer warning or error: to the page's console and, over the `log` IPC channel, to main's log
@@ -11,5 +12,5 @@ export function logToMain(scope: string, level: 'warn' | 'error', message: strin
   if (level === 'error') console.error(`[${scope}]`, text);
   else console.warn(`[${scope}]`, text);
   // Main unreachable (the host restarting): the console above still has the line.
-  call('log', { level, scope, message: text }).catch((e: unknown) => console.warn('[log] main did not take the line:', e instanceof Error ? e.message : String(e)));
+  call('log', { level, scope, message: text }).catch((e: unknown) => console.warn('[log] main did not take the line:', errorMessage(e)));
 }

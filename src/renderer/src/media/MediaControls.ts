@@ -4,6 +4,7 @@ import { useMediaStore } from '../stores/media.ts';
 import { useSettingsStore } from '../stores/settings.ts';
 import { classify, deviceOf, listDevices, openScreen, openTrack } from './localMedia.ts';
 import type { Live, MediaSession } from './MediaSession.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
   /**
  * The in-call buttons and device handling. Each records what the user asked for in the store and
@@ -30,7 +31,7 @@ export class MediaControls {
   #report(e: unknown): void {
     const s = this.#session();
     if (s) s.report(e);
-    else console.warn('[media]', e instanceof Error ? e.message : String(e));
+    else console.warn('[media]', errorMessage(e));
   }
 
   #adopt(l: Live, source: MediaSource, track: MediaStreamTrack): boolean {

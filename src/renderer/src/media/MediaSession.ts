@@ -15,6 +15,7 @@ import type { RoomClient, RoomState } from './RoomClient.ts';
 import type { SfuPort } from './sfuPort.ts';
 import { StatsSampler } from './stats.ts';
 import { VideoSinks } from './VideoSinks.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
 type RoomModule = typeof import('./RoomClient.ts');
 type Me = { userId: UserId; deviceId: DeviceId };
@@ -45,7 +46,7 @@ export interface MediaSessionDeps {
   sinks?: VideoSinks;
 }
 
-const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const message = (e: unknown): string => (errorMessage(e));
 
 /**
  * The one media session of this window, with an explicit lifecycle (lifecycle.ts): pre-warms while
