@@ -116,6 +116,19 @@ async function noSidewaysScroll(page: Page, selector: string, what: string): Pro
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
+/** The two elements do not overlap, at both window sizes. */
+async function apart(page: Page, a: string, b: string, what: string): Promise<void> {
+  for (const size of SIZES) {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    const [x, y] = await Promise.all([page.locator(a).boundingBox(), page.locator(b).boundingBox()]);
+    expect(x && y, `${what}: both shown at ${size.tag}`).toBeTruthy();
+    if (!x || !y) continue;
+    const overlap = x.x < y.x + y.width && y.x < x.x + x.width && x.y < y.y + y.height && y.y < x.y + x.height;
+    expect(overlap, `${what} overlap at ${size.tag}: ${JSON.stringify(x)} / ${JSON.stringify(y)}`).toBe(false);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
 const CONTROL_SIZES = [{ width: 1280, height: 800 }, { width: 420, height: 640 }, { width: 360, height: 480 }] as const;
 async function controlsInViewAtAllSizes(page: Page, what: string): Promise<void> {
   for (const s of CONTROL_SIZES) {
@@ -203,6 +216,7 @@ describe('screens', () => {
     await alice.page.getByTestId('quality-overlay').waitFor();
     await controlsInViewAtAllSizes(alice.page, 'quality panel open');
     await noSidewaysScroll(alice.page, '[data-testid="quality-overlay"] >> xpath=..', 'quality panel');
+    await apart(alice.page, '[data-testid="quality-overlay"] >> xpath=..', '[data-testid="tile-self"]', 'the quality panel and your own picture-in-picture');
     await capture(alice, 'in-call-quality');
     await alice.page.getByTestId('quality-toggle').click();
 
