@@ -58,6 +58,15 @@ describe('settings', () => {
     expect(saves[1]).toEqual({ shortcuts: { enabled: true, answer: 'CommandOrControl+Alt+J', decline: 'CommandOrControl+Shift+D', toggleMute: 'CommandOrControl+Shift+M' } });
   });
 
+  it('says once how to record a shortcut, and every shortcut field points to it', async () => {
+    m = await open();
+    const hints = [...document.querySelectorAll('.hint')].filter((e) => e.textContent.includes('press the new shortcut'));
+    expect(hints).toHaveLength(1);
+    const hintId = hints[0]?.id;
+    expect(hintId).toBeTruthy();
+    for (const k of ['answer', 'decline', 'toggleMute']) expect(m.get(`settings-shortcut-${k}`).getAttribute('aria-describedby')).toBe(hintId);
+  });
+
   it('records a shortcut from the keys pressed, shows it readably and stores the accelerator', async () => {
     m = await open();
     const enabled = input(m, 'settings-shortcuts-enabled');
