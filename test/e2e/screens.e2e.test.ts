@@ -129,6 +129,14 @@ async function apart(page: Page, a: string, b: string, what: string): Promise<vo
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
+/** Where the Calls section's tabs sit at the desktop size: the same on both of its pages. */
+async function tabsTop(page: Page): Promise<number> {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const box = await page.getByTestId('nav-people').boundingBox();
+  if (!box) throw new Error('the Calls tabs are not shown');
+  return box.y;
+}
+
 const CONTROL_SIZES = [{ width: 1280, height: 800 }, { width: 420, height: 640 }, { width: 360, height: 480 }] as const;
 async function controlsInViewAtAllSizes(page: Page, what: string): Promise<void> {
   for (const s of CONTROL_SIZES) {
@@ -165,6 +173,7 @@ describe('screens', () => {
     // Home (Calls) with a favorite, then with a missed call: the badge on Calls and the card, never a blocking screen.
     await alice.host.core.directory().addFavorite(asUserId('bob'));
     await alice.page.getByTestId('section-favorites').getByTestId('contact-bob').waitFor();
+    const peopleTabsTop = await tabsTop(alice.page);
     await capture(alice, 'home');
     const missedCall = await bob.host.core.invite([asUserId('alice')], 'audio', 'normal', 2);
     // It rings for 2 s: on a loaded machine the incoming screen may never get painted, so wait on main's count.
@@ -281,6 +290,7 @@ describe('screens', () => {
 
     await alice.page.getByTestId('nav-history').click();
     await alice.page.getByTestId('history-item').first().waitFor();
+    expect(await tabsTop(alice.page), 'the tabs stay where they were on People').toBe(peopleTabsTop);
     await capture(alice, 'history');
 
     process.stdout.write(`screens: ${shots.length} screenshots in test-results/e2e/\n`);
