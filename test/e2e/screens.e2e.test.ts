@@ -129,13 +129,14 @@ async function apart(page: Page, a: string, b: string, what: string): Promise<vo
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
-/** Where the Calls section's tabs sit at the desktop size: the same on both of its pages. */
-async function tabsTop(page: Page): Promise<number> {
+/** Where an element sits at the desktop size: a page's title, the Calls section's tabs. */
+async function topAtDesktop(page: Page, selector: string): Promise<number> {
   await page.setViewportSize({ width: 1280, height: 800 });
-  const box = await page.getByTestId('nav-people').boundingBox();
-  if (!box) throw new Error('the Calls tabs are not shown');
+  const box = await page.locator(selector).first().boundingBox();
+  if (!box) throw new Error(`${selector} is not shown`);
   return box.y;
 }
+const TITLE = 'main.screen h1';
 
 const CONTROL_SIZES = [{ width: 1280, height: 800 }, { width: 420, height: 640 }, { width: 360, height: 480 }] as const;
 async function controlsInViewAtAllSizes(page: Page, what: string): Promise<void> {
@@ -173,7 +174,9 @@ describe('screens', () => {
     // Home (Calls) with a favorite, then with a missed call: the badge on Calls and the card, never a blocking screen.
     await alice.host.core.directory().addFavorite(asUserId('bob'));
     await alice.page.getByTestId('section-favorites').getByTestId('contact-bob').waitFor();
-    const peopleTabsTop = await tabsTop(alice.page);
+    const peopleTabsTop = await topAtDesktop(alice.page, '[data-testid="nav-people"]');
+    // Every page's title sits where Calls has it: moving between them moves nothing but the content.
+    const titleTop = await topAtDesktop(alice.page, TITLE);
     await capture(alice, 'home');
     const missedCall = await bob.host.core.invite([asUserId('alice')], 'audio', 'normal', 2);
     // It rings for 2 s: on a loaded machine the incoming screen may never get painted, so wait on main's count.
@@ -187,9 +190,11 @@ describe('screens', () => {
     // The directory: the shell's search box opens it with the server's answer.
     await alice.page.getByTestId('contact-search').fill('bo');
     await alice.page.getByTestId('screen-directory').getByTestId('contact-bob').waitFor();
+    expect(await topAtDesktop(alice.page, TITLE), 'the Directory\'s title').toBe(titleTop);
     await capture(alice, 'directory');
     await alice.page.getByTestId('nav-settings').click();
     await alice.page.getByTestId('screen-settings').waitFor();
+    expect(await topAtDesktop(alice.page, TITLE), 'the Settings title').toBe(titleTop);
     await capture(alice, 'settings');
 
     // The server goes away: a banner says so (the screen stays usable), and goes when it is back.
@@ -290,7 +295,8 @@ describe('screens', () => {
 
     await alice.page.getByTestId('nav-history').click();
     await alice.page.getByTestId('history-item').first().waitFor();
-    expect(await tabsTop(alice.page), 'the tabs stay where they were on People').toBe(peopleTabsTop);
+    expect(await topAtDesktop(alice.page, '[data-testid="nav-people"]'), 'the tabs stay where they were on People').toBe(peopleTabsTop);
+    expect(await topAtDesktop(alice.page, TITLE), 'History\'s title').toBe(titleTop);
     await capture(alice, 'history');
 
     process.stdout.write(`screens: ${shots.length} screenshots in test-results/e2e/\n`);
