@@ -239,6 +239,13 @@ describe('screens', () => {
     await alice.page.locator('[data-testid="media-stage"][data-layout="stage"]').waitFor({ timeout: 60_000 });
     await bob.page.getByTestId('presenting').waitFor();
     expect(await bob.page.getByTestId('self-screen').count()).toBe(0);
+    // The shared screen takes the stage's whole width (it was held to 760 px of 1264 by the pages' class),
+    // and your own picture is in the filmstrip, not over the screen.
+    await alice.page.setViewportSize({ width: 1280, height: 800 });
+    await alice.page.locator('[data-testid="media-stage"] > .presented[data-video="showing"]').waitFor({ timeout: 60_000 });
+    await apart(alice.page, '[data-testid="media-stage"] > .presented', '[data-testid="tile-self"]', 'the shared screen and your own picture');
+    const [stageBox, shownBox] = await Promise.all([alice.page.getByTestId('media-stage').boundingBox(), alice.page.locator('[data-testid="media-stage"] > .presented').boundingBox()]);
+    expect(shownBox && stageBox && shownBox.width >= stageBox.width - 32, `shared screen ${JSON.stringify(shownBox)} in stage ${JSON.stringify(stageBox)}`).toBe(true);
     await capture(alice, 'screen-share');
     await capture(bob, 'presenting');
     await controlsInViewAtAllSizes(alice.page, 'viewer during screen share');
@@ -248,6 +255,7 @@ describe('screens', () => {
 
     // Ten members (nine fake remote members in the real app's store, plus this user).
     await fakeTenMemberGrid(alice.page);
+    await apart(alice.page, '[data-testid="tile-m9"]', '[data-testid="tile-self"]', 'the ninth member\'s tile and your own');
     await capture(alice, 'grid-10');
     await controlsInViewAtAllSizes(alice.page, '10-member grid');
 

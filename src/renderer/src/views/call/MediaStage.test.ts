@@ -156,10 +156,33 @@ describe('in-call media', () => {
     expect(stage.getAttribute('data-layout')).toBe('grid');
     expect(stage.getAttribute('data-tiles')).toBe('9');
     const grid = stage.querySelector<HTMLElement>('.tiles');
-    expect(grid?.style.getPropertyValue('--cols')).toBe('3');
+    // The tenth is this user, a tile of the grid (4 × 3 in a wide stage), not a corner picture over the ninth.
+    expect(grid?.style.getPropertyValue('--cols')).toBe('4');
     expect(grid?.style.getPropertyValue('--rows')).toBe('3');
     expect(m.get('tile-erin').getAttribute('data-speaking')).toBe('true');
-    expect(m.find('tile-self')).not.toBeNull(); // the tenth: this user, as the corner picture-in-picture
+    expect(m.get('tile-self').parentElement).toBe(grid);
+    expect(stage.querySelectorAll('[data-testid="tile-self"]')).toHaveLength(1);
+    // The last row holds two of four: it starts one tile (two half-columns) in, centred.
+    expect(m.get('tile-judy').style.gridColumn).toBe('3 / span 2');
+    expect(m.get('tile-ivan').style.gridColumn).toBe('');
+  });
+
+  it('with one or two others, this user is the corner picture-in-picture; from three, a tile of the grid; under a shared screen, in the filmstrip', async () => {
+    const { m, media } = await open();
+    const ids = ['bob', 'carol', 'dave'];
+    for (const [n, inGrid] of [[1, false], [2, false], [3, true]] as const) {
+      media.members = ids.slice(0, n).map((id) => member(id));
+      media.remotes = ids.slice(0, n).map((id) => stream(id, 'video', 'camera'));
+      await settle();
+      const self = m.get('tile-self');
+      expect(self.parentElement?.classList.contains('tiles'), `${n} other(s)`).toBe(inGrid);
+      expect(self.closest('.corner') !== null, `${n} other(s)`).toBe(!inGrid);
+    }
+    media.members = [member('bob')];
+    media.remotes = [stream('bob', 'video', 'camera'), stream('bob', 'video', 'screen')];
+    await settle();
+    expect(m.get('media-stage').getAttribute('data-layout')).toBe('stage');
+    expect(m.get('tile-self').parentElement?.classList.contains('tiles')).toBe(true);
   });
 
   it('the sharer sees "You are presenting — Stop", not their own screen', async () => {
