@@ -54,6 +54,12 @@ describe('design tokens', () => {
       expect(failing).toEqual([]);
     });
   }
+  it('the edge of your own picture stands out from the stage and from a tile with the camera off (≥ 3:1 on the stage, WCAG 1.4.11)', () => {
+    for (const theme of [light, dark]) {
+      expect(contrast(theme['stage-edge'] ?? '', theme['stage-bg'] ?? '')).toBeGreaterThanOrEqual(3);
+      expect(contrast(theme['stage-edge'] ?? '', theme['stage-tile'] ?? '')).toBeGreaterThanOrEqual(2);
+    }
+  });
   it('the dark Accept button is no longer white on light green (was 2.25:1)', () => {
     expect(contrast(dark['on-fill'] ?? '', dark['ok-fill'] ?? '')).toBeGreaterThanOrEqual(4.5);
     expect(contrast('#ffffff', '#4cc27e')).toBeLessThan(4.5); // the checker does catch the old pair

@@ -297,6 +297,7 @@ describe('screens', () => {
     await alice.page.getByTestId('screen-in-call').waitFor();
     await alice.page.locator('[data-testid="tile-bob"][data-mic="on"]').waitFor({ timeout: 60_000 });
     await capture(alice, 'in-call-audio');
+    await apart(alice.page, '[data-testid="tile-self"] .avatar', '[data-testid="tile-self"] figcaption', 'your own picture\'s avatar and name');
     await controlsInViewAtAllSizes(alice.page, 'audio call');
     await alice.page.getByTestId('end-call').click();
     await alice.page.getByTestId('dismiss-call').click();
