@@ -37,4 +37,26 @@ describe('StatsSampler', () => {
     expect(isPoor([out!])).toBe(true);
     expect(isPoor([{ ...out!, rttMs: 80 }])).toBe(false);
   });
+
+  it('a simulcast camera is one stream: the bitrate of its three layers added, the largest layer sent, the worst layer\'s loss', () => {
+    const s = new StatsSampler();
+    const layers = (scale: number): RawReport => ({
+      key: 'local-camera',
+      direction: 'out',
+      kind: 'video',
+      source: 'camera',
+      userId: null,
+      report: report(
+        { type: 'outbound-rtp', kind: 'video', rid: 'r0', bytesSent: 1000 * scale, packetsSent: 10 * scale, frameWidth: 160, frameHeight: 90, active: true },
+        { type: 'outbound-rtp', kind: 'video', rid: 'r1', bytesSent: 3000 * scale, packetsSent: 30 * scale, frameWidth: 320, frameHeight: 180, active: true },
+        { type: 'outbound-rtp', kind: 'video', rid: 'r2', bytesSent: 9000 * scale, packetsSent: 90 * scale, frameWidth: 640, frameHeight: 360, active: false },
+        { type: 'remote-inbound-rtp', kind: 'video', fractionLost: 0.02, packetsLost: 1, roundTripTime: 0.03 },
+        { type: 'remote-inbound-rtp', kind: 'video', fractionLost: 0.07, packetsLost: 4, roundTripTime: 0.03 },
+      ),
+    });
+    s.sample([layers(1)], 0);
+    const [cam] = s.sample([layers(2)], 1000);
+    // 13 000 bytes more in 1 s = 104 kbit/s; the top layer is switched off, so 320×180 is what goes out.
+    expect(cam).toMatchObject({ kbps: 104, width: 320, height: 180, packets: 260, lossPct: 7 });
+  });
 });

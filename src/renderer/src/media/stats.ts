@@ -70,16 +70,25 @@ export class StatsSampler {
   #one(r: RawReport, now: number): StreamStats {
     const all = entries(r.report);
     const rtpType = r.direction === 'in' ? 'inbound-rtp' : 'outbound-rtp';
-    const rtp = all.find((e) => e['type'] === rtpType && e['kind'] === r.kind);
+    // A simulcast camera is sent as one RTP stream per layer (three here): the stream's bitrate is
+    // their sum and its resolution the largest layer being sent. Reading only the first showed
+    // your camera at its smallest layer (160×90, a third of its bitrate).
+    const rtps = all.filter((e) => e['type'] === rtpType && e['kind'] === r.kind);
+    const sending = rtps.filter((e) => e['active'] !== false);
+    const rtp = (sending.length > 0 ? sending : rtps).reduce<Entry | undefined>((best, e) => ((num(e, 'frameWidth') ?? 0) > (num(best, 'frameWidth') ?? -1) ? e : best), undefined);
     const pair = all.find((e) => e['type'] === 'candidate-pair' && (e['nominated'] === true || e['state'] === 'succeeded') && num(e, 'currentRoundTripTime') !== null);
-    const remoteIn = all.find((e) => e['type'] === 'remote-inbound-rtp' && e['kind'] === r.kind);
-    const bytes = num(rtp, r.direction === 'in' ? 'bytesReceived' : 'bytesSent') ?? 0;
-    const packets = num(rtp, r.direction === 'in' ? 'packetsReceived' : 'packetsSent') ?? 0;
-    const lost = r.direction === 'in' ? (num(rtp, 'packetsLost') ?? 0) : (num(remoteIn, 'packetsLost') ?? 0);
+    const remoteIns = all.filter((e) => e['type'] === 'remote-inbound-rtp' && e['kind'] === r.kind);
+    const remoteIn = remoteIns[0];
+    const sum = (xs: Entry[], k: string): number => xs.reduce((a, e) => a + (num(e, k) ?? 0), 0);
+    const bytes = sum(rtps, r.direction === 'in' ? 'bytesReceived' : 'bytesSent');
+    const packets = sum(rtps, r.direction === 'in' ? 'packetsReceived' : 'packetsSent');
+    const lost = sum(r.direction === 'in' ? rtps : remoteIns, 'packetsLost');
     const prev = this.#prev.get(r.key);
     this.#prev.set(r.key, { at: now, bytes, packets, lost });
     let kbps: number | null = null;
-    let lossPct: number | null = r.direction === 'out' ? pct(num(remoteIn, 'fractionLost')) : null;
+    // The worst layer's loss as the receiver reports it: the one to worry about.
+    const fractions = remoteIns.map((e) => num(e, 'fractionLost')).filter((x): x is number => x !== null);
+    let lossPct: number | null = r.direction === 'out' && fractions.length > 0 ? pct(Math.max(...fractions)) : null;
     if (prev && now > prev.at) {
       kbps = Math.max(0, Math.round(((bytes - prev.bytes) * 8) / (now - prev.at)));
       const dPackets = packets - prev.packets;
