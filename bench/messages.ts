@@ -108,6 +108,8 @@ export interface ServerLoopStats {
   maxMs: number;
   /** Event-loop utilisation since the last loopReset, 0..1 (performance.eventLoopUtilization). */
   utilization: number;
+  /** Garbage-collection pauses since the last loopReset, by kind (scavenge, markCompact, …). */
+  gc: Record<string, { count: number; totalMs: number; maxMs: number; over5Ms: number }>;
 }
 
 /** Nearest-rank percentile of an ascending array: the one definition in bench/percentile.ts. */

@@ -13,10 +13,12 @@ import { join, relative } from 'node:path';
 import { hashPassword } from '../server/auth/passwords.ts';
 import { SqliteStore } from '../server/store/sqliteStore.ts';
 import { asUserId } from '../src/shared/protocol/index.ts';
+import { BARE_RELAY, bareBaseline } from './bare/baseline.ts';
+import { assignUsers, FD_MARGIN, startClients, stopAll } from './clients.ts';
 import { latencyPhase, summariseLatency } from './latency.ts';
 import { benchMain, exitWith } from './main.ts';
 import { runStorm } from './storm.ts';
-import type { ConnectResult, ServerLoopStats, ServerMemory, WorkerStats } from './messages.ts';
+import type { ServerLoopStats, ServerMemory } from './messages.ts';
 import { addCounts, Child, dist, gitState, loadAvg, mb, MB, readFdLimit, readProcCpuSec, readProcMem, sleep, slope, userName } from './processes.ts';
 import { parseOptions, USAGE, type Options } from './signaling/options.ts';
 import { table, writeSignalingResult } from './signaling/report.ts';
@@ -26,8 +28,6 @@ const GiB = 1024 * MB;
 const TARGETS = { latencyP50Ms: 2, latencyP99Ms: 10, latencyUsers: 10_000, latencyRate: 500, idleConnections: 50_000, idleRssBytes: 2 * GiB, idleConnectionKB: 40 } as const;
 /** Loopback connections per source address before we spread over 127.0.0.x (the ephemeral range is ~28k ports). */
 const CONNS_PER_SOURCE_ADDRESS = 20_000;
-/** File descriptors a process needs beyond its sockets (modules, pipes, SQLite, epoll …). */
-const FD_MARGIN = 256;
 
 // ---------------------------------------------------------------- the run
 
@@ -70,11 +70,8 @@ async function run(o: Options, argv: string[], cleanup: Cleanup, result: Record<
   // The churn pool is part of --users but outside the pairs, so a churned user never misses an invitation.
   const pairCount = Math.floor((o.users - o.churnPool) / 2);
   const workers = Math.min(o.workers, Math.max(1, pairCount));
-  // Pairs stay inside one worker (one clock for send and receive); extra idle users are dealt round-robin.
-  const assign: number[][] = Array.from({ length: workers }, () => []);
-  for (let k = 0; k < pairCount; k++) assign[k % workers]?.push(2 * k, 2 * k + 1);
-  for (let i = 2 * pairCount; i < total; i++) assign[i % workers]?.push(i);
-  const perWorkerMax = Math.max(...assign.map((a) => a.length));
+  const assignment = assignUsers(total, pairCount, workers);
+  const perWorkerMax = Math.max(...assignment.users.map((a) => a.length));
 
   // ---- seed
   const dir = mkdtempSync(join(os.tmpdir(), 'ringdesk-bench-'));
@@ -96,7 +93,7 @@ async function run(o: Options, argv: string[], cleanup: Cleanup, result: Record<
   const serverConfig = { authTimeoutMs: 120_000, rateLimitPerSec: 1000, rateLimitBurst: 2000, ...o.serverConfig };
   const configPath = join(dir, 'server-config.json');
   writeFileSync(configPath, JSON.stringify(serverConfig));
-  const server = new Child('server', join(o.serverRoot, 'bench/server-entry.ts'), ['--expose-gc'], ['serve', '--port', '0', '--db', dbPath], total + FD_MARGIN, {
+  const server = new Child('server', join(o.serverRoot, 'bench/server-entry.ts'), ['--expose-gc', ...o.serverNodeFlags], ['serve', '--port', '0', '--db', dbPath], total + FD_MARGIN, {
     ...process.env,
     RINGDESK_SERVER_CONFIG: configPath,
     RINGDESK_TOKEN_SECRET: secretHex,
@@ -123,15 +120,8 @@ async function run(o: Options, argv: string[], cleanup: Cleanup, result: Record<
     total > CONNS_PER_SOURCE_ADDRESS && new URL(url).hostname === '127.0.0.1'
       ? Array.from({ length: Math.ceil(total / CONNS_PER_SOURCE_ADDRESS) }, (_, i) => `127.0.0.${i + 2}`)
       : null;
-  const clients = assign.map((_, w) => new Child(`client-${w}`, 'bench/client-worker.ts', [], [], perWorkerMax + FD_MARGIN, process.env));
-  cleanup.children.push(...clients);
-  await Promise.all(
-    clients.map((c, w) => {
-      const users = (assign[w] ?? []).map(userName);
-      const pairs = (assign[w] ?? []).filter((i) => i < 2 * pairCount).length / 2;
-      return c.call({ cmd: 'init', url, secretHex, users, pairCount: pairs, localAddresses, concurrency: o.concurrency }, 30_000);
-    }),
-  );
+  const set = await startClients(assignment, { url, secretHex, localAddresses, concurrency: o.concurrency }, cleanup.children);
+  const clients = set.clients;
   const clientFd = clients.map((c) => readFdLimit(c.pid));
   for (const [w, fd] of clientFd.entries()) {
     if (fd && fd.soft < perWorkerMax + FD_MARGIN) {
@@ -152,7 +142,7 @@ async function run(o: Options, argv: string[], cleanup: Cleanup, result: Record<
     serverUrl: url,
   };
 
-  const workerStats = (): Promise<WorkerStats[]> => Promise.all(clients.map((c) => c.call<WorkerStats>({ cmd: 'stats' }, 30_000)));
+  const workerStats = set.stats;
   /** Quiet = the server counts what the clients do, and no presence frame arrived anywhere for a second. */
   const settle = async (expected: number): Promise<void> => {
     const end = Date.now() + 300_000;
@@ -173,9 +163,7 @@ async function run(o: Options, argv: string[], cleanup: Cleanup, result: Record<
     const after = readProcMem(server.pid);
     return { connections, rssMB: mb(after.rssBytes), rssBeforeGcMB: mb(before.rssBytes), heapUsedMB: mb(g.mem.heapUsed), peakRssMB: mb(after.peakRssBytes) };
   };
-  const connectTo = async (globalCount: number): Promise<ConnectResult[]> =>
-    Promise.all(clients.map((c, w) => c.call<ConnectResult>({ cmd: 'connect', count: (assign[w] ?? []).filter((i) => i < globalCount).length })));
-  const openNow = async (): Promise<number> => (await workerStats()).reduce((a, s) => a + s.open, 0);
+  const { connectTo, openNow } = set;
 
   // ---- memory phase
   console.error(`[bench] ${total} users seeded in ${(seedMs / 1000).toFixed(1)} s; server ${url} (pid ${server.pid}); ${workers} client workers`);
@@ -242,8 +230,7 @@ async function run(o: Options, argv: string[], cleanup: Cleanup, result: Record<
   }
   const connected = await openNow();
   await settle(connected);
-  const pairsPerWorker = assign.map((a) => a.filter((i) => i < 2 * pairCount).length / 2);
-  const phase = latencyPhase(clients, pairsPerWorker, { rate: o.rate, churn: o.churn });
+  const phase = latencyPhase(clients, set.pairsPerWorker, { rate: o.rate, churn: o.churn });
   if (o.warmupS > 0) {
     console.error(`[bench] warm-up: ${o.warmupS} s at ${o.rate}/s with ${connected} connected`);
     await phase(o.warmupS);
@@ -274,11 +261,26 @@ async function run(o: Options, argv: string[], cleanup: Cleanup, result: Record<
       cpuPercentOfOneCore: Math.round((serverCpuSec / wallSec) * 1000) / 10,
       eventLoopUtilization: Math.round(loop.utilization * 1000) / 1000,
       eventLoopDelayMs: { p50: Math.round(loop.p50Ms * 100) / 100, p99: Math.round(loop.p99Ms * 100) / 100, max: Math.round(loop.maxMs * 100) / 100 },
+      gcPauses: loop.gc,
       rssAfterMB: mb(readProcMem(server.pid).rssBytes),
       note: 'wall time includes the drain period after the last send',
     },
   };
   result['latency'] = latency;
+
+  // ---- the bare baseline, same clients and load, the server and its clients stopped first
+  if (o.baseline) {
+    await stopAll(clients, [server]);
+    const bare = await bareBaseline(
+      { assignment, secretHex, localAddresses, concurrency: o.concurrency, rate: o.rate, churn: o.churn, churnPool: o.churnPool, warmupS: o.warmupS, durationS: o.durationS },
+      cleanup.children,
+      (line) => console.error(`[bench] ${line}`),
+    );
+    result['bareBaseline'] = {
+      what: 'the same clients, users, rate, churn and window against bench/bare/relay.ts (no store, no checks, no state machine, no presence): the floor of this machine, measured right after the server',
+      ...bare,
+    };
+  }
   const push = latency.inviteToReceivedPushMs;
   const atTargetScale = connected >= TARGETS.latencyUsers && o.rate >= TARGETS.latencyRate;
   result['targets'] = {
@@ -315,11 +317,12 @@ interface Cleanup {
 }
 
 async function cleanUp(c: Cleanup): Promise<void> {
-  const clients = c.children.filter((ch) => ch.name !== 'server');
   // Clients first (they close their sockets), then the server (it closes its store), then the files.
-  await Promise.all(clients.map((ch) => ch.call({ cmd: 'close' }, 15_000).catch(() => undefined)));
-  await Promise.all(clients.map((ch) => ch.stop(5000)));
-  await Promise.all(c.children.filter((ch) => ch.name === 'server').map((ch) => ch.stop(10_000)));
+  const isServer = (ch: Child): boolean => ch.name === 'server' || ch.name === BARE_RELAY;
+  await stopAll(
+    c.children.filter((ch) => !isServer(ch)),
+    c.children.filter(isServer),
+  );
   for (const d of c.dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   c.children.length = 0;
 }

@@ -19,7 +19,11 @@ export const USAGE = `usage: npm run bench:signaling -- [options]
   --churn R        sign-outs per second during the measured window, each signing in again 1 s later (default 5)
   --churn-pool N   users outside the pairs that churn (default min(500, users/10); part of --users)
   --server-root D  run the server of another checkout (e.g. a baseline), same bench clients (default: this one)
+  --server-node-flags F  node/V8 flags for the server process, space-separated, e.g. '--max-semi-space-size=16'
+                   (to see what a GC setting changes; the default is the server as deployed)
   --server-config J  JSON merged over the bench's server config, e.g. '{"admission":{"maxPendingSignIns":256}}'
+  --baseline on|off  after the measured phase, the same load against a bare relay (bench/bare/relay.ts),
+                   the floor the server's latency is compared with (default on)
   --storm LIST     connect-storm mode instead: e.g. 2500,5000,10000,19500 users connecting at once (bench/storm.ts)
   --sign-in-steps L  storm mode: only these of the app's sign-in steps after the resume ("none": the resume alone),
                    to see what each costs the server; no target verdict then (default: all of them)
@@ -38,8 +42,12 @@ export interface Options {
   churn: number;
   churnPool: number;
   serverRoot: string;
+  /** Extra flags for the server's node process (GC experiments); none by default, as deployed. */
+  serverNodeFlags: string[];
   /** Merged over the bench's own server config (to compare settings, e.g. admission limits). */
   serverConfig: Record<string, unknown>;
+  /** Measure the bare relay after the server, with the same clients and load (bench/bare/baseline.ts). */
+  baseline: boolean;
   storm: number[] | null;
   /** Storm mode: the sign-in steps after the resume; null = all (bench/signin.ts parseSignInSteps). */
   signInSteps: string[] | null;
@@ -56,7 +64,9 @@ export function parseOptions(argv: string[]): Options | null {
       steps: { type: 'string' },
       'churn-pool': { type: 'string' },
       'server-root': { type: 'string' },
+      'server-node-flags': { type: 'string' },
       storm: { type: 'string' },
+      baseline: { type: 'string' },
       'sign-in-steps': { type: 'string' },
     },
   });
@@ -64,6 +74,7 @@ export function parseOptions(argv: string[]): Options | null {
   const num = numFlag;
   if (values['sign-in-steps'] !== undefined && !values.storm) throw new Error('--sign-in-steps is for the storm mode (--storm): the latency phase always does the whole sign-in');
   const users = Math.floor(num(values.users, 2000, 'users', 2));
+  if (values.baseline !== undefined && values.baseline !== 'on' && values.baseline !== 'off') throw new Error(`--baseline: "${values.baseline}" is neither on nor off`);
   return {
     users,
     rate: num(values.rate, 500, 'rate', 0.1),
@@ -76,7 +87,9 @@ export function parseOptions(argv: string[]): Options | null {
     churn: num(values.churn, 5, 'churn', 0),
     churnPool: Math.min(users - 2, Math.floor(num(values['churn-pool'], Math.min(500, Math.floor(users / 10)), 'churn-pool', 0))),
     serverRoot: resolve(values['server-root'] ?? ROOT),
+    serverNodeFlags: (values['server-node-flags'] ?? '').split(/\s+/).filter(Boolean),
     serverConfig: parseServerConfig(values['server-config']),
+    baseline: values.baseline !== 'off',
     storm: values.storm ? values.storm.split(',').map((x) => Math.floor(num(x, 0, 'storm', 2))) : null,
     signInSteps: parseSignInSteps(values['sign-in-steps']),
     out: values.out ?? null,
