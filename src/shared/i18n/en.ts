@@ -154,6 +154,7 @@ const en = {
     video: 'Video call',
     notFound: 'This call is no longer here.',
     outgoingTitle: 'Calling…',
+    calledCount: '{n} people',
     cancel: 'Cancel call',
     incomingTitle: 'Incoming call',
     from: '{name} is calling',

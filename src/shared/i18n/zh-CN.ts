@@ -153,6 +153,7 @@ const zhCN: Messages = {
     video: '视频通话',
     notFound: '该通话已不在此处。',
     outgoingTitle: '正在呼叫…',
+    calledCount: '{n} 人',
     cancel: '取消呼叫',
     incomingTitle: '来电',
     from: '{name} 来电',

@@ -46,6 +46,25 @@ describe('outgoing call', () => {
     expect(m.find('invitee-alice')).toBeNull();
   });
 
+  it('calling several people: their count is the title, each with its state in a list', async () => {
+    m = await open();
+    expect(m.get('screen-outgoing').querySelector('h1')?.textContent?.trim()).toBe('7 people');
+    expect(m.text('screen-outgoing')).toContain('Calling… · Audio call');
+    expect(m.get('screen-outgoing').querySelectorAll('ul.list > li')).toHaveLength(7);
+  });
+
+  it('calling one person: their name is the title and how far the invitation got is its status, with no list', async () => {
+    const one = makeCall({ callID: 'out2', media: 'video', users: [{ userId: 'bob', state: 'received', delivery: { online: true, ringingDevices: 2 } }] });
+    const fake = new FakeBridge({ snapshot: makeSnapshot({ calls: [makeView(one, 'alice')] }), contacts: [makeContact('bob', 'online', false, 'Bob Stone')] });
+    m = await mountApp({ fake, path: '/call/out2' });
+    const screen = m.get('screen-outgoing');
+    expect(screen.querySelector('h1')?.textContent?.trim()).toBe('Bob Stone');
+    expect(screen.querySelector('.kind')?.textContent?.trim()).toBe('Calling… · Video call');
+    expect(m.get('invitee-bob').getAttribute('data-state')).toBe('received');
+    expect(m.text('invitee-delivery-bob')).toBe('ringing on 2 devices');
+    expect(screen.querySelector('ul')).toBeNull();
+  });
+
   it('follows delivery changes from the calls event', async () => {
     m = await open();
     const next = { ...call, version: 2, users: call.users.map((u) => (u.userId === 'carol' ? { ...u, state: 'received' as const, delivery: { online: true, ringingDevices: 3 } } : u)) };
