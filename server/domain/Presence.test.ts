@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { asUserId, type PresenceEntry } from '../../src/shared/protocol/index.ts';
-import { Presence, type PresenceSink } from './Presence.ts';
+import { Presence, PRESENCE_SLICE, type PresenceSink } from './Presence.ts';
 
 class Sink implements PresenceSink {
   frames: string[] = [];
@@ -77,5 +77,29 @@ describe('Presence by subscription', () => {
     p.changed(online(1));
     p.flush();
     expect(a.frames.length + b.frames.length).toBe(0);
+  });
+
+  it('writes a large fan-out a slice per loop iteration, flushes in order, and skips connections closed meanwhile', () => {
+    const slices: Array<() => void> = [];
+    p = new Presence(1000, 500, undefined, (send) => slices.push(send));
+    const n = PRESENCE_SLICE * 2 + 5;
+    const sinks = Array.from({ length: n }, () => new Sink());
+    for (const s of sinks) p.subscribe(s, [u(0)]);
+    const offline: PresenceEntry = { userId: u(0), presence: 'offline', dnd: false };
+    p.changed(offline);
+    p.flush();
+    const written = (): number => sinks.filter((s) => s.frames.length > 0).length;
+    expect(written()).toBe(PRESENCE_SLICE);
+    expect(p.queuedPushes).toBe(n - PRESENCE_SLICE);
+    // The user comes back before the first flush is written: the second flush queues behind it.
+    p.changed(online(0));
+    p.flush();
+    expect(written()).toBe(PRESENCE_SLICE);
+    const last = sinks.at(-1) as Sink;
+    p.drop(last);
+    while (slices.length > 0) (slices.shift() as () => void)();
+    expect(p.queuedPushes).toBe(0);
+    expect(last.frames).toEqual([]);
+    for (const s of sinks.slice(0, -1)) expect(s.users()).toEqual([offline, online(0)]);
   });
 });

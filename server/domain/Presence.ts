@@ -1,6 +1,15 @@
 import { RingdeskError } from '../../src/shared/errors.ts';
 import type { PresenceEntry, UserId } from '../../src/shared/protocol/index.ts';
 
+/**
+ * Connections written per slice of a flush. A popular user's change goes to hundreds of connections,
+ * one socket write each (about 30 µs on loopback): sent in one go, that held an invitation read in
+ * the same loop iteration back by several milliseconds (bench:signaling's p99 with sign-in churn).
+ * Between slices the event loop reads its sockets, so a call push waits for one slice at most;
+ * presence, which nobody watches to the millisecond, takes a few loop iterations longer.
+ */
+export const PRESENCE_SLICE = 32;
+
 /** What Presence needs of a connection: somewhere to write a frame. */
 export interface PresenceSink {
   send(frame: string): void;
@@ -10,7 +19,9 @@ export interface PresenceSink {
  * Presence by subscription. Each connection subscribes to the users it shows; the server keeps
  * the index user → subscribed connections (and connection → users, to clean up on close), so a
  * change costs one write per subscriber, never one per online user. Changes are batched per flush
- * interval: a login storm costs each subscriber one push per interval, not one per login.
+ * interval: a login storm costs each subscriber one push per interval, not one per login. A flush's
+ * pushes are written PRESENCE_SLICE connections per loop iteration, so a popular user's change never
+ * holds a call push back for long.
  */
 export class Presence {
   readonly #flushMs: number;
@@ -21,14 +32,26 @@ export class Presence {
   /** Connections already dropped: a subscribe whose store lookup outlived its socket must not index them again. */
   readonly #dropped = new WeakSet<PresenceSink>();
   #timer: NodeJS.Timeout | null = null;
+  /** Pushes of flushes not yet written, in flush order (so a connection never sees an older state after a newer one); `#head` is the next to send. */
+  #queue: Array<{ conn: PresenceSink; frame: string }> = [];
+  #head = 0;
+  #sliceScheduled = false;
+  readonly #nextSlice: (send: () => void) => void;
 
   /** Told when a user gets their first subscriber here, and when their last one goes (a cluster tells Redis). */
   readonly #onWatch: (userId: UserId, watched: boolean) => void;
 
-  constructor(flushMs: number, capPerConnection: number, onWatch: (userId: UserId, watched: boolean) => void = () => undefined) {
+  /** `nextSlice` schedules the next slice of a flush's pushes; tests pass their own to step through them. */
+  constructor(
+    flushMs: number,
+    capPerConnection: number,
+    onWatch: (userId: UserId, watched: boolean) => void = () => undefined,
+    nextSlice: (send: () => void) => void = (f) => void setImmediate(f),
+  ) {
     this.#flushMs = flushMs;
     this.#cap = capPerConnection;
     this.#onWatch = onWatch;
+    this.#nextSlice = nextSlice;
   }
 
   /** All or nothing: refused with limit_exceeded when the connection would pass its cap. Returns its new count. */
@@ -99,7 +122,11 @@ export class Presence {
     this.#timer ??= setTimeout(() => this.flush(), this.#flushMs);
   }
 
-  /** One push per subscribed connection with the changes it subscribed to: O(subscribers of the changed users). */
+  /**
+   * One push per subscribed connection with the changes it subscribed to: O(subscribers of the changed users).
+   * The first PRESENCE_SLICE are written now (unless an earlier flush is still being written), the rest a slice per
+   * loop iteration.
+   */
   flush(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
@@ -115,6 +142,7 @@ export class Presence {
     this.#pending.clear();
     // A single change (the common case) is serialised once for all its subscribers.
     const shared = new Map<PresenceEntry, string>();
+    const idle = this.#head === this.#queue.length;
     for (const [conn, users] of out) {
       const one = users.length === 1 ? users[0] : undefined;
       let frame = one && shared.get(one);
@@ -122,12 +150,40 @@ export class Presence {
         frame = JSON.stringify({ type: 'presenceChanged', data: { users } });
         if (one) shared.set(one, frame);
       }
-      conn.send(frame);
+      this.#queue.push({ conn, frame });
     }
+    if (idle) this.#sendSlice();
+  }
+
+  /** Pushes queued by flushes and not yet written (for tests and metrics). */
+  get queuedPushes(): number {
+    return this.#queue.length - this.#head;
+  }
+
+  #sendSlice(): void {
+    const end = Math.min(this.#head + PRESENCE_SLICE, this.#queue.length);
+    for (; this.#head < end; this.#head++) {
+      const { conn, frame } = this.#queue[this.#head] as { conn: PresenceSink; frame: string }; // #head < end <= length
+      // A connection that closed since its flush has left every index: nothing to tell it.
+      if (!this.#dropped.has(conn)) conn.send(frame);
+    }
+    if (this.#head < this.#queue.length) {
+      if (this.#sliceScheduled) return;
+      this.#sliceScheduled = true;
+      this.#nextSlice(() => {
+        this.#sliceScheduled = false;
+        this.#sendSlice();
+      });
+      return;
+    }
+    this.#queue = [];
+    this.#head = 0;
   }
 
   stop(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
+    this.#queue = [];
+    this.#head = 0;
   }
 }
