@@ -72,13 +72,26 @@ describe('incoming call', () => {
     expect(m.fake.argsOf('callReject')).toEqual([]);
   });
 
-  it('declines by click', async () => {
+  it('declines by click, and goes back home: no "You declined the call — Close" page to dismiss', async () => {
     m = await open();
     click(m.get('decline'));
     await settle();
     expect(m.fake.argsOf('callReject')).toEqual([{ callID: 'in1' }]);
-    expect(m.find('screen-call-ended')).not.toBeNull();
+    expect(m.find('screen-call-ended')).toBeNull();
+    expect(m.router.currentRoute.value.name).toBe('home');
+    expect(m.fake.argsOf('dismissCall')).toEqual([{ callID: 'in1' }]);
+  });
+
+  it('declining a group call that goes on leaves its ended page up, which offers to join', async () => {
+    const group = makeCall({ callID: 'g1', inviter: 'bob', mode: 'advanced', users: [{ userId: 'alice', state: 'received' }, { userId: 'carol', state: 'accepted' }] });
+    const f = new FakeBridge({ snapshot: makeSnapshot({ calls: [makeView(group, 'alice')] }), contacts: [makeContact('bob')] });
+    f.handle('callReject', () => ({ call: makeView({ ...group, version: 2, users: group.users.map((u) => (u.userId === 'alice' ? { ...u, state: 'rejected' as const } : u)) }, 'alice') }));
+    m = await mountApp({ fake: f, path: '/call/g1' });
+    click(m.get('decline'));
+    await settle();
     expect(m.text('call-ended-reason')).toBe('You declined the call');
+    expect(m.find('rejoin-call')).not.toBeNull();
+    expect(m.fake.argsOf('dismissCall')).toEqual([]);
   });
 
   it('declines with Enter on Decline (reached by Tab order) and with Escape anywhere', async () => {
