@@ -308,8 +308,40 @@ describe('screens', () => {
     expect(await topAtDesktop(alice.page, TITLE), 'History\'s title').toBe(titleTop);
     await capture(alice, 'history');
 
+    // A video call coming in, with the camera preview turned on before answering; then declined.
+    await alice.page.getByTestId('nav-calls').click();
+    await bob.page.getByTestId('dismiss-call').click({ timeout: 10_000 }).catch(() => undefined); // the audio call's end, unless it closed itself
+    await bob.page.getByTestId('screen-home').waitFor();
+    await bob.page.getByTestId('contact-search').fill('alice');
+    await bob.page.getByTestId('call-video-alice').click();
+    await alice.page.getByTestId('screen-incoming').waitFor();
+    await alice.page.getByTestId('preview-camera').click();
+    await alice.page.getByTestId('preview-video').waitFor();
+    await centredAtDesktopSize(alice.page, 'screen-incoming');
+    await capture(alice, 'incoming-video-preview');
+    // Declined: straight back home, no "You declined the call" page to close.
+    await alice.page.getByTestId('decline').click();
+    await alice.page.getByTestId('screen-home').waitFor();
+    await bob.page.getByTestId('screen-call-ended').waitFor();
+    await bob.page.getByTestId('dismiss-call').click();
+
+    // A group call: the picker on Calls, then the outgoing page for two people.
+    await alice.page.getByTestId('multi-party').click();
+    await alice.page.getByTestId('picker-search').fill('carol');
+    await alice.page.getByTestId('pick-carol').check();
+    await alice.page.getByTestId('picker-search').fill('bob');
+    await alice.page.getByTestId('pick-bob').check();
+    expect(await alice.page.getByTestId('picker-confirm').innerText()).toContain('(2/');
+    await capture(alice, 'group-picker');
+    await alice.page.getByTestId('picker-confirm').click();
+    await alice.page.getByTestId('invitee-carol').waitFor();
+    await alice.page.getByTestId('invitee-bob').waitFor();
+    await centredAtDesktopSize(alice.page, 'screen-outgoing');
+    await capture(alice, 'outgoing-group');
+    await alice.page.getByTestId('cancel-call').click();
+
     process.stdout.write(`screens: ${shots.length} screenshots in test-results/e2e/\n`);
-    expect(shots.length).toBe((16 * SIZES.length + 1) * SCHEMES.length * LOCALES.length); // + the ringing window at its one size
+    expect(shots.length).toBe((19 * SIZES.length + 1) * SCHEMES.length * LOCALES.length); // + the ringing window at its one size
     expect(problems).toEqual([]);
   }, 1_200_000);
 });

@@ -147,6 +147,8 @@ const en = {
     invite: 'Invite',
     cancel: 'Cancel',
     none: 'Nobody to add.',
+    picked: 'Picked',
+    remove: 'Remove {name}',
     pick: 'Add {name}',
   },
   call: {
@@ -235,6 +237,7 @@ const en = {
     resolution: 'Resolution',
     layer: 'Layer',
     wants: 'asked {layer}',
+    previewLabel: 'Your camera',
     previewOn: 'Preview camera',
     previewOff: 'Stop preview',
     prewarming: 'Preparing media…',

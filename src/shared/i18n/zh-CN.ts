@@ -146,6 +146,8 @@ const zhCN: Messages = {
     invite: '邀请',
     cancel: '取消',
     none: '没有可添加的人。',
+    picked: '已选',
+    remove: '移除 {name}',
     pick: '添加 {name}',
   },
   call: {
@@ -234,6 +236,7 @@ const zhCN: Messages = {
     resolution: '分辨率',
     layer: '层级',
     wants: '请求 {layer}',
+    previewLabel: '你的摄像头',
     previewOn: '预览摄像头',
     previewOff: '停止预览',
     prewarming: '正在准备音视频…',

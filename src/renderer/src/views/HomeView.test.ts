@@ -130,6 +130,27 @@ describe('home', () => {
     expect(m.router.currentRoute.value.fullPath).toBe('/call/c-new');
   });
 
+  it('the picker keeps who is picked in sight as chips, each removable', async () => {
+    m = await mountApp({ fake: withCalls() });
+    click(m.get('multi-party'));
+    await settle();
+    expect(m.find('picked')).toBeNull();
+    click(m.get('pick-bob'));
+    click(m.get('pick-carol'));
+    await settle();
+    const names = (): string[] => [...m!.get('picked').querySelectorAll('.chip-name')].map((e) => e.textContent?.trim() ?? '');
+    expect(names()).toHaveLength(2);
+    expect(m.get('unpick-carol').getAttribute('aria-label')).toMatch(/^Remove /);
+    click(m.get('unpick-carol'));
+    await settle();
+    expect(names()).toHaveLength(1);
+    expect((m.get('pick-carol') as HTMLInputElement).checked).toBe(false);
+    expect(m.text('picker-confirm')).toContain('(1/9)');
+    click(m.get('picker-confirm'));
+    await settle();
+    expect(m.fake.argsOf('callInvite')).toEqual([{ invitees: ['bob'], media: 'audio', mode: 'advanced' }]);
+  });
+
   it('toggles DND; the line under the switch says what it does, not its own label again', async () => {
     m = await mountApp({ fake: new FakeBridge({ contacts }) });
     expect(m.text('dnd-state')).toBe('Calls ring as usual.');

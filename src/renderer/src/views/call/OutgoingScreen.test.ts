@@ -51,6 +51,10 @@ describe('outgoing call', () => {
     expect(m.get('screen-outgoing').querySelector('h1')?.textContent?.trim()).toBe('7 people');
     expect(m.text('screen-outgoing')).toContain('Calling… · Audio call');
     expect(m.get('screen-outgoing').querySelectorAll('ul.list > li')).toHaveLength(7);
+    // At the top, the first three of them overlapping and "+4", not the first one alone as if it were a 1:1 call.
+    const stack = m.get('invitee-stack');
+    expect(stack.querySelectorAll('.avatar')).toHaveLength(3);
+    expect(stack.querySelector('.more')?.textContent?.trim()).toBe('+4');
   });
 
   it('calling one person: their name is the title and how far the invitation got is its status, with no list', async () => {
@@ -63,6 +67,7 @@ describe('outgoing call', () => {
     expect(m.get('invitee-bob').getAttribute('data-state')).toBe('received');
     expect(m.text('invitee-delivery-bob')).toBe('ringing on 2 devices');
     expect(screen.querySelector('ul')).toBeNull();
+    expect(m.find('invitee-stack')).toBeNull();
   });
 
   it('follows delivery changes from the calls event', async () => {
