@@ -93,6 +93,12 @@ describe('history', () => {
     expect(row('h1').querySelector('[data-testid="history-duration"]')?.textContent).toBe('02:05');
   });
 
+  it('shows no duration for a call answered and ended within a second ("00:00" would read as not connected)', async () => {
+    m = await mountApp({ fake: paged({ 0: { calls: [answeredOut], nextFlag: 0, durations: { h1: 400 } } }), path: '/history' });
+    expect(row('h1').querySelector('[data-testid="history-outcome"]')).not.toBeNull();
+    expect(row('h1').querySelector('[data-testid="history-duration"]')).toBeNull();
+  });
+
   it('pages with nextFlag and hides "more" at the end', async () => {
     m = await mountApp({
       fake: paged({
