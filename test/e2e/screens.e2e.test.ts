@@ -116,6 +116,14 @@ async function noSidewaysScroll(page: Page, selector: string, what: string): Pro
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
+/** Each matching element shows its whole text at the desktop size: none ends in an ellipsis. */
+async function noneCut(page: Page, selector: string, what: string): Promise<void> {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const cut = await page.locator(selector).evaluateAll((els) => els.filter((el) => el.scrollWidth > el.clientWidth).map((el) => el.textContent));
+  expect(await page.locator(selector).count(), `${what}: shown`).toBeGreaterThan(0);
+  expect(cut, `${what} cut off`).toEqual([]);
+}
+
 /** The two elements do not overlap, at both window sizes. */
 async function apart(page: Page, a: string, b: string, what: string): Promise<void> {
   for (const size of SIZES) {
@@ -192,6 +200,12 @@ describe('screens', () => {
     await alice.page.getByTestId('screen-directory').getByTestId('contact-bob').waitFor();
     expect(await topAtDesktop(alice.page, TITLE), 'the Directory\'s title').toBe(titleTop);
     await capture(alice, 'directory');
+    // The rail's labels fit whole, the current one in bold too ("Directory" was cut to "Direct…").
+    for (const locale of LOCALES) {
+      await setLocale(alice, locale);
+      await noneCut(alice.page, '.rail .nav-label', `rail labels, ${locale}`);
+    }
+    await setLocale(alice, 'en');
     await alice.page.getByTestId('nav-settings').click();
     await alice.page.getByTestId('screen-settings').waitFor();
     expect(await topAtDesktop(alice.page, TITLE), 'the Settings title').toBe(titleTop);
