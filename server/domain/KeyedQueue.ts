@@ -16,6 +16,11 @@ export class KeyedQueue {
     return result;
   }
 
+  /** A task for this key is queued or running. */
+  has(key: string): boolean {
+    return this.#tails.has(key);
+  }
+
   get size(): number {
     return this.#tails.size;
   }

@@ -16,6 +16,8 @@ import type { TurnCredentials } from './TurnConfig.ts';
 import { WORKER_HELP, WorkerPool } from './WorkerPool.ts';
 
 const log = new Logger('SfuService');
+/** A call has a room from the first accept (or at once for an advanced call made with nobody in it yet). */
+const roomDue = (call: Call): boolean => anyInviteeAccepted(call) || (call.mode === 'advanced' && call.members.length === 1);
 /** One device in one call: its request queue and its grace timer. Ids never hold '/', so it cannot clash with a bare callID. */
 const deviceKey = (callID: CallId, userId: UserId, deviceId: DeviceId): string => `${callID}/${userId}/${deviceId}`;
 
@@ -89,9 +91,7 @@ export class SfuService {
     this.#graceMs = o.graceMs;
     this.#turn = o.turn ?? null;
     this.#remote = o.remote ?? null;
-    // An ended call is known to have ended: its room's sync need not read it again (in a cluster
-    // that read went to Postgres, once for every call that ended on this node, rooms or not).
-    o.calls.on('changed', (call) => this.callChanged(call.callID, call.callState === 'ended'));
+    o.calls.on('changed', (call) => this.#changed(call));
   }
 
   /** Starts the workers. Never throws: without a worker the server still serves calls, and every sfu* request gets sfu_unavailable. */
@@ -239,6 +239,27 @@ export class SfuService {
     if (this.#rooms.get(room.callID) === room) this.#rooms.delete(room.callID);
   }
 
+  /**
+   * A call changed on this node, and here is how it is now. Most changes (every step of a call that rings
+   * and is declined) leave nothing for its room to do: no room, none due, nothing queued. Those skip the
+   * room's queue and its read of the call (a queue entry, a promise chain and, in a cluster, a Postgres
+   * read per change; bench:signaling makes four changes per invitation). An ended call is not read again either.
+   */
+  #changed(call: Call): void {
+    const { callID } = call;
+    const ended = call.callState === 'ended';
+    if (!this.#rooms.has(callID) && !this.#queue.has(callID)) {
+      if (ended) return this.#forget(callID);
+      if (!roomDue(call)) return;
+    }
+    this.callChanged(callID, ended);
+  }
+
+  #forget(callID: CallId): void {
+    this.#hadRoom.delete(callID);
+    this.#remote?.forget(callID);
+  }
+
   /** A call changed, here or (in a cluster) on the node that owns it: its room follows, in the room's queue. */
   callChanged(callID: CallId, ended = false): void {
     this.#background(callID, () => this.#sync(callID, ended));
@@ -249,8 +270,7 @@ export class SfuService {
     const call = ended ? undefined : await this.#calls.startedCall(callID);
     const room = this.#rooms.get(callID);
     if (!call) {
-      this.#hadRoom.delete(callID);
-      this.#remote?.forget(callID);
+      this.#forget(callID);
       if (room) {
         room.close('ended');
         this.#rooms.delete(callID);
@@ -273,9 +293,7 @@ export class SfuService {
       this.#closeIfEmpty(room);
       return;
     }
-    // The room exists from the first accept (or at once for an advanced call made with nobody in it yet).
-    const due = anyInviteeAccepted(call) || (call.mode === 'advanced' && call.members.length === 1);
-    if (!due || !this.#pool || this.#hadRoom.has(callID)) return;
+    if (!roomDue(call) || !this.#pool || this.#hadRoom.has(callID)) return;
     // In a cluster only the call's media node makes its room; the others relay to it.
     if (this.#remote && (await this.#remote.locate(callID)).nodeId !== null) return;
     await this.#ensureRoom(callID);
