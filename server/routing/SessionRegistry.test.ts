@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asDeviceId, asUserId, type Push, type UserId } from '../../src/shared/protocol/index.ts';
-import { SessionRegistry, type Connection } from './SessionRegistry.ts';
+import { FRAME_MEMO, SessionRegistry, type Connection } from './SessionRegistry.ts';
 
 function conn(user: string, device: string, got: string[]): Connection {
   return { userId: asUserId(user), deviceId: asDeviceId(device), deviceName: device, send: (f) => got.push(f), close: () => undefined };
@@ -18,6 +18,24 @@ describe('SessionRegistry pushes', () => {
     r.push(asUserId('bob'), asDeviceId('b1'), push);
     expect(serialised).toBe(1);
     expect(got).toEqual(Array(3).fill('{"type":"sessionClosed","data":{"reason":"replaced"}}'));
+  });
+
+  it('keeps the frames of the last few pushes only: interleaved pushes still share theirs, an old one is serialised again', () => {
+    const r = new SessionRegistry();
+    const got: string[] = [];
+    for (const u of ['ann', 'bob']) r.add(conn(u, `${u}1`, got));
+    let serialised = 0;
+    const counted = (): Push => ({ type: 'sessionClosed', data: { reason: 'replaced', toJSON: () => (serialised++, { reason: 'replaced' }) } }) as unknown as Push; // counts its serialisations
+    const p = counted();
+    r.push(asUserId('ann'), null, p);
+    r.push(asUserId('ann'), null, { type: 'sessionClosed', data: { reason: 'loggedOut' } });
+    r.push(asUserId('bob'), null, p);
+    expect(serialised).toBe(1);
+    // A frame is not kept for as long as its push lives: after FRAME_MEMO other pushes it is gone.
+    for (let i = 0; i < FRAME_MEMO; i++) r.push(asUserId('ann'), null, { type: 'sessionClosed', data: { reason: 'loggedOut' } });
+    r.push(asUserId('bob'), null, p);
+    expect(serialised).toBe(2);
+    expect(got.filter((f) => f.includes('"replaced"'))).toHaveLength(3);
   });
 
   it('a new push object is serialised afresh, so a later push never reuses an older frame', () => {

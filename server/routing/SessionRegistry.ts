@@ -14,14 +14,20 @@ export interface Connection {
  * (server/cluster/) extends it with the devices of other nodes; the domain only uses these methods,
  * and the async ones are the ones that may ask Redis.
  */
+/** Pushes whose frames are remembered: a call's pushes to its members go out one after another. */
+export const FRAME_MEMO = 4;
+
 export class SessionRegistry {
   readonly #byUser = new Map<UserId, Map<DeviceId, Connection>>();
   /**
-   * Frames by push object: the call machine hands every member the same push object (and
-   * CallService the same record to every participant), so each is serialised once, not once per
-   * recipient. Weak: a frame lives as long as its push. Pushes are never changed after they are sent.
+   * The frames of the last FRAME_MEMO pushes: the call machine hands every member the same push
+   * object (and CallService the same record to every participant), one after another, so each is
+   * serialised once, not once per recipient. Pushes are never changed after they are sent.
+   * Not a WeakMap by push: its entries outlived their pushes past a scavenge, and at 500 invitations
+   * a second those frames were 1.25 of the 2.1 MB each scavenge copied (docs/benchmarks.md).
    */
-  readonly #frames = new WeakMap<Push, string>();
+  readonly #memo: { push: Push | null; frame: string }[] = Array.from({ length: FRAME_MEMO }, () => ({ push: null, frame: '' }));
+  #memoNext = 0;
 
   /** Registers a connection; returns the one it replaces (same user and device), if any. */
   add(conn: Connection): Connection | undefined {
@@ -68,12 +74,12 @@ export class SessionRegistry {
 
   /** The wire frame of a push, serialised at its first send. */
   frame(push: Push): string {
-    let f = this.#frames.get(push);
-    if (f === undefined) {
-      f = JSON.stringify(push);
-      this.#frames.set(push, f);
-    }
-    return f;
+    for (const m of this.#memo) if (m.push === push) return m.frame;
+    const slot = this.#memo[this.#memoNext] as { push: Push | null; frame: string }; // #memoNext < FRAME_MEMO
+    this.#memoNext = (this.#memoNext + 1) % FRAME_MEMO;
+    slot.push = push;
+    slot.frame = JSON.stringify(push);
+    return slot.frame;
   }
 
   /** Every device of the user but `except` (the device that acted). */
