@@ -9,14 +9,14 @@ export interface Connection {
   close(code: number, reason: string): void;
 }
 
+/** Pushes whose frames are remembered: a call's pushes to its members go out one after another. */
+export const FRAME_MEMO = 4;
+
 /**
  * Who is connected, on which devices, in this process. In cluster mode ClusterSessions
  * (server/cluster/) extends it with the devices of other nodes; the domain only uses these methods,
  * and the async ones are the ones that may ask Redis.
  */
-/** Pushes whose frames are remembered: a call's pushes to its members go out one after another. */
-export const FRAME_MEMO = 4;
-
 export class SessionRegistry {
   readonly #byUser = new Map<UserId, Map<DeviceId, Connection>>();
   /**
@@ -72,7 +72,7 @@ export class SessionRegistry {
     else this.device(userId, device)?.send(frame);
   }
 
-  /** The wire frame of a push, serialised at its first send. */
+  /** The wire frame of a push, serialised once while it is among the last FRAME_MEMO sent. */
   frame(push: Push): string {
     for (const m of this.#memo) if (m.push === push) return m.frame;
     const slot = this.#memo[this.#memoNext] as { push: Push | null; frame: string }; // #memoNext < FRAME_MEMO
