@@ -11,7 +11,7 @@ import { until } from '../integration/harness.ts';
 import { assertMediasoupWorker, screenshot, type Desktop } from './harness.ts';
 import { e2eSuite } from './suite.ts';
 
-const suite = e2eSuite({ check: assertMediasoupWorker });
+const suite = e2eSuite({ users: ['alice', 'bob', 'carol', 'dave'], check: assertMediasoupWorker }); // dave: someone left to add to a call
 // axe-core goes in as an init script: CDP-injected, so the app's CSP lets it run.
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const desktop = (name: string, user: string | null): Promise<Desktop> => suite.desktop(name, user, { initScript: AXE });
@@ -352,10 +352,23 @@ describe('screens', () => {
     await alice.page.getByTestId('invitee-bob').waitFor();
     await centredAtDesktopSize(alice.page, 'screen-outgoing');
     await capture(alice, 'outgoing-group');
-    await alice.page.getByTestId('cancel-call').click();
+
+    // Bob answers; Alice adds someone from the call: the same picker, in the people panel on the dark stage.
+    await bob.page.getByTestId('screen-incoming').waitFor();
+    await bob.page.getByTestId('accept-audio').click();
+    await alice.page.getByTestId('screen-in-call').waitFor();
+    await alice.page.getByTestId('more').click();
+    await alice.page.getByTestId('invite-more').click();
+    await alice.page.getByTestId('contact-picker').waitFor();
+    await alice.page.getByTestId('picker-search').fill('dave');
+    await alice.page.getByTestId('pick-dave').check();
+    await capture(alice, 'in-call-add-people');
+    await alice.page.getByTestId('picker-cancel').click();
+    await alice.page.getByTestId('more').click();
+    await alice.page.getByTestId('quit-call').click();
 
     process.stdout.write(`screens: ${shots.length} screenshots in test-results/e2e/\n`);
-    expect(shots.length).toBe((19 * SIZES.length + 1) * SCHEMES.length * LOCALES.length); // + the ringing window at its one size
+    expect(shots.length).toBe((20 * SIZES.length + 1) * SCHEMES.length * LOCALES.length); // + the ringing window at its one size
     expect(problems).toEqual([]);
   }, 1_200_000);
 });
