@@ -62,6 +62,8 @@ describe('calling between two desktops', () => {
     await bob.page.getByTestId('screen-incoming').waitFor();
     await bob.page.getByTestId('accept-audio').click();
     await alice.page.getByTestId('screen-in-call').waitFor();
+    // Past a second, so the ended cards have a length to show (under one they show none).
+    await bob.page.getByTestId('call-timer').filter({ hasNotText: '00:00' }).waitFor();
     await alice.page.getByTestId('end-call').click();
     await alice.page.getByTestId('screen-call-ended').waitFor();
     await expect(alice.page.getByTestId('call-ended-reason').innerText()).resolves.toBe('You ended the call');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asDeviceId, asUserId } from '../../../shared/protocol/common.ts';
 import { makeCall, makeUser, makeView } from '../testing/fixtures.ts';
-import { deliveryText, endedReason, formatDuration } from './describe.ts';
+import { deliveryText, endedReason, finishedDuration, formatDuration } from './describe.ts';
 import { historyOutcome, isMissed, peersOf } from './outcome.ts';
 import { callPhase, seatsTaken } from './phase.ts';
 
@@ -114,5 +114,12 @@ describe('formatDuration', () => {
     expect(formatDuration(65_999)).toBe('01:05');
     expect(formatDuration(3_725_000)).toBe('1:02:05');
     expect(formatDuration(-5)).toBe('00:00');
+  });
+
+  it('shows a finished call\'s length only from one second on', () => {
+    expect(finishedDuration(undefined)).toBeNull();
+    expect(finishedDuration(-5)).toBeNull();
+    expect(finishedDuration(999)).toBeNull();
+    expect(finishedDuration(1000)).toBe('00:01');
   });
 });

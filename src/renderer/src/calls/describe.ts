@@ -104,6 +104,14 @@ export function handledElsewhereText(v: CallView): Text | null {
   return { key, params: { device: h.deviceName } };
 }
 
+/**
+ * How long a finished call lasted, for History and the ended card: nothing for a call under a
+ * second, where "00:00" would read as a call that never connected (Teams and Signal show no length).
+ */
+export function finishedDuration(ms: number | undefined): string | null {
+  return ms !== undefined && ms >= 1000 ? formatDuration(ms) : null;
+}
+
 /** mm:ss, or h:mm:ss past an hour. */
 export function formatDuration(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));

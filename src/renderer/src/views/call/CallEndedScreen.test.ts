@@ -38,6 +38,11 @@ describe('call ended', () => {
     // Never connected here: no duration line.
     m = await open(makeView({ ...call, callID: 'e10' as typeof call.callID }, 'alice', { connectedAt: null, endedBy: asUserId('alice') }));
     expect(m.find('call-ended-duration')).toBeNull();
+    m.unmount();
+    // Connected and ended within a second: no "Duration 00:00", which reads as a call that never connected.
+    m = await open(makeView({ ...call, callID: 'e11' as typeof call.callID, endedAt: 1_000_000 + 400 }, 'alice', { connectedAt: 1_000_000, endedBy: asUserId('alice') }));
+    expect(m.find('screen-call-ended')).not.toBeNull();
+    expect(m.find('call-ended-duration')).toBeNull();
   });
 
   it('says which other device declined', async () => {
