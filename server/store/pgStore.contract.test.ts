@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asDeviceId, asUserId } from '../../src/shared/protocol/index.ts';
 import { startTestPostgres, type TestPostgres } from '../../test/support/postgres.ts';
+import { previousRows, previousSchema } from '../../test/support/previousSchema.ts';
 import { storeContract } from '../../test/support/storeContract.ts';
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './pgMigrations.ts';
 import { PgStore } from './pgStore.ts';
@@ -78,6 +79,23 @@ describe('PgStore migrations', () => {
       expect(await store.deviceTokenState(erin, asDeviceId('d1'))).toEqual({ tokensAfter: 7, supersededBefore: 0, supersededAt: 0 });
       expect(await store.lastRevocationSeq()).toBe(0);
       expect((await store.searchDirectory(['søby'], null, 10)).users).toEqual([{ userId: 'erin', displayName: 'Érin Søby', dnd: false }]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('upgrades a database at the previous release\'s schema: its calls, members, records and favorites kept, its calls claimable by a node', async () => {
+    const url = await freshDatabase();
+    const before = previousSchema(PG_MIGRATIONS);
+    const rows = previousRows();
+    await rawSql(url, `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); ${before.sql}
+       INSERT INTO meta (key, value) VALUES ('schema_version', '${before.version}');
+       ${rows.sql}
+       SELECT setval('calls_seq_seq', 2);`);
+    const store = await PgStore.open(url);
+    try {
+      expect(await store.getMeta('schema_version')).toBe(String(PG_SCHEMA_VERSION));
+      await rows.check(store);
     } finally {
       await store.close();
     }

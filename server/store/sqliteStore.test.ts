@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { buildRecord } from '../../src/shared/call/index.ts';
 import { start, ok, step, bob, b1, T0 } from '../../src/shared/call/testkit.ts';
 import { asDeviceId, asUserId } from '../../src/shared/protocol/index.ts';
+import { previousRows, previousSchema } from '../../test/support/previousSchema.ts';
 import { SqliteStore } from './sqliteStore.ts';
 import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqliteMigrations.ts';
 
@@ -96,6 +97,25 @@ describe('SqliteStore migrations', () => {
     const after = new DatabaseSync(p);
     expect(after.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({ value: String(SQLITE_SCHEMA_VERSION) });
     after.close();
+  });
+
+  it('upgrades a database at the previous release\'s schema: its calls, members, records and favorites kept, its calls claimable', async () => {
+    const p = path();
+    const before = previousSchema(SQLITE_MIGRATIONS);
+    const rows = previousRows();
+    const raw = new DatabaseSync(p);
+    raw.exec('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    raw.exec(before.sql);
+    raw.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(before.version));
+    raw.exec(rows.sql);
+    raw.close();
+    const s = new SqliteStore(p);
+    try {
+      expect(await s.getMeta('schema_version')).toBe(String(SQLITE_SCHEMA_VERSION));
+      await rows.check(s);
+    } finally {
+      await s.close();
+    }
   });
 
   it('refuses a database from a newer server, naming both versions', () => {
