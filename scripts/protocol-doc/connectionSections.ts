@@ -43,7 +43,7 @@ ${[
 export function transport(): string {
   return `## Transport
 
-- One WebSocket per signed-in device, at path \`/ws\`: \`ws://HOST:PORT/ws\` (default \`ws://${DEFAULTS.host}:${DEFAULTS.port}/ws\`). The server itself speaks plain HTTP; \`GET /healthz\` answers \`{"ok":true,"connections":…,"activeCalls":…}\`, any other HTTP request gets 426.
+- One WebSocket per signed-in device, at path \`/ws\`: \`ws://HOST:PORT/ws\` (default \`ws://${DEFAULTS.host}:${DEFAULTS.port}/ws\`). With TLS configured (\`tls.certFile\`, \`tls.keyFile\`) the same listener speaks only \`wss://\` and \`https://\`, and the desktop app refuses \`ws://\` to anything but loopback unless IT policy allows it ([deployment-server.md](deployment-server.md#tls)). On that listener \`GET /healthz\` answers \`{"ok":true,"connections":…,"activeCalls":…}\`; \`/metrics\` and \`/readyz\` answer 404 there (they are on the metrics listener, \`127.0.0.1:9464\` by default); any other HTTP request gets 426.
 - Every frame is a **text** frame holding one JSON object, UTF-8. Binary frames are refused (\`bad_request\`, "binary frames are not accepted"). Per-message compression is off.
 - **Size cap.** A frame larger than \`maxFrameBytes\` (default ${DEFAULTS.maxFrameBytes} bytes; configurable up to 1 MiB) is answered with \`frame_too_large\` and \`id: null\`. A frame larger than ${SERVER_FACTS.hardFrameCapBytes} bytes is not answered: the WebSocket library closes the connection with 1009.
 - **Before sign-in** any bad frame is answered and the connection is closed (4400, or 4401 for a request that needs sign-in). **After sign-in** a bad frame only gets an error response; the session goes on.
