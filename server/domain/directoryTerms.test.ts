@@ -6,7 +6,9 @@ describe('directory terms', () => {
     expect(fold('Zoë')).toBe('zoe');
     expect(fold('José ÅNGSTRÖM')).toBe('jose angstrom');
     expect(fold('Ｊｏｓｅ')).toBe('jose'); // full-width
-    expect(fold('Łukasz')).toBe('łukasz'); // no decomposition: kept as is, still lower-cased
+    // No Unicode decomposition (a stroke or a ligature): folded to what an English keyboard types.
+    expect(fold('Łukasz Søren Đorđe')).toBe('lukasz soren dorde');
+    expect(fold('STRAẞE Æsa Œuvre Þór ıi')).toBe('strasse aesa oeuvre thor ii');
   });
 
   it('gives the id, each word, punctuation parts, and every CJK position', () => {

@@ -4,8 +4,11 @@
  * matches when each of its words is a prefix of one of the user's terms.
  */
 
-/** Bump when the rule changes: stores rebuild their index from the users table when it differs. */
-export const DIRECTORY_TERMS_VERSION = 1;
+/**
+ * Bump when the rule changes: stores rebuild their index from the users table when it differs.
+ * 2: letters with no Unicode decomposition fold to their base letters too (LATIN_BASE).
+ */
+export const DIRECTORY_TERMS_VERSION = 2;
 
 const MAX_TERMS = 48;
 const MAX_TERM_LENGTH = 64;
@@ -14,9 +17,24 @@ const MAX_QUERY_WORDS = 4;
 /** Han, kana and Hangul: scripts whose names are written without spaces between the parts. */
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
-/** NFKD, combining marks removed, lower case: "Zoë" → "zoe", "Ｊｏｓé" → "jose". */
+/**
+ * Latin letters that NFKD leaves whole (a stroke or a ligature, not a combining mark), as people type
+ * them on an English keyboard: "soren" must find "Søren" and "lukasz" "Łukasz", as in Teams or Slack.
+ * Lower case only: fold() lower-cases first.
+ */
+const LATIN_BASE: Readonly<Record<string, string>> = {
+  'ø': 'o', 'ł': 'l', 'đ': 'd', 'ð': 'd', 'ħ': 'h', 'ŧ': 't', 'ı': 'i', 'ŀ': 'l', 'ƀ': 'b', 'ɨ': 'i',
+  'æ': 'ae', 'œ': 'oe', 'ß': 'ss', 'þ': 'th', 'ĳ': 'ij',
+};
+const LATIN_BASE_RE = new RegExp(`[${Object.keys(LATIN_BASE).join('')}]`, 'gu');
+
+/** NFKD, combining marks removed, lower case, LATIN_BASE: "Zoë" → "zoe", "Ｊｏｓé" → "jose", "Søren" → "soren". */
 export function fold(s: string): string {
-  return s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+  return s
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(LATIN_BASE_RE, (c) => LATIN_BASE[c] ?? c);
 }
 
 /** Code-point-safe truncation, so a term never ends in half a surrogate pair. */

@@ -22,9 +22,13 @@ export const PG_DIALECT: SqlDialect = { p: (i) => `$${i}`, bytes: ' COLLATE "C"'
 /** meta key holding the DIRECTORY_TERMS_VERSION the index was built with. */
 export const DIRECTORY_META_KEY = 'directory_terms_version';
 
-/** False when the index was built by another folding rule (or never): rebuild it from the users table. */
+/**
+ * False when the index was built by an older folding rule (or never): rebuild it from the users table.
+ * An index built by a newer rule stays: during a rolling upgrade a node of the previous release that
+ * restarts must not rebuild it backwards (its own queries may then miss what only the new rule folds).
+ */
 export function directoryIndexCurrent(stored: string | undefined): boolean {
-  return stored === String(DIRECTORY_TERMS_VERSION);
+  return Number(stored) >= DIRECTORY_TERMS_VERSION;
 }
 
 export interface DirectoryQuery {

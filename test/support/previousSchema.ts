@@ -50,7 +50,7 @@ export function previousRows(): PreviousRows {
       expect((await store.listCallsFor(bob, 10, 0)).calls.map((c) => c.callID)).toEqual([ringing.callID, ended.callID]);
       expect((await store.listRecordsFor(bob, 10, 0)).records).toEqual([record]);
       expect((await store.listFavorites(alice, null, 10)).users.map((u) => u.userId)).toEqual([bob]);
-      expect((await store.searchDirectory(['søby'], null, 10)).users.map((u) => u.userId)).toEqual([bob]);
+      expect((await store.searchDirectory(['soby'], null, 10)).users.map((u) => u.userId)).toEqual([bob]);
       // The step this release adds: a call stored before it has no owner, and a node can claim it and save under its fence.
       expect(await store.orphanedCalls(['n1'], 10)).toEqual([{ callID: ringing.callID, ownerNode: null }]);
       const claimed = await store.claimCall(ringing.callID, 'n1');
