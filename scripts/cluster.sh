@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
 # A local Ringdesk cluster: Redis, PostgreSQL and 3 signaling nodes on this machine, each on its own
-# port (8787, 8788, 8789; metrics on 9464-9466; media relay on 8790-8792; mediasoup on 40000, 40010,
-# 40020), all in temporary directories removed on exit.
+# port (8787, 8788, 8789; metrics on 9464-9466; media relay on the ports after the signaling ones,
+# 8790-8792; mediasoup on 40000, 40010, 40020), all in temporary directories removed on exit.
 # Any node accepts any user; put nginx or HAProxy in front (docs/deployment-server.md, "Cluster").
 # Demo accounts are created on first start. Ctrl+C stops everything.
 #   RINGDESK_CLUSTER_NODES=3  RINGDESK_CLUSTER_BASE_PORT=8787  RINGDESK_CLUSTER_KEEP=1 (keep the temp dir)
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
+nodes="${RINGDESK_CLUSTER_NODES:-3}"
+base="${RINGDESK_CLUSTER_BASE_PORT:-8787}"
+# Checked before anything starts: a typo must not leave Redis and Postgres running for nothing.
+if ! [[ "$nodes" =~ ^[1-9][0-9]?$ ]]; then echo "cluster: RINGDESK_CLUSTER_NODES must be 1-99, got '$nodes'" >&2; exit 2; fi
+if ! [[ "$base" =~ ^[0-9]+$ ]] || [ "$base" -lt 1024 ] || [ $((base + 2 * nodes)) -gt 65535 ]; then
+  echo "cluster: RINGDESK_CLUSTER_BASE_PORT must be a port from 1024 with room for $((2 * nodes)) ports after it, got '$base'" >&2
+  exit 2
+fi
 . scripts/setup.sh
 # Media needs mediasoup's worker, as in dev.sh (each node runs without media if this fails).
 . scripts/setup-mediasoup.sh </dev/null || echo "cluster: no mediasoup worker; calls work, media does not" >&2
 # Redis and PostgreSQL from Debian's packages (the tests use the same binaries).
 bash scripts/setup-services.sh >/dev/null
 
-nodes="${RINGDESK_CLUSTER_NODES:-3}"
-base="${RINGDESK_CLUSTER_BASE_PORT:-8787}"
 work="$(mktemp -d -t ringdesk-cluster-XXXXXX)"
 pids=()
 cleanup() {
@@ -53,7 +59,7 @@ start_node() { # $1 = index (1-based)
   # Each node's mediasoup worker and media relay on their own ports (one host); without a worker the node
   # runs without media and relays its members' media to the nodes that have workers.
   RINGDESK_CLUSTER_NODE_ID="node$i" RINGDESK_METRICS_PORT=$((9463 + i)) RINGDESK_SFU_WORKERS=1 RINGDESK_SFU_PORT=$((40000 + (i - 1) * 10)) \
-    RINGDESK_SFU_RELAY_HOST=127.0.0.1 RINGDESK_SFU_RELAY_PORT=$((8790 + i - 1)) \
+    RINGDESK_SFU_RELAY_HOST=127.0.0.1 RINGDESK_SFU_RELAY_PORT=$((base + nodes + i - 1)) \
     node server/index.ts serve --port "$port" $([ "$i" = 1 ] && echo --demo) >"$work/node$i.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 150); do
