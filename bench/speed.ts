@@ -5,6 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { percentile } from './percentile.ts';
 
 export interface MachineSpeed {
   /** Median ms of the JS piece: JSON parse and stringify of an invitation frame, an HMAC, a Map write. */
@@ -23,11 +24,6 @@ const FRAME = JSON.stringify({
   type: 'callInvite',
   data: { invitees: ['user-00017', 'user-00018'], mode: 'general', media: 'video', timeout: 30, extendedData: 'x'.repeat(200) },
 });
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-}
 
 function jsRound(): number {
   const key = Buffer.alloc(32, 7);
@@ -57,8 +53,8 @@ export function measureSpeed(): MachineSpeed {
     const buf = Buffer.alloc(256, 1);
     const sys = Array.from({ length: ROUNDS }, () => syscallRound(fd, buf));
     return {
-      jsMs: Math.round(median(js) * 10) / 10,
-      syscallUs: Math.round(median(sys) * 100) / 100,
+      jsMs: Math.round(percentile(js, 50) * 10) / 10,
+      syscallUs: Math.round(percentile(sys, 50) * 100) / 100,
       work: `median of ${ROUNDS}: ${JS_ITERATIONS} × (JSON parse + stringify of a ${FRAME.length}-byte frame, HMAC-SHA256, Map set); ${WRITES} × write(2) of 256 bytes to /dev/null`,
     };
   } finally {

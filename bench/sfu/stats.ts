@@ -2,6 +2,7 @@
 // consumer sent, and what came back from its receiver (RTCP: receiver reports, NACK, PLI, and on
 // WebRTC transports transport-cc, which drives the worker's bandwidth estimate).
 import type { types } from 'mediasoup';
+import { percentile } from '../percentile.ts';
 
 interface ConsumerSample {
   at: number;
@@ -88,11 +89,8 @@ export interface Flow {
   bweMedianMbit: number | null;
 }
 
-const median = (xs: number[]): number | null => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor((s.length - 1) / 2)] ?? null;
-};
+/** The shared nearest-rank p50 (bench/percentile.ts), null for no samples. */
+const median = (xs: number[]): number | null => (xs.length === 0 ? null : percentile(xs, 50));
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 
 export function flow(before: Sample, after: Sample, consumerIds: readonly string[]): Flow {
