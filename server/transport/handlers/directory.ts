@@ -9,7 +9,15 @@ export function encodeCursor(key: CursorKey): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, arity: number): CursorKey | null {
+/** What each position of a listing's sort key holds: a text column, or a call's seq (a non-negative integer). */
+type KeyPart = 'text' | 'seq';
+const fits = (x: unknown, part: KeyPart): boolean => (part === 'text' ? typeof x === 'string' : typeof x === 'number' && Number.isSafeInteger(x) && x >= 0);
+
+/**
+ * The key of a cursor, checked against the listing's key shape: a forged key of the right length but
+ * the wrong types once reached the store (recents: `Number("x")`, an `internal` from Postgres).
+ */
+export function decodeCursor(cursor: string | undefined, shape: readonly KeyPart[]): CursorKey | null {
   if (cursor === undefined) return null;
   let v: unknown;
   try {
@@ -17,7 +25,7 @@ export function decodeCursor(cursor: string | undefined, arity: number): CursorK
   } catch {
     v = null;
   }
-  if (!Array.isArray(v) || v.length !== arity || !v.every((x) => typeof x === 'string' || (typeof x === 'number' && Number.isSafeInteger(x)))) {
+  if (!Array.isArray(v) || v.length !== shape.length || !shape.every((part, i) => fits(v[i], part))) {
     throw new RingdeskError('bad_request', 'cursor: not a cursor this server issued; send the nextCursor of the previous page unchanged');
   }
   return v as CursorKey; // checked element by element above
@@ -44,9 +52,9 @@ export const directoryHandlers: HandlerMap<'directorySearch' | 'favoritesList' |
   directorySearch: async (s, ctx, req) => {
     needUser(ctx);
     const words = queryWords(req.data.query);
-    return await page(s, await s.store.searchDirectory(words, decodeCursor(req.data.cursor, 2), req.data.limit));
+    return await page(s, await s.store.searchDirectory(words, decodeCursor(req.data.cursor, ['text', 'text']), req.data.limit));
   },
-  favoritesList: async (s, ctx, req) => await page(s, await s.store.listFavorites(needUser(ctx).user.userId, decodeCursor(req.data.cursor, 1), req.data.limit)),
+  favoritesList: async (s, ctx, req) => await page(s, await s.store.listFavorites(needUser(ctx).user.userId, decodeCursor(req.data.cursor, ['text']), req.data.limit)),
   favoritesAdd: async (s, ctx, req) => {
     const me = needUser(ctx).user.userId;
     if (req.data.userId === me) throw new RingdeskError('bad_request', 'favoritesAdd: you cannot add yourself');
@@ -70,7 +78,7 @@ export const directoryHandlers: HandlerMap<'directorySearch' | 'favoritesList' |
     return { removed };
   },
   recentsList: async (s, ctx, req) =>
-    await page(s, await s.store.listRecents(needUser(ctx).user.userId, DIRECTORY_LIMITS.recentsCallWindow, decodeCursor(req.data.cursor, 2), req.data.limit)),
+    await page(s, await s.store.listRecents(needUser(ctx).user.userId, DIRECTORY_LIMITS.recentsCallWindow, decodeCursor(req.data.cursor, ['seq', 'text']), req.data.limit)),
   presenceSubscribe: async (s, ctx, req) => {
     needUser(ctx);
     const c = conn(ctx);
