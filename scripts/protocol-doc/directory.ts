@@ -19,7 +19,7 @@ export const DIRECTORY_REQUEST_DOCS: Record<DirectoryRequestType, { text: string
     text: `Searches the directory of accounts that are not disabled (yourself included), one page at a time; see ${'[Directory and presence](#directory-and-presence)'} for the matching rule. With a query the page is ordered by the matched word, then user id; an empty query browses everyone alphabetically by display name. Each user comes once per search. ${PAGE}`,
   },
   favoritesList: {
-    text: `Your favorites (at most ${L.maxFavorites}), ordered by user id, with presence. Stored on the server, so every device of yours shows the same list. ${PAGE}`,
+    text: `Your favorites (at most ${L.maxFavorites}), ordered by user id, with presence. Stored on the server, so every device of yours shows the same list. A favorite whose account is disabled is not listed and does not count toward the ${L.maxFavorites}; it shows again if the account is enabled again. ${PAGE}`,
   },
   favoritesAdd: {
     text: `Adds a user to your favorites and returns the user. \`added\` is false when it already was one (nothing changes). Refused with \`user_not_found\` for an unknown or disabled account, \`bad_request\` for yourself, \`limit_exceeded\` past ${L.maxFavorites}. Your other signed-in devices get \`favoritesChanged\`. Adding does not subscribe to the user's presence: subscribe to what you show.`,

@@ -102,7 +102,8 @@ export class PgDirectory {
     return this.#tx(async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [FAVORITES_LOCK_SPACE, userId]);
       const { rows } = await c.query<{ n: number; present: boolean }>(
-        'SELECT COUNT(*)::int AS n, bool_or(favorite_id = $2) AS present FROM favorites WHERE user_id = $1',
+        // The cap counts what favoritesList shows: a disabled account's entry is hidden, so it must not fill the list unseen.
+        'SELECT (COUNT(*) FILTER (WHERE NOT u.disabled))::int AS n, bool_or(f.favorite_id = $2) AS present FROM favorites f JOIN users u ON u.user_id = f.favorite_id WHERE f.user_id = $1',
         [userId, favorite],
       );
       const r = rows[0];

@@ -133,7 +133,8 @@ export class SqliteDirectory {
   addFavorite(userId: UserId, favorite: UserId, max: number, now: number): FavoriteAdd {
     return this.#tx(() => {
       if (this.#q('SELECT 1 FROM favorites WHERE user_id = ? AND favorite_id = ?').get(userId, favorite)) return 'exists';
-      const { n } = this.#q('SELECT COUNT(*) AS n FROM favorites WHERE user_id = ?').get(userId) as { n: number };
+      // The cap counts what favoritesList shows: a disabled account's entry is hidden, so it must not fill the list unseen.
+      const { n } = this.#q('SELECT COUNT(*) AS n FROM favorites f JOIN users u ON u.user_id = f.favorite_id WHERE f.user_id = ? AND NOT u.disabled').get(userId) as { n: number };
       if (n >= max) return 'full';
       this.#q('INSERT INTO favorites (user_id, favorite_id, added_at) VALUES (?, ?, ?)').run(userId, favorite, now);
       return 'added';

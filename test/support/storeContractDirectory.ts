@@ -97,7 +97,7 @@ export function directoryContract(open: OpenFixture): void {
         expect(await store.directoryEntries([])).toEqual([]);
       }));
 
-    it('keeps favorites per user, ordered by id, paged, capped; a disabled favorite is not listed', () =>
+    it('keeps favorites per user, ordered by id, paged, capped; a disabled favorite is neither listed nor counted', () =>
       withStore(open, async ({ store }) => {
         await seed(store);
         const me = asUserId('anna');
@@ -116,7 +116,10 @@ export function directoryContract(open: OpenFixture): void {
         expect(await store.removeFavorite(me, asUserId('zoe'))).toBe(true);
         expect(await store.removeFavorite(me, asUserId('zoe'))).toBe(false);
         expect(await store.addFavorite(me, asUserId('erin'), 3, 1)).toBe('added');
-        expect(await store.addFavorite(me, asUserId('zoe'), 3, 1)).toBe('full'); // emile still counts while disabled
+        // carol and erin are what the list shows: emile, disabled and hidden, does not fill the third place.
+        expect(await store.addFavorite(me, asUserId('zoe'), 3, 1)).toBe('added');
+        expect(await store.addFavorite(me, asUserId('anna'), 3, 1)).toBe('full');
+        expect((await store.listFavorites(me, null, 10)).users.map((u) => u.userId)).toEqual(['carol', 'erin', 'zoe']);
         expect((await store.listFavorites(asUserId('zoe'), null, 50)).users).toEqual([]);
       }));
 
