@@ -84,6 +84,9 @@ describe('the packaged app (Linux dir build over a stand-in Electron)', () => {
     const shipped = modules();
     const leaked = Object.keys(pkg.devDependencies ?? {}).filter((d) => shipped.has(d));
     expect(leaked).toEqual([]);
+    // The server's own packages (Redis and Postgres clients, mediasoup, ws, prom-client) are not the app's.
+    const serverPkg = JSON.parse(readFileSync(join(ROOT, 'server', 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }; // our own package.json
+    expect(Object.keys(serverPkg.dependencies ?? {}).filter((d) => shipped.has(d))).toEqual([]);
   });
 
   it('writes the update feed file electron-updater reads', () => {
