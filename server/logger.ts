@@ -49,8 +49,11 @@ export class Logger {
     this.#name = name;
     this.#fields = clean(fields);
   }
-  static setLevel(level: Level): void {
+  /** Returns the level it replaces (a test puts it back). */
+  static setLevel(level: Level): Level {
+    const prev = output.threshold;
     output.threshold = level;
+    return prev;
   }
   static setFormat(f: LogFormat): void {
     output.format = f;

@@ -21,6 +21,11 @@ function byteLength(d: RawData): number {
   return Array.isArray(d) ? d.reduce((n, b) => n + b.length, 0) : d instanceof ArrayBuffer ? d.byteLength : d.length;
 }
 
+/** The call a request is about, when its data names one (callAccept, sfuJoin, …), for the log. */
+function callIdOf(data: unknown): string | undefined {
+  return typeof data === 'object' && data !== null && 'callID' in data && typeof data.callID === 'string' ? data.callID : undefined;
+}
+
 /**
  * The id of a refused frame without parsing it: clients that put `id` first (ours do, and
  * docs/protocol.md asks for it) still get a refusal they can correlate; others get id null.
@@ -190,8 +195,12 @@ export class ClientConnection implements Connection {
       }
       if (this.#loggedOut) this.close(CLOSE.loggedOut, 'logged out');
     } catch (e) {
-      if (!isRingdeskError(e)) this.#log().error('%s failed: %s', request.type, e instanceof Error ? (e.stack ?? e.message) : String(e));
       const err = isRingdeskError(e) ? e : new RingdeskError('internal', 'internal server error');
+      // A failure about a call names it, so an operator can follow one call through the log.
+      const callID = callIdOf(request.data);
+      const where = callID === undefined ? this.#log() : this.#log().child({ callID });
+      if (!isRingdeskError(e)) where.error('%s failed: %s', request.type, e instanceof Error ? (e.stack ?? e.message) : String(e));
+      else if (!PRE_AUTH_REQUESTS.has(request.type)) where.debug('%s refused: %s %s', request.type, err.code, err.message);
       this.#reply(request.id, { error: err.toWire() });
       if (PRE_AUTH_REQUESTS.has(request.type)) {
         this.#s.stats.signInFailed(err.code);

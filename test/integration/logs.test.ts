@@ -37,4 +37,22 @@ describe('server log', () => {
     expect(all).not.toContain(PASSWORD);
     expect(all).not.toContain(token);
   });
+
+  it('a refused request about a call names the call, with the user and device, at debug level', async () => {
+    const lines: string[] = [];
+    restore = Logger.setWriter((l) => lines.push(l));
+    const level = Logger.setLevel('debug');
+    const back = restore;
+    restore = () => {
+      Logger.setLevel(level);
+      back();
+    };
+    t = await startTestServer(['alice'], { sfu: { enabled: false } });
+    const alice = await connect(t.url, 'alice');
+    clients.push(alice);
+    await expect(alice.sig.request('callAccept', { callID: 'no-such-call' })).rejects.toMatchObject({ code: 'call_not_found' });
+    await until(() => lines.some((l) => l.includes('callAccept refused')), 8000, 'the refusal line');
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>); // every line is one JSON object
+    expect(parsed).toContainEqual(expect.objectContaining({ level: 'debug', logger: 'ClientConnection', msg: expect.stringMatching(/^callAccept refused: call_not_found /), userId: 'alice', device: 'alice-d1', callID: 'no-such-call' }));
+  });
 });
