@@ -1,10 +1,10 @@
 // Redis and Postgres restarts under traffic. During each outage requests answer `unavailable` (Redis)
 // or `storage_unavailable` (Postgres), never `internal`; no node exits; afterwards traffic flows
-// again and every acknowledged invitation is in Postgres. Redis restarts EMPTY (no persistence):
+// again and every acknowledged invitation, accept and end is in Postgres. Redis restarts EMPTY (no persistence):
 // routes, presence interests and leases must all be written again by the nodes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRingdeskError } from '../../src/shared/errors.ts';
-import { asUserId, type CallId } from '../../src/shared/protocol/index.ts';
+import { asUserId, type CallId, type UserId } from '../../src/shared/protocol/index.ts';
 import { EVENT_WAIT_MS, until } from '../integration/harness.ts';
 import { connectTo, startTestCluster, type ClusterClient, type TestCluster } from './clusterKit.ts';
 
@@ -21,10 +21,14 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-/** What traffic saw: error codes by count, completed cycles, and acknowledged invitations. */
+/** What traffic saw: error codes by count, completed cycles, and what the cluster acknowledged. */
 class Traffic {
   readonly codes = new Map<string, number>();
   readonly acknowledged = new Set<CallId>();
+  /** Accepts the cluster answered: the callee of each. */
+  readonly accepted = new Map<CallId, UserId>();
+  /** Ends the cluster answered. */
+  readonly ended = new Set<CallId>();
   cycles = 0;
   #stop = false;
   readonly #loops: Promise<void>[] = [];
@@ -54,10 +58,11 @@ class Traffic {
       }
       const callID = r.value.call.callID;
       this.acknowledged.add(callID);
-      await this.#step(() => callee.sig.request('callAccept', { callID }));
+      if ((await this.#step(() => callee.sig.request('callAccept', { callID }))).ok) this.accepted.set(callID, callee.userId);
       // Keep ending while the cluster says "try again": a caller left in a call would be busy for the rest of the test.
       for (;;) {
         const end = await this.#step(() => caller.sig.request('callEnd', { callID }));
+        if (end.ok) this.ended.add(callID);
         if (end.ok || !retryable(end.code) || this.#stop) break;
         await new Promise((ok) => setTimeout(ok, 100));
       }
@@ -110,7 +115,19 @@ describe('Redis and Postgres restart under traffic', () => {
     expect(traffic.count('internal')).toBe(0);
     expect([...traffic.codes.keys()].filter((c) => c.startsWith('non-ringdesk'))).toEqual([]);
     expect(cluster.nodes.every((n) => n.up), `a node exited:\n${cluster.problems(40)}`).toBe(true);
-    for (const callID of traffic.acknowledged) expect(await cluster.store.getCall(callID), `acknowledged ${callID}`).toBeDefined();
+    // Every answer the cluster gave stands in Postgres: each invitation, each accept, each end (with its record).
+    const lost: string[] = [];
+    for (const callID of traffic.acknowledged) {
+      const call = await cluster.store.getCall(callID);
+      if (!call) lost.push(`invitation ${callID}`);
+      const callee = traffic.accepted.get(callID);
+      if (callee && call?.members.find((m) => m.userId === callee)?.state !== 'accepted') lost.push(`accept of ${callID}`);
+      if (traffic.ended.has(callID) && (call?.callState !== 'ended' || !(await cluster.store.getRecord(callID)))) lost.push(`end of ${callID}`);
+    }
+    console.log(`outages: ${traffic.acknowledged.size} invitations, ${traffic.accepted.size} accepts, ${traffic.ended.size} ends acknowledged; ${lost.length} lost`);
+    expect(lost).toEqual([]);
+    expect(traffic.accepted.size).toBeGreaterThan(0);
+    expect(traffic.ended.size).toBeGreaterThan(0);
     // After both outages a fresh sign-in on every node and a call across nodes still work.
     const late = await connectTo(() => cluster.nodes[2]?.url ?? '', 'p0', 'p0-late');
     clients.push(late);
