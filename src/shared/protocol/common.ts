@@ -131,7 +131,7 @@ export const CallInfoSchema = z.object({
   createdAt: z.number().int(),
   endedAt: z.number().int().nullable(),
   endReason: CallEndReasonSchema.nullable(),
-  users: z.array(CallUserInfoSchema),
+  users: z.array(CallUserInfoSchema).max(LIMITS.maxParticipants),
   version: VersionSchema,
 });
 export type CallInfo = z.infer<typeof CallInfoSchema>;
@@ -152,15 +152,17 @@ export const CallRecordSchema = z.object({
   /** From the first accept to the end; 0 when nobody answered. */
   durationMs: z.number().int().min(0),
   endReason: CallEndReasonSchema,
-  participants: z.array(
-    z.object({
-      userId: UserIdSchema,
-      role: z.enum(['inviter', 'invitee']),
-      outcome: CallOutcomeSchema,
-      /** The device that answered or declined; clients compare it with their own for "answered on another device". */
-      deviceId: DeviceIdSchema.nullable(),
-    }),
-  ),
+  participants: z
+    .array(
+      z.object({
+        userId: UserIdSchema,
+        role: z.enum(['inviter', 'invitee']),
+        outcome: CallOutcomeSchema,
+        /** The device that answered or declined; clients compare it with their own for "answered on another device". */
+        deviceId: DeviceIdSchema.nullable(),
+      }),
+    )
+    .max(LIMITS.maxParticipants),
 });
 export type CallRecord = z.infer<typeof CallRecordSchema>;
 

@@ -7,12 +7,13 @@ import {
   CallUserInfoSchema,
   DeliverySchema,
   DeviceIdSchema,
+  LIMITS,
   PresenceSchema,
   UserIdSchema,
   VersionSchema,
 } from './common.ts';
 import { SFU_PUSHES } from './sfu.ts';
-import { DIRECTORY_PUSHES } from './directory.ts';
+import { DIRECTORY_LIMITS, DIRECTORY_PUSHES } from './directory.ts';
 
 /** Every server→client push. Names follow ZIM's callbacks without the `on`. */
 export const PUSHES = {
@@ -29,11 +30,11 @@ export const PUSHES = {
     reason: CallEndReasonSchema,
     version: VersionSchema,
   }),
-  callUserStateChanged: z.object({ callID: CallIdSchema, users: z.array(CallUserInfoSchema), version: VersionSchema }),
+  callUserStateChanged: z.object({ callID: CallIdSchema, users: z.array(CallUserInfoSchema).max(LIMITS.maxParticipants), version: VersionSchema }),
   /** Ringing devices and online state of invitees changed; no user state changed. */
   callDeliveryChanged: z.object({
     callID: CallIdSchema,
-    users: z.array(z.object({ userId: UserIdSchema, delivery: DeliverySchema })),
+    users: z.array(z.object({ userId: UserIdSchema, delivery: DeliverySchema })).max(LIMITS.maxParticipants),
     version: VersionSchema,
   }),
   /** netcall's callerAckSync: this user's other device handled the call, so stop ringing here. */
@@ -47,7 +48,7 @@ export const PUSHES = {
   callRecord: z.object({ record: CallRecordSchema }),
   /** To subscribed connections only, batched: one push carries every change of the last flush interval. */
   presenceChanged: z.object({
-    users: z.array(z.object({ userId: UserIdSchema, presence: PresenceSchema, dnd: z.boolean() })),
+    users: z.array(z.object({ userId: UserIdSchema, presence: PresenceSchema, dnd: z.boolean() })).max(DIRECTORY_LIMITS.maxSubscriptionsPerConnection),
   }),
   /** Sent just before the server closes this connection on purpose. */
   sessionClosed: z.object({ reason: z.enum(['replaced', 'loggedOut', 'accountDisabled', 'passwordChanged', 'signedOutEverywhere']) }),

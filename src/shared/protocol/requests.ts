@@ -69,7 +69,7 @@ export const REQUESTS = {
       timeout: z.number().int().min(LIMITS.minTimeoutSec).max(LIMITS.maxTimeoutSec).default(LIMITS.defaultTimeoutSec),
       extendedData: ExtendedDataSchema.default(''),
     }),
-    result: z.object({ call: CallInfoSchema, errorInvitees: z.array(ErrorInviteeSchema) }),
+    result: z.object({ call: CallInfoSchema, errorInvitees: z.array(ErrorInviteeSchema).max(LIMITS.maxInviteesPerRequest) }),
   },
   callCancel: {
     data: z.object({
@@ -78,7 +78,7 @@ export const REQUESTS = {
       invitees: InviteesSchema.optional(),
       extendedData: ExtendedDataSchema.optional(),
     }),
-    result: z.object({ call: CallInfoSchema, errorInvitees: z.array(ErrorInviteeSchema) }),
+    result: z.object({ call: CallInfoSchema, errorInvitees: z.array(ErrorInviteeSchema).max(LIMITS.maxInviteesPerRequest) }),
   },
   callAccept: { data: WithExtended, result: z.object({ call: CallInfoSchema }) },
   callReject: { data: WithExtended, result: z.object({ call: CallInfoSchema }) },
@@ -86,7 +86,7 @@ export const REQUESTS = {
   callAck: { data: CallIdOnly, result: z.object({ call: CallInfoSchema }) },
   callingInvite: {
     data: z.object({ callID: CallIdSchema, invitees: InviteesSchema, extendedData: ExtendedDataSchema.optional() }),
-    result: z.object({ call: CallInfoSchema, errorInvitees: z.array(ErrorInviteeSchema) }),
+    result: z.object({ call: CallInfoSchema, errorInvitees: z.array(ErrorInviteeSchema).max(LIMITS.maxInviteesPerRequest) }),
   },
   callJoin: { data: WithExtended, result: z.object({ call: CallInfoSchema }) },
   callQuit: { data: WithExtended, result: z.object({ call: CallInfoSchema }) },
@@ -98,7 +98,7 @@ export const REQUESTS = {
       nextFlag: z.number().int().min(0).default(0),
     }),
     /** nextFlag 0 means there is nothing older. */
-    result: z.object({ calls: z.array(CallInfoSchema), nextFlag: z.number().int().min(0) }),
+    result: z.object({ calls: z.array(CallInfoSchema).max(LIMITS.maxListCount), nextFlag: z.number().int().min(0) }),
   },
   /** The calls still started that involve this user (the newest maxListCount): what a reconnecting client re-reads. */
   queryActiveCalls: { data: z.object({}), result: z.object({ calls: z.array(CallInfoSchema).max(LIMITS.maxListCount) }) },
@@ -110,7 +110,7 @@ export const REQUESTS = {
       nextFlag: z.number().int().min(0).default(0),
     }),
     /** nextFlag 0 means there is nothing older. */
-    result: z.object({ records: z.array(CallRecordSchema), nextFlag: z.number().int().min(0) }),
+    result: z.object({ records: z.array(CallRecordSchema).max(LIMITS.maxListCount), nextFlag: z.number().int().min(0) }),
   },
   /** The directory, favorites, recents and presence subscriptions (directory.ts). */
   ...DIRECTORY_REQUESTS,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CallIdSchema, DeviceIdSchema, UserIdSchema } from './common.ts';
+import { CallIdSchema, DeviceIdSchema, LIMITS, UserIdSchema } from './common.ts';
 
 /**
  * The SFU messages: mediasoup's signaling, carried on the same WebSocket as calls. Shapes follow
@@ -157,8 +157,9 @@ export const SFU_REQUESTS = {
     data: z.object({ ...InRoom, rtpCapabilities: RtpCapabilitiesSchema }),
     result: z.object({
       rtpCapabilities: RtpCapabilitiesSchema,
-      producers: z.array(ProducerInfoSchema),
-      members: z.array(RoomMemberSchema),
+      // Each member's main device produces at most one of each source.
+      producers: z.array(ProducerInfoSchema).max(LIMITS.maxParticipants * MediaSourceSchema.options.length),
+      members: z.array(RoomMemberSchema).max(LIMITS.maxParticipants),
       /**
        * Only to a ringing device: this server starts what it produces unpaused (its camera only for a
        * video answer) the moment its answer lands, so it may produce unpaused while ringing and need
