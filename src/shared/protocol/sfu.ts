@@ -157,8 +157,8 @@ export const SFU_REQUESTS = {
     data: z.object({ ...InRoom, rtpCapabilities: RtpCapabilitiesSchema }),
     result: z.object({
       rtpCapabilities: RtpCapabilitiesSchema,
-      // Each member's main device produces at most one of each source.
-      producers: z.array(ProducerInfoSchema).max(LIMITS.maxParticipants * MediaSourceSchema.options.length),
+      // Each member's main device produces at most maxProducersPerMember (the server refuses more).
+      producers: z.array(ProducerInfoSchema).max(LIMITS.maxParticipants * SFU_LIMITS.maxProducersPerMember),
       members: z.array(RoomMemberSchema).max(LIMITS.maxParticipants),
       /**
        * Only to a ringing device: this server starts what it produces unpaused (its camera only for a
