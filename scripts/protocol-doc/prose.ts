@@ -261,6 +261,7 @@ export const OUTCOME_DOCS: Record<CallOutcome, string> = {
 export const LIMIT_DOCS: Record<keyof typeof LIMITS, string> = {
   maxInviteesPerRequest: 'invitees in one `callInvite`, `callingInvite` or `callCancel`',
   maxParticipants: 'active (pending or Accepted) members of one call, the inviter included',
+  maxMembersEver: 'members one call keeps, those who left included (its `users`, its record\'s `participants`); `callingInvite` of a new person past it gets `too_many_participants`',
   minTimeoutSec: 'smallest `timeout` (seconds)',
   maxTimeoutSec: 'largest `timeout` (seconds)',
   defaultTimeoutSec: '`timeout` when left out (seconds)',

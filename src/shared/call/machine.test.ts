@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS, asUserId } from '../protocol/common.ts';
+import { LIMITS, asDeviceId, asUserId } from '../protocol/common.ts';
 import { createCall } from './machine.ts';
 import { nextWakeAt, type Call } from './model.ts';
 import { a1, alice, avail, b1, b2, bob, c1, carol, ctxAt, d1, dave, ok, pushesTo, start, step, T0 } from './testkit.ts';
@@ -173,6 +173,22 @@ describe('advanced mode', () => {
     expect(call.members).toHaveLength(10);
     const r = step(call, { type: 'callingInvite', by: bob, device: b1, invitees: avail(asUserId('u9')), extendedData: '' });
     expect(!r.ok && r.error.code).toBe('too_many_participants');
+  });
+
+  it(`keeps at most ${LIMITS.maxMembersEver} members ever: past that a new person is refused, a former member may still be invited again`, () => {
+    let call = acceptedCall(); // alice and bob
+    let n = 0;
+    while (call.members.length < LIMITS.maxMembersEver) {
+      const batch = Array.from({ length: Math.min(8, LIMITS.maxMembersEver - call.members.length) }, () => asUserId(`p${n++}`));
+      call = ok(step(call, { type: 'callingInvite', by: bob, device: b1, invitees: avail(...batch), extendedData: '' })).call;
+      // They decline: the call holds two again, and the list keeps them.
+      for (const u of batch) call = ok(step(call, { type: 'reject', by: u, device: asDeviceId(`${u}-d`), extendedData: '' })).call;
+    }
+    expect(call.callState).toBe('started');
+    const r = step(call, { type: 'callingInvite', by: bob, device: b1, invitees: avail(asUserId('newcomer')), extendedData: '' });
+    expect(!r.ok && r.error).toMatchObject({ code: 'too_many_participants', message: expect.stringContaining(`${LIMITS.maxMembersEver} members`) });
+    const again = ok(step(call, { type: 'callingInvite', by: bob, device: b1, invitees: avail(asUserId('p0')), extendedData: '' })).call;
+    expect(again.members).toHaveLength(LIMITS.maxMembersEver);
   });
 
   it('a member already in the call cannot be invited again', () => {

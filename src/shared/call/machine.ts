@@ -238,6 +238,9 @@ export function transition(call: Call, ev: CallEvent, ctx: Context): TransitionR
       if (countActiveAfter(c, ids) > LIMITS.maxParticipants) {
         return refuse('too_many_participants', `a call holds at most ${LIMITS.maxParticipants} participants`);
       }
+      if (c.members.length + ids.filter((u) => !findMember(c, u)).length > LIMITS.maxMembersEver) {
+        return refuse('too_many_participants', `a call keeps at most ${LIMITS.maxMembersEver} members, those who left included: start a new call`);
+      }
       const before = tx.states();
       const added = addInvitees(tx, ev.invitees, ev.by);
       tx.stateChanged(before, added);

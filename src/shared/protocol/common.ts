@@ -7,6 +7,11 @@ export const LIMITS = {
   maxInviteesPerRequest: 9,
   /** ZIM: at most 10 people in one call, the creator included. */
   maxParticipants: 10,
+  /**
+   * Everyone an advanced-mode call has ever held, those who left included (its member list, which
+   * CallInfo and the call record carry): a day-long call where people come and go stays bounded.
+   */
+  maxMembersEver: 100,
   minTimeoutSec: 1,
   maxTimeoutSec: 600,
   defaultTimeoutSec: 60,
@@ -131,7 +136,7 @@ export const CallInfoSchema = z.object({
   createdAt: z.number().int(),
   endedAt: z.number().int().nullable(),
   endReason: CallEndReasonSchema.nullable(),
-  users: z.array(CallUserInfoSchema).max(LIMITS.maxParticipants),
+  users: z.array(CallUserInfoSchema).max(LIMITS.maxMembersEver),
   version: VersionSchema,
 });
 export type CallInfo = z.infer<typeof CallInfoSchema>;
@@ -162,7 +167,7 @@ export const CallRecordSchema = z.object({
         deviceId: DeviceIdSchema.nullable(),
       }),
     )
-    .max(LIMITS.maxParticipants),
+    .max(LIMITS.maxMembersEver),
 });
 export type CallRecord = z.infer<typeof CallRecordSchema>;
 

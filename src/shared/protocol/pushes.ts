@@ -30,7 +30,7 @@ export const PUSHES = {
     reason: CallEndReasonSchema,
     version: VersionSchema,
   }),
-  callUserStateChanged: z.object({ callID: CallIdSchema, users: z.array(CallUserInfoSchema).max(LIMITS.maxParticipants), version: VersionSchema }),
+  callUserStateChanged: z.object({ callID: CallIdSchema, users: z.array(CallUserInfoSchema).max(LIMITS.maxMembersEver), version: VersionSchema }),
   /** Ringing devices and online state of invitees changed; no user state changed. */
   callDeliveryChanged: z.object({
     callID: CallIdSchema,
