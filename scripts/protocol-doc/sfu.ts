@@ -73,6 +73,7 @@ export const SFU_PUSH_DOCS: Record<SfuPushType, string> = {
 
 export const SFU_LIMIT_DOCS: Record<keyof typeof SFU_LIMITS, string> = {
   maxProducersPerMember: 'producers one member may have in a room',
+  maxRingingProducersPerRoom: 'producers the ringing (pre-warming) devices of a room may have together; past it `sfuProduce` from a ringing device gets `media_limit` (answer first)',
   maxTransportsPerMember: 'transports one member may have in a room',
   maxAppDataBytes: 'bytes of JSON in a producer\'s `appData`',
   maxCodecs: 'codecs in RTP capabilities or parameters',

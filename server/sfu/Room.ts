@@ -169,6 +169,12 @@ export class Room {
     }
   }
 
+  #ringingProducers(): number {
+    let n = 0;
+    for (const p of this.#pending.values()) n += p.producers.size;
+    return n;
+  }
+
   /** What a joining device is told: the members, and the producers it may consume (a member's also the ringing devices'). */
   #state(member: boolean): RequestResult<'sfuJoin'> {
     const owners = member ? [...this.#peers.values(), ...this.#pending.values()] : [...this.#peers.values()];
@@ -233,6 +239,9 @@ export class Room {
     if (SOURCE_KIND[d.source] !== d.kind) throw new RingdeskError('media_rejected', `source ${d.source} must be ${SOURCE_KIND[d.source]}`);
     if (peer.producers.size >= SFU_LIMITS.maxProducersPerMember) {
       throw new RingdeskError('media_limit', `at most ${SFU_LIMITS.maxProducersPerMember} producers per member`);
+    }
+    if (peer.pending && this.#ringingProducers() >= SFU_LIMITS.maxRingingProducersPerRoom) {
+      throw new RingdeskError('media_limit', `the ringing devices of a call produce at most ${SFU_LIMITS.maxRingingProducersPerRoom} tracks together; answer first`);
     }
     const held = peer.pending;
     const producer = await mediasoupCall('produce', () =>

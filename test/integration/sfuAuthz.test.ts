@@ -1,7 +1,7 @@
 // The SFU's authorization matrix and bad input, against a real server and worker: every attempt is
 // refused with its code, and after each one the server and the worker still answer.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SFU_LIMITS, type CallId } from '../../src/shared/protocol/index.ts';
+import { asUserId, SFU_LIMITS, type CallId } from '../../src/shared/protocol/index.ts';
 import { cleanupSockets, errorOf, RawClient } from './badInput.raw.ts';
 import { connect, startTestServer, type TestClient, type TestServer } from './harness.ts';
 import { acceptedCall, codeOf, DTLS, expectAlive, join, joinAndSend, opus, req, requireWorker, vp8Simulcast } from './sfuKit.ts';
@@ -122,6 +122,32 @@ describe('limits and bad input', () => {
     expect(await codeOf(p.c, 'sfuProduce', { callID: p.id, transportId, kind: 'audio', source: 'mic', rtpParameters: opus('99') })).toBe('media_limit');
     expect(t.server.services.sfu.inspect(p.id)?.peers.find((x) => x.userId === 'carol')?.producers).toHaveLength(SFU_LIMITS.maxProducersPerMember);
     await p.end();
+  });
+
+  it(`the ringing devices of a call produce at most ${SFU_LIMITS.maxRingingProducersPerRoom} tracks together: media_limit past that`, async () => {
+    // dave rings on many devices, each pre-warming with as many producers as a member may have.
+    const full = SFU_LIMITS.maxRingingProducersPerRoom / SFU_LIMITS.maxProducersPerMember;
+    const devices: TestClient[] = [];
+    for (let i = 0; i <= full; i++) devices.push(await connect(t.url, 'dave', `dave-ring${i}`));
+    const { call } = await carol.calls.callInvite([asUserId('dave')]);
+    const transports: string[] = [];
+    for (const d of devices) {
+      await join(d, call.callID);
+      transports.push((await req(d, 'sfuCreateTransport', { callID: call.callID, direction: 'send' })).transportId);
+    }
+    for (let i = 0; i < full; i++) {
+      const d = devices[i] as TestClient; // i < full < devices.length
+      for (let k = 0; k < SFU_LIMITS.maxProducersPerMember; k++) {
+        await req(d, 'sfuProduce', { callID: call.callID, transportId: transports[i] ?? '', kind: 'audio', source: 'mic', rtpParameters: opus(String(k)) });
+      }
+    }
+    const last = devices[full] as TestClient;
+    expect(await codeOf(last, 'sfuProduce', { callID: call.callID, transportId: transports[full] ?? '', kind: 'audio', source: 'mic', rtpParameters: opus('0') })).toBe('media_limit');
+    // What a member joining now is told stays within the protocol's bound (its schema is checked on the way in).
+    const joined = await join(carol, call.callID);
+    expect(joined.producers).toHaveLength(SFU_LIMITS.maxRingingProducersPerRoom);
+    await carol.calls.callCancel(call.callID);
+    for (const d of devices) await d.sig.close();
   });
 
   it('schema-valid RTP parameters mediasoup rejects: media_rejected', async () => {

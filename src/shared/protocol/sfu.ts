@@ -10,6 +10,11 @@ import { CallIdSchema, DeviceIdSchema, LIMITS, UserIdSchema } from './common.ts'
 
 export const SFU_LIMITS = {
   maxProducersPerMember: 4,
+  /**
+   * What the ringing devices of a room (pre-warming) may produce together: without it a user with many
+   * devices ringing could fill someone's room, and every join's answer, with producers.
+   */
+  maxRingingProducersPerRoom: 40,
   /** One send and one recv transport; a spare for a reconnect racing its own cleanup. */
   maxTransportsPerMember: 3,
   maxAppDataBytes: 1024,
@@ -157,8 +162,8 @@ export const SFU_REQUESTS = {
     data: z.object({ ...InRoom, rtpCapabilities: RtpCapabilitiesSchema }),
     result: z.object({
       rtpCapabilities: RtpCapabilitiesSchema,
-      // Each member's main device produces at most maxProducersPerMember (the server refuses more).
-      producers: z.array(ProducerInfoSchema).max(LIMITS.maxParticipants * SFU_LIMITS.maxProducersPerMember),
+      // The members' (each at most maxProducersPerMember) and the ringing devices' (together at most maxRingingProducersPerRoom): the server refuses more.
+      producers: z.array(ProducerInfoSchema).max(LIMITS.maxParticipants * SFU_LIMITS.maxProducersPerMember + SFU_LIMITS.maxRingingProducersPerRoom),
       members: z.array(RoomMemberSchema).max(LIMITS.maxParticipants),
       /**
        * Only to a ringing device: this server starts what it produces unpaused (its camera only for a
