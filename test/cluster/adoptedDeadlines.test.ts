@@ -3,9 +3,9 @@
 // by the node that adopts the call from Postgres, and each fires exactly once. Counted in the pushes
 // of members connected to the surviving nodes the whole time, so none can be missed in a reconnect.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asUserId, LIMITS, type CallUserState, type UserId } from '../../src/shared/protocol/index.ts';
+import { asUserId, LIMITS } from '../../src/shared/protocol/index.ts';
 import { once, until } from '../integration/harness.ts';
-import { connectTo, preferNode, startTestCluster, type ClusterClient, type TestCluster } from './clusterKit.ts';
+import { connectTo, preferNode, startTestCluster, statePushes, type ClusterClient, type TestCluster } from './clusterKit.ts';
 
 /**
  * The grace (heartbeatTimeoutMs): long enough for the callers on node 1 to resume elsewhere first on a
@@ -25,11 +25,6 @@ afterAll(async () => {
 });
 
 const prefer = (n: number): (() => string) => preferNode(() => cluster, n);
-
-/** The callUserStateChanged pushes this client got that moved `user` to `state` in the call. */
-function statePushes(c: ClusterClient, callID: string, user: UserId, state: CallUserState): number {
-  return c.pushes.filter((p) => p.type === 'callUserStateChanged' && p.data.callID === callID && p.data.users.some((u) => u.userId === user && u.state === state)).length;
-}
 
 describe('deadlines of a dead node\'s calls', () => {
   it('kill -9 of the owner: the adopting node fires a pending NotYetReceived check and a running grace, each exactly once', async () => {

@@ -10,7 +10,7 @@ import { hashPassword } from '../../server/auth/passwords.ts';
 import { PgStore } from '../../server/store/pgStore.ts';
 import { SignalingClient, type WebSocketLike } from '../../src/main/signaling/SignalingClient.ts';
 import { CallingClient } from '../../src/main/call/CallingClient.ts';
-import { asDeviceId, asUserId, type CallId, type Push, type UserId } from '../../src/shared/protocol/index.ts';
+import { asDeviceId, asUserId, type CallId, type CallUserState, type Push, type UserId } from '../../src/shared/protocol/index.ts';
 import { EVENT_WAIT_MS, PASSWORD, once, type TestClient } from '../integration/harness.ts';
 import { freePort } from '../support/ports.ts';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.ts';
@@ -224,9 +224,14 @@ export async function connectTo(pick: () => string, user: string, device = `${us
  * a timer that fired twice shows 2 in both.
  */
 export function timeoutPushes(c: ClusterClient, callID: CallId, user: UserId): number {
-  const changed = c.pushes.filter((p) => p.type === 'callUserStateChanged' && p.data.callID === callID && p.data.users.some((x) => x.userId === user && x.state === 'timeout')).length;
+  const changed = statePushes(c, callID, user, 'timeout');
   const own = c.pushes.filter((p) => p.type === 'callInvitationTimeout' && p.data.callID === callID && c.userId === user).length;
   return Math.max(changed, own);
+}
+
+/** The callUserStateChanged pushes this client got that moved `user` to `state` in the call. */
+export function statePushes(c: ClusterClient, callID: string, user: UserId, state: CallUserState): number {
+  return c.pushes.filter((p) => p.type === 'callUserStateChanged' && p.data.callID === callID && p.data.users.some((x) => x.userId === user && x.state === state)).length;
 }
 
 /** Node `n` (1-based) while it runs; once it is down, any live node (the load balancer's job). */
