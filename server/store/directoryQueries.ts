@@ -40,6 +40,16 @@ export interface DirectoryQuery {
 
 const textKey = (r: DirectoryDbRow): CursorKey => [String(r.k1), r.user_id];
 
+/** What each position of a cursor key holds: a text column, or a call's seq (a non-negative integer). */
+export type KeyPart = 'text' | 'seq';
+/** The shape of each listing's key below, which a cursor coming back must have (transport/handlers/directory.ts). */
+export const CURSOR_SHAPES = {
+  /** textKey: search and browse. */
+  search: ['text', 'text'],
+  favorites: ['text'],
+  recents: ['seq', 'text'],
+} as const satisfies Record<string, readonly KeyPart[]>;
+
 /**
  * The first (longest) word is the range scanned; each user is listed once, at its smallest
  * matching term (the NOT EXISTS), so pages never repeat a user; other words must match too.

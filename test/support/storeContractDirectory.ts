@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { alice, bob, carol, dave } from '../../src/shared/call/testkit.ts';
 import { asUserId } from '../../src/shared/protocol/index.ts';
 import { DIRECTORY_TERMS_VERSION, queryWords } from '../../server/domain/directoryTerms.ts';
+import { DIRECTORY_META_KEY } from '../../server/store/directoryQueries.ts';
 import type { CursorKey, DirectoryPage, Store } from '../../server/store/Store.ts';
 import { newCall, user, withStore, type OpenFixture } from './storeContractKit.ts';
 
@@ -156,10 +157,10 @@ export function directoryContract(open: OpenFixture): void {
         let store = await f.reopen();
         expect(await ids(store, 'zo')).toEqual([]); // same rule version: left alone
         // A newer release's index (a rolling upgrade, this node not yet upgraded): left alone too.
-        await store.setMeta('directory_terms_version', String(DIRECTORY_TERMS_VERSION + 1));
+        await store.setMeta(DIRECTORY_META_KEY, String(DIRECTORY_TERMS_VERSION + 1));
         store = await f.reopen();
         expect(await ids(store, 'zo')).toEqual([]);
-        await store.setMeta('directory_terms_version', '0');
+        await store.setMeta(DIRECTORY_META_KEY, '0');
         store = await f.reopen();
         expect(await ids(store, 'zo')).toEqual(['zoe', 'emile']);
         expect(await ids(store, '')).toHaveLength(PEOPLE.length);

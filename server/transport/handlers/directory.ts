@@ -1,6 +1,7 @@
 import { RingdeskError } from '../../../src/shared/errors.ts';
 import { DIRECTORY_LIMITS, type DirectoryUser, type UserPage } from '../../../src/shared/protocol/index.ts';
 import { queryWords } from '../../domain/directoryTerms.ts';
+import { CURSOR_SHAPES, type KeyPart } from '../../store/directoryQueries.ts';
 import type { CursorKey, DirectoryEntry, DirectoryPage } from '../../store/Store.ts';
 import { needUser, type HandlerMap, type RequestContext, type Services } from './types.ts';
 
@@ -9,8 +10,6 @@ export function encodeCursor(key: CursorKey): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-/** What each position of a listing's sort key holds: a text column, or a call's seq (a non-negative integer). */
-type KeyPart = 'text' | 'seq';
 const fits = (x: unknown, part: KeyPart): boolean => (part === 'text' ? typeof x === 'string' : typeof x === 'number' && Number.isSafeInteger(x) && x >= 0);
 
 /**
@@ -52,9 +51,9 @@ export const directoryHandlers: HandlerMap<'directorySearch' | 'favoritesList' |
   directorySearch: async (s, ctx, req) => {
     needUser(ctx);
     const words = queryWords(req.data.query);
-    return await page(s, await s.store.searchDirectory(words, decodeCursor(req.data.cursor, ['text', 'text']), req.data.limit));
+    return await page(s, await s.store.searchDirectory(words, decodeCursor(req.data.cursor, CURSOR_SHAPES.search), req.data.limit));
   },
-  favoritesList: async (s, ctx, req) => await page(s, await s.store.listFavorites(needUser(ctx).user.userId, decodeCursor(req.data.cursor, ['text']), req.data.limit)),
+  favoritesList: async (s, ctx, req) => await page(s, await s.store.listFavorites(needUser(ctx).user.userId, decodeCursor(req.data.cursor, CURSOR_SHAPES.favorites), req.data.limit)),
   favoritesAdd: async (s, ctx, req) => {
     const me = needUser(ctx).user.userId;
     if (req.data.userId === me) throw new RingdeskError('bad_request', 'favoritesAdd: you cannot add yourself');
@@ -78,7 +77,7 @@ export const directoryHandlers: HandlerMap<'directorySearch' | 'favoritesList' |
     return { removed };
   },
   recentsList: async (s, ctx, req) =>
-    await page(s, await s.store.listRecents(needUser(ctx).user.userId, DIRECTORY_LIMITS.recentsCallWindow, decodeCursor(req.data.cursor, ['seq', 'text']), req.data.limit)),
+    await page(s, await s.store.listRecents(needUser(ctx).user.userId, DIRECTORY_LIMITS.recentsCallWindow, decodeCursor(req.data.cursor, CURSOR_SHAPES.recents), req.data.limit)),
   presenceSubscribe: async (s, ctx, req) => {
     needUser(ctx);
     const c = conn(ctx);
